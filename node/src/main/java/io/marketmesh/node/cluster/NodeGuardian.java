@@ -1,0 +1,72 @@
+package io.marketmesh.node.cluster;
+
+import com.typesafe.config.Config;
+import io.marketmesh.node.api.ApiRoutes;
+import io.marketmesh.node.api.HttpServer;
+import io.marketmesh.node.api.HttpSettings;
+import io.marketmesh.node.config.NodeConfig;
+import io.marketmesh.node.connection.ConnectionManager;
+import io.marketmesh.node.connection.ConnectionSettings;
+import io.marketmesh.node.market.MarketActor;
+import io.marketmesh.node.market.MarketSettings;
+import io.marketmesh.node.market.ResyncTopics;
+import io.marketmesh.node.venue.VenueAdapter;
+import io.marketmesh.node.venue.VenueAdapters;
+import io.marketmesh.node.venue.VenueSettings;
+import io.marketmesh.protocol.Venue;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+
+/**
+ * The node's root: joins the cluster (itself, when no seed nodes are configured), starts sharding of
+ * MarketActors, one connection manager per enabled venue, and the HTTP API. It holds no state of its own.
+ */
+public final class NodeGuardian {
+
+    private NodeGuardian() {
+    }
+
+    public static Behavior<Void> create() {
+        return Behaviors.setup(context -> {
+            var system = context.getSystem();
+            Config config = system.settings().config();
+            Cluster cluster = Cluster.get(system);
+            if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+                cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            }
+
+            ResyncTopics resyncTopics = ResyncTopics.spawn(context);
+            MarketActor.initSharding(system, resyncTopics, MarketSettings.fromConfig(config.getConfig("marketmesh.market")));
+
+            ConnectionSettings connectionSettings = ConnectionSettings.fromConfig(config.getConfig("marketmesh.connection"));
+            Map<Venue, ActorRef<ConnectionManager.Command>> managers = new EnumMap<>(Venue.class);
+            for (Venue venue : Venue.values()) {
+                Optional<VenueAdapter> adapter = VenueAdapters.forVenue(venue);
+                if (adapter.isEmpty() || !config.hasPath("marketmesh.venues." + venue.id())) {
+                    continue;
+                }
+                VenueSettings settings = NodeConfig.venue(config, venue);
+                if (!settings.enabled()) {
+                    context.getLog().info("{} disabled by configuration", venue.id());
+                    continue;
+                }
+                managers.put(venue, context.spawn(
+                        ConnectionManager.create(adapter.get(), settings, connectionSettings, resyncTopics),
+                        "venue-" + venue.id()));
+            }
+
+            HttpSettings httpSettings = HttpSettings.fromConfig(config.getConfig("marketmesh.http"));
+            ApiRoutes routes = new ApiRoutes(system, Map.copyOf(managers), httpSettings,
+                    () -> cluster.selfMember().status() == MemberStatus.up());
+            HttpServer.start(system, routes.routes(), httpSettings);
+            return Behaviors.empty();
+        });
+    }
+}

@@ -1,0 +1,449 @@
+package io.marketmesh.node.connection;
+
+import io.marketmesh.node.market.MarketActor;
+import io.marketmesh.node.venue.ConnectRequest;
+import io.marketmesh.node.venue.SessionOutput;
+import io.marketmesh.node.venue.VenueAdapter;
+import io.marketmesh.node.venue.VenueSession;
+import io.marketmesh.node.venue.VenueSettings;
+import io.marketmesh.protocol.MarketEvent;
+import io.marketmesh.protocol.MarketKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgradeResponse;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.slf4j.Logger;
+
+/**
+ * One venue WebSocket. Each incarnation opens a fresh socket with a fresh {@link VenueSession}, asks its
+ * {@link ConnectionManager} for the markets it carries and subscribes them all, so every reconnect
+ * rebuilds every book from new snapshots. Any failure (refused upgrade, closed socket, a feed silent past
+ * {@code stale-after}, a full outgoing buffer) marks its markets stale and throws; the supervisor restarts
+ * it with jittered, capped backoff.
+ *
+ * <p>Frames reach the actor through a backpressured sink, so a slow consumer slows the socket instead of
+ * growing a mailbox. Frames of an earlier incarnation's stream are recognized by their generation and dropped.
+ */
+public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> {
+
+    public sealed interface Command permits Subscribe, Unsubscribe, Resync, Upgraded, StreamStarted, Frame,
+            StreamEnded, Tick {
+    }
+
+    /** Adds markets to this socket (the full set when sent in answer to a start). */
+    public record Subscribe(List<String> symbols) implements Command {
+    }
+
+    public record Unsubscribe(List<String> symbols) implements Command {
+    }
+
+    /** Ask the venue for a fresh snapshot of one market carried by this socket. */
+    public record Resync(String symbol, String reason) implements Command {
+    }
+
+    private record Upgraded(long generation, int status, String error) implements Command {
+    }
+
+    private record StreamStarted(long generation, ActorRef<Ack> ackTo) implements Command {
+    }
+
+    private record Frame(long generation, ReceivedText text, ActorRef<Ack> ackTo) implements Command {
+    }
+
+    private record StreamEnded(long generation, Throwable cause) implements Command {
+    }
+
+    private enum Tick implements Command {
+        HEARTBEAT, WATCHDOG, STATUS, CONNECT_TIMEOUT
+    }
+
+    enum Ack {
+        INSTANCE
+    }
+
+    private record ReceivedText(String text, long receivedAt) {
+    }
+
+    /** Thrown to make the supervisor restart the socket; the reason is logged once, without a stack trace. */
+    static final class ConnectionFailure extends RuntimeException {
+        ConnectionFailure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static final AtomicLong GENERATIONS = new AtomicLong();
+
+    public static Behavior<Command> create(VenueAdapter adapter, VenueSettings venue, ConnectionSettings settings,
+                                           int socketId, ActorRef<ConnectionManager.Command> manager) {
+        Behavior<Command> connection = Behaviors.setup(context -> Behaviors.withTimers(
+                timers -> new ConnectionActor(context, timers, adapter, venue, settings, socketId, manager)));
+        return Behaviors.supervise(connection).onFailure(Exception.class,
+                SupervisorStrategy.restartWithBackoff(settings.minBackoff(), settings.maxBackoff(), settings.randomFactor())
+                        .withLoggingEnabled(false));
+    }
+
+    private final TimerScheduler<Command> timers;
+    private final VenueAdapter adapter;
+    private final VenueSettings venue;
+    private final ConnectionSettings settings;
+    private final int socketId;
+    private final ActorRef<ConnectionManager.Command> manager;
+    private final ClusterSharding sharding;
+    private final Logger log;
+    private final long generation = GENERATIONS.incrementAndGet();
+    private final Set<String> symbols = new LinkedHashSet<>();
+    private final Map<String, EntityRef<MarketActor.Command>> marketRefs = new HashMap<>();
+    private final Output output = new Output();
+
+    private BoundedSourceQueue<Message> outgoing;
+    private VenueSession session;
+    private String state = "connecting";
+    private long connectedAt;
+    private long lastMessageAt;
+    private long framesReceived;
+    private long badFrames;
+
+    private ConnectionActor(ActorContext<Command> context, TimerScheduler<Command> timers, VenueAdapter adapter,
+                            VenueSettings venue, ConnectionSettings settings, int socketId,
+                            ActorRef<ConnectionManager.Command> manager) {
+        super(context);
+        this.timers = timers;
+        this.adapter = adapter;
+        this.venue = venue;
+        this.settings = settings;
+        this.socketId = socketId;
+        this.manager = manager;
+        this.sharding = ClusterSharding.get(context.getSystem());
+        this.log = context.getLog();
+        manager.tell(new ConnectionManager.SocketStarting(socketId, context.getSelf()));
+        connect();
+    }
+
+    private void connect() {
+        ConnectRequest request;
+        try {
+            request = adapter.connectRequest(venue);
+        } catch (Exception e) {
+            fail("cannot build the connection request: " + e.getMessage());
+            return;
+        }
+        WebSocketRequest wsRequest = WebSocketRequest.create(request.url());
+        for (Map.Entry<String, String> header : request.headers().entrySet()) {
+            wsRequest = wsRequest.addHeader(RawHeader.create(header.getKey(), header.getValue()));
+        }
+        Materializer materializer = Materializer.matFromSystem(getContext().getSystem());
+        long gen = generation;
+        Sink<Message, NotUsed> incoming = Flow.<Message>create()
+                .mapAsync(1, message -> readText(message, materializer))
+                .filter(text -> text.text() != null)
+                .to(ActorSink.actorRefWithBackpressure(getContext().getSelf(),
+                        (ActorRef<Ack> ackTo, ReceivedText text) -> new Frame(gen, text, ackTo),
+                        ackTo -> new StreamStarted(gen, ackTo),
+                        Ack.INSTANCE,
+                        new StreamEnded(gen, null),
+                        failure -> new StreamEnded(gen, failure)));
+        Source<Message, BoundedSourceQueue<Message>> outgoingSource = Source.queue(settings.outgoingBuffer());
+        Flow<Message, Message, BoundedSourceQueue<Message>> clientFlow =
+                Flow.fromSinkAndSourceCoupledMat(incoming, outgoingSource, Keep.right());
+        Pair<CompletionStage<WebSocketUpgradeResponse>, BoundedSourceQueue<Message>> materialized;
+        try {
+            materialized = Http.get(getContext().getSystem()).singleWebSocketRequest(wsRequest, clientFlow, materializer);
+        } catch (RuntimeException e) {
+            fail("cannot open " + request.url() + ": " + e.getMessage());
+            return;
+        }
+        outgoing = materialized.second();
+        getContext().pipeToSelf(materialized.first(), (response, failure) -> {
+            if (failure != null) {
+                return new Upgraded(gen, 0, rootMessage(failure));
+            }
+            int status = response.response().status().intValue();
+            return new Upgraded(gen, status, response.isValid() ? null : "upgrade refused: HTTP " + status);
+        });
+        timers.startSingleTimer(Tick.CONNECT_TIMEOUT, venue.connectTimeout());
+        timers.startTimerWithFixedDelay(Tick.STATUS, settings.statusInterval());
+        log.info("{} socket {} connecting to {} (attempt generation {})", venue.venue().id(), socketId, request.url(), gen);
+    }
+
+    private static CompletionStage<ReceivedText> readText(Message message, Materializer materializer) {
+        if (message.isText()) {
+            TextMessage text = message.asTextMessage();
+            if (text.isStrict()) {
+                return CompletableFuture.completedFuture(new ReceivedText(text.getStrictText(), System.currentTimeMillis()));
+            }
+            return text.getStreamedText()
+                    .runFold(new StringBuilder(), StringBuilder::append, materializer)
+                    .thenApply(sb -> new ReceivedText(sb.toString(), System.currentTimeMillis()));
+        }
+        // Venues here speak text; drain binary frames so the socket keeps flowing.
+        message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer);
+        return CompletableFuture.completedFuture(new ReceivedText(null, 0));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Subscribe.class, this::onSubscribe)
+                .onMessage(Unsubscribe.class, this::onUnsubscribe)
+                .onMessage(Resync.class, this::onResync)
+                .onMessage(Upgraded.class, this::onUpgraded)
+                .onMessage(StreamStarted.class, this::onStreamStarted)
+                .onMessage(Frame.class, this::onFrame)
+                .onMessage(StreamEnded.class, this::onStreamEnded)
+                .onMessageEquals(Tick.HEARTBEAT, this::onHeartbeat)
+                .onMessageEquals(Tick.WATCHDOG, this::onWatchdog)
+                .onMessageEquals(Tick.STATUS, this::onStatus)
+                .onMessageEquals(Tick.CONNECT_TIMEOUT, this::onConnectTimeout)
+                .onSignal(PreRestart.class, s -> closeSocket())
+                .onSignal(PostStop.class, s -> closeSocket())
+                .build();
+    }
+
+    private Behavior<Command> onSubscribe(Subscribe subscribe) {
+        List<String> added = new ArrayList<>();
+        for (String symbol : subscribe.symbols()) {
+            if (symbols.add(symbol)) {
+                added.add(symbol);
+            }
+        }
+        if (session != null && !added.isEmpty()) {
+            session.subscribe(added, output);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onUnsubscribe(Unsubscribe unsubscribe) {
+        List<String> removed = new ArrayList<>();
+        for (String symbol : unsubscribe.symbols()) {
+            if (symbols.remove(symbol)) {
+                removed.add(symbol);
+                marketRefs.remove(symbol);
+            }
+        }
+        if (session != null && !removed.isEmpty()) {
+            session.unsubscribe(removed, output);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onResync(Resync resync) {
+        // Before the socket is open there is nothing to do: opening it subscribes, which brings snapshots.
+        if (session != null && symbols.contains(resync.symbol())) {
+            log.info("{} socket {} resyncing {}: {}", venue.venue().id(), socketId, resync.symbol(), resync.reason());
+            session.resync(resync.symbol(), output);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onUpgraded(Upgraded upgraded) {
+        if (upgraded.generation() != generation) {
+            return this;
+        }
+        if (upgraded.error() != null || upgraded.status() != StatusCodes.SWITCHING_PROTOCOLS.intValue()) {
+            return fail(upgraded.error() != null ? upgraded.error() : "upgrade refused: HTTP " + upgraded.status());
+        }
+        timers.cancel(Tick.CONNECT_TIMEOUT);
+        state = "open";
+        connectedAt = System.currentTimeMillis();
+        lastMessageAt = connectedAt;
+        session = adapter.newSession(venue);
+        if (!symbols.isEmpty()) {
+            session.subscribe(List.copyOf(symbols), output);
+        }
+        timers.startTimerWithFixedDelay(Tick.HEARTBEAT, session.heartbeatInterval());
+        Duration watchdog = venue.staleAfter().dividedBy(4);
+        timers.startTimerWithFixedDelay(Tick.WATCHDOG, watchdog.toMillis() < 100 ? Duration.ofMillis(100) : watchdog);
+        log.info("{} socket {} open, subscribing {} markets", venue.venue().id(), socketId, symbols.size());
+        reportStatus();
+        return this;
+    }
+
+    private Behavior<Command> onStreamStarted(StreamStarted started) {
+        started.ackTo().tell(Ack.INSTANCE);
+        return this;
+    }
+
+    private Behavior<Command> onFrame(Frame frame) {
+        frame.ackTo().tell(Ack.INSTANCE);
+        if (frame.generation() != generation || session == null) {
+            return this;
+        }
+        ReceivedText text = frame.text();
+        lastMessageAt = text.receivedAt();
+        framesReceived++;
+        session.onText(text.text(), text.receivedAt(), output);
+        return output.failure != null ? fail(output.failure) : this;
+    }
+
+    private Behavior<Command> onStreamEnded(StreamEnded ended) {
+        if (ended.generation() != generation) {
+            return this;
+        }
+        return fail(ended.cause() == null ? "venue closed the socket" : "socket failed: " + rootMessage(ended.cause()));
+    }
+
+    private Behavior<Command> onHeartbeat() {
+        if (session != null) {
+            session.heartbeat(output);
+        }
+        return output.failure != null ? fail(output.failure) : this;
+    }
+
+    private Behavior<Command> onWatchdog() {
+        long silentFor = System.currentTimeMillis() - lastMessageAt;
+        if (session != null && silentFor > venue.staleAfter().toMillis()) {
+            return fail("feed silent for " + silentFor + " ms (stale-after " + venue.staleAfter().toMillis() + " ms)");
+        }
+        return this;
+    }
+
+    private Behavior<Command> onConnectTimeout() {
+        return session == null ? fail("no upgrade within " + venue.connectTimeout().toMillis() + " ms") : this;
+    }
+
+    private Behavior<Command> onStatus() {
+        reportStatus();
+        return this;
+    }
+
+    private void reportStatus() {
+        manager.tell(new ConnectionManager.SocketStatusUpdate(socketId, state, symbols.size(), connectedAt,
+                lastMessageAt, framesReceived, badFrames));
+    }
+
+    /** Marks the socket's books stale, tells the manager why, and throws so the supervisor restarts with backoff. */
+    private Behavior<Command> fail(String reason) {
+        state = "down";
+        log.warn("{} socket {} down: {}", venue.venue().id(), socketId, reason);
+        if (session != null) {
+            for (String symbol : symbols) {
+                refFor(symbol).tell(new MarketActor.MarkStale("connection lost: " + reason));
+            }
+        }
+        manager.tell(new ConnectionManager.SocketFailed(socketId, reason));
+        reportStatus();
+        closeSocket();
+        throw new ConnectionFailure(reason);
+    }
+
+    private Behavior<Command> closeSocket() {
+        session = null;
+        BoundedSourceQueue<Message> queue = outgoing;
+        outgoing = null;
+        if (queue != null) {
+            try {
+                queue.complete();
+            } catch (IllegalStateException alreadyClosed) {
+                // the stream ended first: nothing left to close
+            }
+        }
+        return this;
+    }
+
+    private EntityRef<MarketActor.Command> refFor(String symbol) {
+        return marketRefs.computeIfAbsent(symbol,
+                s -> sharding.entityRefFor(MarketActor.TYPE_KEY, MarketKey.of(venue.venue(), s).id()));
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private String abbreviate(String frame) {
+        if (frame == null) {
+            return "";
+        }
+        int max = settings.maxFrameLogLength();
+        return frame.length() <= max ? frame : frame.substring(0, max) + "...(" + frame.length() + " chars)";
+    }
+
+    /** Where the session's output goes: the socket, the market actors, the log and the counters. */
+    private final class Output implements SessionOutput {
+
+        private String failure;
+
+        @Override
+        public void send(String frame) {
+            BoundedSourceQueue<Message> queue = outgoing;
+            if (queue == null) {
+                return;
+            }
+            QueueOfferResult result = queue.offer(TextMessage.create(frame));
+            if (result != QueueOfferResult.enqueued() && failure == null) {
+                // A frame the venue never gets leaves our view of the subscription wrong: start over.
+                failure = "outgoing frame not accepted (" + result + ")";
+            }
+        }
+
+        @Override
+        public void event(MarketEvent event) {
+            MarketKey market = event.market();
+            if (symbols.contains(market.symbol())) {
+                refFor(market.symbol()).tell(new MarketActor.Apply(event));
+            }
+        }
+
+        @Override
+        public void stale(String symbol, String reason) {
+            if (symbols.contains(symbol)) {
+                refFor(symbol).tell(new MarketActor.MarkStale(reason));
+            }
+        }
+
+        @Override
+        public void badFrame(String reason, String frame) {
+            badFrames++;
+            // One line per bad frame while they are rare; a flood is summarized instead of drowning the log.
+            if (badFrames <= 20 || badFrames % 1000 == 0) {
+                log.warn("{} socket {} skipped a bad frame #{}: {} | {}", venue.venue().id(), socketId, badFrames,
+                        reason, abbreviate(frame));
+            }
+        }
+
+        @Override
+        public void venueError(String message) {
+            log.warn("{} socket {} venue error: {}", venue.venue().id(), socketId, message);
+            manager.tell(new ConnectionManager.SocketFailed(socketId, message));
+        }
+    }
+}

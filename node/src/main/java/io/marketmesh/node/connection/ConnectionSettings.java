@@ -1,0 +1,15 @@
+package io.marketmesh.node.connection;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** {@code marketmesh.connection}: how venue sockets are supervised. */
+public record ConnectionSettings(Duration minBackoff, Duration maxBackoff, double randomFactor, int outgoingBuffer,
+                                 Duration statusInterval, Duration discoveryRetry, int maxFrameLogLength) {
+
+    public static ConnectionSettings fromConfig(Config c) {
+        return new ConnectionSettings(c.getDuration("min-backoff"), c.getDuration("max-backoff"),
+                c.getDouble("random-factor"), c.getInt("outgoing-buffer"), c.getDuration("status-interval"),
+                c.getDuration("discovery-retry"), c.getInt("max-frame-log-length"));
+    }
+}

@@ -1,0 +1,155 @@
+package io.marketmesh.node.market;
+
+import io.marketmesh.protocol.Decimals;
+import java.util.Arrays;
+
+/**
+ * One side of a book as two parallel primitive arrays, kept sorted so that the BEST level is the LAST
+ * element: bids ascending, asks descending. Most changes land at or near the top of book, so keeping it
+ * at the end makes inserts and removals there shift almost nothing. Prices and sizes are fixed-point
+ * longs ({@link Decimals}). Not thread-safe: owned by one MarketActor.
+ */
+final class BookSide {
+
+    /** Outcome of {@link #add}: the caller decides what a negative result means for the book. */
+    enum AddResult { APPLIED, REMOVED, NEGATIVE }
+
+    private final boolean bids;
+    private long[] prices;
+    private long[] sizes;
+    private int count;
+
+    BookSide(boolean bids, int initialCapacity) {
+        this.bids = bids;
+        this.prices = new long[Math.max(4, initialCapacity)];
+        this.sizes = new long[prices.length];
+    }
+
+    int depth() {
+        return count;
+    }
+
+    boolean isEmpty() {
+        return count == 0;
+    }
+
+    void clear() {
+        count = 0;
+    }
+
+    /** Best price, or {@link Decimals#NONE} when empty. */
+    long bestPrice() {
+        return count == 0 ? Decimals.NONE : prices[count - 1];
+    }
+
+    long bestSize() {
+        return count == 0 ? Decimals.NONE : sizes[count - 1];
+    }
+
+    /** Price of the i-th level counted from the best (0 = best). */
+    long priceAt(int fromBest) {
+        return prices[count - 1 - fromBest];
+    }
+
+    long sizeAt(int fromBest) {
+        return sizes[count - 1 - fromBest];
+    }
+
+    /** Size at {@code price}, 0 when there is no such level. */
+    long sizeOf(long price) {
+        int i = find(price);
+        return i >= 0 ? sizes[i] : 0;
+    }
+
+    /** Sets the level's total size; 0 removes it. Negative sizes are refused by the caller. */
+    void set(long price, long size) {
+        int i = find(price);
+        if (i >= 0) {
+            if (size == 0) {
+                removeAt(i);
+            } else {
+                sizes[i] = size;
+            }
+        } else if (size != 0) {
+            insertAt(-i - 1, price, size);
+        }
+    }
+
+    /** Adds a signed change to a level. A result of exactly 0 removes it; below 0 leaves the side untouched. */
+    AddResult add(long price, long delta) {
+        int i = find(price);
+        if (i >= 0) {
+            long result = sizes[i] + delta;
+            if (result > 0) {
+                sizes[i] = result;
+                return AddResult.APPLIED;
+            }
+            if (result == 0) {
+                removeAt(i);
+                return AddResult.REMOVED;
+            }
+            return AddResult.NEGATIVE;
+        }
+        if (delta > 0) {
+            insertAt(-i - 1, price, delta);
+            return AddResult.APPLIED;
+        }
+        return delta == 0 ? AddResult.APPLIED : AddResult.NEGATIVE;
+    }
+
+    /** Replaces the side with levels given in any order; zero sizes are skipped, later duplicates win. */
+    void replace(long[] levelPrices, long[] levelSizes, int n) {
+        count = 0;
+        for (int k = 0; k < n; k++) {
+            set(levelPrices[k], levelSizes[k]);
+        }
+    }
+
+    /**
+     * Binary search in storage order. Returns the index, or {@code -(insertionPoint) - 1}. Storage is
+     * ascending by "goodness": bids by price, asks by negated price.
+     */
+    private int find(long price) {
+        int lo = 0;
+        int hi = count - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long p = prices[mid];
+            if (p == price) {
+                return mid;
+            }
+            boolean midIsWorse = bids ? p < price : p > price;
+            if (midIsWorse) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return -(lo + 1);
+    }
+
+    private void insertAt(int i, long price, long size) {
+        if (count == prices.length) {
+            int capacity = prices.length * 2;
+            prices = Arrays.copyOf(prices, capacity);
+            sizes = Arrays.copyOf(sizes, capacity);
+        }
+        int tail = count - i;
+        if (tail > 0) {
+            System.arraycopy(prices, i, prices, i + 1, tail);
+            System.arraycopy(sizes, i, sizes, i + 1, tail);
+        }
+        prices[i] = price;
+        sizes[i] = size;
+        count++;
+    }
+
+    private void removeAt(int i) {
+        int tail = count - i - 1;
+        if (tail > 0) {
+            System.arraycopy(prices, i + 1, prices, i, tail);
+            System.arraycopy(sizes, i + 1, sizes, i, tail);
+        }
+        count--;
+    }
+}

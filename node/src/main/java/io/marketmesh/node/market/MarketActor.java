@@ -1,0 +1,296 @@
+package io.marketmesh.node.market;
+
+import io.marketmesh.node.cluster.CborSerializable;
+import io.marketmesh.protocol.BookDelta;
+import io.marketmesh.protocol.BookReset;
+import io.marketmesh.protocol.BookSnapshot;
+import io.marketmesh.protocol.BookView;
+import io.marketmesh.protocol.Decimals;
+import io.marketmesh.protocol.MarketEvent;
+import io.marketmesh.protocol.MarketKey;
+import io.marketmesh.protocol.MarketState;
+import io.marketmesh.protocol.MarketStatus;
+import io.marketmesh.protocol.StatusUpdate;
+import io.marketmesh.protocol.Ticker;
+import io.marketmesh.protocol.Trade;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * The one owner of a market's book: a cluster-sharded entity with id {@code venue:symbol}.
+ *
+ * <p>It applies snapshots and deltas, keeps last trade, ticker and lifecycle, and guards integrity: a
+ * negative level, a failed top-of-book cross-check, a gap reported by the connection or a lost
+ * connection marks the book stale (still served, flagged), changes are ignored until a fresh snapshot
+ * arrives, and a snapshot is requested over the venue's resync topic, again with backoff while none
+ * comes. A market that has never had a snapshot asks for one on its first message.
+ */
+public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
+
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Market");
+
+    public sealed interface Command extends CborSerializable
+            permits Apply, MarkStale, GetState, GetBook, Unfollow, ResyncTimer {
+    }
+
+    /** A parsed venue change for this market. */
+    public record Apply(MarketEvent event) implements Command {
+    }
+
+    /** The connection cannot vouch for this book any more (gap, lost socket); it has asked for a snapshot. */
+    public record MarkStale(String reason) implements Command {
+    }
+
+    public record GetState(ActorRef<MarketState> replyTo) implements Command {
+    }
+
+    public record GetBook(int depth, ActorRef<BookView> replyTo) implements Command {
+    }
+
+    /** The market is no longer followed: stop and free the book. */
+    public record Unfollow() implements Command {
+    }
+
+    private enum ResyncTimer implements Command {
+        INSTANCE
+    }
+
+    public static void initSharding(ActorSystem<?> system, ResyncTopics resyncTopics, MarketSettings settings) {
+        ClusterSharding.get(system).init(Entity.of(TYPE_KEY,
+                entityContext -> create(MarketKey.parse(entityContext.getEntityId()), resyncTopics, settings)));
+    }
+
+    public static Behavior<Command> create(MarketKey market, ResyncTopics resyncTopics, MarketSettings settings) {
+        return Behaviors.setup(context -> Behaviors.withTimers(
+                timers -> new MarketActor(context, timers, market, resyncTopics, settings)));
+    }
+
+    private final TimerScheduler<Command> timers;
+    private final MarketKey market;
+    private final ResyncTopics resyncTopics;
+    private final MarketSettings settings;
+    private final OrderBook book = new OrderBook();
+
+    private boolean hasBook;
+    /** True from the moment the book stopped being trustworthy until a snapshot replaces it. */
+    private boolean awaitingSnapshot = true;
+    private boolean stale = true;
+    private String staleReason = "no snapshot yet";
+    private boolean resyncRequested;
+    private Duration nextResyncBackoff;
+
+    private MarketStatus status = MarketStatus.UNKNOWN;
+    private Trade lastTrade;
+    private Ticker ticker;
+    private long sequence;
+    private long venueSequence;
+    private long venueTimestamp;
+    private long updatedAt;
+    private long snapshotAt;
+
+    private long snapshots;
+    private long deltas;
+    private long trades;
+    private long staleEvents;
+    private long resyncRequests;
+    private long ignoredWhileAwaitingSnapshot;
+
+    private MarketActor(ActorContext<Command> context, TimerScheduler<Command> timers, MarketKey market,
+                        ResyncTopics resyncTopics, MarketSettings settings) {
+        super(context);
+        this.timers = timers;
+        this.market = market;
+        this.resyncTopics = resyncTopics;
+        this.settings = settings;
+        this.nextResyncBackoff = settings.resyncMinBackoff();
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Apply.class, this::onApply)
+                .onMessage(MarkStale.class, this::onMarkStale)
+                .onMessage(GetState.class, this::onGetState)
+                .onMessage(GetBook.class, this::onGetBook)
+                .onMessage(Unfollow.class, m -> Behaviors.stopped())
+                .onMessageEquals(ResyncTimer.INSTANCE, this::onResyncTimer)
+                .build();
+    }
+
+    private Behavior<Command> onApply(Apply apply) {
+        MarketEvent event = apply.event();
+        if (event instanceof BookDelta delta) {
+            onDelta(delta);
+        } else if (event instanceof BookSnapshot snapshot) {
+            onSnapshot(snapshot);
+        } else if (event instanceof Trade trade) {
+            lastTrade = trade;
+            trades++;
+        } else if (event instanceof Ticker t) {
+            ticker = t;
+        } else if (event instanceof StatusUpdate update) {
+            status = update.status();
+        } else if (event instanceof BookReset reset) {
+            book.clear();
+            hasBook = false;
+            touch(reset.venueTimestamp(), reset.receivedAt());
+            sequence++;
+            becomeStale(reset.reason(), false);
+        }
+        return this;
+    }
+
+    private void onSnapshot(BookSnapshot snapshot) {
+        if (book.replace(snapshot.bids(), snapshot.asks()) != OrderBook.Result.APPLIED) {
+            becomeStale("snapshot with a negative size", true);
+            return;
+        }
+        boolean wasStale = stale && hasBook;
+        hasBook = true;
+        awaitingSnapshot = false;
+        stale = false;
+        staleReason = null;
+        resyncRequested = false;
+        nextResyncBackoff = settings.resyncMinBackoff();
+        timers.cancel(ResyncTimer.INSTANCE);
+        snapshots++;
+        sequence++;
+        venueSequence = snapshot.venueSequence();
+        snapshotAt = snapshot.receivedAt();
+        touch(snapshot.venueTimestamp(), snapshot.receivedAt());
+        if (wasStale) {
+            getContext().getLog().info("{} book resynced from a fresh snapshot ({} bids, {} asks)",
+                    market, book.bidDepth(), book.askDepth());
+        }
+    }
+
+    private void onDelta(BookDelta delta) {
+        if (awaitingSnapshot) {
+            ignoredWhileAwaitingSnapshot++;
+            requestResyncIfNotPending(hasBook ? staleReason : "change arrived before any snapshot");
+            return;
+        }
+        OrderBook.Result result = book.apply(delta.updates(), delta.mode() == BookDelta.Mode.RELATIVE);
+        deltas++;
+        sequence++;
+        venueSequence = delta.venueSequence();
+        touch(delta.venueTimestamp(), delta.receivedAt());
+        if (result == OrderBook.Result.NEGATIVE_SIZE) {
+            becomeStale("a change took a level below zero", true);
+        } else if (result == OrderBook.Result.INVALID_SIZE) {
+            becomeStale("a change carried a negative size", true);
+        } else if (delta.hasExpectation() && !topMatches(delta)) {
+            becomeStale("top of book disagrees with the venue: have " + describeTop()
+                    + ", venue says " + describe(delta.expectedBestBid()) + "/" + describe(delta.expectedBestAsk()), true);
+        }
+    }
+
+    /** {@code 0} in an expectation means "that side is empty"; {@link Decimals#NONE} means no claim. */
+    private boolean topMatches(BookDelta delta) {
+        return sideMatches(delta.expectedBestBid(), book.bestBid()) && sideMatches(delta.expectedBestAsk(), book.bestAsk());
+    }
+
+    private static boolean sideMatches(long expected, long actual) {
+        if (expected == Decimals.NONE) {
+            return true;
+        }
+        if (expected == 0) {
+            return actual == Decimals.NONE;
+        }
+        return expected == actual;
+    }
+
+    private Behavior<Command> onMarkStale(MarkStale m) {
+        // The connection has already asked the venue for a snapshot: only ask again if none comes.
+        becomeStale(m.reason(), false);
+        resyncRequested = true;
+        scheduleResyncCheck();
+        return this;
+    }
+
+    private void becomeStale(String reason, boolean requestResync) {
+        if (!stale) {
+            staleEvents++;
+            getContext().getLog().warn("{} book marked stale: {}", market, reason);
+        }
+        stale = true;
+        staleReason = reason;
+        awaitingSnapshot = true;
+        if (requestResync) {
+            resyncRequested = false;
+            requestResyncIfNotPending(reason);
+        }
+    }
+
+    private void requestResyncIfNotPending(String reason) {
+        if (resyncRequested) {
+            return;
+        }
+        resyncRequested = true;
+        resyncRequests++;
+        resyncTopics.publish(new ResyncRequest(market, reason));
+        scheduleResyncCheck();
+    }
+
+    private void scheduleResyncCheck() {
+        timers.startSingleTimer(ResyncTimer.INSTANCE, nextResyncBackoff);
+        Duration doubled = nextResyncBackoff.multipliedBy(2);
+        nextResyncBackoff = doubled.compareTo(settings.resyncMaxBackoff()) > 0 ? settings.resyncMaxBackoff() : doubled;
+    }
+
+    private Behavior<Command> onResyncTimer() {
+        if (awaitingSnapshot) {
+            resyncRequested = false;
+            requestResyncIfNotPending("no snapshot arrived after asking (" + staleReason + ")");
+        }
+        return this;
+    }
+
+    private Behavior<Command> onGetState(GetState get) {
+        if (!hasBook) {
+            requestResyncIfNotPending("no snapshot yet");
+        }
+        get.replyTo().tell(new MarketState(market, status, stale, staleReason, hasBook,
+                book.bestBid(), book.bestBidSize(), book.bestAsk(), book.bestAskSize(),
+                book.bidDepth(), book.askDepth(), book.isCrossed(), lastTrade, ticker, sequence, venueSequence,
+                venueTimestamp, updatedAt, snapshotAt,
+                new MarketState.Counters(snapshots, deltas, trades, staleEvents, resyncRequests,
+                        ignoredWhileAwaitingSnapshot)));
+        return this;
+    }
+
+    private Behavior<Command> onGetBook(GetBook get) {
+        if (!hasBook) {
+            requestResyncIfNotPending("no snapshot yet");
+        }
+        int depth = Math.min(get.depth(), settings.maxDepth());
+        get.replyTo().tell(new BookView(market, book.topBids(depth), book.topAsks(depth), stale, staleReason, status,
+                sequence, venueSequence, venueTimestamp, updatedAt, snapshotAt));
+        return this;
+    }
+
+    private void touch(long venueTs, long receivedAt) {
+        if (venueTs > 0) {
+            venueTimestamp = venueTs;
+        }
+        updatedAt = receivedAt;
+    }
+
+    private String describeTop() {
+        return describe(book.bestBid()) + "/" + describe(book.bestAsk());
+    }
+
+    private static String describe(long price) {
+        return price == Decimals.NONE ? "none" : price == 0 ? "empty" : Decimals.toString(price);
+    }
+}

@@ -1,0 +1,30 @@
+package io.marketmesh.node.venue;
+
+import io.marketmesh.node.venue.kalshi.KalshiAdapter;
+import io.marketmesh.node.venue.polymarket.PolymarketAdapter;
+import io.marketmesh.protocol.Venue;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The one registration point of venue packages: adding a venue adds one line here. */
+public final class VenueAdapters {
+
+    private static final Map<Venue, VenueAdapter> ADAPTERS = new EnumMap<>(Venue.class);
+
+    static {
+        register(new PolymarketAdapter());
+        register(new KalshiAdapter());
+    }
+
+    private VenueAdapters() {
+    }
+
+    private static void register(VenueAdapter adapter) {
+        ADAPTERS.put(adapter.venue(), adapter);
+    }
+
+    public static Optional<VenueAdapter> forVenue(Venue venue) {
+        return Optional.ofNullable(ADAPTERS.get(venue));
+    }
+}

@@ -1,0 +1,37 @@
+package io.marketmesh.node.venue.polymarket;
+
+import io.marketmesh.node.venue.ConnectRequest;
+import io.marketmesh.node.venue.VenueAdapter;
+import io.marketmesh.node.venue.VenueSession;
+import io.marketmesh.node.venue.VenueSettings;
+import io.marketmesh.protocol.Venue;
+import java.util.List;
+
+/**
+ * Polymarket CLOB market channel: public, no auth headers. Markets are outcome tokens, keyed
+ * {@code polymarket:<token id>} (the channel's {@code asset_id}). {@code rest-url} is the Gamma API base
+ * (e.g. {@code https://gamma-api.polymarket.com}), used only for discovery.
+ */
+public final class PolymarketAdapter implements VenueAdapter {
+
+    @Override
+    public Venue venue() {
+        return Venue.POLYMARKET;
+    }
+
+    @Override
+    public ConnectRequest connectRequest(VenueSettings settings) {
+        return ConnectRequest.of(settings.wsUrl());
+    }
+
+    @Override
+    public VenueSession newSession(VenueSettings settings) {
+        return new PolymarketSession(settings);
+    }
+
+    @Override
+    public List<String> discoverMarkets(VenueSettings settings) throws Exception {
+        return new GammaMarketDiscovery(settings.restUrl(), settings.discoveryLimit(),
+                GammaMarketDiscovery.DEFAULT_PAGE_SIZE, settings.connectTimeout()).discover();
+    }
+}

@@ -1,0 +1,133 @@
+package io.marketmesh.node.market;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.marketmesh.protocol.Decimals;
+import io.marketmesh.protocol.LevelUpdate;
+import io.marketmesh.protocol.PriceLevel;
+import io.marketmesh.protocol.Side;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class OrderBookTest {
+
+    private static long d(String s) {
+        return Decimals.parse(s);
+    }
+
+    private static PriceLevel level(String price, String size) {
+        return new PriceLevel(d(price), d(size));
+    }
+
+    @Test
+    void snapshotInAnyOrderIsServedBestFirst() {
+        OrderBook book = new OrderBook();
+        // Polymarket sends worst -> best: bids ascending, asks descending.
+        book.replace(List.of(level("0.001", "100"), level("0.5", "20"), level("0.511", "7")),
+                List.of(level("0.999", "10500100"), level("0.6", "5"), level("0.514", "3")));
+        assertEquals(d("0.511"), book.bestBid());
+        assertEquals(d("0.514"), book.bestAsk());
+        assertEquals(List.of(level("0.511", "7"), level("0.5", "20"), level("0.001", "100")), book.topBids(10));
+        assertEquals(List.of(level("0.514", "3"), level("0.6", "5")), book.topAsks(2));
+        assertFalse(book.isCrossed());
+    }
+
+    @Test
+    void absoluteSetsReplaceAndZeroRemoves() {
+        OrderBook book = new OrderBook();
+        book.set(Side.BID, d("0.5"), d("10"));
+        book.set(Side.BID, d("0.5"), d("3"));
+        assertEquals(d("3"), book.sizeAt(Side.BID, d("0.5")));
+        book.set(Side.BID, d("0.5"), 0);
+        assertTrue(book.isEmpty());
+        assertEquals(Decimals.NONE, book.bestBid());
+        assertEquals(OrderBook.Result.INVALID_SIZE, book.set(Side.ASK, d("0.6"), d("-1")));
+        assertTrue(book.isEmpty());
+    }
+
+    @Test
+    void relativeDeltasAddRemoveAtZeroAndFlagNegativeAsCorruption() {
+        OrderBook book = new OrderBook();
+        assertEquals(OrderBook.Result.APPLIED, book.add(Side.BID, d("0.01"), d("1410")));
+        assertEquals(OrderBook.Result.APPLIED, book.add(Side.BID, d("0.01"), d("10.00")));
+        assertEquals(d("1420"), book.sizeAt(Side.BID, d("0.01")));
+        assertEquals(OrderBook.Result.APPLIED, book.add(Side.BID, d("0.01"), d("-1420")));
+        assertEquals(0, book.bidDepth());
+        assertEquals(OrderBook.Result.NEGATIVE_SIZE, book.add(Side.BID, d("0.44"), d("-5.00")));
+        assertEquals(0, book.bidDepth(), "a refused change leaves no level behind");
+        book.add(Side.ASK, d("0.7"), d("3"));
+        assertEquals(OrderBook.Result.NEGATIVE_SIZE, book.add(Side.ASK, d("0.7"), d("-4")));
+        assertEquals(d("3"), book.sizeAt(Side.ASK, d("0.7")), "a refused change leaves the level as it was");
+    }
+
+    @Test
+    void applyStopsAtTheFirstFailure() {
+        OrderBook book = new OrderBook();
+        OrderBook.Result r = book.apply(List.of(
+                new LevelUpdate(Side.BID, d("0.4"), d("5")),
+                new LevelUpdate(Side.BID, d("0.3"), d("-1")),
+                new LevelUpdate(Side.BID, d("0.2"), d("5"))), true);
+        assertEquals(OrderBook.Result.NEGATIVE_SIZE, r);
+        assertEquals(1, book.bidDepth());
+    }
+
+    @Test
+    void detectsACrossedBook() {
+        OrderBook book = new OrderBook();
+        book.set(Side.BID, d("0.6"), d("1"));
+        book.set(Side.ASK, d("0.6"), d("1"));
+        assertTrue(book.isCrossed());
+        book.set(Side.ASK, d("0.6"), 0);
+        book.set(Side.ASK, d("0.61"), d("1"));
+        assertFalse(book.isCrossed());
+    }
+
+    /** Many random changes against a TreeMap model: the primitive sides must agree level for level. */
+    @Test
+    void agreesWithAReferenceModelOverManyRandomChanges() {
+        Random random = new Random(7);
+        OrderBook book = new OrderBook();
+        TreeMap<Long, Long> bids = new TreeMap<>();
+        TreeMap<Long, Long> asks = new TreeMap<>();
+        for (int i = 0; i < 200_000; i++) {
+            boolean bid = random.nextBoolean();
+            long price = (bid ? 1 + random.nextInt(500) : 400 + random.nextInt(500)) * 100_000L;
+            TreeMap<Long, Long> model = bid ? bids : asks;
+            Side side = bid ? Side.BID : Side.ASK;
+            if (random.nextInt(3) == 0) {
+                long delta = (random.nextInt(2000) - 1000) * 1_000_000L;
+                long current = model.getOrDefault(price, 0L);
+                OrderBook.Result r = book.add(side, price, delta);
+                if (current + delta < 0) {
+                    assertEquals(OrderBook.Result.NEGATIVE_SIZE, r);
+                } else if (current + delta == 0) {
+                    model.remove(price);
+                } else {
+                    model.put(price, current + delta);
+                }
+            } else {
+                long size = random.nextInt(4) == 0 ? 0 : (1 + random.nextInt(1000)) * 1_000_000L;
+                book.set(side, price, size);
+                if (size == 0) {
+                    model.remove(price);
+                } else {
+                    model.put(price, size);
+                }
+            }
+        }
+        assertEquals(expected(bids.descendingMap()), book.topBids(10_000));
+        assertEquals(expected(asks), book.topAsks(10_000));
+    }
+
+    private static List<PriceLevel> expected(Map<Long, Long> levels) {
+        List<PriceLevel> out = new ArrayList<>();
+        levels.forEach((p, s) -> out.add(new PriceLevel(p, s)));
+        return out;
+    }
+}

@@ -1,0 +1,139 @@
+package io.marketmesh.node.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.marketmesh.node.cluster.NodeGuardian;
+import io.marketmesh.node.config.NodeConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/** A real node (cluster provider, sharding, HTTP on a free loopback port) for integration tests. */
+public final class TestNode implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final ActorSystem<Void> system;
+    private final int httpPort;
+
+    private TestNode(ActorSystem<Void> system, int httpPort) {
+        this.system = system;
+        this.httpPort = httpPort;
+    }
+
+    /** Starts a node; {@code settings} are config paths to values, on top of the node's defaults. */
+    public static TestNode start(Map<String, Object> settings) {
+        int httpPort = freePort();
+        Map<String, Object> all = new HashMap<>();
+        all.put("marketmesh.http.port", httpPort);
+        all.put("pekko.remote.artery.canonical.port", 0);
+        all.put("pekko.coordinated-shutdown.exit-jvm", "off");
+        all.put("pekko.coordinated-shutdown.terminate-actor-system", "on");
+        all.putAll(settings);
+        Config config = NodeConfig.load(ConfigFactory.parseMap(all));
+        ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(), "marketmesh", config);
+        TestNode node = new TestNode(system, httpPort);
+        node.awaitJson("/health/ready", r -> r.status() == 200, Duration.ofSeconds(20));
+        return node;
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public record Reply(int status, JsonNode body) {
+    }
+
+    public Reply get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    public Reply post(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public Reply delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
+    /** Polls a GET until the condition holds; fails with the last reply when time runs out. */
+    public Reply awaitJson(String path, Predicate<Reply> condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Reply last = null;
+        RuntimeException lastError = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = get(path);
+                if (condition.test(last)) {
+                    return last;
+                }
+            } catch (RuntimeException e) {
+                lastError = e;
+            }
+            sleep(200);
+        }
+        throw new AssertionError("condition on " + path + " not met within " + timeout + "; last reply: "
+                + (last == null ? lastError : last.status() + " " + last.body()));
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    private static Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode body = response.body().isEmpty() ? null : JSON.readTree(response.body());
+            return new Reply(response.statusCode(), body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("node did not stop", e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.marketmesh.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProtocolJsonTest {
+
+    private static final MarketKey KALSHI = MarketKey.of(Venue.KALSHI, "KXBTCD-26MAY3017-T72999.99");
+    private static final MarketKey POLY = MarketKey.of(Venue.POLYMARKET, "4833104333661288389");
+
+    private static long d(String s) {
+        return Decimals.parse(s);
+    }
+
+    @Test
+    void everyEventRoundTripsThroughJson() {
+        List<MarketEvent> events = List.of(
+                new BookSnapshot(KALSHI, List.of(new PriceLevel(d("0.02"), d("282")), new PriceLevel(d("0.01"), d("109767"))),
+                        List.of(new PriceLevel(d("0.01"), d("5"))), 1, 1780096733014L, 1780096733020L),
+                new BookDelta(POLY, BookDelta.Mode.ABSOLUTE, List.of(new LevelUpdate(Side.BID, d("0.6"), d("3300"))), 0,
+                        d("0.6"), d("0.7"), 1729084877448L, 1729084877450L),
+                new BookDelta(KALSHI, BookDelta.Mode.RELATIVE, List.of(new LevelUpdate(Side.ASK, d("0.3"), d("-5000"))), 4,
+                        Decimals.NONE, Decimals.NONE, 1L, 2L),
+                new BookReset(POLY, "tick size change 0.01 -> 0.001", 1739068041853L, 1739068041860L),
+                new Trade(KALSHI, "cd6c95cc", d("0.42"), d("3"), Side.BID, 1780096775004L, 1780096775010L),
+                new Trade(POLY, null, d("0.491"), d("85.36"), null, 1L, 2L),
+                new Ticker(KALSHI, d("0.01"), d("1410"), d("0.98"), d("2500"), d("0"), Decimals.NONE, Decimals.NONE, 5L, 6L),
+                new StatusUpdate(KALSHI, MarketStatus.DETERMINED, "determined: result=no", 7L, 8L));
+        for (MarketEvent event : events) {
+            String json = ProtocolJson.encode(event);
+            assertEquals(event, ProtocolJson.decode(json, MarketEvent.class), json);
+        }
+    }
+
+    @Test
+    void decimalsAreStringsAndLevelsArePairs() {
+        BookView view = new BookView(KALSHI, List.of(new PriceLevel(d("0.52"), d("100"))), List.of(), false, null,
+                MarketStatus.ACTIVE, 3, 2, 1, 1, 1);
+        String json = ProtocolJson.encode(view);
+        assertTrue(json.contains("\"bids\":[[\"0.52\",\"100\"]]"), json);
+        assertTrue(json.contains("\"market\":\"kalshi:KXBTCD-26MAY3017-T72999.99\""), json);
+        assertEquals(view, ProtocolJson.decode(json, BookView.class));
+    }
+
+    @Test
+    void absentValuesAreNull() {
+        Ticker t = new Ticker(POLY, d("0.73"), Decimals.NONE, d("0.77"), Decimals.NONE, Decimals.NONE, Decimals.NONE,
+                Decimals.NONE, 1, 2);
+        String json = ProtocolJson.encode(t);
+        assertTrue(json.contains("\"bestBidSize\":null"), json);
+        assertEquals(t, ProtocolJson.decode(json, MarketEvent.class));
+    }
+
+    @Test
+    void marketKeysParseAndRejectNonsense() {
+        assertEquals(KALSHI, MarketKey.parse("kalshi:KXBTCD-26MAY3017-T72999.99"));
+        assertEquals("a:b", MarketKey.parse("okx:a:b").symbol());
+        assertThrows(IllegalArgumentException.class, () -> MarketKey.parse("nosuchvenue:X"));
+        assertThrows(IllegalArgumentException.class, () -> MarketKey.parse("kalshi:"));
+        assertThrows(IllegalArgumentException.class, () -> MarketKey.parse("kalshi"));
+    }
+
+    @Test
+    void inexactDecimalsInJsonAreRejected() {
+        String json = "{\"type\":\"trade\",\"market\":\"kalshi:X\",\"tradeId\":\"t\",\"price\":\"0.123456789\",\"size\":\"1\","
+                + "\"aggressor\":\"bid\",\"venueTimestamp\":1,\"receivedAt\":2}";
+        assertThrows(IllegalArgumentException.class, () -> ProtocolJson.decode(json, MarketEvent.class));
+    }
+}
