@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Kalshi WS v2 protocol on one socket.
  *
- * <p>Each market is subscribed twice: {@code orderbook_delta} for the book and one command for
- * {@code trade}, {@code ticker} and {@code market_lifecycle_v2}. The venue answers each channel with its own
+ * <p>Each market is subscribed twice: {@code orderbook_delta} for the book and one command for {@code trade} and
+ * {@code ticker}. {@code market_lifecycle_v2} takes no market filter, so it is subscribed once per socket, with the
+ * first markets, and the events of markets not followed are dropped. The venue answers each channel with its own
  * subscription id (sid), and numbers the frames of each sid with one shared {@code seq} counter (snapshots and
  * {@code ok} replies included). A gap on a book sid makes every book on it untrustworthy: they are reported stale,
  * the sid is dropped and its markets are subscribed again on a fresh sid, whose snapshots heal them. Frames of
@@ -344,6 +345,13 @@ public final class KalshiSession implements VenueSession {
 
     private void onLifecycle(String text, long receivedAt, SessionOutput out) {
         String ticker = requireTicker();
+        if (!wanted.contains(ticker)) {
+            // The channel is venue-wide: another market's event is dropped whatever its type, after taking its seq.
+            if (sequenced(false, out) != null) {
+                framesIgnored++;
+            }
+            return;
+        }
         String event = frame.eventType == null ? "" : frame.eventType;
         MarketStatus status;
         String detail = event;
@@ -371,7 +379,7 @@ public final class KalshiSession implements VenueSession {
                 return;
             }
         }
-        if (sequenced(false, out) == null || !isWanted(ticker)) {
+        if (sequenced(false, out) == null) {
             return;
         }
         out.event(new StatusUpdate(key(ticker), status, detail, venueTime, receivedAt));
@@ -379,7 +387,8 @@ public final class KalshiSession implements VenueSession {
 
     private void onSubscribed(SessionOutput out) {
         Request request = frame.id == ABSENT ? null : requests.get(frame.id);
-        if (!(request instanceof SubscribeRequest subscribe) || frame.msgSid == ABSENT || frame.channel == null) {
+        if (!(request instanceof SubscribeRequest subscribe) || frame.msgSid == ABSENT || frame.channel == null
+                || !subscribe.unconfirmedChannels().contains(frame.channel)) {
             log.warn("Kalshi confirmed a subscription this session did not ask for: id {}, channel {}, sid {}",
                     frame.id == ABSENT ? "none" : frame.id, frame.channel, frame.msgSid == ABSENT ? "none" : frame.msgSid);
             return;

@@ -59,7 +59,8 @@ class KalshiFixturesTest {
         session.subscribe(List.of(gold), out);
         assertEquals(List.of(
                 "{\"id\":1,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],\"market_tickers\":[\"" + gold + "\"]}}",
-                "{\"id\":2,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"trade\",\"ticker\",\"market_lifecycle_v2\"],\"market_tickers\":[\"" + gold + "\"]}}"),
+                "{\"id\":2,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"trade\",\"ticker\"],\"market_tickers\":[\"" + gold + "\"]}}",
+                "{\"id\":3,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"market_lifecycle_v2\"]}}"),
                 out.sent);
 
         feed(session, frames.get(0)); // subscribed id 1 → orderbook_delta on sid 1
@@ -98,13 +99,13 @@ class KalshiFixturesTest {
         feed(session, frames.get(4));
         assertEquals(List.of(new RecordingOutput.Stale(gold, "sequence gap on sid 1: expected 3 got 108")), out.stale);
         assertEquals(List.of(
-                "{\"id\":3,\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[1]}}",
-                "{\"id\":4,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],\"market_tickers\":[\"" + gold + "\"]}}"),
+                "{\"id\":4,\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[1]}}",
+                "{\"id\":5,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],\"market_tickers\":[\"" + gold + "\"]}}"),
                 out.sent);
         assertTrue(out.events.isEmpty());
         out.clear();
 
-        feed(session, frames.get(5));
+        feed(session, frames.get(5)); // the captured error for id 3, here the id of the lifecycle subscribe
         assertEquals(List.of("kalshi error code 8: Unknown channel name (request id 3)"), out.venueErrors);
 
         // A snapshot on the dropped sid 1 (seq restarted: it is from another connection) is never applied here.
@@ -176,8 +177,8 @@ class KalshiFixturesTest {
         assertEquals(List.of(new RecordingOutput.Stale(a, "sequence gap on sid 1: expected 2 got 9"),
                 new RecordingOutput.Stale(b, "sequence gap on sid 1: expected 2 got 9")), out.stale);
         assertEquals(List.of(
-                "{\"id\":3,\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[1]}}",
-                "{\"id\":4,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],\"market_tickers\":[\"" + a + "\",\"" + b + "\"]}}"),
+                "{\"id\":4,\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[1]}}",
+                "{\"id\":5,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],\"market_tickers\":[\"" + a + "\",\"" + b + "\"]}}"),
                 out.sent);
         assertTrue(out.events.isEmpty(), "the gapped delta is not applied");
 
@@ -261,7 +262,7 @@ class KalshiFixturesTest {
         assertEquals(2, frames.size());
         KalshiSession session = session(10);
         session.subscribe(List.of("KXMLBSPREAD-26JUL191605WSHATH-ATH4", "KXBNB15M-26JUL191830-30"), out);
-        feed(session, confirm(2, "market_lifecycle_v2", 1)); // not in the capture
+        feed(session, confirm(3, "market_lifecycle_v2", 1)); // not in the capture; id 3 is the lifecycle subscribe
         out.clear();
 
         feed(session, frames.get(0));

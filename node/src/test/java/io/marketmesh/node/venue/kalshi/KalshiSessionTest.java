@@ -36,10 +36,12 @@ class KalshiSessionTest {
         assertEquals(List.of(
                 subscribeBook(1, "M1", "M2"), subscribeData(2, "M1", "M2"),
                 subscribeBook(3, "M3", "M4"), subscribeData(4, "M3", "M4"),
-                subscribeBook(5, "M5"), subscribeData(6, "M5")), out.sent);
+                subscribeBook(5, "M5"), subscribeData(6, "M5"),
+                subscribeLifecycle(7)), out.sent);
         out.clear();
         session.subscribe(List.of("M2", "M6"), out);
-        assertEquals(List.of(subscribeBook(7, "M6"), subscribeData(8, "M6")), out.sent, "M2 is already followed");
+        assertEquals(List.of(subscribeBook(8, "M6"), subscribeData(9, "M6")), out.sent,
+                "M2 is already followed, and the lifecycle channel already covers every market");
     }
 
     @Test
@@ -48,7 +50,8 @@ class KalshiSessionTest {
                 List.of(), 0, 100, 1, Duration.ofSeconds(7), Duration.ofSeconds(30), Duration.ofSeconds(5), "", "");
         session = new KalshiSession(settings);
         session.subscribe(List.of("M1", "M2"), out);
-        assertEquals(4, out.sent.size(), "one market per command");
+        assertEquals(List.of(subscribeBook(1, "M1"), subscribeData(2, "M1"), subscribeBook(3, "M2"), subscribeData(4, "M2"),
+                subscribeLifecycle(5)), out.sent, "one market per command");
         assertEquals(Duration.ofSeconds(7), session.heartbeatInterval());
     }
 
@@ -65,7 +68,7 @@ class KalshiSessionTest {
         feed(delta(1, 5, B, "no", "0.6000", "-1.00"));
         String reason = "sequence gap on sid 1: expected 4 got 5";
         assertEquals(List.of(new RecordingOutput.Stale(A, reason), new RecordingOutput.Stale(B, reason)), out.stale);
-        assertEquals(List.of("{\"id\":3,\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[1]}}", subscribeBook(4, A, B)), out.sent);
+        assertEquals(List.of("{\"id\":4,\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[1]}}", subscribeBook(5, A, B)), out.sent);
         assertTrue(out.events.isEmpty());
         out.clear();
 
@@ -76,7 +79,7 @@ class KalshiSessionTest {
         assertEquals(List.of(), out.stale);
         assertEquals(List.of(), out.sent);
 
-        feed(subscribed(4, "orderbook_delta", 7));
+        feed(subscribed(5, "orderbook_delta", 7));
         feed(snapshot(7, 1, A, "0.4000", "12.00", "0.5500", "20.00"));
         feed(delta(7, 2, A, "yes", "0.4000", "1.00"));
         feed(delta(7, 3, B, "yes", "0.3000", "1.00")); // before B's snapshot on the new sid: dropped
@@ -131,15 +134,15 @@ class KalshiSessionTest {
 
         session.resync(A, out);
         assertEquals(List.of(
-                "{\"id\":3,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"action\":\"delete_markets\",\"market_tickers\":[\"" + A + "\"]}}",
-                "{\"id\":4,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"action\":\"add_markets\",\"market_tickers\":[\"" + A + "\"]}}"),
+                "{\"id\":4,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"action\":\"delete_markets\",\"market_tickers\":[\"" + A + "\"]}}",
+                "{\"id\":5,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"action\":\"add_markets\",\"market_tickers\":[\"" + A + "\"]}}"),
                 out.sent);
         out.clear();
 
-        feed("{\"type\":\"ok\",\"id\":3,\"sid\":1,\"seq\":3,\"msg\":{\"market_tickers\":[\"" + B + "\"]}}");
+        feed("{\"type\":\"ok\",\"id\":4,\"sid\":1,\"seq\":3,\"msg\":{\"market_tickers\":[\"" + B + "\"]}}");
         feed(delta(1, 4, A, "yes", "0.4000", "1.00")); // in flight before the delete: dropped
         feed(delta(1, 5, B, "yes", "0.3000", "1.00"));
-        feed("{\"type\":\"ok\",\"id\":4,\"sid\":1,\"seq\":6,\"msg\":{\"market_tickers\":[\"" + A + "\",\"" + B + "\"]}}");
+        feed("{\"type\":\"ok\",\"id\":5,\"sid\":1,\"seq\":6,\"msg\":{\"market_tickers\":[\"" + A + "\",\"" + B + "\"]}}");
         feed(snapshot(1, 7, A, "0.4500", "3.00", "0.5000", "4.00"));
         feed(delta(1, 8, A, "no", "0.5000", "-4.00"));
         assertEquals(List.of("BookDelta " + B + " 5", "BookSnapshot " + A + " 7", "BookDelta " + A + " 8"),
@@ -214,7 +217,7 @@ class KalshiSessionTest {
     @Test
     void eventLifecycleMessagesAreIgnoredQuietly() {
         session.subscribe(List.of(A), out);
-        feed(subscribed(2, "market_lifecycle_v2", 4));
+        feed(subscribed(3, "market_lifecycle_v2", 4));
         out.clear();
         feed("{\"type\":\"event_lifecycle\",\"sid\":4,\"seq\":1,\"msg\":{\"event_ticker\":\"KXTEST-26\",\"title\":\"x\"}}");
         feed(lifecycle(4, 2, A, "activated", ""));
@@ -226,7 +229,7 @@ class KalshiSessionTest {
     @Test
     void lifecycleEventsMapToStatuses() {
         session.subscribe(List.of(A), out);
-        feed(subscribed(2, "market_lifecycle_v2", 4));
+        feed(subscribed(3, "market_lifecycle_v2", 4));
         Map<String, MarketStatus> expected = Map.of("created", MarketStatus.ACTIVE, "activated", MarketStatus.ACTIVE,
                 "deactivated", MarketStatus.PAUSED, "close_date_updated", MarketStatus.ACTIVE,
                 "settled", MarketStatus.SETTLED);
@@ -293,19 +296,22 @@ class KalshiSessionTest {
         feed(subscribed(1, "orderbook_delta", 1));
         feed(subscribed(2, "trade", 2));
         feed(subscribed(2, "ticker", 3));
-        feed(subscribed(2, "market_lifecycle_v2", 4));
+        feed(subscribed(3, "market_lifecycle_v2", 4));
         feed(snapshot(1, 1, A, "0.4000", "10.00", "0.5500", "20.00"));
         out.clear();
 
         session.unsubscribe(List.of(A), out);
-        assertEquals(List.of(update(3, 1, A), update(4, 2, A), update(5, 3, A), update(6, 4, A)), out.sent);
+        // The lifecycle sid 4 carries no market list: nothing to delete there.
+        assertEquals(List.of(update(4, 1, A), update(5, 2, A), update(6, 3, A)), out.sent);
         out.clear();
         feed(delta(1, 2, A, "yes", "0.4000", "1.00"));
         feed(trade(2, 1, A, "0.4200", "3.00", "yes"));
+        feed(lifecycle(4, 1, A, "activated", ""));
         assertEquals(List.of(), out.events);
 
+        // The lifecycle subscription belongs to the socket and stays.
         session.unsubscribe(List.of(B, "KXNEVER"), out);
-        assertEquals(List.of("{\"id\":7,\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[1,2,3,4]}}"), out.sent);
+        assertEquals(List.of("{\"id\":7,\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[1,2,3]}}"), out.sent);
     }
 
     @Test
@@ -314,9 +320,53 @@ class KalshiSessionTest {
         session.unsubscribe(List.of(A), out);
         out.clear();
         feed(subscribed(1, "orderbook_delta", 1));
-        assertEquals(List.of("{\"id\":3,\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[1]}}"), out.sent);
+        assertEquals(List.of("{\"id\":4,\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[1]}}"), out.sent);
         feed(snapshot(1, 1, A, "0.4000", "10.00", "0.5500", "20.00"));
         assertEquals(List.of(), out.events);
+    }
+
+    @Test
+    void lifecycleIsSubscribedOncePerSocketAndEventsOfMarketsNotFollowedAreDropped() {
+        session.subscribe(List.of(), out);
+        assertEquals(List.of(), out.sent, "no market, no lifecycle subscription yet");
+        session.subscribe(List.of(A), out);
+        assertEquals(List.of(subscribeBook(1, A), subscribeData(2, A), subscribeLifecycle(3)), out.sent);
+        out.clear();
+        session.subscribe(List.of(A), out);
+        assertEquals(List.of(), out.sent);
+        session.subscribe(List.of(B), out);
+        assertEquals(List.of(subscribeBook(4, B), subscribeData(5, B)), out.sent, "the lifecycle subscribe is sent once");
+        out.clear();
+
+        // A lifecycle confirmation under the data request's id is not the lifecycle subscription.
+        feed(subscribed(2, "market_lifecycle_v2", 8));
+        feed(lifecycle(8, 1, A, "activated", ""));
+        assertEquals(List.of(), out.events);
+        feed(subscribed(3, "market_lifecycle_v2", 9));
+
+        feed(lifecycle(9, 1, "KXOTHER-26-X", "determined", ",\"result\":\"yes\",\"settlement_value\":\"1.0000\""));
+        feed(lifecycle(9, 2, "KXOTHER-26-X", "some_future_event", ""));
+        assertEquals(List.of(), out.events);
+        assertEquals(List.of(), out.badFrames, "an unfollowed market's event is dropped whatever its type");
+
+        feed(lifecycle(9, 3, A, "activated", ",\"ts\":1784500000"));
+        feed(lifecycle(9, 4, B, "deactivated", ",\"ts\":1784500001"));
+        List<StatusUpdate> statuses = out.events(StatusUpdate.class);
+        assertEquals(2, out.events.size());
+        assertEquals(A, statuses.get(0).market().symbol());
+        assertEquals(MarketStatus.ACTIVE, statuses.get(0).status());
+        assertEquals(B, statuses.get(1).market().symbol());
+        assertEquals(MarketStatus.PAUSED, statuses.get(1).status());
+        assertEquals(0, session.dataSequenceGaps(), "dropped events still took their seq numbers");
+        out.clear();
+
+        session.unsubscribe(List.of(A), out);
+        feed(lifecycle(9, 5, A, "settled", ""));
+        assertEquals(List.of(), out.events, "no longer followed");
+        session.subscribe(List.of(A), out);
+        assertEquals(List.of(subscribeBook(6, A), subscribeData(7, A)), out.sent, "following again adds no lifecycle subscribe");
+        assertEquals(List.of(), out.badFrames);
+        assertEquals(4, session.framesIgnored(), "sid 8, two of KXOTHER, A after its unsubscribe");
     }
 
     // ---------------------------------------------------------------- frames
@@ -359,8 +409,12 @@ class KalshiSessionTest {
     }
 
     private static String subscribeData(int id, String... tickers) {
-        return "{\"id\":" + id + ",\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"trade\",\"ticker\",\"market_lifecycle_v2\"],"
+        return "{\"id\":" + id + ",\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"trade\",\"ticker\"],"
                 + "\"market_tickers\":" + quoted(tickers) + "}}";
+    }
+
+    private static String subscribeLifecycle(int id) {
+        return "{\"id\":" + id + ",\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"market_lifecycle_v2\"]}}";
     }
 
     private static String update(int id, int sid, String ticker) {
