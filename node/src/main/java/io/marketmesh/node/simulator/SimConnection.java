@@ -1,0 +1,53 @@
+package io.marketmesh.node.simulator;
+
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * One client socket as a venue actor sees it: where its outgoing frames go, and whether it is frozen (a stale
+ * feed: the socket stays open but nothing more is sent on it, not even answers to commands).
+ */
+final class SimConnection {
+
+    /** What the socket's outgoing source accepts. */
+    sealed interface Out {
+    }
+
+    record Text(String text) implements Out {
+    }
+
+    /** Closes the socket from the server side. */
+    enum Close implements Out { INSTANCE }
+
+    final long id;
+    private final ActorRef<Out> outgoing;
+    private boolean frozen;
+    private long framesSent;
+
+    SimConnection(long id, ActorRef<Out> outgoing) {
+        this.id = id;
+        this.outgoing = outgoing;
+    }
+
+    void send(String text) {
+        if (!frozen) {
+            framesSent++;
+            outgoing.tell(new Text(text));
+        }
+    }
+
+    void freeze() {
+        frozen = true;
+    }
+
+    boolean frozen() {
+        return frozen;
+    }
+
+    long framesSent() {
+        return framesSent;
+    }
+
+    void close() {
+        outgoing.tell(Close.INSTANCE);
+    }
+}

@@ -1,0 +1,223 @@
+package io.marketmesh.node.simulator;
+
+import io.marketmesh.protocol.BookSnapshot;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * What both simulated venues share: the sockets open on them, the steady random walk of their books, and the
+ * faults a test can inject. A venue subclass owns its books and writes its own wire format; everything runs on
+ * this one actor, so the true book and the frames sent are always consistent.
+ */
+abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
+
+    static final Duration TICK = Duration.ofMillis(20);
+
+    sealed interface Command {
+    }
+
+    record Connected(long connectionId, ActorRef<SimConnection.Out> outgoing) implements Command {
+    }
+
+    record ClientText(long connectionId, String text) implements Command {
+    }
+
+    record Disconnected(long connectionId) implements Command {
+    }
+
+    private enum Tick implements Command { INSTANCE }
+
+    /** Closes every socket and stops the venue. */
+    enum Stop implements Command { INSTANCE }
+
+    /** A fault or switch a test throws; the reply counts the sockets (or subscriptions) it touched. */
+    enum Fault { PAUSE, RESUME, DROP_CONNECTIONS, MALFORMED_FRAME, UNKNOWN_EVENT, SEQUENCE_GAP, STALL }
+
+    record Inject(Fault fault, ActorRef<Integer> replyTo) implements Command {
+    }
+
+    record SetRate(double updatesPerSecond, ActorRef<Integer> replyTo) implements Command {
+    }
+
+    record GetTrueBook(String symbol, ActorRef<Optional<BookSnapshot>> replyTo) implements Command {
+    }
+
+    record GetStats(ActorRef<SimulatorStats> replyTo) implements Command {
+    }
+
+    protected final Random random;
+    protected final Map<Long, SimConnection> connections = new LinkedHashMap<>();
+    private double updatesPerSecond;
+    private boolean paused;
+    private double due;
+    private long accepted;
+    private long framesSentByClosed;
+    protected long updatesPublished;
+
+    protected SimVenue(ActorContext<Command> context, TimerScheduler<Command> timers, double updatesPerSecond, long seed) {
+        super(context);
+        this.random = new Random(seed);
+        this.updatesPerSecond = updatesPerSecond;
+        timers.startTimerAtFixedRate(Tick.INSTANCE, TICK);
+    }
+
+    /** Handles one text frame from a client socket. */
+    protected abstract void onClientText(SimConnection connection, String text);
+
+    /** Called after a socket's state is dropped; a venue forgets what that socket subscribed to. */
+    protected abstract void onDisconnected(SimConnection connection);
+
+    /** Moves one book by one level and sends the change to every socket that follows it. */
+    protected abstract void publishChange();
+
+    protected abstract String malformedFrame();
+
+    protected abstract String unknownEventFrame();
+
+    /** Makes the next book change on one subscription of every socket go unsent, its sequence number spent. */
+    protected int injectSequenceGap() {
+        return 0;
+    }
+
+    protected abstract Optional<BookSnapshot> trueBook(String symbol);
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Connected.class, this::onConnected)
+                .onMessage(ClientText.class, this::onText)
+                .onMessage(Disconnected.class, this::onClosed)
+                .onMessageEquals(Tick.INSTANCE, this::onTick)
+                .onMessageEquals(Stop.INSTANCE, () -> {
+                    connections.values().forEach(SimConnection::close);
+                    return Behaviors.stopped();
+                })
+                .onMessage(Inject.class, this::onInject)
+                .onMessage(SetRate.class, this::onSetRate)
+                .onMessage(GetTrueBook.class, get -> {
+                    get.replyTo().tell(trueBook(get.symbol()));
+                    return this;
+                })
+                .onMessage(GetStats.class, get -> {
+                    get.replyTo().tell(stats());
+                    return this;
+                })
+                .build();
+    }
+
+    private Behavior<Command> onConnected(Connected connected) {
+        accepted++;
+        connections.put(connected.connectionId(), new SimConnection(connected.connectionId(), connected.outgoing()));
+        return this;
+    }
+
+    private Behavior<Command> onText(ClientText text) {
+        SimConnection connection = connections.get(text.connectionId());
+        if (connection != null && !connection.frozen()) {
+            onClientText(connection, text.text());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onClosed(Disconnected disconnected) {
+        SimConnection connection = connections.remove(disconnected.connectionId());
+        if (connection != null) {
+            framesSentByClosed += connection.framesSent();
+            onDisconnected(connection);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onTick() {
+        if (paused || updatesPerSecond <= 0) {
+            return this;
+        }
+        due += updatesPerSecond * TICK.toNanos() / 1e9;
+        int now = (int) Math.min(due, 100_000);
+        due -= now;
+        for (int i = 0; i < now; i++) {
+            publishChange();
+            updatesPublished++;
+        }
+        return this;
+    }
+
+    private Behavior<Command> onInject(Inject inject) {
+        int touched = switch (inject.fault()) {
+            case PAUSE -> {
+                paused = true;
+                due = 0;
+                yield connections.size();
+            }
+            case RESUME -> {
+                paused = false;
+                yield connections.size();
+            }
+            case DROP_CONNECTIONS -> {
+                connections.values().forEach(SimConnection::close);
+                yield connections.size();
+            }
+            case MALFORMED_FRAME -> sendToAll(malformedFrame());
+            case UNKNOWN_EVENT -> sendToAll(unknownEventFrame());
+            case SEQUENCE_GAP -> injectSequenceGap();
+            case STALL -> {
+                int live = 0;
+                for (SimConnection connection : connections.values()) {
+                    if (!connection.frozen()) {
+                        connection.freeze();
+                        live++;
+                    }
+                }
+                yield live;
+            }
+        };
+        getContext().getLog().info("simulator {}: {} injected on {} socket(s)/subscription(s)",
+                getClass().getSimpleName(), inject.fault(), touched);
+        inject.replyTo().tell(touched);
+        return this;
+    }
+
+    private Behavior<Command> onSetRate(SetRate set) {
+        updatesPerSecond = Math.max(0, set.updatesPerSecond());
+        set.replyTo().tell(connections.size());
+        return this;
+    }
+
+    private int sendToAll(String frame) {
+        int sent = 0;
+        for (SimConnection connection : connections.values()) {
+            if (!connection.frozen()) {
+                connection.send(frame);
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    private SimulatorStats stats() {
+        long frames = framesSentByClosed;
+        for (SimConnection connection : connections.values()) {
+            frames += connection.framesSent();
+        }
+        return new SimulatorStats(connections.size(), accepted, frames, updatesPublished);
+    }
+
+    protected static long nowMs() {
+        return System.currentTimeMillis();
+    }
+
+    protected List<SimConnection> liveConnections() {
+        return connections.values().stream().filter(c -> !c.frozen()).toList();
+    }
+}

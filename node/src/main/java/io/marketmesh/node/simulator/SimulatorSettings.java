@@ -1,0 +1,30 @@
+package io.marketmesh.node.simulator;
+
+import java.security.PublicKey;
+
+/**
+ * How the venue simulator runs.
+ *
+ * @param port              loopback port for both venues' WebSocket and REST endpoints (0 picks a free one)
+ * @param polymarketMarkets Polymarket markets (each has a YES and a NO token, so twice as many books)
+ * @param kalshiMarkets     Kalshi markets (one book each)
+ * @param updatesPerSecond  book changes per second per venue, spread over its markets
+ * @param seed              seed of the random walk, so a run can be repeated
+ * @param kalshiPublicKey   key that Kalshi handshakes must be signed with; null accepts unsigned sockets
+ * @param kalshiKeyId       the KALSHI-ACCESS-KEY a signed handshake must carry
+ */
+public record SimulatorSettings(int port, int polymarketMarkets, int kalshiMarkets, double updatesPerSecond, long seed,
+                                PublicKey kalshiPublicKey, String kalshiKeyId) {
+
+    public SimulatorSettings {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        if (polymarketMarkets < 0 || kalshiMarkets < 0) {
+            throw new IllegalArgumentException("market counts must be >= 0");
+        }
+        if (!(updatesPerSecond >= 0)) {
+            throw new IllegalArgumentException("updates per second must be >= 0, was " + updatesPerSecond);
+        }
+    }
+}

@@ -1,0 +1,428 @@
+package io.marketmesh.node.simulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.marketmesh.node.venue.kalshi.KalshiSigner;
+import io.marketmesh.protocol.BookSnapshot;
+import io.marketmesh.protocol.ProtocolJson;
+import io.marketmesh.protocol.Venue;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+
+/**
+ * Polymarket and Kalshi on one loopback port, speaking their real wire formats, with books that move at a set rate
+ * and faults a test (or a curious user, over {@code /sim/...}) can inject. The same connector code that follows the
+ * live venues follows this.
+ *
+ * <ul>
+ *   <li>Polymarket: WebSocket {@code /ws/market}, Gamma REST {@code /polymarket/markets}</li>
+ *   <li>Kalshi: WebSocket {@code /trade-api/ws/v2} (RSA-PSS signed handshake checked when a public key is set),
+ *       REST {@code /trade-api/v2/markets}</li>
+ * </ul>
+ */
+public final class VenueSimulator extends AllDirectives implements AutoCloseable {
+
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
+    /** How far a Kalshi handshake's timestamp may be from the simulator's clock. */
+    private static final Duration KALSHI_CLOCK_SKEW = Duration.ofSeconds(60);
+    /** Frames queued for one socket before it is failed as too slow, as a venue drops a slow consumer. */
+    private static final int SOCKET_BUFFER = 200_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ActorSystem<?> system;
+    private final SimulatorSettings settings;
+    private final SimCatalog catalog;
+    private final Map<Venue, ActorRef<SimVenue.Command>> venues = new EnumMap<>(Venue.class);
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicLong kalshiAuthFailures = new AtomicLong();
+    private ServerBinding binding;
+
+    private VenueSimulator(ActorSystem<?> system, SimulatorSettings settings) {
+        this.system = system;
+        this.settings = settings;
+        this.catalog = SimCatalog.generate(settings.polymarketMarkets(), settings.kalshiMarkets(), settings.seed());
+        long instance = System.nanoTime();
+        venues.put(Venue.POLYMARKET, spawn(PolymarketSimulator.create(catalog, settings.updatesPerSecond(), settings.seed()),
+                "sim-polymarket-" + instance));
+        venues.put(Venue.KALSHI, spawn(KalshiSimulator.create(catalog, settings.updatesPerSecond(), settings.seed()),
+                "sim-kalshi-" + instance));
+    }
+
+    /** Starts the simulated venues and waits until their port is bound. */
+    public static VenueSimulator start(ActorSystem<?> system, SimulatorSettings settings) {
+        VenueSimulator simulator = new VenueSimulator(system, settings);
+        ServerSettings server = ServerSettings.create(system.settings().config());
+        // Kalshi pings every 10 s at the WebSocket frame level with the body "heartbeat".
+        server = server.withWebsocketSettings(server.getWebsocketSettings()
+                .withPeriodicKeepAliveMode("ping")
+                .withPeriodicKeepAliveMaxIdle(scala.concurrent.duration.Duration.create(10, TimeUnit.SECONDS))
+                .withPeriodicKeepAliveData(() -> org.apache.pekko.util.ByteString.fromString("heartbeat")));
+        try {
+            simulator.binding = Http.get(system).newServerAt("127.0.0.1", settings.port()).withSettings(server)
+                    .bind(simulator.routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            simulator.stopVenues();
+            throw new IllegalStateException("venue simulator could not bind 127.0.0.1:" + settings.port() + ": " + e, e);
+        }
+        system.log().info("venue simulator listening on 127.0.0.1:{}: {} Polymarket market(s), {} Kalshi market(s), "
+                        + "{} updates/s per venue", simulator.port(), settings.polymarketMarkets(),
+                settings.kalshiMarkets(), settings.updatesPerSecond());
+        return simulator;
+    }
+
+    public int port() {
+        return binding.localAddress().getPort();
+    }
+
+    public String polymarketWsUrl() {
+        return "ws://127.0.0.1:" + port() + "/ws/market";
+    }
+
+    public String polymarketRestUrl() {
+        return "http://127.0.0.1:" + port() + "/polymarket";
+    }
+
+    public String kalshiWsUrl() {
+        return "ws://127.0.0.1:" + port() + "/trade-api/ws/v2";
+    }
+
+    public String kalshiRestUrl() {
+        return "http://127.0.0.1:" + port() + "/trade-api/v2";
+    }
+
+    /** The symbols of every book of a venue: Polymarket token ids, Kalshi tickers. */
+    public List<String> markets(Venue venue) {
+        return switch (venue) {
+            case POLYMARKET -> catalog.polymarket().stream()
+                    .flatMap(m -> java.util.stream.Stream.of(m.yesToken(), m.noToken())).toList();
+            case KALSHI -> catalog.kalshi().stream().map(SimCatalog.KalshiMarket::ticker).toList();
+            default -> List.of();
+        };
+    }
+
+    /** The venue's true book now, normalized as the node serves it (best first, prices as probabilities). */
+    public BookSnapshot trueBook(Venue venue, String symbol) {
+        Optional<BookSnapshot> book = await(ask(venue, reply -> new SimVenue.GetTrueBook(symbol, reply)));
+        return book.orElseThrow(() -> new IllegalArgumentException("the simulator has no " + venue.id() + " market " + symbol));
+    }
+
+    /** Stops every book from moving; the feeds go quiet. */
+    public void pause() {
+        venues.keySet().forEach(venue -> inject(venue, SimVenue.Fault.PAUSE));
+    }
+
+    public void resume() {
+        venues.keySet().forEach(venue -> inject(venue, SimVenue.Fault.RESUME));
+    }
+
+    public void setUpdatesPerSecond(double updatesPerSecond) {
+        venues.values().forEach(ref -> await(AskPattern.<SimVenue.Command, Integer>ask(ref,
+                reply -> new SimVenue.SetRate(updatesPerSecond, reply), ASK_TIMEOUT, system.scheduler())));
+    }
+
+    /** Closes every open socket of the venue from the server side; returns how many. */
+    public int dropConnections(Venue venue) {
+        return inject(venue, SimVenue.Fault.DROP_CONNECTIONS);
+    }
+
+    /** Sends a truncated JSON frame on every socket of the venue; returns how many sockets got it. */
+    public int sendMalformedFrame(Venue venue) {
+        return inject(venue, SimVenue.Fault.MALFORMED_FRAME);
+    }
+
+    /** Sends a well-formed frame of an event type the venue does not document; returns how many sockets got it. */
+    public int sendUnknownEvent(Venue venue) {
+        return inject(venue, SimVenue.Fault.UNKNOWN_EVENT);
+    }
+
+    /** On each Kalshi socket, the next change of one book subscription is never sent: its seq is skipped. */
+    public int injectSequenceGap() {
+        return inject(Venue.KALSHI, SimVenue.Fault.SEQUENCE_GAP);
+    }
+
+    /** Every socket open on the venue now goes silent for good (not even command answers); new ones work. */
+    public int stallFeeds(Venue venue) {
+        return inject(venue, SimVenue.Fault.STALL);
+    }
+
+    public SimulatorStats stats(Venue venue) {
+        return await(ask(venue, SimVenue.GetStats::new));
+    }
+
+    /** Kalshi handshakes refused for a missing, stale or wrong signature. */
+    public long kalshiAuthFailures() {
+        return kalshiAuthFailures.get();
+    }
+
+    @Override
+    public void close() {
+        if (binding != null) {
+            try {
+                binding.terminate(Duration.ofSeconds(2)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                system.log().warn("venue simulator did not unbind cleanly: {}", e.toString());
+            }
+        }
+        stopVenues();
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    private Route routes() {
+        return concat(
+                path(PathMatchers.segment("ws").slash("market"), () -> get(() -> socket(Venue.POLYMARKET))),
+                path(PathMatchers.segment("polymarket").slash("markets"), () -> get(this::gammaMarkets)),
+                path(PathMatchers.segment("trade-api").slash("ws").slash("v2"), () -> get(() -> extractRequest(request -> {
+                    String refused = kalshiAuthFailure(request);
+                    if (refused != null) {
+                        kalshiAuthFailures.incrementAndGet();
+                        system.log().info("venue simulator refused a Kalshi handshake: {}", refused);
+                        return complete(HttpResponse.create().withStatus(StatusCodes.UNAUTHORIZED).withEntity(
+                                ContentTypes.APPLICATION_JSON, "{\"error\":{\"code\":\"authentication_error\",\"message\":\""
+                                        + refused + "\"}}"));
+                    }
+                    return socket(Venue.KALSHI);
+                }))),
+                path(PathMatchers.segment("trade-api").slash("v2").slash("markets"), () -> get(this::kalshiMarkets)),
+                pathPrefix("sim", this::controlRoutes));
+    }
+
+    private Route socket(Venue venue) {
+        return extractWebSocketUpgrade(upgrade -> complete(upgrade.handleMessagesWith(socketFlow(venues.get(venue)))));
+    }
+
+    private Flow<Message, Message, NotUsed> socketFlow(ActorRef<SimVenue.Command> venue) {
+        long id = connectionIds.incrementAndGet();
+        Materializer materializer = Materializer.matFromSystem(system);
+        Pair<ActorRef<SimConnection.Out>, Source<SimConnection.Out, NotUsed>> outgoing =
+                ActorSource.<SimConnection.Out>actorRef(out -> out == SimConnection.Close.INSTANCE, out -> Optional.empty(),
+                        SOCKET_BUFFER, OverflowStrategy.fail()).preMaterialize(materializer);
+        venue.tell(new SimVenue.Connected(id, outgoing.first()));
+        Source<Message, NotUsed> toClient = outgoing.second()
+                .map(out -> (Message) TextMessage.create(((SimConnection.Text) out).text()));
+        Sink<Message, NotUsed> fromClient = Flow.<Message>create()
+                .mapAsync(1, message -> message.isText()
+                        ? message.asTextMessage().toStrict(5_000, materializer).thenApply(strict -> strict.getStrictText())
+                        : message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer).thenApply(done -> ""))
+                .filter(text -> !text.isEmpty())
+                .to(Sink.foreach(text -> venue.tell(new SimVenue.ClientText(id, text))));
+        return Flow.fromSinkAndSourceCoupled(fromClient, toClient).watchTermination((notUsed, done) -> {
+            done.whenComplete((ok, failure) -> venue.tell(new SimVenue.Disconnected(id)));
+            return NotUsed.getInstance();
+        });
+    }
+
+    /** Null when the handshake carries a valid signature (or none is demanded), else why it is refused. */
+    private String kalshiAuthFailure(HttpRequest request) {
+        if (settings.kalshiPublicKey() == null) {
+            return null;
+        }
+        String key = header(request, KalshiSigner.ACCESS_KEY);
+        String timestamp = header(request, KalshiSigner.ACCESS_TIMESTAMP);
+        String signature = header(request, KalshiSigner.ACCESS_SIGNATURE);
+        if (key == null || timestamp == null || signature == null) {
+            return "missing KALSHI-ACCESS-* headers";
+        }
+        if (!key.equals(settings.kalshiKeyId())) {
+            return "unknown key id";
+        }
+        long ts;
+        try {
+            ts = Long.parseLong(timestamp);
+        } catch (NumberFormatException e) {
+            return "timestamp is not epoch milliseconds";
+        }
+        if (Math.abs(System.currentTimeMillis() - ts) > KALSHI_CLOCK_SKEW.toMillis()) {
+            return "timestamp too far from the venue's clock";
+        }
+        if (!KalshiSigner.verify(settings.kalshiPublicKey(), ts, "GET", request.getUri().path(), signature)) {
+            return "signature does not verify";
+        }
+        return null;
+    }
+
+    private static String header(HttpRequest request, String name) {
+        return request.getHeader(name).map(HttpHeader::value).orElse(null);
+    }
+
+    private Route gammaMarkets() {
+        return parameterOptional("limit", limit -> parameterOptional("offset", offset -> {
+            int size = parseInt(limit, 100);
+            int from = parseInt(offset, 0);
+            ArrayNode page = JSON.createArrayNode();
+            List<SimCatalog.PolymarketMarket> all = catalog.polymarket();
+            for (int i = Math.max(0, from); i < all.size() && page.size() < size; i++) {
+                SimCatalog.PolymarketMarket market = all.get(i);
+                ObjectNode node = page.addObject();
+                node.put("id", market.id());
+                node.put("question", market.question());
+                node.put("conditionId", market.conditionId());
+                node.put("slug", "simulated-question-" + market.id());
+                node.put("active", true);
+                node.put("closed", false);
+                node.put("enableOrderBook", true);
+                node.put("acceptingOrders", true);
+                node.put("outcomes", "[\"Yes\", \"No\"]");
+                node.put("clobTokenIds", "[\"" + market.yesToken() + "\", \"" + market.noToken() + "\"]");
+            }
+            return completeJson(page.toString());
+        }));
+    }
+
+    private Route kalshiMarkets() {
+        return parameterOptional("limit", limit -> parameterOptional("cursor", cursor -> {
+            int size = Math.min(1000, parseInt(limit, 100));
+            int from = cursor.filter(c -> !c.isEmpty())
+                    .map(c -> parseInt(Optional.of(new String(Base64.getUrlDecoder().decode(c), StandardCharsets.UTF_8)), 0))
+                    .orElse(0);
+            ObjectNode page = JSON.createObjectNode();
+            ArrayNode markets = page.putArray("markets");
+            List<SimCatalog.KalshiMarket> all = catalog.kalshi();
+            int i = Math.max(0, from);
+            for (; i < all.size() && markets.size() < size; i++) {
+                SimCatalog.KalshiMarket market = all.get(i);
+                ObjectNode node = markets.addObject();
+                node.put("ticker", market.ticker());
+                node.put("event_ticker", market.eventTicker());
+                node.put("market_type", "binary");
+                node.put("title", market.title());
+                node.put("status", "active");
+            }
+            page.put("cursor", i < all.size()
+                    ? Base64.getUrlEncoder().encodeToString(Integer.toString(i).getBytes(StandardCharsets.UTF_8)) : "");
+            return completeJson(page.toString());
+        }));
+    }
+
+    /** {@code POST /sim/{venue}/{fault}}, {@code GET /sim/{venue}/stats}, {@code GET /sim/{venue}/book/{symbol}}. */
+    private Route controlRoutes() {
+        return pathPrefix(PathMatchers.segment(), venueId -> {
+            Venue venue;
+            try {
+                venue = Venue.fromId(venueId);
+            } catch (IllegalArgumentException e) {
+                return complete(StatusCodes.NOT_FOUND, "unknown venue " + venueId);
+            }
+            if (!venues.containsKey(venue)) {
+                return complete(StatusCodes.NOT_FOUND, "the simulator does not serve " + venueId);
+            }
+            return concat(
+                    path("stats", () -> get(() -> completeJson(write(stats(venue))))),
+                    path(PathMatchers.segment("book").slash(PathMatchers.segment()), symbol -> get(() -> {
+                        try {
+                            return completeJson(ProtocolJson.mapper().writeValueAsString(trueBook(venue, symbol)));
+                        } catch (IllegalArgumentException e) {
+                            return complete(StatusCodes.NOT_FOUND, e.getMessage());
+                        } catch (Exception e) {
+                            return complete(StatusCodes.INTERNAL_SERVER_ERROR, e.toString());
+                        }
+                    })),
+                    path(PathMatchers.segment(), fault -> post(() -> {
+                        SimVenue.Fault chosen = switch (fault) {
+                            case "pause" -> SimVenue.Fault.PAUSE;
+                            case "resume" -> SimVenue.Fault.RESUME;
+                            case "drop" -> SimVenue.Fault.DROP_CONNECTIONS;
+                            case "malformed" -> SimVenue.Fault.MALFORMED_FRAME;
+                            case "unknown" -> SimVenue.Fault.UNKNOWN_EVENT;
+                            case "gap" -> SimVenue.Fault.SEQUENCE_GAP;
+                            case "stall" -> SimVenue.Fault.STALL;
+                            default -> null;
+                        };
+                        if (chosen == null) {
+                            return complete(StatusCodes.NOT_FOUND,
+                                    "faults: pause, resume, drop, malformed, unknown, gap, stall");
+                        }
+                        return completeJson("{\"fault\":\"" + fault + "\",\"touched\":" + inject(venue, chosen) + "}");
+                    })));
+        });
+    }
+
+    private Route completeJson(String json) {
+        return complete(HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, json));
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int parseInt(Optional<String> text, int fallback) {
+        try {
+            return text.map(Integer::parseInt).orElse(fallback);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private ActorRef<SimVenue.Command> spawn(Behavior<SimVenue.Command> behavior, String name) {
+        return system.systemActorOf(behavior, name, Props.empty());
+    }
+
+    private int inject(Venue venue, SimVenue.Fault fault) {
+        return await(ask(venue, reply -> new SimVenue.Inject(fault, reply)));
+    }
+
+    private <T> CompletionStage<T> ask(Venue venue, Function<ActorRef<T>, SimVenue.Command> message) {
+        ActorRef<SimVenue.Command> ref = venues.get(venue);
+        if (ref == null) {
+            throw new IllegalArgumentException("the simulator does not serve " + venue.id());
+        }
+        return AskPattern.ask(ref, message::apply, ASK_TIMEOUT, system.scheduler());
+    }
+
+    private static <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(ASK_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the simulator", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("the simulator did not answer: " + e, e);
+        }
+    }
+
+    private void stopVenues() {
+        venues.values().forEach(ref -> ref.tell(SimVenue.Stop.INSTANCE));
+    }
+}
