@@ -1,0 +1,257 @@
+package io.marketmesh.node.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import io.marketmesh.node.simulator.SimulatorSettings;
+import io.marketmesh.node.simulator.VenueSimulator;
+import io.marketmesh.node.testkit.TestNode;
+import io.marketmesh.protocol.BookSnapshot;
+import io.marketmesh.protocol.Decimals;
+import io.marketmesh.protocol.PriceLevel;
+import io.marketmesh.protocol.Venue;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real node following the simulated venues over loopback WebSockets, signed Kalshi handshake included, with
+ * every fault the simulator can throw; once the feeds go quiet, every book the node serves over HTTP must equal the
+ * venue's true book.
+ */
+class SimulatedVenuesEndToEndTest {
+
+    private static final Duration HEAL = Duration.ofSeconds(40);
+    private static final String KEY_ID = "e2e-key";
+
+    @TempDir
+    Path tmp;
+
+    private ActorSystem<Void> venues;
+    private VenueSimulator simulator;
+    private TestNode node;
+    private KeyPair keys;
+
+    @BeforeEach
+    void startVenues() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        keys = generator.generateKeyPair();
+        venues = ActorSystem.create(Behaviors.empty(), "venues",
+                ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+        simulator = VenueSimulator.start(venues, new SimulatorSettings(0, 4, 5, 300, 7, keys.getPublic(), KEY_ID));
+    }
+
+    @AfterEach
+    void stop() {
+        if (node != null) {
+            node.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (venues != null) {
+            venues.terminate();
+        }
+    }
+
+    @Test
+    void everyBookEqualsTheVenuesTrueBookAfterEveryFault() throws Exception {
+        node = TestNode.start(nodeSettings(writeKey(keys)));
+        List<String> poly = simulator.markets(Venue.POLYMARKET);
+        List<String> kalshi = simulator.markets(Venue.KALSHI);
+        assertEquals(8, poly.size());
+        assertEquals(5, kalshi.size());
+
+        // Discovery over the venues' REST APIs finds every market; every book arrives.
+        node.awaitJson("/api/v1/markets", r -> r.body().path("total").asInt() == 13, HEAL);
+        awaitAllBooks(poly, kalshi);
+        assertEquals(3, connections(Venue.POLYMARKET).size(), "8 tokens at 3 per socket need 3 sockets");
+        long sent = simulator.stats(Venue.KALSHI).framesSent();
+        assertTrue(sent > 0);
+
+        // A malformed frame and an unknown event on every socket: counted, skipped, the sockets live on.
+        long badBefore = sum(Venue.POLYMARKET, c -> c.path("badFrames").asLong())
+                + sum(Venue.KALSHI, c -> c.path("badFrames").asLong());
+        int sockets = simulator.sendMalformedFrame(Venue.POLYMARKET) + simulator.sendMalformedFrame(Venue.KALSHI);
+        assertEquals(4, sockets);
+        simulator.sendUnknownEvent(Venue.POLYMARKET);
+        simulator.sendUnknownEvent(Venue.KALSHI);
+        long expectedBad = badBefore + sockets;
+        node.awaitJson("/api/v1/venues", r -> badFrames(r.body()) >= expectedBad, HEAL);
+        assertEquals(0, sum(Venue.POLYMARKET, c -> c.path("reconnects").asLong())
+                + sum(Venue.KALSHI, c -> c.path("reconnects").asLong()), "bad frames must not cost a socket");
+
+        // A Kalshi sequence gap: the books on that subscription go stale and are rebuilt from a fresh snapshot.
+        long resyncsBefore = kalshiSnapshots(kalshi);
+        assertEquals(1, simulator.injectSequenceGap());
+        awaitCondition(() -> kalshiSnapshots(kalshi) > resyncsBefore, "Kalshi books re-snapshotted after the gap");
+
+        // Dropped sockets: reconnected with backoff, resubscribed, rebuilt.
+        simulator.dropConnections(Venue.POLYMARKET);
+        simulator.dropConnections(Venue.KALSHI);
+        awaitCondition(() -> sum(Venue.POLYMARKET, c -> c.path("reconnects").asLong()) >= 3
+                && sum(Venue.KALSHI, c -> c.path("reconnects").asLong()) >= 1, "every socket reconnected");
+
+        // Stale feeds: sockets that stay open but go silent are detected and replaced.
+        long accepted = simulator.stats(Venue.POLYMARKET).connectionsAccepted() + simulator.stats(Venue.KALSHI).connectionsAccepted();
+        simulator.stallFeeds(Venue.POLYMARKET);
+        simulator.stallFeeds(Venue.KALSHI);
+        awaitCondition(() -> simulator.stats(Venue.POLYMARKET).connectionsAccepted()
+                        + simulator.stats(Venue.KALSHI).connectionsAccepted() >= accepted + 4,
+                "every stalled socket replaced by a new one");
+
+        // Quiet: every book equals the truth, none stale.
+        simulator.pause();
+        for (String symbol : poly) {
+            awaitBookEqualsTruth(Venue.POLYMARKET, symbol);
+        }
+        for (String symbol : kalshi) {
+            awaitBookEqualsTruth(Venue.KALSHI, symbol);
+        }
+        assertEquals(0, simulator.kalshiAuthFailures(), "every Kalshi handshake was signed correctly");
+    }
+
+    @Test
+    void aWronglySignedKalshiHandshakeIsRefusedAndReportedWhilePolymarketCarriesOn() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        Map<String, Object> settings = nodeSettings(writeKey(generator.generateKeyPair()));
+        // Discovery cannot help here (the REST call is public), so the market is named.
+        settings.put("marketmesh.venues.kalshi.markets", simulator.markets(Venue.KALSHI).get(0));
+        node = TestNode.start(settings);
+        node.awaitJson("/api/v1/venues", r -> {
+            JsonNode kalshi = venue(r.body(), Venue.KALSHI).path("connections").path(0);
+            return kalshi.path("reconnects").asLong() >= 1 && kalshi.path("lastError").asText("").contains("401");
+        }, HEAL);
+        assertTrue(simulator.kalshiAuthFailures() >= 1);
+        String symbol = simulator.markets(Venue.POLYMARKET).get(0);
+        node.awaitJson("/api/v1/markets/polymarket/" + symbol, r -> r.status() == 200 && r.body().path("hasBook").asBoolean(), HEAL);
+        TestNode.Reply book = node.get("/api/v1/markets/kalshi/" + simulator.markets(Venue.KALSHI).get(0) + "/book");
+        assertEquals(200, book.status());
+        assertTrue(book.body().path("stale").asBoolean(), "a Kalshi market that never got a book is flagged stale: " + book.body());
+        assertEquals(0, book.body().path("bids").size());
+        assertEquals(0, book.body().path("asks").size());
+    }
+
+    private Map<String, Object> nodeSettings(Path keyFile) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("marketmesh.venues.polymarket.ws-url", simulator.polymarketWsUrl());
+        settings.put("marketmesh.venues.polymarket.rest-url", simulator.polymarketRestUrl());
+        settings.put("marketmesh.venues.polymarket.markets-per-socket", 3);
+        settings.put("marketmesh.venues.polymarket.heartbeat-interval", "1s");
+        settings.put("marketmesh.venues.polymarket.stale-after", "3s");
+        settings.put("marketmesh.venues.kalshi.ws-url", simulator.kalshiWsUrl());
+        settings.put("marketmesh.venues.kalshi.rest-url", simulator.kalshiRestUrl());
+        settings.put("marketmesh.venues.kalshi.subscribe-batch-size", 2);
+        settings.put("marketmesh.venues.kalshi.heartbeat-interval", "1s");
+        settings.put("marketmesh.venues.kalshi.stale-after", "3s");
+        settings.put("marketmesh.venues.kalshi.key-id", KEY_ID);
+        settings.put("marketmesh.venues.kalshi.private-key-file", keyFile.toString());
+        settings.put("marketmesh.connection.min-backoff", "200ms");
+        settings.put("marketmesh.connection.max-backoff", "1s");
+        settings.put("marketmesh.market.resync-min-backoff", "500ms");
+        settings.put("marketmesh.market.resync-max-backoff", "2s");
+        return settings;
+    }
+
+    private Path writeKey(KeyPair pair) throws IOException {
+        Path file = Files.createTempFile(tmp, "kalshi-", ".pem");
+        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pair.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+        return file;
+    }
+
+    private void awaitAllBooks(List<String> poly, List<String> kalshi) {
+        for (String symbol : poly) {
+            node.awaitJson("/api/v1/markets/polymarket/" + symbol, r -> r.status() == 200 && r.body().path("hasBook").asBoolean(), HEAL);
+        }
+        for (String symbol : kalshi) {
+            node.awaitJson("/api/v1/markets/kalshi/" + symbol, r -> r.status() == 200 && r.body().path("hasBook").asBoolean(), HEAL);
+        }
+    }
+
+    private void awaitBookEqualsTruth(Venue venue, String symbol) {
+        BookSnapshot truth = simulator.trueBook(venue, symbol);
+        String path = "/api/v1/markets/" + venue.id() + "/" + symbol + "/book?depth=1000";
+        TestNode.Reply reply = node.awaitJson(path, r -> r.status() == 200 && !r.body().path("stale").asBoolean(true)
+                && levels(r.body().path("bids")).equals(truth.bids()) && levels(r.body().path("asks")).equals(truth.asks()), HEAL);
+        assertEquals(truth.bids(), levels(reply.body().path("bids")), venue + " " + symbol + " bids");
+        assertEquals(truth.asks(), levels(reply.body().path("asks")), venue + " " + symbol + " asks");
+    }
+
+    private static List<PriceLevel> levels(JsonNode side) {
+        List<PriceLevel> levels = new ArrayList<>();
+        for (JsonNode level : side) {
+            levels.add(new PriceLevel(Decimals.parse(level.get(0).asText()), Decimals.parse(level.get(1).asText())));
+        }
+        return levels;
+    }
+
+    private long kalshiSnapshots(List<String> kalshi) {
+        long snapshots = 0;
+        for (String symbol : kalshi) {
+            snapshots += node.get("/api/v1/markets/kalshi/" + symbol).body().path("counters").path("snapshots").asLong();
+        }
+        return snapshots;
+    }
+
+    private List<JsonNode> connections(Venue venue) {
+        List<JsonNode> list = new ArrayList<>();
+        venue(node.get("/api/v1/venues").body(), venue).path("connections").forEach(list::add);
+        return list;
+    }
+
+    private long sum(Venue venue, ToLongFunction<JsonNode> field) {
+        return connections(venue).stream().mapToLong(field).sum();
+    }
+
+    private static long badFrames(JsonNode venuesBody) {
+        long bad = 0;
+        for (JsonNode v : venuesBody.path("venues")) {
+            for (JsonNode c : v.path("connections")) {
+                bad += c.path("badFrames").asLong();
+            }
+        }
+        return bad;
+    }
+
+    private static JsonNode venue(JsonNode venuesBody, Venue venue) {
+        for (JsonNode v : venuesBody.path("venues")) {
+            if (v.path("venue").asText().equals(venue.id())) {
+                return v;
+            }
+        }
+        throw new AssertionError("no venue " + venue.id() + " in " + venuesBody);
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + HEAL.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            TestNode.sleep(200);
+        }
+        throw new AssertionError("not within " + HEAL + ": " + what);
+    }
+}
