@@ -290,7 +290,7 @@ public final class ApiRoutes extends AllDirectives {
         return completeWithFuture(response.exceptionally(ApiRoutes::errorResponse));
     }
 
-    private static HttpResponse errorResponse(Throwable failure) {
+    static HttpResponse errorResponse(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof ApiError e) {
             return errorBody(e.status, e.code, e.getMessage());

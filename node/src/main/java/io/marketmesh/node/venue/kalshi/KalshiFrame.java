@@ -1,5 +1,6 @@
 package io.marketmesh.node.venue.kalshi;
 
+import io.marketmesh.node.venue.CharWindow;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -39,7 +40,7 @@ final class KalshiFrame {
             this.wire = wire;
         }
 
-        static Type of(CharView text) {
+        static Type of(CharWindow text) {
             for (Type t : KNOWN) {
                 if (text.contentEquals(t.wire)) {
                     return t;
@@ -77,7 +78,7 @@ final class KalshiFrame {
         }
     }
 
-    private final CharView view = new CharView();
+    private final CharWindow view = new CharWindow();
     private final String[] tickers = new String[256];
     private char[] tsText = new char[40];
     private int tsTextLength;

@@ -1,5 +1,7 @@
 package io.marketmesh.node.venue.polymarket;
 
+import io.marketmesh.node.venue.CharWindow;
+
 /** The market channel's {@code event_type} values this package understands. */
 enum EventType {
     BOOK("book"),
@@ -21,7 +23,7 @@ enum EventType {
         this.wireName = wireName;
     }
 
-    static EventType of(CharSlice text) {
+    static EventType of(CharWindow text) {
         for (EventType t : KNOWN) {
             if (text.contentEquals(t.wireName)) {
                 return t;

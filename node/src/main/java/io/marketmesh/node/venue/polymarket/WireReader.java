@@ -1,5 +1,6 @@
 package io.marketmesh.node.venue.polymarket;
 
+import io.marketmesh.node.venue.CharWindow;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -33,7 +34,7 @@ final class WireReader {
 
     private final AssetIndex assets;
     private final WireMessage message = new WireMessage();
-    private final CharSlice text = new CharSlice();
+    private final CharWindow text = new CharWindow();
 
     WireReader(AssetIndex assets) {
         this.assets = assets;

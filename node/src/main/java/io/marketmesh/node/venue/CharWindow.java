@@ -1,27 +1,28 @@
-package io.marketmesh.node.venue.polymarket;
+package io.marketmesh.node.venue;
 
 /**
- * A reusable window on the parser's character buffer, so decimals are parsed with {@link
- * io.marketmesh.protocol.Decimals#parse(CharSequence, int, int)} without making a String per value.
- * Valid only until the parser moves on.
+ * A reusable window on a streaming JSON parser's character buffer, so venue parsers read decimals (with {@link
+ * io.marketmesh.protocol.Decimals#parse(CharSequence, int, int)}) and match names without making a String per
+ * value. Valid only until the parser moves on.
  */
-final class CharSlice implements CharSequence {
+public final class CharWindow implements CharSequence {
 
     private char[] chars = new char[0];
     private int offset;
     private int length;
 
-    void set(char[] chars, int offset, int length) {
+    public CharWindow set(char[] chars, int offset, int length) {
         this.chars = chars;
         this.offset = offset;
         this.length = length;
+        return this;
     }
 
-    char[] buffer() {
+    public char[] buffer() {
         return chars;
     }
 
-    int offset() {
+    public int offset() {
         return offset;
     }
 
@@ -40,7 +41,7 @@ final class CharSlice implements CharSequence {
         return new String(chars, offset + start, end - start);
     }
 
-    boolean contentEquals(String s) {
+    public boolean contentEquals(String s) {
         if (s.length() != length) {
             return false;
         }
@@ -53,7 +54,7 @@ final class CharSlice implements CharSequence {
     }
 
     /** Case-insensitive comparison with an upper-case ASCII word, without making a String. */
-    boolean equalsIgnoreCase(String upperCase) {
+    public boolean equalsIgnoreCase(String upperCase) {
         if (upperCase.length() != length) {
             return false;
         }
