@@ -73,7 +73,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     }
 
     /** Ask the venue for a fresh snapshot of one market carried by this socket. */
-    public record Resync(String symbol, String reason) implements Command {
+    /** @param mayEscalate the market has asked often enough that this socket may reopen if asking it failed before */
+    public record Resync(String symbol, String reason, boolean mayEscalate) implements Command {
     }
 
     private record Upgraded(long generation, int status, String error) implements Command {
@@ -121,6 +122,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private final VenueAdapter adapter;
     private final VenueSettings venue;
     private final ConnectionSettings settings;
+    /** Resyncs asked of the venue on the current socket, per market. */
+    private final Map<String, Integer> resyncsThisSession = new HashMap<>();
     private final int socketId;
     private final ActorRef<ConnectionManager.Command> manager;
     private final ClusterSharding sharding;
@@ -264,6 +267,16 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private Behavior<Command> onResync(Resync resync) {
         // Before the socket is open there is nothing to do: opening it subscribes, which brings snapshots.
         if (session != null && symbols.contains(resync.symbol())) {
+            int askedBefore = resyncsThisSession.getOrDefault(resync.symbol(), 0);
+            if (resync.mayEscalate() && askedBefore > 0) {
+                // This very socket was asked and brought no snapshot (the venue ignored or refused it): a fresh socket
+                // resubscribes everything and gets every snapshot anew. The manager allows it once per market and
+                // episode, so a market the venue never snapshots cannot keep the socket cycling.
+                manager.tell(new ConnectionManager.ResyncEscalated(resync.symbol()));
+                return fail("no snapshot for " + resync.symbol() + " after " + askedBefore
+                        + " resync request(s) on this socket; reopening it");
+            }
+            resyncsThisSession.merge(resync.symbol(), 1, Integer::sum);
             log.info("{} socket {} resyncing {}: {}", venue.venue().id(), socketId, resync.symbol(), resync.reason());
             session.resync(resync.symbol(), output);
         }
@@ -282,6 +295,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         connectedAt = System.currentTimeMillis();
         lastMessageAt = connectedAt;
         session = adapter.newSession(venue);
+        resyncsThisSession.clear();
         if (!symbols.isEmpty()) {
             session.subscribe(List.copyOf(symbols), output);
         }

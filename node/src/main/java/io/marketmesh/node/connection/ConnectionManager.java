@@ -10,6 +10,7 @@ import io.marketmesh.protocol.MarketKey;
 import io.marketmesh.protocol.Venue;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,7 +37,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 public final class ConnectionManager extends AbstractBehavior<ConnectionManager.Command> {
 
     public sealed interface Command permits Follow, Unfollow, IsFollowed, GetFollowed, GetStatus, SocketStarting,
-            SocketStatusUpdate, SocketFailed, Discovered, RetryDiscovery, ResyncFromTopic {
+            SocketStatusUpdate, SocketFailed, ResyncEscalated, Discovered, RetryDiscovery, ResyncFromTopic {
     }
 
     /** Follow markets (idempotent). */
@@ -74,6 +75,10 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     }
 
     record SocketFailed(int socket, String reason) implements Command {
+    }
+
+    /** A socket reopened itself because resyncing this market on it brought no snapshot. */
+    record ResyncEscalated(String symbol) implements Command {
     }
 
     private record Discovered(List<String> symbols, String error) implements Command {
@@ -115,6 +120,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     private final ClusterSharding sharding;
     private final Map<Integer, Slot> slots = new LinkedHashMap<>();
     private final Map<String, Slot> slotBySymbol = new HashMap<>();
+    /** Markets whose unanswered resync already made their socket reopen once in this episode. */
+    private final Set<String> escalatedResyncs = new HashSet<>();
     private int nextSlotId;
     private String discovery;
 
@@ -156,6 +163,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
                     return this;
                 })
                 .onMessage(ResyncFromTopic.class, this::onResync)
+                .onMessage(ResyncEscalated.class, this::onResyncEscalated)
                 .build();
     }
 
@@ -298,10 +306,21 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
 
     private Behavior<Command> onResync(ResyncFromTopic fromTopic) {
         MarketKey market = fromTopic.request().market();
+        int attempt = fromTopic.request().attempt();
+        if (attempt <= 1) {
+            escalatedResyncs.remove(market.symbol()); // a new episode: the market got a snapshot since
+        }
         Slot slot = slotBySymbol.get(market.symbol());
         if (slot != null) {
-            slot.actor.tell(new ConnectionActor.Resync(market.symbol(), fromTopic.request().reason()));
+            boolean mayEscalate = settings.resyncEscalateAfter() > 0 && attempt >= settings.resyncEscalateAfter()
+                    && !escalatedResyncs.contains(market.symbol());
+            slot.actor.tell(new ConnectionActor.Resync(market.symbol(), fromTopic.request().reason(), mayEscalate));
         }
+        return this;
+    }
+
+    private Behavior<Command> onResyncEscalated(ResyncEscalated escalated) {
+        escalatedResyncs.add(escalated.symbol());
         return this;
     }
 }

@@ -5,11 +5,13 @@ import java.time.Duration;
 
 /** {@code marketmesh.connection}: how venue sockets are supervised. */
 public record ConnectionSettings(Duration minBackoff, Duration maxBackoff, double randomFactor, int outgoingBuffer,
-                                 Duration statusInterval, Duration discoveryRetry, int maxFrameLogLength) {
+                                 Duration statusInterval, Duration discoveryRetry, int maxFrameLogLength,
+                                 int resyncEscalateAfter) {
 
     public static ConnectionSettings fromConfig(Config c) {
         return new ConnectionSettings(c.getDuration("min-backoff"), c.getDuration("max-backoff"),
                 c.getDouble("random-factor"), c.getInt("outgoing-buffer"), c.getDuration("status-interval"),
-                c.getDuration("discovery-retry"), c.getInt("max-frame-log-length"));
+                c.getDuration("discovery-retry"), c.getInt("max-frame-log-length"),
+                c.getInt("resync-escalate-after"));
     }
 }

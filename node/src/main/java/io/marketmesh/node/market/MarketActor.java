@@ -103,6 +103,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private long trades;
     private long staleEvents;
     private long resyncRequests;
+    /** Resync requests since the last snapshot; the connection escalates when they keep going unanswered. */
+    private int unansweredResyncs;
     private long ignoredWhileAwaitingSnapshot;
 
     private MarketActor(ActorContext<Command> context, TimerScheduler<Command> timers, MarketKey market,
@@ -161,6 +163,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         stale = false;
         staleReason = null;
         resyncRequested = false;
+        unansweredResyncs = 0;
         nextResyncBackoff = settings.resyncMinBackoff();
         timers.cancel(ResyncTimer.INSTANCE);
         snapshots++;
@@ -238,7 +241,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         }
         resyncRequested = true;
         resyncRequests++;
-        resyncTopics.publish(new ResyncRequest(market, reason));
+        resyncTopics.publish(new ResyncRequest(market, reason, ++unansweredResyncs));
         scheduleResyncCheck();
     }
 

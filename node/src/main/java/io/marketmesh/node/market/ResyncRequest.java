@@ -6,6 +6,9 @@ import io.marketmesh.protocol.MarketKey;
 /**
  * A MarketActor asking its venue connection for a fresh snapshot. Published on the venue's resync topic
  * ({@link ResyncTopics}); the connection that carries the market acts on it, the others ignore it.
+ *
+ * @param attempt 1 for the first request since the last snapshot, counting up while none arrives, so the
+ *                connection can escalate when asking the venue on the live socket does not work
  */
-public record ResyncRequest(MarketKey market, String reason) implements CborSerializable {
+public record ResyncRequest(MarketKey market, String reason, int attempt) implements CborSerializable {
 }

@@ -74,6 +74,9 @@ final class PolymarketSimulator extends SimVenue {
             return;
         }
         Set<String> assets = assetsOf.computeIfAbsent(connection.id, id -> new LinkedHashSet<>());
+        if (request.has("operation") && connection.ignoresResubscribe()) {
+            return;
+        }
         String operation = request.path("operation").asText("subscribe");
         if (operation.equals("unsubscribe")) {
             ids.forEach(id -> assets.remove(id.asText()));
@@ -180,6 +183,24 @@ final class PolymarketSimulator extends SimVenue {
                 + conditionOf.get(token) + "\",\"price\":\"" + SimFormat.polymarketPrice(price) + "\",\"side\":\""
                 + (buy ? "BUY" : "SELL") + "\",\"size\":\"" + SimFormat.polymarketSize(100 + random.nextInt(10_000))
                 + "\",\"timestamp\":\"" + nowMs() + "\"}";
+    }
+
+    @Override
+    protected int hideTopChange() {
+        for (Set<String> assets : assetsOf.values()) {
+            for (String token : assets) {
+                SimBook book = books.get(token);
+                if (book.bids.size() > 1) {
+                    book.bids.pollLastEntry();
+                    return 1;
+                }
+                if (book.asks.size() > 1) {
+                    book.asks.pollFirstEntry();
+                    return 1;
+                }
+            }
+        }
+        return 0;
     }
 
     @Override

@@ -21,6 +21,7 @@ final class SimConnection {
     final long id;
     private final ActorRef<Out> outgoing;
     private boolean frozen;
+    private boolean ignoresResubscribe;
     private long framesSent;
 
     SimConnection(long id, ActorRef<Out> outgoing) {
@@ -41,6 +42,15 @@ final class SimConnection {
 
     boolean frozen() {
         return frozen;
+    }
+
+    void ignoreResubscribe() {
+        ignoresResubscribe = true;
+    }
+
+    /** A venue that takes subscription changes only when a socket opens. */
+    boolean ignoresResubscribe() {
+        return ignoresResubscribe;
     }
 
     long framesSent() {

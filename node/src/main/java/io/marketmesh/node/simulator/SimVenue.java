@@ -42,7 +42,13 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
     enum Stop implements Command { INSTANCE }
 
     /** A fault or switch a test throws; the reply counts the sockets (or subscriptions) it touched. */
-    enum Fault { PAUSE, RESUME, DROP_CONNECTIONS, MALFORMED_FRAME, UNKNOWN_EVENT, SEQUENCE_GAP, STALL }
+    enum Fault {
+        PAUSE, RESUME, DROP_CONNECTIONS, MALFORMED_FRAME, UNKNOWN_EVENT, SEQUENCE_GAP, STALL,
+        /** Sockets open now ignore every later subscription change (new sockets behave). */
+        IGNORE_RESUBSCRIBE,
+        /** One followed book's top level changes without any frame saying so. */
+        HIDDEN_TOP_CHANGE
+    }
 
     record Inject(Fault fault, ActorRef<Integer> replyTo) implements Command {
     }
@@ -87,6 +93,11 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
 
     /** Makes the next book change on one subscription of every socket go unsent, its sequence number spent. */
     protected int injectSequenceGap() {
+        return 0;
+    }
+
+    /** Changes the best price of one book that a socket follows without telling anyone; returns 1 if done. */
+    protected int hideTopChange() {
         return 0;
     }
 
@@ -171,6 +182,11 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
             case MALFORMED_FRAME -> sendToAll(malformedFrame());
             case UNKNOWN_EVENT -> sendToAll(unknownEventFrame());
             case SEQUENCE_GAP -> injectSequenceGap();
+            case HIDDEN_TOP_CHANGE -> hideTopChange();
+            case IGNORE_RESUBSCRIBE -> {
+                connections.values().forEach(SimConnection::ignoreResubscribe);
+                yield connections.size();
+            }
             case STALL -> {
                 int live = 0;
                 for (SimConnection connection : connections.values()) {

@@ -181,6 +181,19 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
         return inject(venue, SimVenue.Fault.STALL);
     }
 
+    /** Sockets open now ignore later subscription changes (Polymarket {@code operation} frames); returns how many. */
+    public int ignoreResubscriptions(Venue venue) {
+        return inject(venue, SimVenue.Fault.IGNORE_RESUBSCRIBE);
+    }
+
+    /**
+     * Removes the best level of one book a socket follows without sending anything: only the venue's next top-of-book
+     * claim on that book can reveal it (Polymarket has no sequence numbers). Returns 1 if a book was changed.
+     */
+    public int hideTopOfBookChange(Venue venue) {
+        return inject(venue, SimVenue.Fault.HIDDEN_TOP_CHANGE);
+    }
+
     public SimulatorStats stats(Venue venue) {
         return await(ask(venue, SimVenue.GetStats::new));
     }
@@ -362,11 +375,13 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
                             case "unknown" -> SimVenue.Fault.UNKNOWN_EVENT;
                             case "gap" -> SimVenue.Fault.SEQUENCE_GAP;
                             case "stall" -> SimVenue.Fault.STALL;
+                            case "ignore-resubscribe" -> SimVenue.Fault.IGNORE_RESUBSCRIBE;
+                            case "hidden-top-change" -> SimVenue.Fault.HIDDEN_TOP_CHANGE;
                             default -> null;
                         };
                         if (chosen == null) {
                             return complete(StatusCodes.NOT_FOUND,
-                                    "faults: pause, resume, drop, malformed, unknown, gap, stall");
+                                    "faults: pause, resume, drop, malformed, unknown, gap, stall, ignore-resubscribe, hidden-top-change");
                         }
                         return completeJson("{\"fault\":\"" + fault + "\",\"touched\":" + inject(venue, chosen) + "}");
                     })));

@@ -131,6 +131,32 @@ class SimulatedVenuesEndToEndTest {
     }
 
     @Test
+    void aTopOfBookMismatchTheVenueWillNotResyncOnTheLiveSocketIsHealedByReopeningIt() {
+        node = TestNode.start(nodeSettings(writeKeyUnchecked(keys)));
+        List<String> poly = simulator.markets(Venue.POLYMARKET);
+        awaitAllBooks(poly, List.of());
+
+        // The venue now ignores resubscription on these sockets, and one book's best level vanishes unannounced.
+        simulator.ignoreResubscriptions(Venue.POLYMARKET);
+        assertEquals(1, simulator.hideTopOfBookChange(Venue.POLYMARKET));
+
+        // The next best_bid/best_ask claim exposes it; resyncs on the live socket bring nothing; the socket reopens.
+        node.awaitJson("/api/v1/venues", r -> {
+            for (JsonNode c : venue(r.body(), Venue.POLYMARKET).path("connections")) {
+                if (c.path("lastError").asText("").startsWith("no snapshot for ") && c.path("reconnects").asLong() >= 1) {
+                    return true;
+                }
+            }
+            return false;
+        }, HEAL);
+
+        simulator.pause();
+        for (String symbol : poly) {
+            awaitBookEqualsTruth(Venue.POLYMARKET, symbol);
+        }
+    }
+
+    @Test
     void aWronglySignedKalshiHandshakeIsRefusedAndReportedWhilePolymarketCarriesOn() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
@@ -171,6 +197,14 @@ class SimulatedVenuesEndToEndTest {
         settings.put("marketmesh.market.resync-min-backoff", "500ms");
         settings.put("marketmesh.market.resync-max-backoff", "2s");
         return settings;
+    }
+
+    private Path writeKeyUnchecked(KeyPair pair) {
+        try {
+            return writeKey(pair);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private Path writeKey(KeyPair pair) throws IOException {
