@@ -122,7 +122,13 @@ final class PolymarketSimulator extends SimVenue {
         if (roll < 3) {
             sendToFollowers(token, null, lastTradeFrame(token));
         } else if (roll < 4) {
-            sendToFollowers(token, null, bookFrame(token, true));
+            String book = bookFrame(token, true);
+            for (SimConnection connection : connections.values()) {
+                Set<String> assets = assetsOf.get(connection.id);
+                if (assets != null && assets.contains(token) && !connection.ignoresResubscribe()) {
+                    connection.send(book);
+                }
+            }
         }
     }
 

@@ -44,7 +44,10 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
     /** A fault or switch a test throws; the reply counts the sockets (or subscriptions) it touched. */
     enum Fault {
         PAUSE, RESUME, DROP_CONNECTIONS, MALFORMED_FRAME, UNKNOWN_EVENT, SEQUENCE_GAP, STALL,
-        /** Sockets open now ignore every later subscription change (new sockets behave). */
+        /**
+         * Sockets open now ignore every later subscription change and get no more unsolicited full books, so only a
+         * new socket brings a fresh snapshot (new sockets behave).
+         */
         IGNORE_RESUBSCRIBE,
         /** One followed book's top level changes without any frame saying so. */
         HIDDEN_TOP_CHANGE

@@ -181,7 +181,10 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
         return inject(venue, SimVenue.Fault.STALL);
     }
 
-    /** Sockets open now ignore later subscription changes (Polymarket {@code operation} frames); returns how many. */
+    /**
+     * Sockets open now ignore later subscription changes (Polymarket {@code operation} frames) and get no more
+     * unsolicited full books: only a new socket brings a fresh snapshot. Returns how many sockets.
+     */
     public int ignoreResubscriptions(Venue venue) {
         return inject(venue, SimVenue.Fault.IGNORE_RESUBSCRIBE);
     }
