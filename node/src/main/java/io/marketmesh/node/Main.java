@@ -1,6 +1,7 @@
 package io.marketmesh.node;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.marketmesh.node.cluster.NodeGuardian;
 import io.marketmesh.node.config.NodeConfig;
@@ -51,7 +52,18 @@ public final class Main {
             venues = DemoVenues.start(NodeConfig.load());
             overrides = venues.nodeOverrides();
         }
-        Config config = NodeConfig.load(overrides);
+        Config config;
+        try {
+            config = NodeConfig.load(overrides);
+            NodeConfig.validate(config);
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("marketmesh: configuration error: " + e.getMessage());
+            if (venues != null) {
+                venues.close();
+            }
+            System.exit(2);
+            return;
+        }
         ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(), "marketmesh", config);
         if (venues != null) {
             DemoVenues started = venues;

@@ -3,10 +3,16 @@ package io.marketmesh.node.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueType;
+import io.marketmesh.node.api.HttpSettings;
+import io.marketmesh.node.connection.ConnectionSettings;
+import io.marketmesh.node.market.MarketSettings;
+import io.marketmesh.node.venue.VenueAdapter;
+import io.marketmesh.node.venue.VenueAdapters;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.protocol.Venue;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Loads a node's configuration, highest precedence first: system properties, the user's file
@@ -32,6 +38,31 @@ public final class NodeConfig {
                 .withFallback(ConfigFactory.parseResources(NodeConfig.class.getClassLoader(), "marketmesh-node.conf"))
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve();
+    }
+
+    /**
+     * Reads every setting the node will use, so a mistake stops the start with one clear message instead of
+     * failing inside an actor later.
+     *
+     * @throws com.typesafe.config.ConfigException for a missing key or a value of the wrong type (names the key)
+     * @throws IllegalArgumentException for a value out of range (names the key)
+     */
+    public static void validate(Config config) {
+        ConnectionSettings.fromConfig(config.getConfig("marketmesh.connection"));
+        MarketSettings.fromConfig(config.getConfig("marketmesh.market"));
+        HttpSettings.fromConfig(config.getConfig("marketmesh.http"));
+        for (Venue venue : Venue.values()) {
+            Optional<VenueAdapter> adapter = VenueAdapters.forVenue(venue);
+            if (adapter.isEmpty() || !config.hasPath("marketmesh.venues." + venue.id())) {
+                continue;
+            }
+            VenueSettings settings = venue(config, venue);
+            int max = adapter.get().maxMarketsPerSocket();
+            if (settings.enabled() && settings.marketsPerSocket() > max) {
+                throw new IllegalArgumentException("marketmesh.venues." + venue.id() + ".markets-per-socket = "
+                        + settings.marketsPerSocket() + " is above the venue's limit of " + max + " per socket");
+            }
+        }
     }
 
     public static VenueSettings venue(Config config, Venue venue) {

@@ -24,4 +24,9 @@ public interface VenueAdapter {
      * @throws Exception with a message fit for the log when the venue cannot be asked
      */
     List<String> discoverMarkets(VenueSettings settings) throws Exception;
+
+    /** The most markets one socket may carry before the venue misbehaves; configuration above it is refused. */
+    default int maxMarketsPerSocket() {
+        return Integer.MAX_VALUE;
+    }
 }

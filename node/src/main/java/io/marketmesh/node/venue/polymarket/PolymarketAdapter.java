@@ -15,6 +15,12 @@ import java.util.List;
 public final class PolymarketAdapter implements VenueAdapter {
 
     @Override
+    public int maxMarketsPerSocket() {
+        // Past 500 assets on one socket the venue silently sends no initial books.
+        return 500;
+    }
+
+    @Override
     public Venue venue() {
         return Venue.POLYMARKET;
     }
