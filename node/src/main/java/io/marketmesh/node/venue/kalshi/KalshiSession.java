@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,11 +78,15 @@ public final class KalshiSession implements VenueSession {
     }
 
     /** A command sent and not yet answered, by its id. */
-    private sealed interface Request permits SubscribeRequest, OtherRequest {
+    private sealed interface Request permits SubscribeRequest, UpdateRequest, OtherRequest {
     }
 
     /** Kalshi confirms a subscribe once per channel, so the request stays until every channel is confirmed. */
     private record SubscribeRequest(List<String> tickers, Set<String> unconfirmedChannels) implements Request {
+    }
+
+    /** An update_subscription: what it asked, so that a refused resync can take another way. */
+    private record UpdateRequest(long sid, String action, List<String> tickers) implements Request {
     }
 
     private record OtherRequest(String command) implements Request {
@@ -105,6 +110,13 @@ public final class KalshiSession implements VenueSession {
     private final Map<String, MarketKey> keys = new HashMap<>();
     /** The last looked-up subscription: consecutive frames nearly always share a sid. */
     private Subscription lastLookup;
+    /** The highest sid confirmed so far: the venue numbers new subscriptions upwards. */
+    private long highestSid;
+    /**
+     * Markets whose book frames came on a sid not confirmed yet (above {@link #highestSid}): dropped, so when that
+     * sid's {@code subscribed} arrives their snapshot is asked for again.
+     */
+    private final Map<Long, Set<String>> earlyBookFrames = new HashMap<>();
 
     private long framesIgnored;
     private long dataSequenceGaps;
@@ -180,10 +192,14 @@ public final class KalshiSession implements VenueSession {
     public void resync(String symbol, SessionOutput out) {
         Subscription sub = bookOf.get(symbol);
         if (sub == null) {
-            if (wanted.contains(symbol)) {
+            if (!wanted.contains(symbol)) {
+                log.warn("Kalshi resync of {} ignored: not subscribed on this socket", symbol);
+            } else if (bookSubscribePending(symbol)) {
                 log.debug("Kalshi resync of {}: its book subscription is still being made, a snapshot will follow", symbol);
             } else {
-                log.warn("Kalshi resync of {} ignored: not subscribed on this socket", symbol);
+                // Its book subscription was lost (refused, or ended by the venue): make a new one.
+                awaitingSnapshot.add(symbol);
+                sendSubscribe(List.of(BOOK_CHANNEL), List.of(symbol), out);
             }
             return;
         }
@@ -223,7 +239,7 @@ public final class KalshiSession implements VenueSession {
 
     private void sendUpdate(long sid, String action, List<String> tickers, SessionOutput out) {
         long id = nextId++;
-        requests.put(id, new OtherRequest("update_subscription " + action));
+        requests.put(id, new UpdateRequest(sid, action, List.copyOf(tickers)));
         out.send(KalshiCommands.updateSubscription(id, sid, action, tickers));
     }
 
@@ -259,7 +275,7 @@ public final class KalshiSession implements VenueSession {
                 case EVENT_LIFECYCLE -> sequenced(false, out); // event-level news: counted in seq, not a market event
                 case SUBSCRIBED -> onSubscribed(out);
                 case OK -> onOk(out);
-                case UNSUBSCRIBED -> onUnsubscribed();
+                case UNSUBSCRIBED -> onUnsubscribed(out);
                 case ERROR -> onError(out);
                 case UNKNOWN -> out.badFrame("unknown Kalshi message type '" + frame.unknownType + "'", text);
                 case MISSING -> out.badFrame("Kalshi frame without a type", text);
@@ -283,6 +299,7 @@ public final class KalshiSession implements VenueSession {
             case NO -> new LevelUpdate(Side.ASK, Decimals.ONE - price, change);
             default -> throw new IllegalArgumentException("orderbook_delta side is neither yes nor no");
         };
+        noteEarly(ticker);
         Subscription sub = sequenced(true, out);
         if (sub == null) {
             return;
@@ -299,6 +316,7 @@ public final class KalshiSession implements VenueSession {
         String ticker = requireTicker();
         List<PriceLevel> bids = levels(pick(frame.yesFp, frame.yesDollars, frame.yesCents), false);
         List<PriceLevel> asks = levels(pick(frame.noFp, frame.noDollars, frame.noCents), true);
+        noteEarly(ticker);
         Subscription sub = sequenced(true, out);
         if (sub == null) {
             return;
@@ -398,6 +416,9 @@ public final class KalshiSession implements VenueSession {
             requests.remove(frame.id);
         }
         Subscription sub = subscriptions.computeIfAbsent(frame.msgSid, sid -> new Subscription(sid, frame.channel));
+        highestSid = Math.max(highestSid, sub.sid);
+        Set<String> early = earlyBookFrames.remove(sub.sid);
+        earlyBookFrames.keySet().removeIf(sid -> sid <= highestSid);
         List<String> unwanted = new ArrayList<>();
         for (String ticker : subscribe.tickers()) {
             if (!wanted.contains(ticker)) {
@@ -409,6 +430,14 @@ public final class KalshiSession implements VenueSession {
                 Subscription previous = bookOf.put(ticker, sub);
                 if (previous != null && previous != sub) {
                     previous.tickers.remove(ticker);
+                }
+            }
+        }
+        if (early != null && sub.book) {
+            // Its book frames outran this confirmation and were dropped: ask for those snapshots again.
+            for (String ticker : early) {
+                if (bookOf.get(ticker) == sub) {
+                    resync(ticker, out);
                 }
             }
         }
@@ -435,24 +464,106 @@ public final class KalshiSession implements VenueSession {
         }
     }
 
-    private void onUnsubscribed() {
+    private void onUnsubscribed(SessionOutput out) {
         if (frame.id != ABSENT) {
             requests.remove(frame.id);
         }
         Subscription sub = live(frame.sid);
         if (sub != null) {
-            log.warn("Kalshi ended sid {} ({}) without being asked; its markets no longer update on it", sub.sid, sub.channel);
-            retire(sub);
+            log.warn("Kalshi ended sid {} ({}) without being asked; subscribing its markets again", sub.sid, sub.channel);
+            subscriptionLost(sub, "the venue ended sid " + sub.sid, out);
         }
     }
 
     private void onError(SessionOutput out) {
-        // A subscribe may fail for one channel and succeed for the others: its confirmations may still come.
-        if (frame.id != ABSENT && !(requests.get(frame.id) instanceof SubscribeRequest)) {
-            requests.remove(frame.id);
-        }
         out.venueError("kalshi error code " + (frame.errorCode == ABSENT ? "?" : frame.errorCode) + ": "
                 + frame.errorMessage + (frame.id == ABSENT ? "" : " (request id " + frame.id + ")"));
+        Request request = frame.id == ABSENT ? null : requests.get(frame.id);
+        if (request instanceof SubscribeRequest subscribe) {
+            subscribeRefused(frame.id, subscribe, out);
+        } else if (request instanceof UpdateRequest update) {
+            requests.remove(frame.id);
+            if ("add_markets".equals(update.action())) {
+                addRefused(update, out);
+            }
+        } else if (request != null) {
+            requests.remove(frame.id);
+        } else if (frame.sid != ABSENT && isTerminal(frame.errorCode)) {
+            Subscription sub = live(frame.sid);
+            if (sub != null) {
+                subscriptionLost(sub, "kalshi error " + frame.errorCode + " ended sid " + sub.sid, out);
+            }
+        }
+    }
+
+    /** Channel error, internal error, buffer overflow: the venue has dropped the subscription. */
+    private static boolean isTerminal(long code) {
+        return code == 10 || code == 17 || code == 25;
+    }
+
+    /**
+     * A subscribe was refused. One bad market (code 16 names it) must not leave the rest of its batch without books:
+     * the others are subscribed again without it; a refused book batch that names no market is split in two until the
+     * bad one is alone, which its book's resyncs (with the node's backoff) then try again. A refused data subscribe
+     * that names no market stays: it may have failed for one channel only, and the other's confirmation may still come.
+     */
+    private void subscribeRefused(long id, SubscribeRequest request, SessionOutput out) {
+        String refused = frame.marketTicker;
+        boolean named = refused != null && request.tickers().contains(refused);
+        if (!named && !request.unconfirmedChannels().contains(BOOK_CHANNEL)) {
+            return;
+        }
+        requests.remove(id);
+        List<String> channels = Stream.concat(Stream.of(BOOK_CHANNEL), Stream.concat(DATA_CHANNELS.stream(),
+                Stream.of(LIFECYCLE_CHANNEL))).filter(request.unconfirmedChannels()::contains).toList();
+        List<String> retry = request.tickers().stream().filter(t -> wanted.contains(t) && !t.equals(refused)).toList();
+        if (named) {
+            log.warn("Kalshi refused {} for {}: subscribing the rest of its batch again", channels, refused);
+            if (!retry.isEmpty()) {
+                sendSubscribe(channels, retry, out);
+            }
+        } else if (retry.size() > 1) {
+            int half = retry.size() / 2;
+            sendSubscribe(channels, List.copyOf(retry.subList(0, half)), out);
+            sendSubscribe(channels, List.copyOf(retry.subList(half, retry.size())), out);
+        }
+    }
+
+    /**
+     * The add_markets of a resync was refused, so no snapshot comes: the market gets a book subscription of its own
+     * (all of the sid's markets do when the venue no longer knows the sid, code 7).
+     */
+    private void addRefused(UpdateRequest update, SessionOutput out) {
+        Subscription sub = live(update.sid());
+        if (sub != null && sub.book && frame.errorCode == 7) {
+            subscriptionLost(sub, "the venue no longer knows sid " + sub.sid, out);
+            return;
+        }
+        List<String> again = new ArrayList<>();
+        for (String ticker : update.tickers()) {
+            if (!wanted.contains(ticker)) {
+                continue;
+            }
+            if (sub != null && bookOf.get(ticker) == sub) {
+                forget(sub, ticker);
+            }
+            if (!bookOf.containsKey(ticker) && !bookSubscribePending(ticker)) {
+                again.add(ticker);
+            }
+        }
+        if (!again.isEmpty()) {
+            awaitingSnapshot.addAll(again);
+            sendSubscribe(List.of(BOOK_CHANNEL), again, out);
+        }
+    }
+
+    private boolean bookSubscribePending(String ticker) {
+        for (Request r : requests.values()) {
+            if (r instanceof SubscribeRequest s && s.unconfirmedChannels().contains(BOOK_CHANNEL) && s.tickers().contains(ticker)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- sequencing
@@ -493,16 +604,27 @@ public final class KalshiSession implements VenueSession {
 
     private void bookGap(Subscription sub, long expected, long got, SessionOutput out) {
         String reason = "sequence gap on sid " + sub.sid + ": expected " + expected + " got " + got;
-        List<String> tickers = List.copyOf(sub.tickers);
-        log.warn("Kalshi {}; {} book(s) stale, resubscribing them on a new sid", reason, tickers.size());
-        retire(sub);
-        for (String ticker : tickers) {
-            out.stale(ticker, reason);
-        }
+        log.warn("Kalshi {}; {} book(s) stale, resubscribing them on a new sid", reason, sub.tickers.size());
         sendUnsubscribe(List.of(sub.sid), out);
-        awaitingSnapshot.addAll(tickers);
+        subscriptionLost(sub, reason, out);
+    }
+
+    /** The subscription can no longer be used: dropped here, its books reported stale, its markets subscribed anew. */
+    private void subscriptionLost(Subscription sub, String reason, SessionOutput out) {
+        List<String> tickers = List.copyOf(sub.tickers);
+        retire(sub);
+        if (LIFECYCLE_CHANNEL.equals(sub.channel)) {
+            sendSubscribe(List.of(LIFECYCLE_CHANNEL), List.of(), out);
+            return;
+        }
+        if (sub.book) {
+            for (String ticker : tickers) {
+                out.stale(ticker, reason);
+            }
+            awaitingSnapshot.addAll(tickers);
+        }
         for (int from = 0; from < tickers.size(); from += batchSize) {
-            sendSubscribe(List.of(BOOK_CHANNEL), tickers.subList(from, Math.min(tickers.size(), from + batchSize)), out);
+            sendSubscribe(List.of(sub.channel), tickers.subList(from, Math.min(tickers.size(), from + batchSize)), out);
         }
     }
 
@@ -537,6 +659,14 @@ public final class KalshiSession implements VenueSession {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A book frame on a sid above every confirmed one: its subscription's {@code subscribed} has not come yet. */
+    private void noteEarly(String ticker) {
+        long sid = frame.sid;
+        if (sid != ABSENT && sid > highestSid && wanted.contains(ticker) && earlyBookFrames.size() < 64) {
+            earlyBookFrames.computeIfAbsent(sid, k -> new HashSet<>()).add(ticker);
+        }
+    }
 
     private boolean isWanted(String ticker) {
         if (wanted.contains(ticker)) {

@@ -103,8 +103,9 @@ final class WireReader {
                 case "hash" -> copy(p, v, m, name, m.hash);
                 case "best_bid" -> m.bestBid = optionalDecimal(p, v, m, name);
                 case "best_ask" -> m.bestAsk = optionalDecimal(p, v, m, name);
-                case "bids" -> levels(p, v, m, m.bids, name);
-                case "asks" -> levels(p, v, m, m.asks, name);
+                // buys/sells: the names the venue's docs give a book's sides in their field table
+                case "bids", "buys" -> levels(p, v, m, m.bids, name);
+                case "asks", "sells" -> levels(p, v, m, m.asks, name);
                 case "price_changes" -> {
                     m.hasPriceChanges = true;
                     items(p, v, m, true, name);

@@ -215,6 +215,84 @@ class KalshiSessionTest {
     }
 
     @Test
+    void aBookSubscribeRefusedForAnUnknownMarketIsMadeAgainForTheRestOfItsBatch() {
+        session.subscribe(List.of(A, B, "KXNOPE"), out);
+        out.clear();
+        feed("{\"type\":\"error\",\"id\":1,\"msg\":{\"code\":16,\"msg\":\"Market not found\",\"market_ticker\":\"KXNOPE\"}}");
+        assertEquals(List.of(subscribeBook(4, A, B)), out.sent);
+        feed(subscribed(4, "orderbook_delta", 5));
+        feed(snapshot(5, 1, A, "0.4000", "10.00", "0.5500", "20.00"));
+        feed(snapshot(5, 2, B, "0.3000", "5.00", "0.6000", "5.00"));
+        assertEquals(List.of("BookSnapshot " + A + " 1", "BookSnapshot " + B + " 2"), summaries(out.events));
+
+        // Asked again for the refused market's book (the node retries with backoff), the session tries again.
+        out.clear();
+        session.resync("KXNOPE", out);
+        assertEquals(List.of(subscribeBook(5, "KXNOPE")), out.sent);
+
+        // A refused book batch that names no market is split until the bad one is alone.
+        session.subscribe(List.of("M1", "M2", "M3"), out);
+        out.clear();
+        feed("{\"type\":\"error\",\"id\":6,\"msg\":{\"code\":16,\"msg\":\"Market not found\"}}");
+        assertEquals(List.of(subscribeBook(8, "M1"), subscribeBook(9, "M2", "M3")), out.sent);
+    }
+
+    @Test
+    void aBookSubscriptionTheVenueEndsOrNoLongerKnowsIsMadeAgain() {
+        session.subscribe(List.of(A, B), out);
+        feed(subscribed(1, "orderbook_delta", 1));
+        feed(snapshot(1, 1, A, "0.4000", "10.00", "0.5500", "20.00"));
+        feed(snapshot(1, 2, B, "0.3000", "5.00", "0.6000", "5.00"));
+        out.clear();
+
+        feed("{\"type\":\"unsubscribed\",\"sid\":1,\"seq\":3}");
+        String ended = "the venue ended sid 1";
+        assertEquals(List.of(new RecordingOutput.Stale(A, ended), new RecordingOutput.Stale(B, ended)), out.stale);
+        assertEquals(List.of(subscribeBook(4, A, B)), out.sent);
+        feed(subscribed(4, "orderbook_delta", 5));
+        feed(snapshot(5, 1, A, "0.4100", "1.00", "0.5500", "20.00"));
+        feed(snapshot(5, 2, B, "0.3000", "5.00", "0.6000", "5.00"));
+        assertEquals(List.of("BookSnapshot " + A + " 1", "BookSnapshot " + B + " 2"), summaries(out.events));
+        out.clear();
+
+        // A resync refused because the venue lost the sid: no snapshot would ever come on it.
+        session.resync(A, out);
+        out.clear();
+        feed("{\"type\":\"error\",\"id\":5,\"msg\":{\"code\":7,\"msg\":\"Unknown subscription ID\"}}");
+        feed("{\"type\":\"error\",\"id\":6,\"msg\":{\"code\":7,\"msg\":\"Unknown subscription ID\"}}");
+        String lost = "the venue no longer knows sid 5";
+        assertEquals(List.of(new RecordingOutput.Stale(A, lost), new RecordingOutput.Stale(B, lost)), out.stale);
+        assertEquals(List.of(subscribeBook(7, A, B)), out.sent);
+        feed(subscribed(7, "orderbook_delta", 6));
+        feed(snapshot(6, 1, A, "0.4200", "1.00", "0.5500", "20.00"));
+        feed(delta(6, 2, A, "yes", "0.4200", "1.00"));
+        assertEquals(List.of("BookSnapshot " + A + " 1", "BookDelta " + A + " 2"), summaries(out.events));
+        out.clear();
+
+        // A terminal error on the sid (buffer overflow): the venue dropped it.
+        feed("{\"type\":\"error\",\"sid\":6,\"msg\":{\"code\":25,\"msg\":\"Subscription buffer overflow\"}}");
+        assertEquals(2, out.stale.size());
+        assertEquals(List.of(subscribeBook(8, A, B)), out.sent);
+    }
+
+    @Test
+    void bookFramesThatOutrunTheirSubscribedAreAskedForAgain() {
+        session.subscribe(List.of(A), out);
+        out.clear();
+        feed(snapshot(1, 1, A, "0.4000", "10.00", "0.5500", "20.00"));
+        feed(delta(1, 2, A, "yes", "0.4000", "1.00"));
+        feed(subscribed(1, "orderbook_delta", 1));
+        assertEquals(List.of(update(4, 1, A), update(5, 1, A).replace("delete_markets", "add_markets")), out.sent);
+        feed(delta(1, 3, A, "yes", "0.4000", "1.00"));
+        feed("{\"type\":\"ok\",\"id\":4,\"sid\":1,\"seq\":4,\"msg\":{\"market_tickers\":[]}}");
+        feed("{\"type\":\"ok\",\"id\":5,\"sid\":1,\"seq\":5,\"msg\":{\"market_tickers\":[\"" + A + "\"]}}");
+        feed(snapshot(1, 6, A, "0.4000", "12.00", "0.5500", "20.00"));
+        feed(delta(1, 7, A, "yes", "0.4000", "1.00"));
+        assertEquals(List.of("BookSnapshot " + A + " 6", "BookDelta " + A + " 7"), summaries(out.events));
+        assertEquals(List.of(), out.stale);
+    }
+
+    @Test
     void eventLifecycleMessagesAreIgnoredQuietly() {
         session.subscribe(List.of(A), out);
         feed(subscribed(3, "market_lifecycle_v2", 4));

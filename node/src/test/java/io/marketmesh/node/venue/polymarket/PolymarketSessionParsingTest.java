@@ -137,6 +137,24 @@ class PolymarketSessionParsingTest {
         assertStrictlySorted(snapshot.bids(), true);
     }
 
+    /** The docs' field table names a book's sides {@code buys}/{@code sells} (its example says bids/asks). */
+    @Test
+    void bookWithTheDocumentedBuysAndSellsFieldsIsTheSameBook() {
+        subscribe(BOOK_ASSET);
+        feed("{\"event_type\":\"book\",\"asset_id\":\"" + BOOK_ASSET + "\",\"market\":\"0xbd31\","
+                + "\"buys\":[{\"price\":\".48\",\"size\":\"30\"},{\"price\":\".50\",\"size\":\"15\"}],"
+                + "\"sells\":[{\"price\":\".52\",\"size\":\"25\"}],\"timestamp\":\"123456789000\",\"hash\":\"0x0\"}");
+        feed("[{\"asset_id\":\"" + BOOK_ASSET + "\",\"buys\":[{\"price\":\"0.4\",\"size\":\"1\"}],\"sells\":[]}]");
+
+        List<BookSnapshot> books = out.events(BookSnapshot.class);
+        assertEquals(2, books.size());
+        assertEquals(List.of(new PriceLevel(d("0.5"), d("15")), new PriceLevel(d("0.48"), d("30"))), books.get(0).bids());
+        assertEquals(List.of(new PriceLevel(d("0.52"), d("25"))), books.get(0).asks());
+        assertEquals(List.of(new PriceLevel(d("0.4"), d("1"))), books.get(1).bids(), "no event_type: a book by its sides");
+        assertEquals(List.of(), books.get(1).asks());
+        assertTrue(out.badFrames.isEmpty());
+    }
+
     @Test
     void currentPriceChangeIsOneAbsoluteDeltaWithTheVenuesTopOfBook() {
         ready(V2_ASSET);
