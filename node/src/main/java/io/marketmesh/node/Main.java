@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.marketmesh.node.cluster.NodeGuardian;
 import io.marketmesh.node.config.NodeConfig;
+import io.marketmesh.node.publish.EmbeddedKafka;
+import io.marketmesh.node.publish.KafkaSettings;
 import io.marketmesh.node.simulator.DemoVenues;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
@@ -63,6 +65,20 @@ public final class Main {
             }
             System.exit(2);
             return;
+        }
+        KafkaSettings kafka = KafkaSettings.fromConfig(config.getConfig("marketmesh.kafka"));
+        if (kafka.embeddedBroker()) {
+            try {
+                // The one clear message before anything starts; the node re-checks when it binds.
+                EmbeddedKafka.checkPortFree(kafka.embedded().port());
+            } catch (IllegalStateException e) {
+                System.err.println("marketmesh: " + e.getMessage());
+                if (venues != null) {
+                    venues.close();
+                }
+                System.exit(2);
+                return;
+            }
         }
         ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(), "marketmesh", config);
         if (venues != null) {

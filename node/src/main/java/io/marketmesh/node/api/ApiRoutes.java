@@ -52,14 +52,26 @@ public final class ApiRoutes extends AllDirectives {
     private final Map<Venue, ActorRef<ConnectionManager.Command>> managers;
     private final HttpSettings settings;
     private final BooleanSupplier ready;
+    private final Supplier<Optional<String>> dependenciesNotReady;
 
     public ApiRoutes(ActorSystem<?> system, Map<Venue, ActorRef<ConnectionManager.Command>> managers,
                      HttpSettings settings, BooleanSupplier ready) {
+        this(system, managers, settings, ready, Optional::empty);
+    }
+
+    /**
+     * @param ready                the node has joined its cluster: the API answers only then
+     * @param dependenciesNotReady why a dependency (Kafka) is not ready yet, if so: {@code /health/ready} is 503
+     *                             then, the API itself keeps answering
+     */
+    public ApiRoutes(ActorSystem<?> system, Map<Venue, ActorRef<ConnectionManager.Command>> managers,
+                     HttpSettings settings, BooleanSupplier ready, Supplier<Optional<String>> dependenciesNotReady) {
         this.system = system;
         this.sharding = ClusterSharding.get(system);
         this.managers = managers;
         this.settings = settings;
         this.ready = ready;
+        this.dependenciesNotReady = dependenciesNotReady;
     }
 
     public Route routes() {
@@ -67,10 +79,17 @@ public final class ApiRoutes extends AllDirectives {
                 pathPrefix("api", () -> pathPrefix("v1", this::apiV1)),
                 pathPrefix("health", () -> concat(
                         path("alive", () -> get(() -> json(200, Map.of("status", "alive")))),
-                        path("ready", () -> get(() -> ready.getAsBoolean()
-                                ? json(200, Map.of("status", "ready"))
-                                : error(ApiError.notReady("the node has not joined its cluster yet"))))))
+                        path("ready", () -> get(this::readiness))))
         )));
+    }
+
+    private Route readiness() {
+        if (!ready.getAsBoolean()) {
+            return error(ApiError.notReady("the node has not joined its cluster yet"));
+        }
+        Optional<String> dependency = dependenciesNotReady.get();
+        return dependency.isPresent() ? error(ApiError.notReady(dependency.get()))
+                : json(200, Map.of("status", "ready"));
     }
 
     private Route apiV1() {

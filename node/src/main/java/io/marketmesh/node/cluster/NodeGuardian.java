@@ -10,6 +10,8 @@ import io.marketmesh.node.connection.ConnectionSettings;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.MarketSettings;
 import io.marketmesh.node.market.ResyncTopics;
+import io.marketmesh.node.publish.KafkaSettings;
+import io.marketmesh.node.publish.NodeKafka;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueAdapters;
 import io.marketmesh.node.venue.VenueSettings;
@@ -26,7 +28,8 @@ import org.apache.pekko.cluster.typed.Join;
 
 /**
  * The node's root: joins the cluster (itself, when no seed nodes are configured), starts sharding of
- * MarketActors, one connection manager per enabled venue, and the HTTP API. It holds no state of its own.
+ * MarketActors, one connection manager per enabled venue, Kafka (an embedded broker when no cluster is
+ * configured, see {@link NodeKafka}) and the HTTP API. It holds no state of its own.
  */
 public final class NodeGuardian {
 
@@ -40,6 +43,14 @@ public final class NodeGuardian {
             Cluster cluster = Cluster.get(system);
             if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            }
+
+            // Kafka first: the embedded broker takes a few seconds, started on a thread of its own meanwhile.
+            KafkaSettings kafkaSettings = KafkaSettings.fromConfig(config.getConfig("marketmesh.kafka"));
+            Optional<NodeKafka> kafka = kafkaSettings.enabled()
+                    ? Optional.of(NodeKafka.start(system, kafkaSettings)) : Optional.empty();
+            if (kafka.isEmpty()) {
+                context.getLog().info("Kafka disabled by configuration (marketmesh.kafka.enabled = false)");
             }
 
             ResyncTopics resyncTopics = ResyncTopics.spawn(context);
@@ -64,7 +75,8 @@ public final class NodeGuardian {
 
             HttpSettings httpSettings = HttpSettings.fromConfig(config.getConfig("marketmesh.http"));
             ApiRoutes routes = new ApiRoutes(system, Map.copyOf(managers), httpSettings,
-                    () -> cluster.selfMember().status() == MemberStatus.up());
+                    () -> cluster.selfMember().status() == MemberStatus.up(),
+                    () -> kafka.flatMap(NodeKafka::notReadyReason));
             HttpServer.start(system, routes.routes(), httpSettings);
             return Behaviors.empty();
         });

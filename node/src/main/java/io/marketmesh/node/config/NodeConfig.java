@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigValueType;
 import io.marketmesh.node.api.HttpSettings;
 import io.marketmesh.node.connection.ConnectionSettings;
 import io.marketmesh.node.market.MarketSettings;
+import io.marketmesh.node.publish.KafkaSettings;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueAdapters;
 import io.marketmesh.node.venue.VenueSettings;
@@ -51,6 +52,7 @@ public final class NodeConfig {
         ConnectionSettings.fromConfig(config.getConfig("marketmesh.connection"));
         MarketSettings.fromConfig(config.getConfig("marketmesh.market"));
         HttpSettings.fromConfig(config.getConfig("marketmesh.http"));
+        KafkaSettings.fromConfig(config.getConfig("marketmesh.kafka"));
         for (Venue venue : Venue.values()) {
             Optional<VenueAdapter> adapter = VenueAdapters.forVenue(venue);
             if (adapter.isEmpty() || !config.hasPath("marketmesh.venues." + venue.id())) {

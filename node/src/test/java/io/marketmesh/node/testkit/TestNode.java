@@ -41,12 +41,25 @@ public final class TestNode implements AutoCloseable {
         all.put("pekko.remote.artery.canonical.port", 0);
         all.put("pekko.coordinated-shutdown.exit-jvm", "off");
         all.put("pekko.coordinated-shutdown.terminate-actor-system", "on");
+        // Most tests need no Kafka; a test that does sets marketmesh.kafka.enabled and gives a free
+        // marketmesh.kafka.embedded.port and a temporary data-dir (see kafkaSettings).
+        all.put("marketmesh.kafka.enabled", false);
         all.putAll(settings);
         Config config = NodeConfig.load(ConfigFactory.parseMap(all));
         ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(), "marketmesh", config);
         TestNode node = new TestNode(system, httpPort);
         node.awaitJson("/health/ready", r -> r.status() == 200, Duration.ofSeconds(20));
         return node;
+    }
+
+    /** Settings for a node with its own embedded Kafka broker on free loopback ports, data in {@code dataDir}. */
+    public static Map<String, Object> embeddedKafka(java.nio.file.Path dataDir) {
+        return Map.of(
+                "marketmesh.kafka.enabled", true,
+                "marketmesh.kafka.bootstrap-servers", "",
+                "marketmesh.kafka.embedded.port", freePort(),
+                "marketmesh.kafka.embedded.controller-port", 0,
+                "marketmesh.kafka.embedded.data-dir", dataDir.toString());
     }
 
     public ActorSystem<Void> system() {
