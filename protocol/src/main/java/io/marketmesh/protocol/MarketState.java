@@ -12,8 +12,13 @@ public record MarketState(MarketKey market, MarketStatus status, boolean stale, 
                           Trade lastTrade, Ticker ticker, long sequence, long venueSequence,
                           long venueTimestamp, long updatedAt, long snapshotAt, Counters counters) {
 
-    /** Running totals for this market since this node started holding it. */
+    /**
+     * Running totals for this market since this node started holding it. {@code bookRecordsPublished}: records
+     * on the Kafka book topic; {@code publishRefused}: book records a full publish queue refused (each healed by a
+     * full book); {@code unchangedNotPublished}: deltas that changed nothing and snapshots equal to the book.
+     */
     public record Counters(long snapshots, long deltas, long trades, long staleEvents, long resyncRequests,
-                           long ignoredWhileAwaitingSnapshot) {
+                           long ignoredWhileAwaitingSnapshot, long bookRecordsPublished, long publishRefused,
+                           long unchangedNotPublished) {
     }
 }

@@ -1,6 +1,8 @@
 package io.marketmesh.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -14,6 +16,10 @@ public final class ProtocolJson {
             // Newer producers may add fields; an older consumer must still read their records.
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    private static final ObjectWriter EVENT_RECORD_WRITER =
+            MAPPER.writerFor(new TypeReference<MarketRecord<MarketEvent>>() {
+            });
+
     private ProtocolJson() {
     }
 
@@ -24,6 +30,19 @@ public final class ProtocolJson {
     public static String encode(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A Kafka record's JSON. Event payloads are written with their {@code type}, so consumers decode them as
+     * {@code MarketRecord<MarketEvent>}; other payloads (continuity) are written as they are.
+     */
+    public static String encodeRecord(MarketRecord<?> record) {
+        try {
+            return record.payload() instanceof MarketEvent
+                    ? EVENT_RECORD_WRITER.writeValueAsString(record) : MAPPER.writeValueAsString(record);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

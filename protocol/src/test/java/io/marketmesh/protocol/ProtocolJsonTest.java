@@ -70,4 +70,25 @@ class ProtocolJsonTest {
                 + "\"aggressor\":\"bid\",\"venueTimestamp\":1,\"receivedAt\":2}";
         assertThrows(IllegalArgumentException.class, () -> ProtocolJson.decode(json, MarketEvent.class));
     }
+
+    @org.junit.jupiter.api.Test
+    void kafkaRecordsRoundTripWithTheirEnvelopeAndTypedPayload() throws Exception {
+        MarketKey key = MarketKey.of(Venue.KALSHI, "KXTEST-26-A");
+        MarketRecord<MarketEvent> book = new MarketRecord<>(MarketRecord.VERSION, "kalshi", key.id(), MarketRecord.CHANNEL_BOOK,
+                7, "127.0.0.1:7355", 1000, 1001, new BookDelta(key, BookDelta.Mode.ABSOLUTE,
+                java.util.List.of(new LevelUpdate(Side.BID, Decimals.parse("0.42"), Decimals.parse("12.5"))),
+                3, Decimals.NONE, Decimals.NONE, 999, 1000));
+        String json = ProtocolJson.encodeRecord(book);
+        org.junit.jupiter.api.Assertions.assertTrue(json.contains("\"type\":\"book_delta\""), json);
+        org.junit.jupiter.api.Assertions.assertTrue(json.contains("\"price\":\"0.42\""), json);
+        MarketRecord<MarketEvent> back = ProtocolJson.mapper().readValue(json,
+                new com.fasterxml.jackson.core.type.TypeReference<MarketRecord<MarketEvent>>() { });
+        org.junit.jupiter.api.Assertions.assertEquals(book, back);
+
+        MarketRecord<Continuity> gap = new MarketRecord<>(MarketRecord.VERSION, "kalshi", key.id(),
+                MarketRecord.CHANNEL_CONTINUITY, 7, "n", 5, 6, new Continuity(Venue.KALSHI, key, Continuity.Kind.BOOK_STALE, "gap", 5));
+        MarketRecord<Continuity> gapBack = ProtocolJson.mapper().readValue(ProtocolJson.encodeRecord(gap),
+                new com.fasterxml.jackson.core.type.TypeReference<MarketRecord<Continuity>>() { });
+        org.junit.jupiter.api.Assertions.assertEquals(gap, gapBack);
+    }
 }

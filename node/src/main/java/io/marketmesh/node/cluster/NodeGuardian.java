@@ -10,7 +10,9 @@ import io.marketmesh.node.connection.ConnectionSettings;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.MarketSettings;
 import io.marketmesh.node.market.ResyncTopics;
+import io.marketmesh.node.publish.KafkaPublisher;
 import io.marketmesh.node.publish.KafkaSettings;
+import io.marketmesh.node.publish.MarketPublisher;
 import io.marketmesh.node.publish.NodeKafka;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueAdapters;
@@ -53,8 +55,13 @@ public final class NodeGuardian {
                 context.getLog().info("Kafka disabled by configuration (marketmesh.kafka.enabled = false)");
             }
 
+            // Records queue (bounded) while the broker starts; MarketActors never wait for Kafka.
+            MarketPublisher publisher = kafka.<MarketPublisher>map(k -> KafkaPublisher.start(system, kafkaSettings,
+                    k.bootstrapServers(), sourceOf(cluster))).orElse(MarketPublisher.NONE);
+
             ResyncTopics resyncTopics = ResyncTopics.spawn(context);
-            MarketActor.initSharding(system, resyncTopics, MarketSettings.fromConfig(config.getConfig("marketmesh.market")));
+            MarketActor.initSharding(system, resyncTopics, MarketSettings.fromConfig(config.getConfig("marketmesh.market")),
+                    publisher, kafkaSettings.snapshotInterval());
 
             ConnectionSettings connectionSettings = ConnectionSettings.fromConfig(config.getConfig("marketmesh.connection"));
             Map<Venue, ActorRef<ConnectionManager.Command>> managers = new EnumMap<>(Venue.class);
@@ -80,5 +87,11 @@ public final class NodeGuardian {
             HttpServer.start(system, routes.routes(), httpSettings);
             return Behaviors.empty();
         });
+    }
+
+    /** {@code host:port} of this node's cluster address: the {@code source} of the records it publishes. */
+    private static String sourceOf(Cluster cluster) {
+        org.apache.pekko.actor.Address address = cluster.selfMember().address();
+        return address.getHost().orElse("?") + ":" + address.getPort().map(String::valueOf).orElse("?");
     }
 }

@@ -14,6 +14,12 @@ import io.marketmesh.protocol.StatusUpdate;
 import io.marketmesh.protocol.Ticker;
 import io.marketmesh.protocol.Trade;
 import java.time.Duration;
+import io.marketmesh.node.publish.MarketPublisher;
+import io.marketmesh.protocol.Continuity;
+import io.marketmesh.protocol.LevelUpdate;
+import io.marketmesh.protocol.MarketRecord;
+import io.marketmesh.protocol.PriceLevel;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -40,7 +46,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Market");
 
     public sealed interface Command extends CborSerializable
-            permits Apply, MarkStale, GetState, GetBook, Unfollow, ResyncTimer {
+            permits Apply, MarkStale, GetState, GetBook, Unfollow, ResyncTimer, SnapshotTimer {
     }
 
     /** A parsed venue change for this market. */
@@ -65,14 +71,29 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         INSTANCE
     }
 
+    private enum SnapshotTimer implements Command {
+        INSTANCE
+    }
+
     public static void initSharding(ActorSystem<?> system, ResyncTopics resyncTopics, MarketSettings settings) {
-        ClusterSharding.get(system).init(Entity.of(TYPE_KEY,
-                entityContext -> create(MarketKey.parse(entityContext.getEntityId()), resyncTopics, settings)));
+        initSharding(system, resyncTopics, settings, MarketPublisher.NONE, Duration.ofMinutes(1));
+    }
+
+    /** @param snapshotInterval how often a market with changes republishes its full book (when publishing) */
+    public static void initSharding(ActorSystem<?> system, ResyncTopics resyncTopics, MarketSettings settings,
+                                    MarketPublisher publisher, Duration snapshotInterval) {
+        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, entityContext -> create(
+                MarketKey.parse(entityContext.getEntityId()), resyncTopics, settings, publisher, snapshotInterval)));
     }
 
     public static Behavior<Command> create(MarketKey market, ResyncTopics resyncTopics, MarketSettings settings) {
-        return Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new MarketActor(context, timers, market, resyncTopics, settings)));
+        return create(market, resyncTopics, settings, MarketPublisher.NONE, Duration.ofMinutes(1));
+    }
+
+    public static Behavior<Command> create(MarketKey market, ResyncTopics resyncTopics, MarketSettings settings,
+                                           MarketPublisher publisher, Duration snapshotInterval) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new MarketActor(context, timers, market,
+                resyncTopics, settings, new BookPublication(market, publisher), snapshotInterval)));
     }
 
     private final TimerScheduler<Command> timers;
@@ -80,6 +101,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private final ResyncTopics resyncTopics;
     private final MarketSettings settings;
     private final OrderBook book = new OrderBook();
+    private final BookPublication publication;
 
     private boolean hasBook;
     /** True from the moment the book stopped being trustworthy until a snapshot replaces it. */
@@ -108,8 +130,13 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private long ignoredWhileAwaitingSnapshot;
 
     private MarketActor(ActorContext<Command> context, TimerScheduler<Command> timers, MarketKey market,
-                        ResyncTopics resyncTopics, MarketSettings settings) {
+                        ResyncTopics resyncTopics, MarketSettings settings, BookPublication publication,
+                        Duration snapshotInterval) {
         super(context);
+        this.publication = publication;
+        if (publication.enabled()) {
+            timers.startTimerWithFixedDelay(SnapshotTimer.INSTANCE, snapshotInterval);
+        }
         this.timers = timers;
         this.market = market;
         this.resyncTopics = resyncTopics;
@@ -126,6 +153,12 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 .onMessage(GetBook.class, this::onGetBook)
                 .onMessage(Unfollow.class, m -> Behaviors.stopped())
                 .onMessageEquals(ResyncTimer.INSTANCE, this::onResyncTimer)
+                .onMessageEquals(SnapshotTimer.INSTANCE, () -> {
+                    if (!awaitingSnapshot) {
+                        publication.periodic(book, hasBook, venueSequence, venueTimestamp);
+                    }
+                    return this;
+                })
                 .build();
     }
 
@@ -138,24 +171,40 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         } else if (event instanceof Trade trade) {
             lastTrade = trade;
             trades++;
+            publication.event(MarketRecord.CHANNEL_TRADES, trade);
         } else if (event instanceof Ticker t) {
             ticker = t;
+            publication.event(MarketRecord.CHANNEL_TICKERS, t);
         } else if (event instanceof StatusUpdate update) {
+            if (update.status() != status) {
+                publication.event(MarketRecord.CHANNEL_STATUS, update);
+            }
             status = update.status();
         } else if (event instanceof BookReset reset) {
             book.clear();
             hasBook = false;
             touch(reset.venueTimestamp(), reset.receivedAt());
             sequence++;
+            publication.reset(reset);
             becomeStale(reset.reason(), false);
         }
         return this;
     }
 
     private void onSnapshot(BookSnapshot snapshot) {
+        List<PriceLevel> bidsBefore = publication.enabled() && hasBook ? book.topBids(Integer.MAX_VALUE) : null;
+        List<PriceLevel> asksBefore = bidsBefore == null ? null : book.topAsks(Integer.MAX_VALUE);
         if (book.replace(snapshot.bids(), snapshot.asks()) != OrderBook.Result.APPLIED) {
             becomeStale("snapshot with a negative size", true);
             return;
+        }
+        if (publication.enabled()) {
+            boolean unchanged = bidsBefore != null
+                    && bidsBefore.equals(book.topBids(Integer.MAX_VALUE)) && asksBefore.equals(book.topAsks(Integer.MAX_VALUE));
+            publication.snapshot(snapshot, unchanged, book);
+            if (stale) {
+                publication.continuity(Continuity.Kind.BOOK_RESYNCED, "fresh snapshot after: " + staleReason);
+            }
         }
         boolean wasStale = stale && hasBook;
         hasBook = true;
@@ -183,7 +232,11 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             requestResyncIfNotPending(hasBook ? staleReason : "change arrived before any snapshot");
             return;
         }
+        long[] sizesBefore = publication.enabled() ? sizesOf(delta) : null;
         OrderBook.Result result = book.apply(delta.updates(), delta.mode() == BookDelta.Mode.RELATIVE);
+        if (sizesBefore != null && result == OrderBook.Result.APPLIED) {
+            publication.delta(delta, sizesBefore, book);
+        }
         deltas++;
         sequence++;
         venueSequence = delta.venueSequence();
@@ -225,6 +278,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         if (!stale) {
             staleEvents++;
             getContext().getLog().warn("{} book marked stale: {}", market, reason);
+            publication.continuity(Continuity.Kind.BOOK_STALE, reason);
         }
         stale = true;
         staleReason = reason;
@@ -268,7 +322,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 book.bidDepth(), book.askDepth(), book.isCrossed(), lastTrade, ticker, sequence, venueSequence,
                 venueTimestamp, updatedAt, snapshotAt,
                 new MarketState.Counters(snapshots, deltas, trades, staleEvents, resyncRequests,
-                        ignoredWhileAwaitingSnapshot)));
+                        ignoredWhileAwaitingSnapshot, publication.published(), publication.refused(),
+                        publication.skippedUnchanged())));
         return this;
     }
 
@@ -280,6 +335,15 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         get.replyTo().tell(new BookView(market, book.topBids(depth), book.topAsks(depth), stale, staleReason, status,
                 sequence, venueSequence, venueTimestamp, updatedAt, snapshotAt));
         return this;
+    }
+
+    private long[] sizesOf(BookDelta delta) {
+        long[] sizes = new long[delta.updates().size()];
+        for (int i = 0; i < sizes.length; i++) {
+            LevelUpdate update = delta.updates().get(i);
+            sizes[i] = book.sizeAt(update.side(), update.price());
+        }
+        return sizes;
     }
 
     private void touch(long venueTs, long receivedAt) {

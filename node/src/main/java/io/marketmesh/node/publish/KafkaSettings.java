@@ -26,10 +26,12 @@ import java.util.regex.Pattern;
  * @param clientProperties extra kafka-clients properties for every client the node creates (security etc.)
  * @param replicationFactor replication of created topics; empty = the cluster's {@code default.replication.factor}
  * @param topics           every topic the node writes, by role
+ * @param publishBuffer    records that may wait for the broker before new ones are refused (and healed later)
+ * @param snapshotInterval how often each market with changes republishes its full book (book and snapshots topics)
  */
 public record KafkaSettings(boolean enabled, String bootstrapServers, Embedded embedded, Duration startupTimeout,
                             Map<String, String> clientProperties, Optional<Short> replicationFactor,
-                            Map<Topic, TopicSpec> topics) {
+                            Map<Topic, TopicSpec> topics, int publishBuffer, Duration snapshotInterval) {
 
     /** What each topic carries; the config key under {@code marketmesh.kafka.topics} is the lower-case name. */
     public enum Topic {
@@ -130,8 +132,17 @@ public record KafkaSettings(boolean enabled, String bootstrapServers, Embedded e
             clientProperties.put(String.join(".", ConfigUtil.splitPath(entry.getKey())),
                     String.valueOf(entry.getValue().unwrapped()));
         }
+        int publishBuffer = c.getInt("publish-buffer");
+        if (publishBuffer < 1) {
+            throw new IllegalArgumentException("marketmesh.kafka.publish-buffer = " + publishBuffer + " must be at least 1");
+        }
+        Duration snapshotInterval = c.getDuration("snapshot-interval");
+        if (snapshotInterval.isNegative() || snapshotInterval.isZero()) {
+            throw new IllegalArgumentException("marketmesh.kafka.snapshot-interval must be positive");
+        }
         return new KafkaSettings(c.getBoolean("enabled"), c.getString("bootstrap-servers").trim(), embedded,
-                startupTimeout, clientProperties, rf == 0 ? Optional.empty() : Optional.of((short) rf), topics);
+                startupTimeout, clientProperties, rf == 0 ? Optional.empty() : Optional.of((short) rf), topics,
+                publishBuffer, snapshotInterval);
     }
 
     private static int port(int port, String key) {

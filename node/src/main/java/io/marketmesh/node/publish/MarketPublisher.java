@@ -1,0 +1,22 @@
+package io.marketmesh.node.publish;
+
+import io.marketmesh.protocol.MarketRecord;
+
+/**
+ * Where a MarketActor hands the records it publishes. Non-blocking: a record that cannot be queued now is refused
+ * (and counted by the implementation), and the actor heals its consumers with a full snapshot once it can publish
+ * again.
+ */
+public interface MarketPublisher {
+
+    /** A node without Kafka: everything is accepted and goes nowhere. */
+    MarketPublisher NONE = record -> true;
+
+    /** @return false when the record was not queued (buffer full or publishing stopped) */
+    boolean publish(MarketRecord<?> record);
+
+    /** The {@code source} field of this node's records. */
+    default String source() {
+        return "";
+    }
+}
