@@ -9,7 +9,8 @@ package io.marketmesh.protocol;
  *
  * @param version            the record format's version, {@link #VERSION}
  * @param venue              venue id, e.g. {@code kalshi}
- * @param market             {@code venue:symbol}
+ * @param market             {@code venue:symbol} (the record's key); {@code venue:socket-N} for raw frames and
+ *                           connection-wide continuity records
  * @param channel            what the payload is: one of the {@code CHANNEL_*} names
  * @param sequence           on {@code book}: this node's change number for the market, gap-free and rising by one
  *                           per record (snapshots included); elsewhere the market's change number when it was sent
@@ -30,6 +31,11 @@ public record MarketRecord<T>(int version, String venue, String market, String c
     public static final String CHANNEL_STATUS = "status";
     /** Stale, resynced, gap and connection records: how a consumer tells a quiet market from missed data. */
     public static final String CHANNEL_CONTINUITY = "continuity";
+    /**
+     * Venue frames as received ({@link RawFrame}). Keyed {@code venue:socket-N} rather than by market (one frame
+     * can carry several markets); {@code sequence} counts the frames of that socket since it (re)connected.
+     */
+    public static final String CHANNEL_RAW = "raw";
     /** The latest full book per market (a compacted topic). */
     public static final String CHANNEL_SNAPSHOTS = "snapshots";
 }

@@ -76,7 +76,7 @@ public final class NodeGuardian {
                     continue;
                 }
                 managers.put(venue, context.spawn(
-                        ConnectionManager.create(adapter.get(), settings, connectionSettings, resyncTopics),
+                        ConnectionManager.create(adapter.get(), settings, connectionSettings, resyncTopics, publisher),
                         "venue-" + venue.id()));
             }
 

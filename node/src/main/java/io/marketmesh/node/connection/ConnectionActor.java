@@ -1,6 +1,10 @@
 package io.marketmesh.node.connection;
 
 import io.marketmesh.node.market.MarketActor;
+import io.marketmesh.node.publish.MarketPublisher;
+import io.marketmesh.protocol.Continuity;
+import io.marketmesh.protocol.MarketRecord;
+import io.marketmesh.protocol.RawFrame;
 import io.marketmesh.node.venue.ConnectRequest;
 import io.marketmesh.node.venue.SessionOutput;
 import io.marketmesh.node.venue.VenueAdapter;
@@ -111,8 +115,15 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
     public static Behavior<Command> create(VenueAdapter adapter, VenueSettings venue, ConnectionSettings settings,
                                            int socketId, ActorRef<ConnectionManager.Command> manager) {
+        return create(adapter, venue, settings, socketId, manager, MarketPublisher.NONE);
+    }
+
+    /** @param publisher where raw frames and connection up/down records go */
+    public static Behavior<Command> create(VenueAdapter adapter, VenueSettings venue, ConnectionSettings settings,
+                                           int socketId, ActorRef<ConnectionManager.Command> manager,
+                                           MarketPublisher publisher) {
         Behavior<Command> connection = Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new ConnectionActor(context, timers, adapter, venue, settings, socketId, manager)));
+                timers -> new ConnectionActor(context, timers, adapter, venue, settings, socketId, manager, publisher)));
         return Behaviors.supervise(connection).onFailure(Exception.class,
                 SupervisorStrategy.restartWithBackoff(settings.minBackoff(), settings.maxBackoff(), settings.randomFactor())
                         .withLoggingEnabled(false));
@@ -132,6 +143,10 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private final Set<String> symbols = new LinkedHashSet<>();
     private final Map<String, EntityRef<MarketActor.Command>> marketRefs = new HashMap<>();
     private final Output output = new Output();
+    private final MarketPublisher publisher;
+    /** The {@code venue:socket-N} key of this socket's raw and connection records. */
+    private final String recordKey;
+    private long rawSequence;
 
     private BoundedSourceQueue<Message> outgoing;
     private VenueSession session;
@@ -143,8 +158,10 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
     private ConnectionActor(ActorContext<Command> context, TimerScheduler<Command> timers, VenueAdapter adapter,
                             VenueSettings venue, ConnectionSettings settings, int socketId,
-                            ActorRef<ConnectionManager.Command> manager) {
+                            ActorRef<ConnectionManager.Command> manager, MarketPublisher publisher) {
         super(context);
+        this.publisher = publisher;
+        this.recordKey = venue.venue().id() + ":socket-" + socketId;
         this.timers = timers;
         this.adapter = adapter;
         this.venue = venue;
@@ -303,6 +320,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         Duration watchdog = venue.staleAfter().dividedBy(4);
         timers.startTimerWithFixedDelay(Tick.WATCHDOG, watchdog.toMillis() < 100 ? Duration.ofMillis(100) : watchdog);
         log.info("{} socket {} open, subscribing {} markets", venue.venue().id(), socketId, symbols.size());
+        publishConnection(Continuity.Kind.CONNECTION_UP, "socket open, subscribing " + symbols.size() + " markets");
         reportStatus();
         return this;
     }
@@ -320,6 +338,11 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         ReceivedText text = frame.text();
         lastMessageAt = text.receivedAt();
         framesReceived++;
+        if (publisher != MarketPublisher.NONE) {
+            publisher.publish(new MarketRecord<>(MarketRecord.VERSION, venue.venue().id(), recordKey,
+                    MarketRecord.CHANNEL_RAW, ++rawSequence, publisher.source(), text.receivedAt(), 0,
+                    new RawFrame(venue.venue(), socketId, text.text())));
+        }
         session.onText(text.text(), text.receivedAt(), output);
         return output.failure != null ? fail(output.failure) : this;
     }
@@ -370,9 +393,19 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
             }
         }
         manager.tell(new ConnectionManager.SocketFailed(socketId, reason));
+        publishConnection(Continuity.Kind.CONNECTION_DOWN, reason);
         reportStatus();
         closeSocket();
         throw new ConnectionFailure(reason);
+    }
+
+    private void publishConnection(Continuity.Kind kind, String reason) {
+        if (publisher != MarketPublisher.NONE) {
+            long now = System.currentTimeMillis();
+            publisher.publish(new MarketRecord<>(MarketRecord.VERSION, venue.venue().id(), recordKey,
+                    MarketRecord.CHANNEL_CONTINUITY, rawSequence, publisher.source(), now, 0,
+                    new Continuity(venue.venue(), null, kind, reason, now)));
+        }
     }
 
     private Behavior<Command> closeSocket() {

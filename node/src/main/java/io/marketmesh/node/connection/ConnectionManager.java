@@ -3,6 +3,7 @@ package io.marketmesh.node.connection;
 import io.marketmesh.node.cluster.CborSerializable;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.ResyncRequest;
+import io.marketmesh.node.publish.MarketPublisher;
 import io.marketmesh.node.market.ResyncTopics;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueSettings;
@@ -93,8 +94,14 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
 
     public static Behavior<Command> create(VenueAdapter adapter, VenueSettings venue, ConnectionSettings settings,
                                            ResyncTopics resyncTopics) {
+        return create(adapter, venue, settings, resyncTopics, MarketPublisher.NONE);
+    }
+
+    /** @param publisher where the sockets publish raw frames */
+    public static Behavior<Command> create(VenueAdapter adapter, VenueSettings venue, ConnectionSettings settings,
+                                           ResyncTopics resyncTopics, MarketPublisher publisher) {
         return Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new ConnectionManager(context, timers, adapter, venue, settings, resyncTopics)));
+                timers -> new ConnectionManager(context, timers, adapter, venue, settings, resyncTopics, publisher)));
     }
 
     /** One socket's share of the markets and what it last reported. */
@@ -122,12 +129,15 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     private final Map<String, Slot> slotBySymbol = new HashMap<>();
     /** Markets whose unanswered resync already made their socket reopen once in this episode. */
     private final Set<String> escalatedResyncs = new HashSet<>();
+    private final MarketPublisher publisher;
     private int nextSlotId;
     private String discovery;
 
     private ConnectionManager(ActorContext<Command> context, TimerScheduler<Command> timers, VenueAdapter adapter,
-                              VenueSettings venue, ConnectionSettings settings, ResyncTopics resyncTopics) {
+                              VenueSettings venue, ConnectionSettings settings, ResyncTopics resyncTopics,
+                              MarketPublisher publisher) {
         super(context);
+        this.publisher = publisher;
         this.timers = timers;
         this.adapter = adapter;
         this.venue = venue;
@@ -234,7 +244,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         }
         int id = nextSlotId++;
         ActorRef<ConnectionActor.Command> actor = getContext().spawn(
-                ConnectionActor.create(adapter, venue, settings, id, getContext().getSelf()), "socket-" + id);
+                ConnectionActor.create(adapter, venue, settings, id, getContext().getSelf(), publisher), "socket-" + id);
         Slot slot = new Slot(id, actor);
         slots.put(id, slot);
         return slot;

@@ -20,6 +20,7 @@ import io.marketmesh.protocol.MarketEvent;
 import io.marketmesh.protocol.MarketRecord;
 import io.marketmesh.protocol.PriceLevel;
 import io.marketmesh.protocol.ProtocolJson;
+import io.marketmesh.protocol.RawFrame;
 import io.marketmesh.protocol.Side;
 import io.marketmesh.protocol.Venue;
 import java.nio.file.Path;
@@ -53,6 +54,8 @@ class KafkaPublishingTest {
     private static final TypeReference<MarketRecord<MarketEvent>> EVENT_RECORD = new TypeReference<>() {
     };
     private static final TypeReference<MarketRecord<Continuity>> CONTINUITY_RECORD = new TypeReference<>() {
+    };
+    private static final TypeReference<MarketRecord<RawFrame>> RAW_RECORD = new TypeReference<>() {
     };
 
     @TempDir
@@ -179,6 +182,23 @@ class KafkaPublishingTest {
                 && r.payload().kind() == Continuity.Kind.BOOK_STALE), continuity.toString());
         assertTrue(continuity.stream().anyMatch(r -> r.market().startsWith("kalshi:")
                 && r.payload().kind() == Continuity.Kind.BOOK_RESYNCED), continuity.toString());
+
+        assertTrue(continuity.stream().anyMatch(r -> r.market().equals("kalshi:socket-0")
+                && r.payload().kind() == Continuity.Kind.CONNECTION_DOWN), "the dropped socket is on record");
+
+        // Raw frames: every socket's frames in order (numbered from 1 again after each reconnect), verbatim.
+        List<MarketRecord<RawFrame>> raw = readAll(bootstrap, "marketmesh.raw", 1, RAW_RECORD);
+        Map<String, Long> rawSequence = new HashMap<>();
+        for (MarketRecord<RawFrame> record : raw) {
+            long previous = rawSequence.getOrDefault(record.market(), 0L);
+            assertTrue(record.sequence() == previous + 1 || record.sequence() == 1,
+                    record.market() + " raw sequence " + previous + " -> " + record.sequence());
+            rawSequence.put(record.market(), record.sequence());
+            assertEquals(record.market(), record.venue() + ":socket-" + record.payload().socket());
+            assertFalse(record.payload().frame().isEmpty());
+        }
+        assertTrue(raw.stream().anyMatch(r -> r.payload().frame().contains("\"price_changes\"")), "Polymarket frames");
+        assertTrue(raw.stream().anyMatch(r -> r.payload().frame().contains("\"orderbook_delta\"")), "Kalshi frames");
 
         // Quiet books re-snapshotted after a reconnect equal what consumers hold: not published again, counted.
         long publishedBefore = publishedBy.values().stream().mapToLong(Long::longValue).sum();
