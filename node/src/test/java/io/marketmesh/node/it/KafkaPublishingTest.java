@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import io.marketmesh.node.simulator.SimulatorSettings;
+import io.marketmesh.node.publish.EmbeddedKafka;
 import io.marketmesh.node.simulator.VenueSimulator;
 import io.marketmesh.node.testkit.TestNode;
 import io.marketmesh.protocol.BookDelta;
@@ -80,26 +81,10 @@ class KafkaPublishingTest {
 
     @Test
     void aConsumerOfTheBookTopicRebuildsEveryBookTheNodeServes() throws Exception {
-        venues = ActorSystem.create(Behaviors.empty(), "venues",
-                ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
-        simulator = VenueSimulator.start(venues, new SimulatorSettings(0, 3, 3, 200, 11, null, ""));
-        Map<String, Object> settings = new HashMap<>(TestNode.embeddedKafka(tmp.resolve("kafka")));
-        settings.put("marketmesh.kafka.snapshot-interval", "2s");
-        settings.put("marketmesh.venues.polymarket.ws-url", simulator.polymarketWsUrl());
-        settings.put("marketmesh.venues.polymarket.rest-url", simulator.polymarketRestUrl());
-        settings.put("marketmesh.venues.kalshi.ws-url", simulator.kalshiWsUrl());
-        settings.put("marketmesh.venues.kalshi.rest-url", simulator.kalshiRestUrl());
-        settings.put("marketmesh.connection.min-backoff", "200ms");
-        settings.put("marketmesh.connection.max-backoff", "1s");
+        Map<String, Object> settings = startVenuesAndSettings(TestNode.embeddedKafka(tmp.resolve("kafka")));
         node = TestNode.start(settings);
         String bootstrap = "127.0.0.1:" + settings.get("marketmesh.kafka.embedded.port");
-
-        List<String> markets = new ArrayList<>();
-        simulator.markets(Venue.POLYMARKET).forEach(s -> markets.add("polymarket/" + s));
-        simulator.markets(Venue.KALSHI).forEach(s -> markets.add("kalshi/" + s));
-        for (String market : markets) {
-            node.awaitJson("/api/v1/markets/" + market, r -> r.status() == 200 && r.body().path("hasBook").asBoolean(), WAIT);
-        }
+        List<String> markets = awaitAllBooks();
         // Books move for a while, with a reconnect (fresh snapshots) in the middle.
         TestNode.sleep(1500);
         simulator.dropConnections(Venue.KALSHI);
@@ -109,13 +94,104 @@ class KafkaPublishingTest {
             node.awaitJson("/api/v1/markets/" + market, r -> !r.body().path("stale").asBoolean(true), WAIT);
         }
 
+        assertBookTopicRebuildsEveryBook(bootstrap, markets);
+
+        // The Kalshi reconnect left its trace on the continuity topic: stale, then resynced.
+        List<MarketRecord<Continuity>> continuity = readAll(bootstrap, "marketmesh.continuity", 1, CONTINUITY_RECORD);
+        assertTrue(continuity.stream().anyMatch(r -> r.market().startsWith("kalshi:")
+                && r.payload().kind() == Continuity.Kind.BOOK_STALE), continuity.toString());
+        assertTrue(continuity.stream().anyMatch(r -> r.market().startsWith("kalshi:")
+                && r.payload().kind() == Continuity.Kind.BOOK_RESYNCED), continuity.toString());
+
+        assertTrue(continuity.stream().anyMatch(r -> r.market().equals("kalshi:socket-0")
+                && r.payload().kind() == Continuity.Kind.CONNECTION_DOWN), "the dropped socket is on record");
+
+        // Raw frames: every socket's frames in order (numbered from 1 again after each reconnect), verbatim.
+        List<MarketRecord<RawFrame>> raw = readAll(bootstrap, "marketmesh.raw", 1, RAW_RECORD);
+        Map<String, Long> rawSequence = new HashMap<>();
+        for (MarketRecord<RawFrame> record : raw) {
+            long previous = rawSequence.getOrDefault(record.market(), 0L);
+            assertTrue(record.sequence() == previous + 1 || record.sequence() == 1,
+                    record.market() + " raw sequence " + previous + " -> " + record.sequence());
+            rawSequence.put(record.market(), record.sequence());
+            assertEquals(record.market(), record.venue() + ":socket-" + record.payload().socket());
+            assertFalse(record.payload().frame().isEmpty());
+        }
+        assertTrue(raw.stream().anyMatch(r -> r.payload().frame().contains("\"price_changes\"")), "Polymarket frames");
+        assertTrue(raw.stream().anyMatch(r -> r.payload().frame().contains("\"orderbook_delta\"")), "Kalshi frames");
+
+        // Quiet books re-snapshotted after a reconnect equal what consumers hold: not published again, counted.
+        long publishedBefore = totalPublished(markets);
+        long accepted = simulator.stats(Venue.POLYMARKET).connectionsAccepted();
+        simulator.dropConnections(Venue.POLYMARKET);
+        for (String market : markets.stream().filter(m -> m.startsWith("polymarket")).toList()) {
+            node.awaitJson("/api/v1/markets/" + market, r -> !r.body().path("stale").asBoolean(true)
+                    && r.body().path("counters").path("unchangedNotPublished").asLong() >= 1, WAIT);
+        }
+        assertTrue(simulator.stats(Venue.POLYMARKET).connectionsAccepted() > accepted);
+        assertEquals(publishedBefore, totalPublished(markets), "identical snapshots are not published again");
+    }
+
+    @Test
+    void aBrokerDownForTwentySecondsLosesNoRecord() throws Exception {
+        int port = TestNode.freePort();
+        Path dataDir = tmp.resolve("broker");
+        EmbeddedKafka broker = EmbeddedKafka.start(port, dataDir, 0);
+        try {
+            Map<String, Object> kafka = new HashMap<>();
+            kafka.put("marketmesh.kafka.enabled", true);
+            kafka.put("marketmesh.kafka.bootstrap-servers", broker.bootstrapServers());
+            node = TestNode.start(startVenuesAndSettings(kafka));
+            List<String> markets = awaitAllBooks();
+            TestNode.sleep(1000);
+
+            // The broker goes away while the venues keep moving; the books keep being served, fresh.
+            broker.close();
+            long changesBefore = totalChanges(markets);
+            TestNode.sleep(20_000);
+            assertTrue(totalChanges(markets) > changesBefore, "the feeds and books never waited for Kafka");
+            for (String market : markets) {
+                assertFalse(node.get("/api/v1/markets/" + market).body().path("stale").asBoolean(), market);
+            }
+            broker = EmbeddedKafka.start(port, dataDir, 0);
+
+            TestNode.sleep(1000);
+            simulator.pause();
+            long published = assertBookTopicRebuildsEveryBook(broker.bootstrapServers(), markets);
+            assertTrue(published > 0);
+            for (String market : markets) {
+                assertEquals(0, node.get("/api/v1/markets/" + market).body().path("counters").path("publishRefused").asLong(),
+                        market + ": the buffer held everything through the outage");
+            }
+        } finally {
+            if (node != null) {
+                node.close();
+                node = null;
+            }
+            broker.close();
+        }
+    }
+
+    private long totalChanges(List<String> markets) {
+        long total = 0;
+        for (String market : markets) {
+            total += node.get("/api/v1/markets/" + market).body().path("sequence").asLong();
+        }
+        return total;
+    }
+
+    /**
+     * Waits until the node stops publishing, then checks the book topic holds exactly what the node counted, gap-free
+     * and in order per market, and that applying it rebuilds every book the node serves and the venue holds.
+     * @return the book records published, in total
+     */
+    private long assertBookTopicRebuildsEveryBook(String bootstrap, List<String> markets) throws Exception {
         // Once quiet, the last periodic full books (every 2 s while anything changed) go out; then nothing more.
         long settled = -1;
         for (long now = totalPublished(markets); now != settled; now = totalPublished(markets)) {
             settled = now;
             TestNode.sleep(2_500);
         }
-
         // Everything the node says it published must arrive; then rebuild.
         long expected = 0;
         Map<String, Long> publishedBy = new HashMap<>();
@@ -176,40 +252,32 @@ class KafkaPublishingTest {
             assertEquals(truth.bids(), toLevels(bids.get(id)), id + " equals the venue's book");
         }
 
-        // The Kalshi reconnect left its trace on the continuity topic: stale, then resynced.
-        List<MarketRecord<Continuity>> continuity = readAll(bootstrap, "marketmesh.continuity", 1, CONTINUITY_RECORD);
-        assertTrue(continuity.stream().anyMatch(r -> r.market().startsWith("kalshi:")
-                && r.payload().kind() == Continuity.Kind.BOOK_STALE), continuity.toString());
-        assertTrue(continuity.stream().anyMatch(r -> r.market().startsWith("kalshi:")
-                && r.payload().kind() == Continuity.Kind.BOOK_RESYNCED), continuity.toString());
+        return expected;
+    }
 
-        assertTrue(continuity.stream().anyMatch(r -> r.market().equals("kalshi:socket-0")
-                && r.payload().kind() == Continuity.Kind.CONNECTION_DOWN), "the dropped socket is on record");
+    private Map<String, Object> startVenuesAndSettings(Map<String, Object> kafka) {
+        venues = ActorSystem.create(Behaviors.empty(), "venues",
+                ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+        simulator = VenueSimulator.start(venues, new SimulatorSettings(0, 3, 3, 200, 11, null, ""));
+        Map<String, Object> settings = new HashMap<>(kafka);
+        settings.put("marketmesh.kafka.snapshot-interval", "2s");
+        settings.put("marketmesh.venues.polymarket.ws-url", simulator.polymarketWsUrl());
+        settings.put("marketmesh.venues.polymarket.rest-url", simulator.polymarketRestUrl());
+        settings.put("marketmesh.venues.kalshi.ws-url", simulator.kalshiWsUrl());
+        settings.put("marketmesh.venues.kalshi.rest-url", simulator.kalshiRestUrl());
+        settings.put("marketmesh.connection.min-backoff", "200ms");
+        settings.put("marketmesh.connection.max-backoff", "1s");
+        return settings;
+    }
 
-        // Raw frames: every socket's frames in order (numbered from 1 again after each reconnect), verbatim.
-        List<MarketRecord<RawFrame>> raw = readAll(bootstrap, "marketmesh.raw", 1, RAW_RECORD);
-        Map<String, Long> rawSequence = new HashMap<>();
-        for (MarketRecord<RawFrame> record : raw) {
-            long previous = rawSequence.getOrDefault(record.market(), 0L);
-            assertTrue(record.sequence() == previous + 1 || record.sequence() == 1,
-                    record.market() + " raw sequence " + previous + " -> " + record.sequence());
-            rawSequence.put(record.market(), record.sequence());
-            assertEquals(record.market(), record.venue() + ":socket-" + record.payload().socket());
-            assertFalse(record.payload().frame().isEmpty());
+    private List<String> awaitAllBooks() {
+        List<String> markets = new ArrayList<>();
+        simulator.markets(Venue.POLYMARKET).forEach(s -> markets.add("polymarket/" + s));
+        simulator.markets(Venue.KALSHI).forEach(s -> markets.add("kalshi/" + s));
+        for (String market : markets) {
+            node.awaitJson("/api/v1/markets/" + market, r -> r.status() == 200 && r.body().path("hasBook").asBoolean(), WAIT);
         }
-        assertTrue(raw.stream().anyMatch(r -> r.payload().frame().contains("\"price_changes\"")), "Polymarket frames");
-        assertTrue(raw.stream().anyMatch(r -> r.payload().frame().contains("\"orderbook_delta\"")), "Kalshi frames");
-
-        // Quiet books re-snapshotted after a reconnect equal what consumers hold: not published again, counted.
-        long publishedBefore = publishedBy.values().stream().mapToLong(Long::longValue).sum();
-        long accepted = simulator.stats(Venue.POLYMARKET).connectionsAccepted();
-        simulator.dropConnections(Venue.POLYMARKET);
-        for (String market : markets.stream().filter(m -> m.startsWith("polymarket")).toList()) {
-            node.awaitJson("/api/v1/markets/" + market, r -> !r.body().path("stale").asBoolean(true)
-                    && r.body().path("counters").path("unchangedNotPublished").asLong() >= 1, WAIT);
-        }
-        assertTrue(simulator.stats(Venue.POLYMARKET).connectionsAccepted() > accepted);
-        assertEquals(publishedBefore, totalPublished(markets), "identical snapshots are not published again");
+        return markets;
     }
 
     private long totalPublished(List<String> markets) {
