@@ -39,7 +39,7 @@ class ProtocolJsonTest {
     @Test
     void decimalsAreStringsAndLevelsArePairs() {
         BookView view = new BookView(KALSHI, List.of(new PriceLevel(d("0.52"), d("100"))), List.of(), false, null,
-                MarketStatus.ACTIVE, 3, 2, 1, 1, 1);
+                MarketStatus.ACTIVE, 3, 2, 1, 1, 1, 0);
         String json = ProtocolJson.encode(view);
         assertTrue(json.contains("\"bids\":[[\"0.52\",\"100\"]]"), json);
         assertTrue(json.contains("\"market\":\"kalshi:KXBTCD-26MAY3017-T72999.99\""), json);

@@ -10,6 +10,7 @@ import io.marketmesh.node.connection.ConnectionSettings;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.MarketSettings;
 import io.marketmesh.node.market.ResyncTopics;
+import io.marketmesh.node.publish.KafkaBootstrap;
 import io.marketmesh.node.publish.KafkaPublisher;
 import io.marketmesh.node.publish.KafkaSettings;
 import io.marketmesh.node.publish.MarketPublisher;
@@ -22,9 +23,12 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 
@@ -62,6 +66,9 @@ public final class NodeGuardian {
             ResyncTopics resyncTopics = ResyncTopics.spawn(context);
             MarketActor.initSharding(system, resyncTopics, MarketSettings.fromConfig(config.getConfig("marketmesh.market")),
                     publisher, kafkaSettings.snapshotInterval());
+            if (!kafkaSettings.bootstrapLookBack().isZero()) {
+                kafka.ifPresent(k -> bootstrapFromKafka(system, k, kafkaSettings));
+            }
 
             ConnectionSettings connectionSettings = ConnectionSettings.fromConfig(config.getConfig("marketmesh.connection"));
             Map<Venue, ActorRef<ConnectionManager.Command>> managers = new EnumMap<>(Venue.class);
@@ -93,5 +100,19 @@ public final class NodeGuardian {
     private static String sourceOf(Cluster cluster) {
         org.apache.pekko.actor.Address address = cluster.selfMember().address();
         return address.getHost().orElse("?") + ":" + address.getPort().map(String::valueOf).orElse("?");
+    }
+
+    /** Books from Kafka, served until the venues answer; a venue snapshot that comes first wins. */
+    private static void bootstrapFromKafka(ActorSystem<?> system, NodeKafka kafka, KafkaSettings settings) {
+        ClusterSharding sharding = ClusterSharding.get(system);
+        kafka.bootstrapServers().thenAcceptAsync(bootstrap -> {
+            try {
+                KafkaBootstrap.read(bootstrap, settings, settings.bootstrapLookBack()).forEach((market, book) ->
+                        sharding.entityRefFor(MarketActor.TYPE_KEY, market.id())
+                                .tell(new MarketActor.Bootstrap(book.book(), book.publishedAt())));
+            } catch (RuntimeException e) {
+                system.log().warn("Kafka bootstrap failed, books come from the venues only: {}", e.toString());
+            }
+        }, system.dispatchers().lookup(DispatcherSelector.blocking()));
     }
 }

@@ -67,7 +67,8 @@ final class BookPublication {
 
     /** A venue snapshot has replaced the book; {@code unchanged} when it equals the book it replaced. */
     void snapshot(BookSnapshot snapshot, boolean unchanged, OrderBook book) {
-        if (unchanged && !owesFullBook) {
+        // This run's first full book always goes out: consumers of this run's sequence need it as their base.
+        if (unchanged && !owesFullBook && sequence > 0) {
             skippedUnchanged++;
             return;
         }

@@ -46,11 +46,18 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Market");
 
     public sealed interface Command extends CborSerializable
-            permits Apply, MarkStale, GetState, GetBook, Unfollow, ResyncTimer, SnapshotTimer {
+            permits Apply, MarkStale, GetState, GetBook, Unfollow, ResyncTimer, SnapshotTimer, Bootstrap {
     }
 
     /** A parsed venue change for this market. */
     public record Apply(MarketEvent event) implements Command {
+    }
+
+    /**
+     * A book an earlier run of the node published to Kafka ({@code publishedAt}, epoch ms). Served, flagged stale
+     * and bootstrapped, until the venue's own snapshot replaces it; ignored once the venue has sent one.
+     */
+    public record Bootstrap(BookSnapshot book, long publishedAt) implements Command {
     }
 
     /** The connection cannot vouch for this book any more (gap, lost socket); it has asked for a snapshot. */
@@ -119,6 +126,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private long venueTimestamp;
     private long updatedAt;
     private long snapshotAt;
+    /** When the book served came from Kafka: its publish time; 0 once the venue's snapshot replaced it. */
+    private long bootstrappedFrom;
 
     private long snapshots;
     private long deltas;
@@ -149,6 +158,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         return newReceiveBuilder()
                 .onMessage(Apply.class, this::onApply)
                 .onMessage(MarkStale.class, this::onMarkStale)
+                .onMessage(Bootstrap.class, this::onBootstrap)
                 .onMessage(GetState.class, this::onGetState)
                 .onMessage(GetBook.class, this::onGetBook)
                 .onMessage(Unfollow.class, m -> Behaviors.stopped())
@@ -183,11 +193,29 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         } else if (event instanceof BookReset reset) {
             book.clear();
             hasBook = false;
+            bootstrappedFrom = 0;
             touch(reset.venueTimestamp(), reset.receivedAt());
             sequence++;
             publication.reset(reset);
             becomeStale(reset.reason(), false);
         }
+        return this;
+    }
+
+    private Behavior<Command> onBootstrap(Bootstrap bootstrap) {
+        if (hasBook || book.replace(bootstrap.book().bids(), bootstrap.book().asks()) != OrderBook.Result.APPLIED) {
+            return this;
+        }
+        hasBook = true;
+        bootstrappedFrom = bootstrap.publishedAt();
+        awaitingSnapshot = true;
+        stale = true;
+        staleReason = "bootstrapped from Kafka (published " + java.time.Instant.ofEpochMilli(bootstrap.publishedAt())
+                + "); waiting for the venue's snapshot";
+        venueSequence = bootstrap.book().venueSequence();
+        touch(bootstrap.book().venueTimestamp(), bootstrap.book().receivedAt());
+        getContext().getLog().info("{} serving a book bootstrapped from Kafka ({} bids, {} asks) until the venue's snapshot",
+                market, book.bidDepth(), book.askDepth());
         return this;
     }
 
@@ -207,6 +235,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             }
         }
         boolean wasStale = stale && hasBook;
+        bootstrappedFrom = 0;
         hasBook = true;
         awaitingSnapshot = false;
         stale = false;
@@ -323,7 +352,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 venueTimestamp, updatedAt, snapshotAt,
                 new MarketState.Counters(snapshots, deltas, trades, staleEvents, resyncRequests,
                         ignoredWhileAwaitingSnapshot, publication.published(), publication.refused(),
-                        publication.skippedUnchanged())));
+                        publication.skippedUnchanged()), bootstrappedFrom));
         return this;
     }
 
@@ -333,7 +362,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         }
         int depth = Math.min(get.depth(), settings.maxDepth());
         get.replyTo().tell(new BookView(market, book.topBids(depth), book.topAsks(depth), stale, staleReason, status,
-                sequence, venueSequence, venueTimestamp, updatedAt, snapshotAt));
+                sequence, venueSequence, venueTimestamp, updatedAt, snapshotAt, bootstrappedFrom));
         return this;
     }
 

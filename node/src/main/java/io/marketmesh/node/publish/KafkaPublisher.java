@@ -11,7 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.kafka.ProducerMessage;
 import org.apache.pekko.kafka.ProducerSettings;
@@ -56,11 +59,19 @@ public final class KafkaPublisher implements MarketPublisher {
                             LOG.info("publishing to Kafka at {}", bootstrap);
                             return Producer.<String, String, NotUsed>flexiFlow(producerSettings(system, settings, bootstrap));
                         })));
-        this.queue = Source.<MarketRecord<?>>queue(settings.publishBuffer())
+        Pair<BoundedSourceQueue<MarketRecord<?>>, CompletionStage<Done>> stream = Source.<MarketRecord<?>>queue(settings.publishBuffer())
                 .map(record -> toMessage(record, topics))
                 .via(producer)
-                .toMat(Sink.foreach(result -> acknowledged.incrementAndGet()), Keep.left())
+                .toMat(Sink.foreach(result -> acknowledged.incrementAndGet()), Keep.both())
                 .run(system);
+        this.queue = stream.first();
+        // Flush and close the producer while the broker (maybe our embedded one, stopped last) is still there.
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "kafka-publisher-flush", () -> {
+            queue.complete();
+            return stream.second().exceptionally(failure -> Done.getInstance()).whenComplete((done, failure) ->
+                    LOG.info("Kafka publisher stopped: {} record(s) acknowledged, {} refused", acknowledged.get(),
+                            refused.get()));
+        });
     }
 
     /** Starts the stream; records queue until {@code bootstrapServers} completes (the embedded broker is up). */

@@ -28,10 +28,13 @@ import java.util.regex.Pattern;
  * @param topics           every topic the node writes, by role
  * @param publishBuffer    records that may wait for the broker before new ones are refused (and healed later)
  * @param snapshotInterval how often each market with changes republishes its full book (book and snapshots topics)
+ * @param bootstrapLookBack on start, books published within this long are rebuilt from Kafka and served until the
+ *                          venues' snapshots arrive; zero turns the bootstrap off
  */
 public record KafkaSettings(boolean enabled, String bootstrapServers, Embedded embedded, Duration startupTimeout,
                             Map<String, String> clientProperties, Optional<Short> replicationFactor,
-                            Map<Topic, TopicSpec> topics, int publishBuffer, Duration snapshotInterval) {
+                            Map<Topic, TopicSpec> topics, int publishBuffer, Duration snapshotInterval,
+                            Duration bootstrapLookBack) {
 
     /** What each topic carries; the config key under {@code marketmesh.kafka.topics} is the lower-case name. */
     public enum Topic {
@@ -140,9 +143,13 @@ public record KafkaSettings(boolean enabled, String bootstrapServers, Embedded e
         if (snapshotInterval.isNegative() || snapshotInterval.isZero()) {
             throw new IllegalArgumentException("marketmesh.kafka.snapshot-interval must be positive");
         }
+        Duration lookBack = c.getDuration("bootstrap-look-back");
+        if (lookBack.isNegative()) {
+            throw new IllegalArgumentException("marketmesh.kafka.bootstrap-look-back must not be negative");
+        }
         return new KafkaSettings(c.getBoolean("enabled"), c.getString("bootstrap-servers").trim(), embedded,
                 startupTimeout, clientProperties, rf == 0 ? Optional.empty() : Optional.of((short) rf), topics,
-                publishBuffer, snapshotInterval);
+                publishBuffer, snapshotInterval, lookBack);
     }
 
     private static int port(int port, String key) {

@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -85,7 +87,37 @@ public final class KafkaTopics {
             }
         }
         warnOnDifferences(admin, settings, existing, timeout);
+        if (!created.isEmpty()) {
+            awaitLeaders(admin, created, timeout);
+        }
         return created.stream().sorted().toList();
+    }
+
+    /**
+     * Waits until every partition of the new topics has a leader. A producer that writes earlier gets
+     * NOT_LEADER_OR_FOLLOWER, and an idempotent one can then stall on OUT_OF_ORDER_SEQUENCE_NUMBER for good (seen
+     * with a freshly started single broker).
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, TopicDescription> described = await(admin.describeTopics(topics).allTopicNames(), timeout);
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        described.values().forEach(d -> d.partitions().forEach(
+                p -> partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+        // Metadata names a leader before the leader's log is open; listing offsets asks the leader itself.
+        while (true) {
+            try {
+                await(admin.listOffsets(partitions).all(), timeout);
+                return;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("Kafka topics " + topics + " are not writable after " + timeout + ": "
+                            + e.getCause());
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     static NewTopic newTopic(KafkaSettings.TopicSpec spec, Optional<Short> replicationFactor) {

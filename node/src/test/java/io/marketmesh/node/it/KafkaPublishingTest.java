@@ -172,6 +172,44 @@ class KafkaPublishingTest {
         }
     }
 
+    @Test
+    void aNodeRestartedWithTheVenuesDownServesTheBooksFromKafka() throws Exception {
+        Map<String, Object> settings = startVenuesAndSettings(TestNode.embeddedKafka(tmp.resolve("kafka")));
+        // Named markets: with the venues down, discovery could not name them on the restart.
+        settings.put("marketmesh.venues.polymarket.markets", simulator.markets(Venue.POLYMARKET));
+        settings.put("marketmesh.venues.kalshi.markets", simulator.markets(Venue.KALSHI));
+        node = TestNode.start(settings);
+        List<String> markets = awaitAllBooks();
+        TestNode.sleep(1500);
+        simulator.pause();
+        for (String market : markets) {
+            node.awaitJson("/api/v1/markets/" + market, r -> !r.body().path("stale").asBoolean(true), WAIT);
+        }
+        long settled = -1;
+        for (long now = totalPublished(markets); now != settled; now = totalPublished(markets)) {
+            settled = now;
+            TestNode.sleep(2_500);
+        }
+        Map<String, JsonNode> before = new HashMap<>();
+        for (String market : markets) {
+            before.put(market, node.get("/api/v1/markets/" + market + "/book?depth=1000").body());
+        }
+        node.close();
+        node = null;
+        simulator.close();
+        simulator = null;
+
+        node = TestNode.start(settings);
+        for (String market : markets) {
+            JsonNode book = node.awaitJson("/api/v1/markets/" + market + "/book?depth=1000",
+                    r -> r.status() == 200 && r.body().path("bootstrappedFrom").asLong() > 0, WAIT).body();
+            assertEquals(levels(before.get(market).path("bids")), levels(book.path("bids")), market + " bids from Kafka");
+            assertEquals(levels(before.get(market).path("asks")), levels(book.path("asks")), market + " asks from Kafka");
+            assertTrue(book.path("stale").asBoolean(), "a bootstrapped book is not live: " + book);
+            assertTrue(book.path("staleReason").asText().startsWith("bootstrapped from Kafka"), book.toString());
+        }
+    }
+
     private long totalChanges(List<String> markets) {
         long total = 0;
         for (String market : markets) {
