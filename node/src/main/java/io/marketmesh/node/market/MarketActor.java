@@ -230,7 +230,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             boolean unchanged = bidsBefore != null
                     && bidsBefore.equals(book.topBids(Integer.MAX_VALUE)) && asksBefore.equals(book.topAsks(Integer.MAX_VALUE));
             publication.snapshot(snapshot, unchanged, book);
-            if (stale) {
+            if (stale && hasBook) {
+                // Only after a stale book: the first snapshot of a market is no resync.
                 publication.continuity(Continuity.Kind.BOOK_RESYNCED, "fresh snapshot after: " + staleReason);
             }
         }

@@ -52,7 +52,8 @@ public final class KafkaPublisher implements MarketPublisher {
         this.source = source;
         Map<KafkaSettings.Topic, String> topics = new EnumMap<>(KafkaSettings.Topic.class);
         settings.topics().forEach((topic, spec) -> topics.put(topic, spec.name()));
-        RestartSettings restart = RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
+        RestartSettings restart = RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)
+                .withLogSettings(RestartSettings.createLogSettings(org.apache.pekko.event.Logging.ErrorLevel()));
         Flow<ProducerMessage.Envelope<String, String, NotUsed>, ProducerMessage.Results<String, String, NotUsed>, NotUsed>
                 producer = RestartFlow.onFailuresWithBackoff(restart, () -> Flow.lazyCompletionStageFlow(() ->
                         bootstrapServers.thenApply(bootstrap -> {
@@ -127,8 +128,10 @@ public final class KafkaPublisher implements MarketPublisher {
                 .withProperty(ProducerConfig.ACKS_CONFIG, "all")
                 .withProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
                 .withProperty(ProducerConfig.LINGER_MS_CONFIG, "5")
-                // Keep retrying through a broker outage; the bounded queue in front is what limits memory.
-                .withProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(Integer.MAX_VALUE));
+                // Retry through broker outages of up to 10 minutes; the bounded queue in front limits memory. Finite,
+                // so a batch the broker keeps refusing (seen: OUT_OF_ORDER_SEQUENCE_NUMBER after a leader move on a
+                // just-started broker) fails the producer, which the restart replaces, instead of stalling for ever.
+                .withProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
         for (Map.Entry<String, String> property : settings.clientProperties().entrySet()) {
             producer = producer.withProperty(property.getKey(), property.getValue());
         }

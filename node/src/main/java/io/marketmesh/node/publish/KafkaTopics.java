@@ -63,6 +63,7 @@ public final class KafkaTopics {
     public static List<String> ensure(Admin admin, KafkaSettings settings)
             throws InterruptedException, ExecutionException, TimeoutException {
         Duration timeout = settings.startupTimeout();
+        awaitUnfencedBroker(admin, timeout);
         Set<String> existing = await(admin.listTopics().names(), timeout);
         List<NewTopic> missing = new ArrayList<>();
         for (KafkaSettings.TopicSpec spec : settings.topics().values()) {
@@ -98,6 +99,22 @@ public final class KafkaTopics {
      * NOT_LEADER_OR_FOLLOWER, and an idempotent one can then stall on OUT_OF_ORDER_SEQUENCE_NUMBER for good (seen
      * with a freshly started single broker).
      */
+    /**
+     * A KRaft broker answers while still fenced; partitions created then get their leader moved when it is unfenced
+     * a moment later, and a producer writing across that move sees NOT_LEADER_OR_FOLLOWER. describeCluster lists
+     * unfenced brokers only.
+     */
+    private static void awaitUnfencedBroker(Admin admin, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (await(admin.describeCluster().nodes(), timeout).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("no unfenced Kafka broker after " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+
     private static void awaitLeaders(Admin admin, List<String> topics, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
