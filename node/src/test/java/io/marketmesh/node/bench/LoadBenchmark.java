@@ -97,6 +97,8 @@ public final class LoadBenchmark {
     private final List<long[]> heapAfterGc = new CopyOnWriteArrayList<>();
     private final List<String> summary = new ArrayList<>();
 
+    /** Frames the simulator had sent to other clients (the ceiling phase) before the node connected. */
+    private long framesBeforeNode;
     private ActorSystem<Void> venues;
     private VenueSimulator simulator;
 
@@ -292,6 +294,7 @@ public final class LoadBenchmark {
         settings.put("marketmesh.venues.kalshi.rest-url", simulator.kalshiRestUrl());
         settings.put("marketmesh.venues.kalshi.markets", String.join(",", simulator.markets(Venue.KALSHI)));
         long started = System.nanoTime();
+        framesBeforeNode = simulator.stats(Venue.POLYMARKET).framesSent() + simulator.stats(Venue.KALSHI).framesSent();
         TestNode node = TestNode.start(settings);
         try {
             NodeMetrics metrics = NodeMetrics.get(node.system());
@@ -334,6 +337,7 @@ public final class LoadBenchmark {
             progress(label + " warm-up", t, last, now, metrics);
             last = now;
         }
+        long liveBefore = fullGcLiveHeap();
         metrics.receiptToApplied().reset();
         metrics.receiptToKafkaAck().reset();
         heapAfterGc.clear();
@@ -346,6 +350,7 @@ public final class LoadBenchmark {
             last = now;
         }
         Sample end = last;
+        long liveAfter = fullGcLiveHeap();
         double simRate = end.rate(start, Sample::simChanges);
         double simFrames = end.rate(start, Sample::simFrames);
         double nodeFrames = end.rate(start, Sample::nodeFrames);
@@ -383,8 +388,12 @@ public final class LoadBenchmark {
         summary.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d–%d | %s | %s |", k(rate), k(simRate),
                 k(end.rate(start, Sample::deltasApplied)), k(end.rate(start, Sample::kafkaAcked)), pcts(applied), pcts(acked),
                 minHeap, maxHeap, cpuShort(start, end), sustained ? "yes" : "no: " + String.join("; ", why)));
+        String live = String.format(Locale.ROOT, "live heap after a full GC: %d MB before the step's window, %d MB after it",
+                liveBefore >> 20, liveAfter >> 20);
+        println("[%s] %s", label, live);
         if (duration >= 120) {
-            summary.add("heap after GC over the step: " + heapSeries() + " (slope " + heapSlope() + ")");
+            summary.add("heap after (young) GCs over the step, lowest per minute: " + heapSeries() + " (slope " + heapSlope()
+                    + "); " + live);
         }
         return sustained;
     }
@@ -393,7 +402,8 @@ public final class LoadBenchmark {
         println("[%s] t=%3ds sim %s ch/s %s fr/s | node %s fr/s %s deltas/s, lag %d fr | Kafka %s acks/s, backlog %d, refused %d"
                         + " | applied %s ms | ack %s ms | heap %d MB (after last GC %d) | %s",
                 label, t, k(now.rate(last, Sample::simChanges)), k(now.rate(last, Sample::simFrames)),
-                k(now.rate(last, Sample::nodeFrames)), k(now.rate(last, Sample::deltasApplied)), now.simFrames - now.nodeFrames,
+                k(now.rate(last, Sample::nodeFrames)), k(now.rate(last, Sample::deltasApplied)),
+                now.simFrames - framesBeforeNode - now.nodeFrames,
                 k(now.rate(last, Sample::kafkaAcked)), now.kafkaQueued - now.kafkaAcked, now.kafkaRefused,
                 pcts(metrics.receiptToApplied()), pcts(metrics.receiptToKafkaAck()),
                 ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20,
@@ -521,6 +531,15 @@ public final class LoadBenchmark {
                 }, null, null);
             }
         }
+    }
+
+    /**
+     * Heap used right after an explicit full GC: the live set. Taken only outside a step's measured window (it pauses
+     * everything for a moment).
+     */
+    private static long fullGcLiveHeap() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** Least-squares slope of heap-after-GC over the step, MB per minute. */
