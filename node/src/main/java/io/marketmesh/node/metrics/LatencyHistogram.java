@@ -6,10 +6,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * A lock-free latency histogram for the hot path: {@link #record(long)} is one array index computation and one
  * atomic increment, no allocation, no lock, safe from any thread.
  *
- * <p>Values are kept in microseconds in log-linear buckets (as HdrHistogram does with 2 significant binary digits
- * more): below 64 µs every microsecond has its own bucket; above, each power of two is split into 32 buckets, so a
- * percentile is off by at most 1/32 (about 3%) of its value, and reported as the top of its bucket (never
- * flattering). Values above about 12.7 days (2^40 µs) are counted in the last bucket.
+ * <p>Values are kept in microseconds in log-linear buckets (the layout of HdrHistogram with 5 bits of sub-bucket
+ * precision): below 64 µs every microsecond has its own bucket; above, each power of two is split into 32 buckets,
+ * so a percentile is off by at most 1/32 (about 3%) of its value, and is reported as the top of its bucket (never
+ * flattering). Values of 2^41 µs (about 25 days) and more are counted in the last bucket.
  *
  * <p>{@link #percentile(double)} and {@link #reset()} read and clear the buckets one by one while recording may go
  * on: a percentile taken during recording reflects some instant in between, which is what a periodic report needs.
