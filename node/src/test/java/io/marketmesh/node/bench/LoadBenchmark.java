@@ -194,8 +194,10 @@ public final class LoadBenchmark {
             TimeUnit.SECONDS.sleep(2);
             Sample start = sample(frames.sum(), chars.sum());
             Sample last = start;
-            for (int t = report; t <= ceilingDuration; t += report) {
-                TimeUnit.SECONDS.sleep(report);
+            for (int t = 0; t < ceilingDuration; ) {
+                int slice = Math.min(report, ceilingDuration - t);
+                TimeUnit.SECONDS.sleep(slice);
+                t += slice;
                 Sample now = sample(frames.sum(), chars.sum());
                 println("[ceiling %s] t=%2ds sim %s ch/s, sent %s fr/s, read %s fr/s, %s", k(rate), t,
                         k(now.rate(last, Sample::simChanges)), k(now.rate(last, Sample::simFrames)), k(now.rate(last, Sample::nodeFrames)),
@@ -336,8 +338,10 @@ public final class LoadBenchmark {
         simulator.setUpdatesPerSecond(rate / 2);
         String label = "node " + k(rate);
         Sample last = sample(metrics);
-        for (int t = report; t <= warmup; t += report) {
-            TimeUnit.SECONDS.sleep(report);
+        for (int t = 0; t < warmup; ) {
+            int slice = Math.min(report, warmup - t);
+            TimeUnit.SECONDS.sleep(slice);
+            t += slice;
             Sample now = sample(metrics);
             progress(label + " warm-up", t, last, now, metrics);
             last = now;
@@ -348,8 +352,10 @@ public final class LoadBenchmark {
         heapAfterGc.clear();
         Sample start = sample(metrics);
         last = start;
-        for (int t = report; t <= duration; t += report) {
-            TimeUnit.SECONDS.sleep(report);
+        for (int t = 0; t < duration; ) {
+            int slice = Math.min(report, duration - t);
+            TimeUnit.SECONDS.sleep(slice);
+            t += slice;
             Sample now = sample(metrics);
             progress(label, t, last, now, metrics);
             last = now;
