@@ -1,6 +1,7 @@
 package io.marketmesh.node.connection;
 
 import io.marketmesh.node.market.MarketActor;
+import io.marketmesh.node.metrics.NodeMetrics;
 import io.marketmesh.node.publish.MarketPublisher;
 import io.marketmesh.protocol.Continuity;
 import io.marketmesh.protocol.MarketRecord;
@@ -101,7 +102,11 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         INSTANCE
     }
 
-    private record ReceivedText(String text, long receivedAt) {
+    /**
+     * A frame's text, stamped when it was complete: {@code receivedAt} epoch ms for records and books, and
+     * {@code receivedNanos} on the monotonic clock for the node's latency histograms ({@link NodeMetrics}).
+     */
+    private record ReceivedText(String text, long receivedAt, long receivedNanos) {
     }
 
     /** Thrown to make the supervisor restart the socket; the reason is logged once, without a stack trace. */
@@ -144,6 +149,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private final Map<String, EntityRef<MarketActor.Command>> marketRefs = new HashMap<>();
     private final Output output = new Output();
     private final MarketPublisher publisher;
+    private final NodeMetrics metrics;
     /** The {@code venue:socket-N} key of this socket's raw and connection records. */
     private final String recordKey;
     private long rawSequence;
@@ -161,6 +167,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
                             ActorRef<ConnectionManager.Command> manager, MarketPublisher publisher) {
         super(context);
         this.publisher = publisher;
+        this.metrics = NodeMetrics.get(context.getSystem());
         this.recordKey = venue.venue().id() + ":socket-" + socketId;
         this.timers = timers;
         this.adapter = adapter;
@@ -224,15 +231,16 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         if (message.isText()) {
             TextMessage text = message.asTextMessage();
             if (text.isStrict()) {
-                return CompletableFuture.completedFuture(new ReceivedText(text.getStrictText(), System.currentTimeMillis()));
+                return CompletableFuture.completedFuture(
+                        new ReceivedText(text.getStrictText(), System.currentTimeMillis(), System.nanoTime()));
             }
             return text.getStreamedText()
                     .runFold(new StringBuilder(), StringBuilder::append, materializer)
-                    .thenApply(sb -> new ReceivedText(sb.toString(), System.currentTimeMillis()));
+                    .thenApply(sb -> new ReceivedText(sb.toString(), System.currentTimeMillis(), System.nanoTime()));
         }
         // Venues here speak text; drain binary frames so the socket keeps flowing.
         message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer);
-        return CompletableFuture.completedFuture(new ReceivedText(null, 0));
+        return CompletableFuture.completedFuture(new ReceivedText(null, 0, 0));
     }
 
     @Override
@@ -338,12 +346,19 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         ReceivedText text = frame.text();
         lastMessageAt = text.receivedAt();
         framesReceived++;
+        metrics.onFrameReceived();
         if (publisher != MarketPublisher.NONE) {
             publisher.publish(new MarketRecord<>(MarketRecord.VERSION, venue.venue().id(), recordKey,
                     MarketRecord.CHANNEL_RAW, ++rawSequence, publisher.source(), text.receivedAt(), 0,
                     new RawFrame(venue.venue(), socketId, text.text())));
         }
-        session.onText(text.text(), text.receivedAt(), output);
+        // Events the session emits while handling this frame carry its receipt stamp to the MarketActor.
+        output.receivedNanos = text.receivedNanos();
+        try {
+            session.onText(text.text(), text.receivedAt(), output);
+        } finally {
+            output.receivedNanos = 0;
+        }
         return output.failure != null ? fail(output.failure) : this;
     }
 
@@ -448,6 +463,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private final class Output implements SessionOutput {
 
         private String failure;
+        /** {@code receivedNanos} of the frame being handled; 0 outside {@link #onFrame}. */
+        private long receivedNanos;
 
         @Override
         public void send(String frame) {
@@ -466,7 +483,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         public void event(MarketEvent event) {
             MarketKey market = event.market();
             if (symbols.contains(market.symbol())) {
-                refFor(market.symbol()).tell(new MarketActor.Apply(event));
+                refFor(market.symbol()).tell(new MarketActor.Apply(event, receivedNanos));
             }
         }
 

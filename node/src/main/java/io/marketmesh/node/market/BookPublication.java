@@ -41,8 +41,11 @@ final class BookPublication {
         return publisher != MarketPublisher.NONE;
     }
 
-    /** A delta has been applied; {@code sizesBefore[i]} is the size its i-th level had before. */
-    void delta(BookDelta applied, long[] sizesBefore, OrderBook book) {
+    /**
+     * A delta has been applied; {@code sizesBefore[i]} is the size its i-th level had before; {@code receivedNanos}
+     * its frame's receipt on the monotonic clock (0: unknown), handed to the publisher for the receipt-to-ack latency.
+     */
+    void delta(BookDelta applied, long[] sizesBefore, OrderBook book, long receivedNanos) {
         List<LevelUpdate> changed = new ArrayList<>(applied.updates().size());
         for (int i = 0; i < applied.updates().size(); i++) {
             LevelUpdate update = applied.updates().get(i);
@@ -62,7 +65,7 @@ final class BookPublication {
         }
         BookDelta absolute = new BookDelta(market, BookDelta.Mode.ABSOLUTE, changed, applied.venueSequence(),
                 Decimals.NONE, Decimals.NONE, applied.venueTimestamp(), applied.receivedAt());
-        publishBook(absolute);
+        publishBook(absolute, receivedNanos);
     }
 
     /** A venue snapshot has replaced the book; {@code unchanged} when it equals the book it replaced. */
@@ -118,7 +121,11 @@ final class BookPublication {
     }
 
     private boolean publishBook(MarketEvent event) {
-        if (publisher.publish(record(MarketRecord.CHANNEL_BOOK, sequence + 1, event.receivedAt(), event))) {
+        return publishBook(event, 0);
+    }
+
+    private boolean publishBook(MarketEvent event, long receivedNanos) {
+        if (publisher.publish(record(MarketRecord.CHANNEL_BOOK, sequence + 1, event.receivedAt(), event), receivedNanos)) {
             sequence++;
             published++;
             return true;

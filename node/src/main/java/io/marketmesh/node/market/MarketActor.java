@@ -1,6 +1,8 @@
 package io.marketmesh.node.market;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.marketmesh.node.cluster.CborSerializable;
+import io.marketmesh.node.metrics.NodeMetrics;
 import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookReset;
 import io.marketmesh.protocol.BookSnapshot;
@@ -49,8 +51,18 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             permits Apply, MarkStale, GetState, GetBook, Unfollow, ResyncTimer, SnapshotTimer, Bootstrap {
     }
 
-    /** A parsed venue change for this market. */
-    public record Apply(MarketEvent event) implements Command {
+    /**
+     * A parsed venue change for this market.
+     *
+     * @param receivedNanos {@code System.nanoTime()} when its frame was received, for the node's latency metrics;
+     *                      0 when unknown. Only meaningful in the JVM that stamped it, so never serialized: a message
+     *                      sent to another node arrives with 0 and is not timed.
+     */
+    public record Apply(MarketEvent event, @JsonIgnore long receivedNanos) implements Command {
+
+        public Apply(MarketEvent event) {
+            this(event, 0);
+        }
     }
 
     /**
@@ -109,6 +121,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private final MarketSettings settings;
     private final OrderBook book = new OrderBook();
     private final BookPublication publication;
+    private final NodeMetrics metrics;
 
     private boolean hasBook;
     /** True from the moment the book stopped being trustworthy until a snapshot replaces it. */
@@ -143,6 +156,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                         Duration snapshotInterval) {
         super(context);
         this.publication = publication;
+        this.metrics = NodeMetrics.get(context.getSystem());
         if (publication.enabled()) {
             timers.startTimerWithFixedDelay(SnapshotTimer.INSTANCE, snapshotInterval);
         }
@@ -175,7 +189,9 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private Behavior<Command> onApply(Apply apply) {
         MarketEvent event = apply.event();
         if (event instanceof BookDelta delta) {
-            onDelta(delta);
+            if (onDelta(delta, apply.receivedNanos())) {
+                metrics.onDeltaApplied(apply.receivedNanos());
+            }
         } else if (event instanceof BookSnapshot snapshot) {
             onSnapshot(snapshot);
         } else if (event instanceof Trade trade) {
@@ -256,16 +272,17 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         }
     }
 
-    private void onDelta(BookDelta delta) {
+    /** @return whether the delta was applied to the book (not ignored while awaiting a snapshot) */
+    private boolean onDelta(BookDelta delta, long receivedNanos) {
         if (awaitingSnapshot) {
             ignoredWhileAwaitingSnapshot++;
             requestResyncIfNotPending(hasBook ? staleReason : "change arrived before any snapshot");
-            return;
+            return false;
         }
         long[] sizesBefore = publication.enabled() ? sizesOf(delta) : null;
         OrderBook.Result result = book.apply(delta.updates(), delta.mode() == BookDelta.Mode.RELATIVE);
         if (sizesBefore != null && result == OrderBook.Result.APPLIED) {
-            publication.delta(delta, sizesBefore, book);
+            publication.delta(delta, sizesBefore, book, receivedNanos);
         }
         deltas++;
         sequence++;
@@ -279,6 +296,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             becomeStale("top of book disagrees with the venue: have " + describeTop()
                     + ", venue says " + describe(delta.expectedBestBid()) + "/" + describe(delta.expectedBestAsk()), true);
         }
+        return true;
     }
 
     /** {@code 0} in an expectation means "that side is empty"; {@link Decimals#NONE} means no claim. */

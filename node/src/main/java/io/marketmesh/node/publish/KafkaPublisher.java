@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import io.marketmesh.node.metrics.NodeMetrics;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -41,7 +42,12 @@ public final class KafkaPublisher implements MarketPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPublisher.class);
 
-    private final BoundedSourceQueue<MarketRecord<?>> queue;
+    /** A record waiting for the producer, with its frame's receipt stamp (0: none); also the flexiFlow pass-through. */
+    private record Pending(MarketRecord<?> record, long receivedNanos) {
+    }
+
+    private final BoundedSourceQueue<Pending> queue;
+    private final NodeMetrics metrics;
     private final String source;
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -50,20 +56,24 @@ public final class KafkaPublisher implements MarketPublisher {
     private KafkaPublisher(ActorSystem<?> system, KafkaSettings settings, CompletionStage<String> bootstrapServers,
                            String source) {
         this.source = source;
+        this.metrics = NodeMetrics.get(system);
         Map<KafkaSettings.Topic, String> topics = new EnumMap<>(KafkaSettings.Topic.class);
         settings.topics().forEach((topic, spec) -> topics.put(topic, spec.name()));
         RestartSettings restart = RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)
                 .withLogSettings(RestartSettings.createLogSettings(org.apache.pekko.event.Logging.ErrorLevel()));
-        Flow<ProducerMessage.Envelope<String, String, NotUsed>, ProducerMessage.Results<String, String, NotUsed>, NotUsed>
+        Flow<ProducerMessage.Envelope<String, String, Pending>, ProducerMessage.Results<String, String, Pending>, NotUsed>
                 producer = RestartFlow.onFailuresWithBackoff(restart, () -> Flow.lazyCompletionStageFlow(() ->
                         bootstrapServers.thenApply(bootstrap -> {
                             LOG.info("publishing to Kafka at {}", bootstrap);
-                            return Producer.<String, String, NotUsed>flexiFlow(producerSettings(system, settings, bootstrap));
+                            return Producer.<String, String, Pending>flexiFlow(producerSettings(system, settings, bootstrap));
                         })));
-        Pair<BoundedSourceQueue<MarketRecord<?>>, CompletionStage<Done>> stream = Source.<MarketRecord<?>>queue(settings.publishBuffer())
-                .map(record -> toMessage(record, topics))
+        Pair<BoundedSourceQueue<Pending>, CompletionStage<Done>> stream = Source.<Pending>queue(settings.publishBuffer())
+                .map(pending -> toMessage(pending, topics))
                 .via(producer)
-                .toMat(Sink.foreach(result -> acknowledged.incrementAndGet()), Keep.both())
+                .toMat(Sink.foreach(result -> {
+                    acknowledged.incrementAndGet();
+                    metrics.onKafkaAcknowledged(result.passThrough().receivedNanos());
+                }), Keep.both())
                 .run(system);
         this.queue = stream.first();
         // Flush and close the producer while the broker (maybe our embedded one, stopped last) is still there.
@@ -83,11 +93,18 @@ public final class KafkaPublisher implements MarketPublisher {
 
     @Override
     public boolean publish(MarketRecord<?> record) {
-        QueueOfferResult result = queue.offer(record);
+        return publish(record, 0);
+    }
+
+    @Override
+    public boolean publish(MarketRecord<?> record, long receivedNanos) {
+        QueueOfferResult result = queue.offer(new Pending(record, receivedNanos));
         if (result == QueueOfferResult.enqueued()) {
             queued.incrementAndGet();
+            metrics.onKafkaQueued();
             return true;
         }
+        metrics.onKafkaRefused();
         if (refused.incrementAndGet() == 1 || refused.get() % 10_000 == 0) {
             LOG.warn("Kafka publish queue refused a record ({} so far): {}", refused.get(), result);
         }
@@ -111,13 +128,15 @@ public final class KafkaPublisher implements MarketPublisher {
         return acknowledged.get();
     }
 
-    private static ProducerMessage.Envelope<String, String, NotUsed> toMessage(MarketRecord<?> record,
+    private static ProducerMessage.Envelope<String, String, Pending> toMessage(Pending pending,
                                                                              Map<KafkaSettings.Topic, String> topics) {
+        MarketRecord<?> record = pending.record();
         KafkaSettings.Topic topic = KafkaSettings.Topic.valueOf(record.channel().toUpperCase(Locale.ROOT));
         MarketRecord<?> stamped = new MarketRecord<>(record.version(), record.venue(), record.market(), record.channel(),
                 record.sequence(), record.source(), record.receivedTimestamp(), System.currentTimeMillis(),
                 record.payload());
-        return ProducerMessage.single(new ProducerRecord<>(topics.get(topic), record.market(), ProtocolJson.encodeRecord(stamped)));
+        return ProducerMessage.single(new ProducerRecord<>(topics.get(topic), record.market(), ProtocolJson.encodeRecord(stamped)),
+                pending);
     }
 
     private static ProducerSettings<String, String> producerSettings(ActorSystem<?> system, KafkaSettings settings,

@@ -15,6 +15,14 @@ public interface MarketPublisher {
     /** @return false when the record was not queued (buffer full or publishing stopped) */
     boolean publish(MarketRecord<?> record);
 
+    /**
+     * As {@link #publish(MarketRecord)}, for a record made of a venue frame received at {@code receivedNanos}
+     * ({@code System.nanoTime()}, 0 when unknown): a publisher that measures latency times it until acknowledged.
+     */
+    default boolean publish(MarketRecord<?> record, long receivedNanos) {
+        return publish(record);
+    }
+
     /** The {@code source} field of this node's records. */
     default String source() {
         return "";

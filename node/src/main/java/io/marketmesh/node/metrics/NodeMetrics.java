@@ -1,0 +1,105 @@
+package io.marketmesh.node.metrics;
+
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+
+/**
+ * The node's own latency and throughput counters, one set per actor system (a Pekko extension), cheap enough to
+ * stay on in production: each book change costs two {@code System.nanoTime()} calls and a few atomic increments.
+ *
+ * <p>Latencies are measured on the monotonic clock from the moment a venue frame's text is complete in the
+ * connection's stream (its {@code receivedNanos}, carried next to the millisecond {@code receivedAt} to the
+ * MarketActor and the Kafka publisher; never serialized, so a message that crossed to another node records nothing):
+ * <ul>
+ *   <li>{@link #receiptToApplied()}: until the MarketActor has applied the change to its book;</li>
+ *   <li>{@link #receiptToKafkaAck()}: until the broker acknowledged the book record made of it ({@code acks=all}).</li>
+ * </ul>
+ * Both cover book changes (deltas), the bulk of the traffic; snapshots, trades and tickers are not timed.
+ */
+public final class NodeMetrics implements Extension {
+
+    private static final ExtensionId<NodeMetrics> ID = new ExtensionId<>() {
+        @Override
+        public NodeMetrics createExtension(ActorSystem<?> system) {
+            return new NodeMetrics();
+        }
+    };
+
+    public static NodeMetrics get(ActorSystem<?> system) {
+        return ID.apply(system);
+    }
+
+    private final LatencyHistogram receiptToApplied = new LatencyHistogram();
+    private final LatencyHistogram receiptToKafkaAck = new LatencyHistogram();
+    private final LongAdder framesReceived = new LongAdder();
+    private final LongAdder deltasApplied = new LongAdder();
+    private final LongAdder kafkaQueued = new LongAdder();
+    private final LongAdder kafkaRefused = new LongAdder();
+    private final LongAdder kafkaAcknowledged = new LongAdder();
+
+    private NodeMetrics() {
+    }
+
+    public LatencyHistogram receiptToApplied() {
+        return receiptToApplied;
+    }
+
+    public LatencyHistogram receiptToKafkaAck() {
+        return receiptToKafkaAck;
+    }
+
+    /** Venue frames received, all sockets. */
+    public long framesReceived() {
+        return framesReceived.sum();
+    }
+
+    /** Book changes (deltas) applied to books, all markets on this node. */
+    public long deltasApplied() {
+        return deltasApplied.sum();
+    }
+
+    /** Records queued for Kafka (every channel). */
+    public long kafkaQueued() {
+        return kafkaQueued.sum();
+    }
+
+    /** Records the full Kafka publish queue refused. */
+    public long kafkaRefused() {
+        return kafkaRefused.sum();
+    }
+
+    /** Records the broker acknowledged. */
+    public long kafkaAcknowledged() {
+        return kafkaAcknowledged.sum();
+    }
+
+    public void onFrameReceived() {
+        framesReceived.increment();
+    }
+
+    /** A delta was applied; {@code receivedNanos} is its frame's receipt ({@code 0}: unknown, not timed). */
+    public void onDeltaApplied(long receivedNanos) {
+        deltasApplied.increment();
+        if (receivedNanos != 0) {
+            receiptToApplied.record(System.nanoTime() - receivedNanos);
+        }
+    }
+
+    public void onKafkaQueued() {
+        kafkaQueued.increment();
+    }
+
+    public void onKafkaRefused() {
+        kafkaRefused.increment();
+    }
+
+    /** The broker acknowledged a record; {@code receivedNanos} as for {@link #onDeltaApplied(long)}. */
+    public void onKafkaAcknowledged(long receivedNanos) {
+        kafkaAcknowledged.increment();
+        if (receivedNanos != 0) {
+            receiptToKafkaAck.record(System.nanoTime() - receivedNanos);
+        }
+    }
+}
