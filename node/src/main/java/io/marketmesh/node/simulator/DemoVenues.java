@@ -2,6 +2,7 @@ package io.marketmesh.node.simulator;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.marketmesh.node.venue.kalshi.KalshiKeys;
 import io.marketmesh.protocol.Venue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,10 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +39,7 @@ public final class DemoVenues implements AutoCloseable {
     /** Starts the simulated venues as {@code marketmesh.simulator} in {@code config} describes. */
     public static DemoVenues start(Config config) {
         Config sim = config.getConfig("marketmesh.simulator");
-        KeyPair keys = newKeyPair();
+        KeyPair keys = KalshiKeys.newKeyPair();
         Path keyFile = writePrivateKey(keys);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "simulator", ConfigFactory.parseString(
                         "pekko.actor.provider = local\npekko.coordinated-shutdown.exit-jvm = off\n"
@@ -91,16 +89,6 @@ public final class DemoVenues implements AutoCloseable {
         deleteQuietly(privateKeyFile);
     }
 
-    private static KeyPair newKeyPair() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot generate the demo's RSA key: " + e.getMessage(), e);
-        }
-    }
-
     private static Path writePrivateKey(KeyPair keys) {
         try {
             Path file = Files.createTempFile("marketmesh-demo-kalshi-", ".pem");
@@ -109,11 +97,7 @@ public final class DemoVenues implements AutoCloseable {
             } catch (UnsupportedOperationException e) {
                 // not a POSIX file system: the temp directory's defaults apply
             }
-            String pem = "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                            .encodeToString(keys.getPrivate().getEncoded())
-                    + "\n-----END PRIVATE KEY-----\n";
-            Files.writeString(file, pem, StandardCharsets.US_ASCII);
+            Files.writeString(file, KalshiKeys.privateKeyPem(keys.getPrivate()), StandardCharsets.US_ASCII);
             file.toFile().deleteOnExit();
             return file;
         } catch (IOException e) {

@@ -2,7 +2,6 @@ package io.marketmesh.node.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
-import com.typesafe.config.ConfigFactory;
 import io.marketmesh.node.metrics.LatencyHistogram;
 import io.marketmesh.node.metrics.NodeMetrics;
 import io.marketmesh.node.simulator.SimulatorSettings;
@@ -46,7 +45,6 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import javax.management.openmbean.CompositeData;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * End-to-end load benchmark (not a test): the venue simulator feeds a real node with its embedded Kafka broker, all
@@ -126,8 +124,7 @@ public final class LoadBenchmark {
                 polymarketMarkets, 2 * polymarketMarkets, kalshiMarkets, 2 * polymarketMarkets + kalshiMarkets, cores,
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         println("load average at start: %.2f", os.getSystemLoadAverage());
-        venues = ActorSystem.create(Behaviors.empty(), "venues",
-                ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+        venues = TestNode.localSystem("venues");
         simulator = VenueSimulator.start(venues, new SimulatorSettings(0, polymarketMarkets, kalshiMarkets, 0, 42, null, ""));
         try {
             if (!skipCeiling) {
@@ -157,8 +154,7 @@ public final class LoadBenchmark {
         LongAdder frames = new LongAdder();
         LongAdder chars = new LongAdder();
         HttpClient http = HttpClient.newHttpClient();
-        ActorSystem<Void> clientSystem = pekko ? ActorSystem.create(Behaviors.empty(), "client",
-                ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load())) : null;
+        ActorSystem<Void> clientSystem = pekko ? TestNode.localSystem("client") : null;
         List<Runnable> closers = new ArrayList<>();
         List<String> subscriptions = new ArrayList<>();
         List<String> urls = new ArrayList<>();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import io.marketmesh.node.simulator.SimulatorSettings;
 import io.marketmesh.node.publish.EmbeddedKafka;
 import io.marketmesh.node.simulator.VenueSimulator;
@@ -39,7 +38,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -294,8 +292,7 @@ class KafkaPublishingTest {
     }
 
     private Map<String, Object> startVenuesAndSettings(Map<String, Object> kafka) {
-        venues = ActorSystem.create(Behaviors.empty(), "venues",
-                ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+        venues = TestNode.localSystem("venues");
         simulator = VenueSimulator.start(venues, new SimulatorSettings(0, 3, 3, 200, 11, null, ""));
         Map<String, Object> settings = new HashMap<>(kafka);
         settings.put("marketmesh.kafka.snapshot-interval", "2s");

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import io.marketmesh.node.simulator.SimulatorSettings;
 import io.marketmesh.node.simulator.VenueSimulator;
+import io.marketmesh.node.venue.kalshi.KalshiKeys;
 import io.marketmesh.node.testkit.TestNode;
 import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.Decimals;
@@ -17,16 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,11 +49,8 @@ class SimulatedVenuesEndToEndTest {
 
     @BeforeEach
     void startVenues() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        keys = generator.generateKeyPair();
-        venues = ActorSystem.create(Behaviors.empty(), "venues",
-                ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+        keys = KalshiKeys.newKeyPair();
+        venues = TestNode.localSystem("venues");
         simulator = VenueSimulator.start(venues, new SimulatorSettings(0, 4, 5, 300, 7, keys.getPublic(), KEY_ID));
     }
 
@@ -161,9 +155,7 @@ class SimulatedVenuesEndToEndTest {
 
     @Test
     void aWronglySignedKalshiHandshakeIsRefusedAndReportedWhilePolymarketCarriesOn() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        Map<String, Object> settings = nodeSettings(writeKey(generator.generateKeyPair()));
+        Map<String, Object> settings = nodeSettings(writeKey(KalshiKeys.newKeyPair()));
         // Discovery cannot help here (the REST call is public), so the market is named.
         settings.put("marketmesh.venues.kalshi.markets", simulator.markets(Venue.KALSHI).get(0));
         node = TestNode.start(settings);
@@ -212,9 +204,7 @@ class SimulatedVenuesEndToEndTest {
 
     private Path writeKey(KeyPair pair) throws IOException {
         Path file = Files.createTempFile(tmp, "kalshi-", ".pem");
-        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pair.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+        Files.writeString(file, KalshiKeys.privateKeyPem(pair.getPrivate()), StandardCharsets.US_ASCII);
         return file;
     }
 

@@ -12,8 +12,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.typesafe.config.ConfigFactory;
 import io.marketmesh.node.testkit.Fixtures;
+import io.marketmesh.node.testkit.TestNode;
+import io.marketmesh.node.venue.kalshi.KalshiKeys;
 import io.marketmesh.node.venue.kalshi.KalshiSigner;
 import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.Decimals;
@@ -26,7 +27,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,7 +46,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,15 +74,12 @@ class VenueSimulatorTest {
 
     @BeforeAll
     static void generateKeys() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        keys = generator.generateKeyPair();
+        keys = KalshiKeys.newKeyPair();
     }
 
     @BeforeEach
     void start() {
-        venues = ActorSystem.create(Behaviors.empty(), "venues",
-                ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+        venues = TestNode.localSystem("venues");
         sim = VenueSimulator.start(venues, new SimulatorSettings(0, 2, 3, 200, 7, keys.getPublic(), KEY_ID));
     }
 

@@ -62,6 +62,12 @@ public final class TestNode implements AutoCloseable {
                 "marketmesh.kafka.embedded.data-dir", dataDir.toString());
     }
 
+    /** A plain local actor system, e.g. for the simulated venues or a test client beside a node. */
+    public static ActorSystem<Void> localSystem(String name) {
+        return ActorSystem.create(org.apache.pekko.actor.typed.javadsl.Behaviors.empty(), name,
+                ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+    }
+
     public ActorSystem<Void> system() {
         return system;
     }

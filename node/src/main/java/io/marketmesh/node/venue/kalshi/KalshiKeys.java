@@ -82,6 +82,17 @@ public final class KalshiKeys {
     }
 
     /** The private key as PKCS#8 PEM ({@code BEGIN PRIVATE KEY}); for writing test and simulator credentials. */
+    /** A fresh 2048-bit RSA key pair, as Kalshi issues (the demo and the tests play the venue with one). */
+    public static java.security.KeyPair newKeyPair() {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate an RSA key pair: " + e.getMessage(), e);
+        }
+    }
+
     public static String privateKeyPem(PrivateKey key) {
         return pem(PKCS8_LABEL, key.getEncoded());
     }
