@@ -18,7 +18,7 @@ public record Continuity(Venue venue, MarketKey market, Kind kind, String reason
             return name().toLowerCase(Locale.ROOT);
         }
 
-        @JsonCreator
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         public static Kind fromId(String id) {
             return Kind.valueOf(id.toUpperCase(Locale.ROOT));
         }

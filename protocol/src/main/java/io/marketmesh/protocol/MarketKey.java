@@ -27,7 +27,7 @@ public record MarketKey(Venue venue, String symbol) {
     }
 
     /** Parses {@code venue:symbol}; the symbol may itself contain colons. */
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static MarketKey parse(String id) {
         int colon = id == null ? -1 : id.indexOf(':');
         if (colon <= 0 || colon == id.length() - 1) {

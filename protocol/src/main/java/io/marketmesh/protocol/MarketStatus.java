@@ -24,7 +24,7 @@ public enum MarketStatus {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static MarketStatus fromId(String id) {
         return MarketStatus.valueOf(id.toUpperCase(Locale.ROOT));
     }

@@ -13,7 +13,7 @@ public enum Side {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Side fromId(String id) {
         return Side.valueOf(id.toUpperCase(Locale.ROOT));
     }

@@ -16,7 +16,7 @@ public enum Venue {
     }
 
     /** @throws IllegalArgumentException naming the known venues when {@code id} is none of them */
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Venue fromId(String id) {
         for (Venue v : values()) {
             if (v.id.equalsIgnoreCase(id)) {

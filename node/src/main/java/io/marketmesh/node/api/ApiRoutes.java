@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.node.connection.ConnectionManager;
+import io.marketmesh.node.connection.SocketStatus;
+import io.marketmesh.node.subscription.Subscriptions;
+import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.protocol.BookView;
 import io.marketmesh.protocol.MarketKey;
@@ -49,26 +52,32 @@ public final class ApiRoutes extends AllDirectives {
 
     private final ActorSystem<?> system;
     private final ClusterSharding sharding;
-    private final Map<Venue, ActorRef<ConnectionManager.Command>> managers;
+    private final ActorRef<Subscriptions.Command> subscriptions;
+    private final Map<Venue, VenueSettings> venues;
+    private final int workersPerVenue;
+    private final WorkerDirectory workers;
+    private final ClusterStatus cluster;
     private final HttpSettings settings;
     private final BooleanSupplier ready;
     private final Supplier<Optional<String>> dependenciesNotReady;
 
-    public ApiRoutes(ActorSystem<?> system, Map<Venue, ActorRef<ConnectionManager.Command>> managers,
-                     HttpSettings settings, BooleanSupplier ready) {
-        this(system, managers, settings, ready, Optional::empty);
-    }
-
     /**
-     * @param ready                the node has joined its cluster: the API answers only then
+     * @param subscriptions        this node's view of the cluster's followed markets
+     * @param venues               the venues enabled in this node's configuration
+     * @param ready                the node has joined its cluster and read the subscriptions: the API answers only then
      * @param dependenciesNotReady why a dependency (Kafka) is not ready yet, if so: {@code /health/ready} is 503
      *                             then, the API itself keeps answering
      */
-    public ApiRoutes(ActorSystem<?> system, Map<Venue, ActorRef<ConnectionManager.Command>> managers,
-                     HttpSettings settings, BooleanSupplier ready, Supplier<Optional<String>> dependenciesNotReady) {
+    public ApiRoutes(ActorSystem<?> system, ActorRef<Subscriptions.Command> subscriptions,
+                     Map<Venue, VenueSettings> venues, int workersPerVenue, HttpSettings settings,
+                     BooleanSupplier ready, Supplier<Optional<String>> dependenciesNotReady) {
         this.system = system;
         this.sharding = ClusterSharding.get(system);
-        this.managers = managers;
+        this.subscriptions = subscriptions;
+        this.venues = Map.copyOf(venues);
+        this.workersPerVenue = workersPerVenue;
+        this.workers = new WorkerDirectory(system, settings.askTimeout());
+        this.cluster = new ClusterStatus(system, workers, this.venues.keySet(), workersPerVenue, settings.askTimeout());
         this.settings = settings;
         this.ready = ready;
         this.dependenciesNotReady = dependenciesNotReady;
@@ -99,6 +108,7 @@ public final class ApiRoutes extends AllDirectives {
                         pathPrefix(PathMatchers.segment(), venue ->
                                 pathPrefix(PathMatchers.segment(), symbol -> market(venue, symbol))))),
                 path("venues", () -> get(() -> async(this::venues))),
+                path("cluster", () -> get(() -> async(() -> cluster.render().thenApply(body -> response(200, body))))),
                 pathPrefix("subscriptions", this::subscriptionRoutes));
     }
 
@@ -129,26 +139,14 @@ public final class ApiRoutes extends AllDirectives {
                                                       Optional<String> offsetParam) {
         int limit = intParam("limit", limitParam, settings.maxPageSize(), 1, settings.maxPageSize());
         int offset = intParam("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
-        List<ActorRef<ConnectionManager.Command>> asked = new ArrayList<>();
-        if (venueParam.isPresent()) {
-            Venue venue = parseVenue(venueParam.get(), true);
-            ActorRef<ConnectionManager.Command> manager = managers.get(venue);
-            if (manager != null) {
-                asked.add(manager);
-            }
-        } else {
-            asked.addAll(managers.values());
-        }
-        List<CompletableFuture<ConnectionManager.Followed>> answers = new ArrayList<>();
-        for (ActorRef<ConnectionManager.Command> manager : asked) {
-            answers.add(ask(manager, ConnectionManager.GetFollowed::new).toCompletableFuture());
-        }
-        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
+        Optional<Venue> only = venueParam.map(v -> parseVenue(v, true));
+        return followed().thenApply(followed -> {
             List<MarketKey> all = new ArrayList<>();
-            for (CompletableFuture<ConnectionManager.Followed> answer : answers) {
-                ConnectionManager.Followed followed = answer.join();
-                followed.symbols().forEach(s -> all.add(MarketKey.of(followed.venue(), s)));
-            }
+            followed.symbols().forEach((venue, symbols) -> {
+                if (only.isEmpty() || only.get() == venue) {
+                    symbols.forEach(symbol -> all.add(MarketKey.of(venue, symbol)));
+                }
+            });
             all.sort(Comparator.comparing(MarketKey::id));
             List<Map<String, Object>> page = new ArrayList<>();
             for (int i = offset; i < all.size() && page.size() < limit; i++) {
@@ -184,35 +182,60 @@ public final class ApiRoutes extends AllDirectives {
     }
 
     private CompletionStage<HttpResponse> venues() {
-        List<CompletableFuture<Object>> answers = new ArrayList<>();
-        for (Venue venue : Venue.values()) {
-            ActorRef<ConnectionManager.Command> manager = managers.get(venue);
-            if (manager == null) {
-                Map<String, Object> off = new LinkedHashMap<>();
-                off.put("venue", venue.id());
-                off.put("enabled", false);
-                answers.add(CompletableFuture.completedFuture(off));
-            } else {
-                answers.add(ask(manager, ConnectionManager.GetStatus::new).<Object>thenApply(s -> s).toCompletableFuture());
+        return followed().thenCompose(followed -> {
+            List<CompletableFuture<Map<String, Object>>> answers = new ArrayList<>();
+            for (Venue venue : Venue.values()) {
+                VenueSettings config = venues.get(venue);
+                if (config == null) {
+                    Map<String, Object> off = new LinkedHashMap<>();
+                    off.put("venue", venue.id());
+                    off.put("enabled", false);
+                    answers.add(CompletableFuture.completedFuture(off));
+                } else {
+                    answers.add(workers.statuses(venue).thenApply(statuses ->
+                            venueStatus(config, followed.of(venue).size(), statuses)).toCompletableFuture());
+                }
             }
+            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done ->
+                    response(200, Map.of("venues", answers.stream().map(CompletableFuture::join).toList())));
+        });
+    }
+
+    /** One venue over the whole cluster: its workers (where they run) and every socket they hold. */
+    private Map<String, Object> venueStatus(VenueSettings config, int followed, List<ConnectionManager.WorkerStatus> statuses) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("venue", config.venue().id());
+        row.put("enabled", true);
+        row.put("wsUrl", config.wsUrl());
+        row.put("followed", followed);
+        row.put("discovery", statuses.stream().filter(w -> w.worker() == 0).map(ConnectionManager.WorkerStatus::discovery)
+                .findFirst().orElse(null));
+        row.put("workersConfigured", workersPerVenue);
+        row.put("workersRunning", statuses.size());
+        List<Map<String, Object>> workerRows = new ArrayList<>();
+        List<SocketStatus> sockets = new ArrayList<>();
+        for (ConnectionManager.WorkerStatus status : statuses) {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("worker", status.worker());
+            w.put("node", status.node());
+            w.put("markets", status.markets());
+            w.put("sockets", status.connections().size());
+            workerRows.add(w);
+            sockets.addAll(status.connections());
         }
-        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-                .thenApply(done -> response(200, Map.of("venues", answers.stream().map(CompletableFuture::join).toList())));
+        row.put("workers", workerRows);
+        row.put("connections", sockets);
+        return row;
     }
 
     private CompletionStage<HttpResponse> subscriptions() {
-        List<CompletableFuture<ConnectionManager.Followed>> answers = new ArrayList<>();
-        for (ActorRef<ConnectionManager.Command> manager : managers.values()) {
-            answers.add(ask(manager, ConnectionManager.GetFollowed::new).toCompletableFuture());
-        }
-        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
+        return followed().thenApply(followed -> {
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (CompletableFuture<ConnectionManager.Followed> answer : answers) {
-                ConnectionManager.Followed followed = answer.join();
+            for (Venue venue : venues.keySet().stream().sorted().toList()) {
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("venue", followed.venue().id());
-                row.put("count", followed.symbols().size());
-                row.put("symbols", followed.symbols().stream().sorted().toList());
+                row.put("venue", venue.id());
+                row.put("count", followed.of(venue).size());
+                row.put("symbols", followed.of(venue));
                 rows.add(row);
             }
             return response(200, Map.of("subscriptions", rows));
@@ -234,8 +257,7 @@ public final class ApiRoutes extends AllDirectives {
             throw ApiError.badRequest("\"venue\" is required (one of " + venueList() + ")");
         }
         Venue venue = parseVenue(venueNode.asText(), false);
-        ActorRef<ConnectionManager.Command> manager = managers.get(venue);
-        if (manager == null) {
+        if (!venues.containsKey(venue)) {
             throw ApiError.badRequest("venue " + venue.id() + " is not enabled on this node");
         }
         List<String> symbols = new ArrayList<>();
@@ -253,21 +275,30 @@ public final class ApiRoutes extends AllDirectives {
         if (symbols.isEmpty()) {
             throw ApiError.badRequest("give \"symbol\" or a non-empty \"symbols\" array");
         }
-        return ask(manager, (ActorRef<ConnectionManager.FollowResult> replyTo) ->
-                new ConnectionManager.Follow(List.copyOf(symbols), replyTo))
-                .thenApply(result -> response(200, result));
+        return askSubscriptions((ActorRef<Subscriptions.FollowResult> replyTo) ->
+                new Subscriptions.Follow(venue, List.copyOf(symbols), replyTo))
+                .thenApply(result -> {
+                    if (result.error() != null) {
+                        throw ApiError.notReady("subscription change not written: " + result.error());
+                    }
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("venue", venue.id());
+                    answer.put("added", result.added());
+                    answer.put("alreadyFollowed", result.alreadyFollowed());
+                    return response(200, answer);
+                });
     }
 
     private CompletionStage<HttpResponse> unfollow(String venueId, String symbol) {
         MarketKey market = marketKey(venueId, symbol);
-        ActorRef<ConnectionManager.Command> manager = managers.get(market.venue());
-        if (manager == null) {
-            throw ApiError.notFound("unknown_market", market.id() + " is not followed (venue not enabled)");
-        }
-        return ask(manager, (ActorRef<Boolean> replyTo) -> new ConnectionManager.Unfollow(symbol, replyTo))
-                .thenApply(removed -> {
-                    if (!removed) {
+        return askSubscriptions((ActorRef<Subscriptions.UnfollowResult> replyTo) ->
+                new Subscriptions.Unfollow(market.venue(), market.symbol(), replyTo))
+                .thenApply(result -> {
+                    if (!result.wasFollowed()) {
                         throw ApiError.notFound("unknown_market", market.id() + " is not followed");
+                    }
+                    if (result.error() != null) {
+                        throw ApiError.notReady("subscription change not written: " + result.error());
                     }
                     return response(200, Map.of("removed", market.id()));
                 });
@@ -276,12 +307,8 @@ public final class ApiRoutes extends AllDirectives {
     // ---- helpers --------------------------------------------------------------------------------
 
     private CompletionStage<HttpResponse> whenFollowed(MarketKey market, Supplier<CompletionStage<HttpResponse>> then) {
-        ActorRef<ConnectionManager.Command> manager = managers.get(market.venue());
-        if (manager == null) {
-            throw ApiError.notFound("unknown_market", market.id() + " is not followed: venue "
-                    + market.venue().id() + " is not enabled");
-        }
-        return ask(manager, (ActorRef<Boolean> replyTo) -> new ConnectionManager.IsFollowed(market.symbol(), replyTo))
+        return askSubscriptions((ActorRef<Boolean> replyTo) ->
+                new Subscriptions.IsFollowed(market.venue(), market.symbol(), replyTo))
                 .thenCompose(followed -> {
                     if (!followed) {
                         throw ApiError.notFound("unknown_market", market.id() + " is not followed");
@@ -290,9 +317,12 @@ public final class ApiRoutes extends AllDirectives {
                 });
     }
 
-    private <T> CompletionStage<T> ask(ActorRef<ConnectionManager.Command> target,
-                                       java.util.function.Function<ActorRef<T>, ConnectionManager.Command> message) {
-        return AskPattern.ask(target, message::apply, settings.askTimeout(), system.scheduler());
+    private CompletionStage<Subscriptions.Followed> followed() {
+        return askSubscriptions(Subscriptions.GetFollowed::new);
+    }
+
+    private <T> CompletionStage<T> askSubscriptions(java.util.function.Function<ActorRef<T>, Subscriptions.Command> message) {
+        return AskPattern.ask(subscriptions, message::apply, settings.askTimeout(), system.scheduler());
     }
 
     /** Runs a handler, turning its errors (thrown at once or completed later) into JSON responses. */

@@ -7,6 +7,8 @@ import io.marketmesh.node.api.HttpSettings;
 import io.marketmesh.node.config.NodeConfig;
 import io.marketmesh.node.connection.ConnectionManager;
 import io.marketmesh.node.connection.ConnectionSettings;
+import io.marketmesh.node.connection.ConnectionWorkers;
+import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.MarketSettings;
 import io.marketmesh.node.market.ResyncTopics;
@@ -22,6 +24,7 @@ import io.marketmesh.protocol.Venue;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -33,9 +36,10 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 
 /**
- * The node's root: joins the cluster (itself, when no seed nodes are configured), starts sharding of
- * MarketActors, one connection manager per enabled venue, Kafka (an embedded broker when no cluster is
- * configured, see {@link NodeKafka}) and the HTTP API. It holds no state of its own.
+ * The node's root: joins the cluster (itself, when neither seed nodes nor Cluster Bootstrap are configured),
+ * starts pekko-management when enabled, sharding of MarketActors, this node's view of the replicated
+ * subscriptions, the connection workers of every enabled venue (spread over the cluster), Kafka (an embedded
+ * broker when no cluster is configured, see {@link NodeKafka}) and the HTTP API. It holds no state of its own.
  */
 public final class NodeGuardian {
 
@@ -47,7 +51,10 @@ public final class NodeGuardian {
             var system = context.getSystem();
             Config config = system.settings().config();
             Cluster cluster = Cluster.get(system);
-            if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+            ClusterSettings clusterSettings = ClusterSettings.fromConfig(config);
+            clusterSettings.startManagement(system);
+            if (clusterSettings.joinSelf(config)) {
+                context.getLog().info("no seed nodes configured: forming a one-node cluster (others may join it)");
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
             }
 
@@ -70,8 +77,13 @@ public final class NodeGuardian {
                 kafka.ifPresent(k -> bootstrapFromKafka(system, k, kafkaSettings));
             }
 
+            AtomicBoolean subscriptionsRead = new AtomicBoolean();
+            ActorRef<Subscriptions.Command> subscriptions = context.spawn(
+                    Subscriptions.create(clusterSettings.subscriptionsTimeout(), subscriptionsRead), "subscriptions");
+
             ConnectionSettings connectionSettings = ConnectionSettings.fromConfig(config.getConfig("marketmesh.connection"));
-            Map<Venue, ActorRef<ConnectionManager.Command>> managers = new EnumMap<>(Venue.class);
+            int workers = connectionSettings.workersPerVenue();
+            Map<Venue, VenueSettings> venues = new EnumMap<>(Venue.class);
             for (Venue venue : Venue.values()) {
                 Optional<VenueAdapter> adapter = VenueAdapters.forVenue(venue);
                 if (adapter.isEmpty() || !config.hasPath("marketmesh.venues." + venue.id())) {
@@ -82,14 +94,15 @@ public final class NodeGuardian {
                     context.getLog().info("{} disabled by configuration", venue.id());
                     continue;
                 }
-                managers.put(venue, context.spawn(
-                        ConnectionManager.create(adapter.get(), settings, connectionSettings, resyncTopics, publisher),
-                        "venue-" + venue.id()));
+                venues.put(venue, settings);
+                // Every node registers the same N workers; the daemon process runs each on one node of the cluster.
+                ConnectionWorkers.start(system, venue, workers, worker -> ConnectionManager.create(adapter.get(),
+                        settings, connectionSettings, resyncTopics, publisher, subscriptions, worker, workers));
             }
 
             HttpSettings httpSettings = HttpSettings.fromConfig(config.getConfig("marketmesh.http"));
-            ApiRoutes routes = new ApiRoutes(system, Map.copyOf(managers), httpSettings,
-                    () -> cluster.selfMember().status() == MemberStatus.up(),
+            ApiRoutes routes = new ApiRoutes(system, subscriptions, venues, workers, httpSettings,
+                    () -> cluster.selfMember().status() == MemberStatus.up() && subscriptionsRead.get(),
                     () -> kafka.flatMap(NodeKafka::notReadyReason));
             HttpServer.start(system, routes.routes(), httpSettings);
             return Behaviors.empty();

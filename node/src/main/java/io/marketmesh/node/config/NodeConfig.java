@@ -36,9 +36,29 @@ public final class NodeConfig {
         return ConfigFactory.defaultOverrides()
                 .withFallback(ConfigFactory.defaultApplication())
                 .withFallback(overrides)
+                .withFallback(seedNodes(System.getenv("MARKETMESH_SEED_NODES")))
                 .withFallback(ConfigFactory.parseResources(NodeConfig.class.getClassLoader(), "marketmesh-node.conf"))
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve();
+    }
+
+    /**
+     * {@code pekko.cluster.seed-nodes} from a comma-separated list such as the environment variable
+     * {@code MARKETMESH_SEED_NODES} ({@code pekko://marketmesh@10.0.0.1:7355,pekko://marketmesh@10.0.0.2:7355}):
+     * HOCON cannot split one variable into a list. Empty or absent: no setting.
+     */
+    static Config seedNodes(String commaSeparated) {
+        if (commaSeparated == null || commaSeparated.isBlank()) {
+            return ConfigFactory.empty();
+        }
+        List<String> seeds = Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String seed : seeds) {
+            if (!seed.startsWith("pekko://")) {
+                throw new IllegalArgumentException("MARKETMESH_SEED_NODES: '" + seed
+                        + "' is not a seed node address like pekko://marketmesh@host:7355");
+            }
+        }
+        return ConfigFactory.parseMap(java.util.Map.of("pekko.cluster.seed-nodes", seeds), "MARKETMESH_SEED_NODES");
     }
 
     /**
@@ -50,6 +70,7 @@ public final class NodeConfig {
      */
     public static void validate(Config config) {
         ConnectionSettings.fromConfig(config.getConfig("marketmesh.connection"));
+        io.marketmesh.node.cluster.ClusterSettings.fromConfig(config);
         MarketSettings.fromConfig(config.getConfig("marketmesh.market"));
         HttpSettings.fromConfig(config.getConfig("marketmesh.http"));
         KafkaSettings.fromConfig(config.getConfig("marketmesh.kafka"));

@@ -5,10 +5,12 @@ import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.ResyncRequest;
 import io.marketmesh.node.publish.MarketPublisher;
 import io.marketmesh.node.market.ResyncTopics;
+import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.protocol.MarketKey;
 import io.marketmesh.protocol.Venue;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,7 +22,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -30,42 +35,41 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * Owns one venue on this node: the set of followed markets, their spread over sockets (at most
- * {@code markets-per-socket} each, more sockets opened as needed), discovery when no market list is
- * configured, routing of resync requests to the socket that carries the market, and the status the
- * HTTP API shows. Each socket is a supervised {@link ConnectionActor}.
+ * One of a venue's N connection workers, spread over the cluster by {@link ConnectionWorkers}
+ * ({@code ShardedDaemonProcess}). Worker i follows the markets of the venue's replicated subscription set
+ * ({@link Subscriptions}) whose symbol hashes to i: it spreads them over sockets (at most
+ * {@code markets-per-socket} each, more sockets opened as needed), routes resync requests to the socket that
+ * carries the market, and reports the status the HTTP API shows. Worker 0 also seeds the venue's set once per
+ * cluster, from configuration or discovery. Each socket is a supervised {@link ConnectionActor}.
  */
 public final class ConnectionManager extends AbstractBehavior<ConnectionManager.Command> {
 
-    public sealed interface Command permits Follow, Unfollow, IsFollowed, GetFollowed, GetStatus, SocketStarting,
+    public sealed interface Command permits GetStatus, Stop, SymbolsChanged, Seeded, SocketStarting,
             SocketStatusUpdate, SocketFailed, ResyncEscalated, Discovered, RetryDiscovery, ResyncFromTopic {
     }
 
-    /** Follow markets (idempotent). */
-    public record Follow(List<String> symbols, ActorRef<FollowResult> replyTo) implements Command, CborSerializable {
+    public record GetStatus(ActorRef<WorkerStatus> replyTo) implements Command, CborSerializable {
     }
 
-    public record FollowResult(Venue venue, List<String> added, List<String> alreadyFollowed) implements CborSerializable {
+    /**
+     * What one worker reports to {@code GET /api/v1/venues} and {@code /api/v1/cluster}.
+     *
+     * @param node      the cluster address of the node it runs on ({@code host:port})
+     * @param discovery what seeding from configuration or discovery did (worker 0), or null
+     */
+    public record WorkerStatus(Venue venue, int worker, String node, String wsUrl, int markets, String discovery,
+                               List<SocketStatus> connections) implements CborSerializable {
     }
 
-    public record Unfollow(String symbol, ActorRef<Boolean> replyTo) implements Command, CborSerializable {
+    /** Sent by the daemon process when the worker moves to another node or the node shuts down. */
+    public enum Stop implements Command, CborSerializable {
+        INSTANCE
     }
 
-    public record IsFollowed(String symbol, ActorRef<Boolean> replyTo) implements Command, CborSerializable {
+    private record SymbolsChanged(Set<String> symbols) implements Command {
     }
 
-    public record GetFollowed(ActorRef<Followed> replyTo) implements Command, CborSerializable {
-    }
-
-    public record Followed(Venue venue, List<String> symbols) implements CborSerializable {
-    }
-
-    public record GetStatus(ActorRef<VenueStatus> replyTo) implements Command, CborSerializable {
-    }
-
-    /** What {@code GET /api/v1/venues} shows for a venue. */
-    public record VenueStatus(Venue venue, boolean enabled, String wsUrl, int followed, String discovery,
-                              List<SocketStatus> connections) implements CborSerializable {
+    private record Seeded(boolean added, int count, String source) implements Command {
     }
 
     record SocketStarting(int socket, ActorRef<ConnectionActor.Command> self) implements Command {
@@ -92,16 +96,16 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     private record ResyncFromTopic(ResyncRequest request) implements Command {
     }
 
+    /**
+     * @param publisher     where the sockets publish raw frames
+     * @param subscriptions this node's view of the replicated subscription sets
+     * @param worker        this worker's index, 0 to {@code workers - 1}
+     */
     public static Behavior<Command> create(VenueAdapter adapter, VenueSettings venue, ConnectionSettings settings,
-                                           ResyncTopics resyncTopics) {
-        return create(adapter, venue, settings, resyncTopics, MarketPublisher.NONE);
-    }
-
-    /** @param publisher where the sockets publish raw frames */
-    public static Behavior<Command> create(VenueAdapter adapter, VenueSettings venue, ConnectionSettings settings,
-                                           ResyncTopics resyncTopics, MarketPublisher publisher) {
-        return Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new ConnectionManager(context, timers, adapter, venue, settings, resyncTopics, publisher)));
+                                           ResyncTopics resyncTopics, MarketPublisher publisher,
+                                           ActorRef<Subscriptions.Command> subscriptions, int worker, int workers) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ConnectionManager(context, timers,
+                adapter, venue, settings, resyncTopics, publisher, subscriptions, worker, workers)));
     }
 
     /** One socket's share of the markets and what it last reported. */
@@ -130,40 +134,52 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     /** Markets whose unanswered resync already made their socket reopen once in this episode. */
     private final Set<String> escalatedResyncs = new HashSet<>();
     private final MarketPublisher publisher;
+    private final ActorRef<Subscriptions.Command> subscriptions;
+    private final int worker;
+    private final int workers;
+    private final String node;
     private int nextSlotId;
     private String discovery;
 
     private ConnectionManager(ActorContext<Command> context, TimerScheduler<Command> timers, VenueAdapter adapter,
                               VenueSettings venue, ConnectionSettings settings, ResyncTopics resyncTopics,
-                              MarketPublisher publisher) {
+                              MarketPublisher publisher, ActorRef<Subscriptions.Command> subscriptions,
+                              int worker, int workers) {
         super(context);
         this.publisher = publisher;
         this.timers = timers;
         this.adapter = adapter;
         this.venue = venue;
         this.settings = settings;
+        this.subscriptions = subscriptions;
+        this.worker = worker;
+        this.workers = workers;
+        this.node = ConnectionWorkers.nodeAddress(context.getSystem());
+        this.nextSlotId = worker;
         this.sharding = ClusterSharding.get(context.getSystem());
         resyncTopics.subscribe(venue.venue(), context.messageAdapter(ResyncRequest.class, ResyncFromTopic::new));
-        context.getLog().info("{} starting: {}", venue.venue().id(), venue);
-        if (venue.markets().isEmpty()) {
-            discover();
-        } else {
-            discovery = "off: " + venue.markets().size() + " markets configured";
-            follow(venue.markets());
+        context.getSystem().receptionist().tell(Receptionist.register(ConnectionWorkers.serviceKey(venue.venue()),
+                context.getSelf()));
+        context.getLog().info("{} connection worker {}/{} starting on {}: {}", venue.venue().id(), worker, workers,
+                node, venue);
+        subscriptions.tell(new Subscriptions.Watch(venue.venue(), context.messageAdapter(Subscriptions.VenueSymbols.class,
+                symbols -> new SymbolsChanged(symbols.symbols()))));
+        if (worker == 0) {
+            if (venue.markets().isEmpty()) {
+                discover();
+            } else {
+                seed(venue.markets(), "configuration");
+            }
         }
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Follow.class, this::onFollow)
-                .onMessage(Unfollow.class, this::onUnfollow)
-                .onMessage(IsFollowed.class, m -> {
-                    m.replyTo().tell(slotBySymbol.containsKey(m.symbol()));
-                    return this;
-                })
-                .onMessage(GetFollowed.class, this::onGetFollowed)
+                .onMessage(SymbolsChanged.class, this::onSymbolsChanged)
+                .onMessage(Seeded.class, this::onSeeded)
                 .onMessage(GetStatus.class, this::onGetStatus)
+                .onMessageEquals(Stop.INSTANCE, this::onStop)
                 .onMessage(SocketStarting.class, this::onSocketStarting)
                 .onMessage(SocketStatusUpdate.class, this::onSocketStatus)
                 .onMessage(SocketFailed.class, this::onSocketFailed)
@@ -174,6 +190,14 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
                 })
                 .onMessage(ResyncFromTopic.class, this::onResync)
                 .onMessage(ResyncEscalated.class, this::onResyncEscalated)
+                .onSignal(PostStop.class, s -> {
+                    // Moved to another node: the books it fed wait for the next worker's snapshots. When this node is
+                    // shutting down, its MarketActors are handing off too and the new worker marks them on start.
+                    if (CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isEmpty()) {
+                        markAllStale("connection worker " + worker + " of " + venue.venue().id() + " stopped on " + node);
+                    }
+                    return this;
+                })
                 .build();
     }
 
@@ -200,28 +224,51 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
             timers.startSingleTimer(RetryDiscovery.INSTANCE, settings.discoveryRetry());
             return this;
         }
-        discovery = "done: " + discovered.symbols().size() + " markets found";
         getContext().getLog().info("{} discovered {} active markets", venue.venue().id(), discovered.symbols().size());
-        follow(discovered.symbols());
+        seed(discovered.symbols(), "discovery");
         return this;
     }
 
-    private Behavior<Command> onFollow(Follow follow) {
-        List<String> already = new ArrayList<>();
-        for (String symbol : follow.symbols()) {
-            if (slotBySymbol.containsKey(symbol)) {
-                already.add(symbol);
+    /** Worker 0 adds the configured or discovered markets to the cluster's set, unless the cluster did already. */
+    private void seed(List<String> symbols, String source) {
+        discovery = "seeding " + symbols.size() + " markets from " + source;
+        getContext().ask(Boolean.class, subscriptions, Duration.ofSeconds(30),
+                replyTo -> new Subscriptions.Seed(venue.venue(), List.copyOf(symbols), replyTo),
+                (added, failure) -> new Seeded(added != null && added, symbols.size(),
+                        source + (failure != null ? " (seeding failed: " + failure.getMessage() + ")" : "")));
+    }
+
+    private Behavior<Command> onSeeded(Seeded seeded) {
+        discovery = seeded.added()
+                ? "done: " + seeded.count() + " markets from " + seeded.source()
+                : "skipped: the cluster's subscription set was seeded before (" + seeded.count() + " markets from "
+                + seeded.source() + " not added)";
+        getContext().getLog().info("{} subscriptions {}", venue.venue().id(), discovery);
+        return this;
+    }
+
+    /** Follows the markets of the replicated set that hash to this worker, and drops the ones that left it. */
+    private Behavior<Command> onSymbolsChanged(SymbolsChanged changed) {
+        List<String> owned = new ArrayList<>();
+        for (String symbol : changed.symbols()) {
+            if (ConnectionWorkers.owner(symbol, workers) == worker) {
+                owned.add(symbol);
             }
         }
-        List<String> added = follow(follow.symbols());
-        follow.replyTo().tell(new FollowResult(venue.venue(), added, already));
+        Set<String> keep = new HashSet<>(owned);
+        for (String symbol : List.copyOf(slotBySymbol.keySet())) {
+            if (!keep.contains(symbol)) {
+                unfollow(symbol);
+            }
+        }
+        owned.sort(null);
+        follow(owned);
         return this;
     }
 
-    /** Assigns new markets to sockets with room, opening sockets as needed; returns the ones newly followed. */
-    private List<String> follow(List<String> symbols) {
+    /** Assigns new markets to sockets with room, opening sockets as needed. */
+    private void follow(List<String> symbols) {
         Map<Slot, List<String>> bySlot = new LinkedHashMap<>();
-        List<String> added = new ArrayList<>();
         for (String symbol : symbols) {
             if (slotBySymbol.containsKey(symbol)) {
                 continue;
@@ -230,10 +277,12 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
             slot.symbols.add(symbol);
             slotBySymbol.put(symbol, slot);
             bySlot.computeIfAbsent(slot, s -> new ArrayList<>()).add(symbol);
-            added.add(symbol);
+            // A book another worker fed before (one on a node that crashed, say) is not current until this worker's
+            // snapshot arrives; for a market with no book yet this changes nothing.
+            sharding.entityRefFor(MarketActor.TYPE_KEY, MarketKey.of(venue.venue(), symbol).id()).tell(new MarketActor
+                    .MarkStale("now fed by connection worker " + worker + " on " + node + "; waiting for its snapshot"));
         }
         bySlot.forEach((slot, list) -> slot.actor.tell(new ConnectionActor.Subscribe(List.copyOf(list))));
-        return added;
     }
 
     private Slot slotWithRoom() {
@@ -242,7 +291,9 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
                 return slot;
             }
         }
-        int id = nextSlotId++;
+        // Socket ids are unique over the venue's workers (worker i numbers i, i+N, i+2N, ...): logs stay unambiguous.
+        int id = nextSlotId;
+        nextSlotId += workers;
         ActorRef<ConnectionActor.Command> actor = getContext().spawn(
                 ConnectionActor.create(adapter, venue, settings, id, getContext().getSelf(), publisher), "socket-" + id);
         Slot slot = new Slot(id, actor);
@@ -250,40 +301,45 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         return slot;
     }
 
-    private Behavior<Command> onUnfollow(Unfollow unfollow) {
-        Slot slot = slotBySymbol.remove(unfollow.symbol());
+    private void unfollow(String symbol) {
+        Slot slot = slotBySymbol.remove(symbol);
         if (slot == null) {
-            unfollow.replyTo().tell(false);
-            return this;
+            return;
         }
-        slot.symbols.remove(unfollow.symbol());
+        slot.symbols.remove(symbol);
         if (slot.symbols.isEmpty()) {
             getContext().stop(slot.actor);
             slots.remove(slot.id);
         } else {
-            slot.actor.tell(new ConnectionActor.Unsubscribe(List.of(unfollow.symbol())));
+            slot.actor.tell(new ConnectionActor.Unsubscribe(List.of(symbol)));
         }
-        sharding.entityRefFor(MarketActor.TYPE_KEY, MarketKey.of(venue.venue(), unfollow.symbol()).id())
+        sharding.entityRefFor(MarketActor.TYPE_KEY, MarketKey.of(venue.venue(), symbol).id())
                 .tell(new MarketActor.Unfollow());
-        unfollow.replyTo().tell(true);
-        return this;
     }
 
-    private Behavior<Command> onGetFollowed(GetFollowed get) {
-        get.replyTo().tell(new Followed(venue.venue(), List.copyOf(slotBySymbol.keySet())));
-        return this;
+    private Behavior<Command> onStop() {
+        return Behaviors.stopped();
+    }
+
+    /** Nothing feeds these books until another worker has resubscribed: say so rather than serve them as fresh. */
+    private void markAllStale(String reason) {
+        for (String symbol : slotBySymbol.keySet()) {
+            sharding.entityRefFor(MarketActor.TYPE_KEY, MarketKey.of(venue.venue(), symbol).id())
+                    .tell(new MarketActor.MarkStale(reason));
+        }
     }
 
     private Behavior<Command> onGetStatus(GetStatus get) {
         List<SocketStatus> sockets = new ArrayList<>();
         for (Slot slot : slots.values()) {
             SocketStatusUpdate s = slot.last;
-            sockets.add(new SocketStatus(slot.id, s == null ? "connecting" : s.state(), slot.symbols.size(),
+            sockets.add(new SocketStatus(worker, node, slot.id, s == null ? "connecting" : s.state(), slot.symbols.size(),
                     s == null ? 0 : s.connectedAt(), s == null ? 0 : s.lastMessageAt(),
                     s == null ? 0 : s.framesReceived(), s == null ? 0 : s.badFrames(),
                     Math.max(0, slot.starts - 1), slot.lastError, slot.lastErrorAt));
         }
-        get.replyTo().tell(new VenueStatus(venue.venue(), true, venue.wsUrl(), slotBySymbol.size(), discovery, sockets));
+        get.replyTo().tell(new WorkerStatus(venue.venue(), worker, node, venue.wsUrl(), slotBySymbol.size(), discovery,
+                sockets));
         return this;
     }
 

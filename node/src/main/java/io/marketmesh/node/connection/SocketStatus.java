@@ -1,9 +1,13 @@
 package io.marketmesh.node.connection;
 
+import io.marketmesh.node.cluster.CborSerializable;
+
 /**
- * What {@code GET /api/v1/venues} shows for one socket. Times are epoch ms (0 = never).
+ * What {@code GET /api/v1/venues} shows for one socket: which connection worker holds it, on which node
+ * ({@code host:port}), and its state. Times are epoch ms (0 = never).
  * {@code reconnects} counts connection attempts after the first.
  */
-public record SocketStatus(int socket, String state, int subscriptions, long connectedAt, long lastMessageAt,
-                           long framesReceived, long badFrames, long reconnects, String lastError, long lastErrorAt) {
+public record SocketStatus(int worker, String node, int socket, String state, int subscriptions, long connectedAt,
+                           long lastMessageAt, long framesReceived, long badFrames, long reconnects, String lastError,
+                           long lastErrorAt) implements CborSerializable {
 }

@@ -4,26 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.marketmesh.node.simulator.SimulatorSettings;
 import io.marketmesh.node.simulator.VenueSimulator;
+import io.marketmesh.node.testkit.BookTruth;
 import io.marketmesh.node.venue.kalshi.KalshiKeys;
+import io.marketmesh.node.testkit.SimulatedVenues;
 import io.marketmesh.node.testkit.TestNode;
-import io.marketmesh.protocol.BookSnapshot;
-import io.marketmesh.protocol.Decimals;
-import io.marketmesh.protocol.PriceLevel;
 import io.marketmesh.protocol.Venue;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,21 +30,20 @@ import org.junit.jupiter.api.io.TempDir;
 class SimulatedVenuesEndToEndTest {
 
     private static final Duration HEAL = Duration.ofSeconds(40);
-    private static final String KEY_ID = "e2e-key";
 
     @TempDir
     Path tmp;
 
-    private ActorSystem<Void> venues;
+    private SimulatedVenues venues;
     private VenueSimulator simulator;
     private TestNode node;
     private KeyPair keys;
 
     @BeforeEach
-    void startVenues() throws Exception {
-        keys = KalshiKeys.newKeyPair();
-        venues = TestNode.localSystem("venues");
-        simulator = VenueSimulator.start(venues, new SimulatorSettings(0, 4, 5, 300, 7, keys.getPublic(), KEY_ID));
+    void startVenues() {
+        venues = SimulatedVenues.start(4, 5, 300, 7);
+        simulator = venues.simulator();
+        keys = venues.keys();
     }
 
     @AfterEach
@@ -59,11 +51,8 @@ class SimulatedVenuesEndToEndTest {
         if (node != null) {
             node.close();
         }
-        if (simulator != null) {
-            simulator.close();
-        }
         if (venues != null) {
-            venues.terminate();
+            venues.close();
         }
     }
 
@@ -174,38 +163,23 @@ class SimulatedVenuesEndToEndTest {
     }
 
     private Map<String, Object> nodeSettings(Path keyFile) {
-        Map<String, Object> settings = new HashMap<>();
-        settings.put("marketmesh.venues.polymarket.ws-url", simulator.polymarketWsUrl());
-        settings.put("marketmesh.venues.polymarket.rest-url", simulator.polymarketRestUrl());
+        Map<String, Object> settings = venues.nodeSettings(keyFile);
+        // One connection worker per venue, so the socket counts below follow from markets-per-socket alone (how
+        // markets spread over workers is MultiNodeClusterTest's subject).
+        settings.put("marketmesh.connection.workers-per-venue", 1);
         settings.put("marketmesh.venues.polymarket.markets-per-socket", 3);
-        settings.put("marketmesh.venues.polymarket.heartbeat-interval", "1s");
         settings.put("marketmesh.venues.polymarket.stale-after", "3s");
-        settings.put("marketmesh.venues.kalshi.ws-url", simulator.kalshiWsUrl());
-        settings.put("marketmesh.venues.kalshi.rest-url", simulator.kalshiRestUrl());
         settings.put("marketmesh.venues.kalshi.subscribe-batch-size", 2);
-        settings.put("marketmesh.venues.kalshi.heartbeat-interval", "1s");
         settings.put("marketmesh.venues.kalshi.stale-after", "3s");
-        settings.put("marketmesh.venues.kalshi.key-id", KEY_ID);
-        settings.put("marketmesh.venues.kalshi.private-key-file", keyFile.toString());
-        settings.put("marketmesh.connection.min-backoff", "200ms");
-        settings.put("marketmesh.connection.max-backoff", "1s");
-        settings.put("marketmesh.market.resync-min-backoff", "500ms");
-        settings.put("marketmesh.market.resync-max-backoff", "2s");
         return settings;
     }
 
     private Path writeKeyUnchecked(KeyPair pair) {
-        try {
-            return writeKey(pair);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return SimulatedVenues.writeKey(tmp, pair);
     }
 
-    private Path writeKey(KeyPair pair) throws IOException {
-        Path file = Files.createTempFile(tmp, "kalshi-", ".pem");
-        Files.writeString(file, KalshiKeys.privateKeyPem(pair.getPrivate()), StandardCharsets.US_ASCII);
-        return file;
+    private Path writeKey(KeyPair pair) {
+        return SimulatedVenues.writeKey(tmp, pair);
     }
 
     private void awaitAllBooks(List<String> poly, List<String> kalshi) {
@@ -218,20 +192,7 @@ class SimulatedVenuesEndToEndTest {
     }
 
     private void awaitBookEqualsTruth(Venue venue, String symbol) {
-        BookSnapshot truth = simulator.trueBook(venue, symbol);
-        String path = "/api/v1/markets/" + venue.id() + "/" + symbol + "/book?depth=1000";
-        TestNode.Reply reply = node.awaitJson(path, r -> r.status() == 200 && !r.body().path("stale").asBoolean(true)
-                && levels(r.body().path("bids")).equals(truth.bids()) && levels(r.body().path("asks")).equals(truth.asks()), HEAL);
-        assertEquals(truth.bids(), levels(reply.body().path("bids")), venue + " " + symbol + " bids");
-        assertEquals(truth.asks(), levels(reply.body().path("asks")), venue + " " + symbol + " asks");
-    }
-
-    private static List<PriceLevel> levels(JsonNode side) {
-        List<PriceLevel> levels = new ArrayList<>();
-        for (JsonNode level : side) {
-            levels.add(new PriceLevel(Decimals.parse(level.get(0).asText()), Decimals.parse(level.get(1).asText())));
-        }
-        return levels;
+        BookTruth.awaitBookEqualsTruth(node, simulator, venue, symbol, HEAL);
     }
 
     private long kalshiSnapshots(List<String> kalshi) {

@@ -146,6 +146,19 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the node as a crash looks to the others: no leave, no shard hand-off. For a node started with
+     * {@code pekko.coordinated-shutdown.run-by-actor-system-terminate = off}, terminating the actor system skips the
+     * coordinated shutdown (which would leave the cluster gracefully); the others find the node unreachable and the
+     * split brain resolver downs it.
+     */
+    public void crash() {
+        if (system.settings().config().getBoolean("pekko.coordinated-shutdown.run-by-actor-system-terminate")) {
+            throw new IllegalStateException("start the node with run-by-actor-system-terminate = off to crash it");
+        }
+        close();
+    }
+
     @Override
     public void close() {
         system.terminate();

@@ -1,0 +1,51 @@
+package io.marketmesh.node.connection;
+
+import io.marketmesh.protocol.Venue;
+import java.util.Optional;
+import java.util.function.IntFunction;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * A venue's connection workers: N {@link ConnectionManager}s kept running somewhere in the cluster by a
+ * {@code ShardedDaemonProcess} (a worker on a lost node is restarted on another), found through the receptionist.
+ * Every node must start them with the same N.
+ */
+public final class ConnectionWorkers {
+
+    private ConnectionWorkers() {
+    }
+
+    public static void start(ActorSystem<?> system, Venue venue, int workers,
+                             IntFunction<Behavior<ConnectionManager.Command>> worker) {
+        ShardedDaemonProcess.get(system).init(ConnectionManager.Command.class, "connections-" + venue.id(), workers,
+                worker, ShardedDaemonProcessSettings.create(system), Optional.of(ConnectionManager.Stop.INSTANCE));
+    }
+
+    /** Every running worker of a venue registers under this key. */
+    public static ServiceKey<ConnectionManager.Command> serviceKey(Venue venue) {
+        return ServiceKey.create(ConnectionManager.Command.class, "connections-" + venue.id());
+    }
+
+    /**
+     * The worker that follows a market. {@link String#hashCode()} is specified by the JLS, so every node (and
+     * every JVM version) agrees.
+     */
+    public static int owner(String symbol, int workers) {
+        return Math.floorMod(symbol.hashCode(), workers);
+    }
+
+    /** {@code host:port} of this node in the cluster. */
+    public static String nodeAddress(ActorSystem<?> system) {
+        return hostPort(Cluster.get(system).selfMember().address());
+    }
+
+    public static String hostPort(Address address) {
+        return address.getHost().orElse("?") + ":" + address.getPort().map(String::valueOf).orElse("?");
+    }
+}

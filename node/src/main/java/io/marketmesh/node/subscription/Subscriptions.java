@@ -1,0 +1,383 @@
+package io.marketmesh.node.subscription;
+
+import io.marketmesh.node.cluster.CborSerializable;
+import io.marketmesh.protocol.Venue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.ddata.Flag;
+import org.apache.pekko.cluster.ddata.FlagKey;
+import org.apache.pekko.cluster.ddata.Key;
+import org.apache.pekko.cluster.ddata.ORSet;
+import org.apache.pekko.cluster.ddata.ORSetKey;
+import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+
+/**
+ * This node's door to the cluster-wide set of followed markets, one replicated {@link ORSet} of symbols per
+ * venue in Pekko Distributed Data. The HTTP API adds and removes markets through it (written to a majority of
+ * nodes before it answers), connection workers watch it, and each venue is seeded once per cluster from
+ * configuration or discovery (a replicated flag remembers it, so a restarted worker does not bring back markets
+ * a user removed). Reads are served from this node's replica, which it keeps by subscribing to every key.
+ */
+public final class Subscriptions extends AbstractBehavior<Subscriptions.Command> {
+
+    public sealed interface Command permits Follow, Unfollow, GetFollowed, IsFollowed, Seed, Watch, Changed, Updated, Read,
+            SeedChecked {
+    }
+
+    /** Adds markets (idempotent). */
+    public record Follow(Venue venue, List<String> symbols, ActorRef<FollowResult> replyTo) implements Command {
+    }
+
+    public record FollowResult(Venue venue, List<String> added, List<String> alreadyFollowed, String error) {
+    }
+
+    /** Removes a market; answers whether it was followed ({@code null} when the write failed). */
+    public record Unfollow(Venue venue, String symbol, ActorRef<UnfollowResult> replyTo) implements Command {
+    }
+
+    public record UnfollowResult(boolean wasFollowed, String error) {
+    }
+
+    /** This node's view: every followed market per venue. */
+    public record GetFollowed(ActorRef<Followed> replyTo) implements Command {
+    }
+
+    public record IsFollowed(Venue venue, String symbol, ActorRef<Boolean> replyTo) implements Command {
+    }
+
+    /** Symbols per venue, sorted; venues with none are absent. */
+    public record Followed(Map<Venue, Set<String>> symbols) implements CborSerializable {
+
+        public Set<String> of(Venue venue) {
+            return symbols.getOrDefault(venue, Set.of());
+        }
+
+        public boolean contains(Venue venue, String symbol) {
+            return of(venue).contains(symbol);
+        }
+    }
+
+    /**
+     * The first seeding of a venue in this cluster's life adds {@code symbols}; later ones do nothing. Answers with
+     * whether the symbols were added.
+     */
+    public record Seed(Venue venue, List<String> symbols, ActorRef<Boolean> replyTo) implements Command {
+    }
+
+    /** {@code watcher} gets the venue's full symbol set now (once known) and after every change. */
+    public record Watch(Venue venue, ActorRef<VenueSymbols> watcher) implements Command {
+    }
+
+    public record VenueSymbols(Venue venue, Set<String> symbols) {
+    }
+
+    private record Changed(Venue venue, Set<String> symbols) implements Command {
+    }
+
+    private record Updated(Venue venue, boolean success, String error, Runnable onSuccess, Runnable onFailure)
+            implements Command {
+    }
+
+    private record Read(Venue venue, Set<String> symbols, boolean found, boolean failed) implements Command {
+    }
+
+    private record SeedChecked(Seed seed, boolean alreadySeeded, boolean failed) implements Command {
+    }
+
+    private final ReplicatorMessageAdapter<Command, ORSet<String>> sets;
+    private final ReplicatorMessageAdapter<Command, Flag> flags;
+    private final SelfUniqueAddress self;
+    private final Duration writeTimeout;
+    private final AtomicBoolean synced;
+    private final Map<Venue, Set<String>> symbols = new EnumMap<>(Venue.class);
+    private final Set<Venue> read = EnumSet.noneOf(Venue.class);
+    private final Map<Venue, List<ActorRef<VenueSymbols>>> watchers;
+
+    /**
+     * @param timeout how long a majority read or write may take
+     * @param synced  set once this node has read every venue's set from a majority (or, failing that, locally):
+     *                the node reports ready only then, so it never answers "not followed" for want of gossip
+     */
+    public static Behavior<Command> create(Duration timeout, AtomicBoolean synced) {
+        // Outside setup so that a restart (after a bug, say) keeps telling the same workers; the sets are re-read.
+        Map<Venue, List<ActorRef<VenueSymbols>>> watchers = new EnumMap<>(Venue.class);
+        Behavior<Command> subscriptions = Behaviors.setup(context -> DistributedData.withReplicatorMessageAdapter(
+                (ReplicatorMessageAdapter<Command, ORSet<String>> sets) -> DistributedData.withReplicatorMessageAdapter(
+                        (ReplicatorMessageAdapter<Command, Flag> flags) ->
+                                new Subscriptions(context, sets, flags, timeout, synced, watchers))));
+        return Behaviors.supervise(subscriptions).onFailure(SupervisorStrategy.restart());
+    }
+
+    private static final Map<Venue, Key<ORSet<String>>> KEYS = new EnumMap<>(Venue.class);
+    private static final Map<Venue, Key<Flag>> SEEDED_KEYS = new EnumMap<>(Venue.class);
+
+    static {
+        for (Venue venue : Venue.values()) {
+            KEYS.put(venue, ORSetKey.create("subscriptions-" + venue.id()));
+            SEEDED_KEYS.put(venue, FlagKey.create("subscriptions-seeded-" + venue.id()));
+        }
+    }
+
+    /** The replicated set of a venue's followed symbols. (The replicator wants the very key instance it was given.) */
+    public static Key<ORSet<String>> key(Venue venue) {
+        return KEYS.get(venue);
+    }
+
+    private static Key<Flag> seededKey(Venue venue) {
+        return SEEDED_KEYS.get(venue);
+    }
+
+    private Subscriptions(ActorContext<Command> context, ReplicatorMessageAdapter<Command, ORSet<String>> sets,
+                          ReplicatorMessageAdapter<Command, Flag> flags, Duration timeout, AtomicBoolean synced,
+                          Map<Venue, List<ActorRef<VenueSymbols>>> watchers) {
+        super(context);
+        this.watchers = watchers;
+        watchers.values().forEach(list -> list.forEach(context::watch));
+        this.sets = sets;
+        this.flags = flags;
+        this.self = DistributedData.get(context.getSystem()).selfUniqueAddress();
+        this.writeTimeout = timeout;
+        this.synced = synced;
+        for (Venue venue : Venue.values()) {
+            symbols.put(venue, Set.of());
+            // One function for every key: the adapter keeps one mapping per response class, not per key.
+            sets.subscribe(key(venue), Subscriptions::changed);
+            readFromMajority(venue);
+        }
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Follow.class, this::onFollow)
+                .onMessage(Unfollow.class, this::onUnfollow)
+                .onMessage(GetFollowed.class, this::onGetFollowed)
+                .onMessage(IsFollowed.class, m -> {
+                    m.replyTo().tell(symbols.get(m.venue()).contains(m.symbol()));
+                    return this;
+                })
+                .onMessage(Seed.class, this::onSeed)
+                .onMessage(SeedChecked.class, this::onSeedChecked)
+                .onMessage(Watch.class, this::onWatch)
+                .onMessage(Changed.class, m -> {
+                    replace(m.venue(), m.symbols());
+                    return this;
+                })
+                .onMessage(Read.class, this::onRead)
+                .onMessage(Updated.class, this::onUpdated)
+                .onSignal(Terminated.class, this::onWatcherGone)
+                .build();
+    }
+
+    private void readFromMajority(Venue venue) {
+        sets.askGet(replyTo -> new Replicator.Get<>(key(venue), new Replicator.ReadMajority(writeTimeout), replyTo),
+                response -> {
+                    if (response instanceof Replicator.GetSuccess<ORSet<String>> success) {
+                        return new Read(venue, Set.copyOf(success.get(key(venue)).getElements()), true, false);
+                    }
+                    return new Read(venue, Set.of(), false, response instanceof Replicator.GetFailure);
+                });
+    }
+
+    private static Command changed(Replicator.SubscribeResponse<ORSet<String>> response) {
+        Venue venue = venueOf(response.key());
+        return response instanceof Replicator.Changed<ORSet<String>> c
+                ? new Changed(venue, Set.copyOf(c.get(key(venue)).getElements()))
+                : new Changed(venue, Set.of()); // Deleted: never done here; read as empty
+    }
+
+    private static Venue venueOf(Key<ORSet<String>> key) {
+        for (Map.Entry<Venue, Key<ORSet<String>>> entry : KEYS.entrySet()) {
+            if (entry.getValue().equals(key)) {
+                return entry.getKey();
+            }
+        }
+        throw new IllegalArgumentException("not a subscriptions key: " + key);
+    }
+
+    private Behavior<Command> onRead(Read read) {
+        if (read.failed()) {
+            // No majority reachable (yet): the subscription keeps this replica current as gossip arrives.
+            getContext().getLog().warn("subscriptions of {}: no majority answered within {}; serving this node's replica",
+                    read.venue().id(), writeTimeout);
+        } else if (read.found()) {
+            replace(read.venue(), read.symbols());
+        }
+        this.read.add(read.venue());
+        if (this.read.size() == Venue.values().length) {
+            synced.set(true);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onFollow(Follow follow) {
+        Set<String> current = symbols.get(follow.venue());
+        List<String> added = new ArrayList<>();
+        List<String> already = new ArrayList<>();
+        for (String symbol : new java.util.LinkedHashSet<>(follow.symbols())) {
+            (current.contains(symbol) ? already : added).add(symbol);
+        }
+        if (added.isEmpty()) {
+            follow.replyTo().tell(new FollowResult(follow.venue(), List.of(), already, null));
+            return this;
+        }
+        write(follow.venue(), set -> {
+            ORSet<String> result = set;
+            for (String symbol : added) {
+                result = result.add(self, symbol);
+            }
+            return result;
+        }, () -> {
+            Set<String> now = new HashSet<>(symbols.get(follow.venue()));
+            now.addAll(added);
+            replace(follow.venue(), now);
+            follow.replyTo().tell(new FollowResult(follow.venue(), added, already, null));
+        }, error -> follow.replyTo().tell(new FollowResult(follow.venue(), List.of(), already, error)));
+        return this;
+    }
+
+    private Behavior<Command> onUnfollow(Unfollow unfollow) {
+        if (!symbols.get(unfollow.venue()).contains(unfollow.symbol())) {
+            unfollow.replyTo().tell(new UnfollowResult(false, null));
+            return this;
+        }
+        write(unfollow.venue(), set -> set.remove(self, unfollow.symbol()), () -> {
+            Set<String> now = new HashSet<>(symbols.get(unfollow.venue()));
+            now.remove(unfollow.symbol());
+            replace(unfollow.venue(), now);
+            unfollow.replyTo().tell(new UnfollowResult(true, null));
+        }, error -> unfollow.replyTo().tell(new UnfollowResult(true, error)));
+        return this;
+    }
+
+    private Behavior<Command> onGetFollowed(GetFollowed get) {
+        Map<Venue, Set<String>> all = new EnumMap<>(Venue.class);
+        symbols.forEach((venue, set) -> {
+            if (!set.isEmpty()) {
+                all.put(venue, Collections.unmodifiableSet(new TreeSet<>(set)));
+            }
+        });
+        get.replyTo().tell(new Followed(Collections.unmodifiableMap(all)));
+        return this;
+    }
+
+    private Behavior<Command> onSeed(Seed seed) {
+        flags.askGet(replyTo -> new Replicator.Get<>(seededKey(seed.venue()), new Replicator.ReadMajority(writeTimeout), replyTo),
+                response -> {
+                    if (response instanceof Replicator.GetSuccess<Flag> success) {
+                        return new SeedChecked(seed, success.get(seededKey(seed.venue())).enabled(), false);
+                    }
+                    return new SeedChecked(seed, false, !(response instanceof Replicator.NotFound));
+                });
+        return this;
+    }
+
+    private Behavior<Command> onSeedChecked(SeedChecked checked) {
+        Seed seed = checked.seed();
+        if (checked.failed()) {
+            seed.replyTo().tell(false);
+            getContext().getLog().warn("{}: could not read whether the cluster was seeded already; not seeding now",
+                    seed.venue().id());
+            return this;
+        }
+        if (checked.alreadySeeded()) {
+            seed.replyTo().tell(false);
+            return this;
+        }
+        write(seed.venue(), set -> {
+            ORSet<String> result = set;
+            for (String symbol : seed.symbols()) {
+                result = result.add(self, symbol);
+            }
+            return result;
+        }, () -> {
+            Set<String> now = new HashSet<>(symbols.get(seed.venue()));
+            now.addAll(seed.symbols());
+            replace(seed.venue(), now);
+            flags.askUpdate(replyTo -> new Replicator.Update<>(seededKey(seed.venue()), Flag.create(),
+                            new Replicator.WriteMajority(writeTimeout), replyTo, Flag::switchOn),
+                    response -> response instanceof Replicator.UpdateSuccess
+                            ? new Updated(seed.venue(), true, null, () -> seed.replyTo().tell(true), null)
+                            // The symbols are in; a flag not confirmed by a majority yet still spreads by gossip.
+                            : new Updated(seed.venue(), false, "seeded flag: " + response, null,
+                            () -> seed.replyTo().tell(true)));
+        }, error -> seed.replyTo().tell(false));
+        return this;
+    }
+
+    private void write(Venue venue, java.util.function.Function<ORSet<String>, ORSet<String>> change, Runnable onSuccess,
+                       java.util.function.Consumer<String> onFailure) {
+        sets.askUpdate(replyTo -> new Replicator.Update<>(key(venue), ORSet.empty(),
+                        new Replicator.WriteMajority(writeTimeout), replyTo, change::apply),
+                response -> {
+                    if (response instanceof Replicator.UpdateSuccess) {
+                        return new Updated(venue, true, null, onSuccess, null);
+                    }
+                    // UpdateTimeout: the change is in this replica and spreads by gossip; say so rather than fail.
+                    boolean local = response instanceof Replicator.UpdateTimeout;
+                    String error = local ? "written on this node but not yet confirmed by a majority of nodes within "
+                            + writeTimeout + "; it spreads when they are reachable" : "write failed: " + response;
+                    return new Updated(venue, local, error, local ? onSuccess : null, () -> onFailure.accept(error));
+                });
+    }
+
+    private Behavior<Command> onUpdated(Updated updated) {
+        if (updated.success()) {
+            if (updated.error() != null && updated.onSuccess() != null) {
+                getContext().getLog().warn("subscriptions of {}: {}", updated.venue().id(), updated.error());
+            }
+            if (updated.onSuccess() != null) {
+                updated.onSuccess().run();
+            }
+        } else {
+            getContext().getLog().warn("subscriptions of {}: {}", updated.venue().id(), updated.error());
+            if (updated.onFailure() != null) {
+                updated.onFailure().run();
+            }
+        }
+        return this;
+    }
+
+    private Behavior<Command> onWatch(Watch watch) {
+        watchers.computeIfAbsent(watch.venue(), v -> new ArrayList<>()).add(watch.watcher());
+        getContext().watch(watch.watcher());
+        watch.watcher().tell(new VenueSymbols(watch.venue(), symbols.get(watch.venue())));
+        return this;
+    }
+
+    private Behavior<Command> onWatcherGone(Terminated terminated) {
+        watchers.values().forEach(list -> list.removeIf(ref -> ref.equals(terminated.getRef())));
+        return this;
+    }
+
+    private void replace(Venue venue, Set<String> now) {
+        Set<String> copy = Set.copyOf(now);
+        if (copy.equals(symbols.get(venue))) {
+            return;
+        }
+        symbols.put(venue, copy);
+        for (ActorRef<VenueSymbols> watcher : watchers.getOrDefault(venue, List.of())) {
+            watcher.tell(new VenueSymbols(venue, copy));
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.marketmesh.node.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.marketmesh.node.config.NodeConfig;
+import io.marketmesh.node.connection.ConnectionManager;
+import io.marketmesh.node.connection.SocketStatus;
+import io.marketmesh.node.market.MarketActor;
+import io.marketmesh.node.market.ResyncRequest;
+import io.marketmesh.protocol.BookDelta;
+import io.marketmesh.protocol.BookReset;
+import io.marketmesh.protocol.BookSnapshot;
+import io.marketmesh.protocol.BookView;
+import io.marketmesh.protocol.Decimals;
+import io.marketmesh.protocol.LevelUpdate;
+import io.marketmesh.protocol.MarketKey;
+import io.marketmesh.protocol.MarketState;
+import io.marketmesh.protocol.MarketStatus;
+import io.marketmesh.protocol.PriceLevel;
+import io.marketmesh.protocol.Side;
+import io.marketmesh.protocol.StatusUpdate;
+import io.marketmesh.protocol.Ticker;
+import io.marketmesh.protocol.Trade;
+import io.marketmesh.protocol.Venue;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every message that crosses nodes goes through Jackson CBOR with the node's own configuration and comes back
+ * equal; anything else is refused rather than silently falling back to Java serialization.
+ */
+class CrossNodeSerializationTest {
+
+    private static final MarketKey KALSHI = MarketKey.of(Venue.KALSHI, "KXBTCD-26MAY3017-T72999.99");
+    private static final MarketKey POLY = MarketKey.of(Venue.POLYMARKET, "1234567890:with:colons");
+
+    private static ActorTestKit testKit;
+    private static SerializationTestKit serialization;
+
+    @BeforeAll
+    static void start() {
+        testKit = ActorTestKit.create("marketmesh", NodeConfig.load(ConfigFactory.parseMap(Map.of(
+                "pekko.remote.artery.canonical.port", 0,
+                "pekko.coordinated-shutdown.exit-jvm", "off"))));
+        serialization = new SerializationTestKit(testKit.system());
+    }
+
+    @AfterAll
+    static void stop() {
+        testKit.shutdownTestKit();
+    }
+
+    private static void roundTrips(Object message) {
+        serialization.verifySerialization(message, true);
+        String serializer = SerializationExtension.get(testKit.system().classicSystem())
+                .findSerializerFor(message).getClass().getSimpleName();
+        assertTrue(serializer.contains("Jackson") || serializer.contains("Primitive") || serializer.contains("Boolean"),
+                message.getClass().getSimpleName() + " serialized with " + serializer);
+    }
+
+    @Test
+    void marketActorCommandsCarryEveryEventType() {
+        List<PriceLevel> bids = List.of(new PriceLevel(Decimals.parse("0.52"), Decimals.parse("100.5")));
+        List<PriceLevel> asks = List.of(new PriceLevel(Decimals.parse("0.55"), Decimals.parse("7")));
+        roundTrips(new MarketActor.Apply(new BookSnapshot(KALSHI, bids, asks, 17, 1_700_000_000_000L, 1_700_000_000_001L)));
+        roundTrips(new MarketActor.Apply(new BookDelta(POLY, BookDelta.Mode.ABSOLUTE,
+                List.of(new LevelUpdate(Side.BID, Decimals.parse("0.5"), 0)), 0,
+                Decimals.parse("0.49"), Decimals.NONE, 1L, 2L)));
+        roundTrips(new MarketActor.Apply(new BookDelta(KALSHI, BookDelta.Mode.RELATIVE,
+                List.of(new LevelUpdate(Side.ASK, Decimals.parse("0.61"), Decimals.parse("-3"))), 42,
+                Decimals.NONE, Decimals.NONE, 1L, 2L)));
+        roundTrips(new MarketActor.Apply(new BookReset(POLY, "tick size changed", 1L, 2L)));
+        roundTrips(new MarketActor.Apply(new Trade(KALSHI, "t-1", Decimals.parse("0.53"), Decimals.parse("10"),
+                Side.ASK, 1L, 2L)));
+        roundTrips(new MarketActor.Apply(new Ticker(KALSHI, Decimals.parse("0.52"), 5, Decimals.NONE, Decimals.NONE,
+                Decimals.parse("0.53"), 100, 50, 1L, 2L)));
+        roundTrips(new MarketActor.Apply(new StatusUpdate(KALSHI, MarketStatus.ACTIVE, "open", 1L, 2L)));
+        roundTrips(new MarketActor.Bootstrap(new BookSnapshot(POLY, bids, asks, 0, 0, 3L), 1_700_000_000_000L));
+        roundTrips(new MarketActor.MarkStale("connection lost"));
+        roundTrips(new MarketActor.Unfollow());
+        TestProbe<MarketState> state = testKit.createTestProbe();
+        roundTrips(new MarketActor.GetState(state.getRef()));
+        TestProbe<BookView> book = testKit.createTestProbe();
+        roundTrips(new MarketActor.GetBook(25, book.getRef()));
+    }
+
+    @Test
+    void repliesAndControlMessages() {
+        Trade trade = new Trade(KALSHI, "t-1", Decimals.parse("0.53"), Decimals.parse("10"), Side.BID, 1L, 2L);
+        roundTrips(new MarketState(KALSHI, MarketStatus.ACTIVE, true, "gap", true, Decimals.parse("0.52"), 100,
+                Decimals.NONE, Decimals.NONE, 3, 0, false, trade, null, 9, 8, 7, 6, 5,
+                new MarketState.Counters(1, 2, 3, 4, 5, 6, 7, 8, 9), 0));
+        roundTrips(new BookView(POLY, List.of(new PriceLevel(Decimals.parse("0.1"), 1)), List.of(), false, null,
+                MarketStatus.UNKNOWN, 1, 0, 0, 2, 3, 1_700_000_000_000L));
+        roundTrips(new ResyncRequest(KALSHI, "gap", 2));
+        roundTrips(new ConnectionManager.WorkerStatus(Venue.KALSHI, 1, "127.0.0.1:7355", "wss://x", 3, null, List.of(
+                new SocketStatus(1, "127.0.0.1:7355", 5, "open", 3, 1, 2, 3, 4, 5, "refused", 6))));
+        TestProbe<ConnectionManager.WorkerStatus> worker = testKit.createTestProbe();
+        roundTrips(new ConnectionManager.GetStatus(worker.getRef()));
+        roundTrips(ConnectionManager.Stop.INSTANCE);
+        roundTrips(Boolean.TRUE);
+    }
+
+    @Test
+    void javaSerializationIsOff() {
+        assertEquals(false, testKit.system().settings().config().getBoolean("pekko.actor.allow-java-serialization"));
+        assertThrows(Exception.class, () -> SerializationExtension.get(testKit.system().classicSystem())
+                .serialize(new java.util.ArrayList<>(List.of("not bound"))).get());
+    }
+}

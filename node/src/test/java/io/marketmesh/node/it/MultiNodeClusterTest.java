@@ -1,0 +1,168 @@
+package io.marketmesh.node.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.marketmesh.node.simulator.VenueSimulator;
+import io.marketmesh.node.testkit.BookTruth;
+import io.marketmesh.node.testkit.SimulatedVenues;
+import io.marketmesh.node.testkit.TestNode;
+import io.marketmesh.protocol.Venue;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three real nodes (three ActorSystems in this JVM, real Artery over loopback) following the simulated venues:
+ * markets and connection workers spread over all of them, every node answers for every market with the venue's
+ * true book, a node that crashes costs no market, and a fourth node takes shards over.
+ */
+class MultiNodeClusterTest {
+
+    private static final Duration SETTLE = Duration.ofSeconds(60);
+    @TempDir
+    Path tmp;
+
+    private SimulatedVenues venues;
+    private VenueSimulator simulator;
+    private Path keyFile;
+    private final List<TestNode> nodes = new ArrayList<>();
+    private List<String> poly;
+    private List<String> kalshi;
+
+    @BeforeEach
+    void startVenues() {
+        venues = SimulatedVenues.start(5, 6, 200, 11);
+        simulator = venues.simulator();
+        keyFile = SimulatedVenues.writeKey(tmp, venues.keys());
+        poly = simulator.markets(Venue.POLYMARKET);
+        kalshi = simulator.markets(Venue.KALSHI);
+    }
+
+    @AfterEach
+    void stop() {
+        for (TestNode node : nodes) {
+            try {
+                node.close();
+            } catch (RuntimeException e) {
+                // already stopped (the crashed one)
+            }
+        }
+        if (venues != null) {
+            venues.close();
+        }
+    }
+
+    @Test
+    void marketsSpreadOverTheNodesSurviveACrashAndMoveToANewNode() {
+        int seedPort = TestNode.freePort();
+        String seed = "pekko://marketmesh@127.0.0.1:" + seedPort;
+        TestNode first = start(seed, seedPort);
+        TestNode second = start(seed, 0);
+        TestNode third = start(seed, 0);
+        int markets = poly.size() + kalshi.size();
+        assertEquals(16, markets);
+
+        // Three members up; markets (MarketActor entities) and connection workers on every one of them.
+        first.awaitJson("/api/v1/cluster", r -> upMembers(r.body()) == 3 && everyMember(r.body(), m ->
+                m.path("markets").asInt() > 0 && m.path("connectionWorkers").size() > 0)
+                && r.body().path("totals").path("markets").asInt() == markets
+                && r.body().path("totals").path("connectionWorkers").asInt() == 8, SETTLE);
+
+        // Any node lists every market of the cluster and serves its true book.
+        for (TestNode node : nodes) {
+            node.awaitJson("/api/v1/markets", r -> r.body().path("total").asInt() == markets, SETTLE);
+        }
+        assertEveryNodeServesTheTrueBooks(List.of(first, second, third));
+
+        // One node crashes (no leave, no hand-off): the others take its markets and workers over.
+        simulator.resume();
+        Set<String> before = memberAddresses(first.get("/api/v1/cluster").body());
+        String crashed = second.get("/api/v1/cluster").body().path("self").asText();
+        assertTrue(before.contains(crashed));
+        second.crash();
+        nodes.remove(second);
+        first.awaitJson("/api/v1/cluster", r -> upMembers(r.body()) == 2
+                && !memberAddresses(r.body()).contains(crashed)
+                && r.body().path("totals").path("connectionWorkers").asInt() == 8, SETTLE);
+        assertEveryNodeServesTheTrueBooks(List.of(first, third));
+
+        // A fourth node joins: shards move to it, and still every node serves every true book.
+        simulator.resume();
+        TestNode fourth = start(seed, 0);
+        String fourthAddress = fourth.get("/api/v1/cluster").body().path("self").asText();
+        first.awaitJson("/api/v1/cluster", r -> upMembers(r.body()) == 3 && member(r.body(), fourthAddress)
+                .path("shards").asInt() > 0, SETTLE);
+        assertEveryNodeServesTheTrueBooks(List.of(first, third, fourth));
+    }
+
+    private TestNode start(String seed, int arteryPort) {
+        Map<String, Object> settings = venues.nodeSettings(keyFile);
+        settings.put("pekko.cluster.seed-nodes", List.of(seed));
+        settings.put("pekko.remote.artery.canonical.port", arteryPort);
+        // A crash is a system that stops without leaving the cluster (see TestNode.crash).
+        settings.put("pekko.coordinated-shutdown.run-by-actor-system-terminate", "off");
+        settings.put("pekko.cluster.split-brain-resolver.stable-after", "3s");
+        settings.put("pekko.cluster.sharding.rebalance-interval", "2s");
+        settings.put("marketmesh.connection.workers-per-venue", 4);
+        TestNode node = TestNode.start(settings);
+        nodes.add(node);
+        return node;
+    }
+
+    /** With the feeds quiet, every node serves every market's true book, none stale. */
+    private void assertEveryNodeServesTheTrueBooks(List<TestNode> live) {
+        simulator.pause();
+        for (TestNode node : live) {
+            for (String symbol : poly) {
+                BookTruth.awaitBookEqualsTruth(node, simulator, Venue.POLYMARKET, symbol, SETTLE);
+            }
+            for (String symbol : kalshi) {
+                BookTruth.awaitBookEqualsTruth(node, simulator, Venue.KALSHI, symbol, SETTLE);
+            }
+        }
+    }
+
+    private static int upMembers(JsonNode cluster) {
+        int up = 0;
+        for (JsonNode member : cluster.path("members")) {
+            if (member.path("status").asText().equals("Up") && member.path("reachable").asBoolean()) {
+                up++;
+            }
+        }
+        return up;
+    }
+
+    private static boolean everyMember(JsonNode cluster, java.util.function.Predicate<JsonNode> condition) {
+        for (JsonNode member : cluster.path("members")) {
+            if (!condition.test(member)) {
+                return false;
+            }
+        }
+        return cluster.path("members").size() > 0;
+    }
+
+    private static Set<String> memberAddresses(JsonNode cluster) {
+        Set<String> addresses = new HashSet<>();
+        cluster.path("members").forEach(m -> addresses.add(m.path("address").asText()));
+        return addresses;
+    }
+
+    private static JsonNode member(JsonNode cluster, String address) {
+        for (JsonNode member : cluster.path("members")) {
+            if (member.path("address").asText().equals(address)) {
+                return member;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+}

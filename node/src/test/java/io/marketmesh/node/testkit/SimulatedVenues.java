@@ -1,0 +1,88 @@
+package io.marketmesh.node.testkit;
+
+import io.marketmesh.node.simulator.SimulatorSettings;
+import io.marketmesh.node.simulator.VenueSimulator;
+import io.marketmesh.node.venue.kalshi.KalshiKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/** The venue simulator in an actor system of its own, with a Kalshi key pair whose private half is in a file. */
+public final class SimulatedVenues implements AutoCloseable {
+
+    public static final String KEY_ID = "test-key";
+
+    private final ActorSystem<Void> system;
+    private final VenueSimulator simulator;
+    private final KeyPair keys;
+
+    private SimulatedVenues(ActorSystem<Void> system, VenueSimulator simulator, KeyPair keys) {
+        this.system = system;
+        this.simulator = simulator;
+        this.keys = keys;
+    }
+
+    public static SimulatedVenues start(int polymarketMarkets, int kalshiMarkets, double updatesPerSecond, long seed) {
+        KeyPair keys = KalshiKeys.newKeyPair();
+        ActorSystem<Void> system = TestNode.localSystem("venues");
+        try {
+            return new SimulatedVenues(system, VenueSimulator.start(system, new SimulatorSettings(0, polymarketMarkets,
+                    kalshiMarkets, updatesPerSecond, seed, keys.getPublic(), KEY_ID)), keys);
+        } catch (RuntimeException e) {
+            system.terminate();
+            throw e;
+        }
+    }
+
+    public VenueSimulator simulator() {
+        return simulator;
+    }
+
+    public KeyPair keys() {
+        return keys;
+    }
+
+    /** Writes a key pair's private key as PEM into {@code dir}; returns the file. */
+    public static Path writeKey(Path dir, KeyPair pair) {
+        try {
+            Path file = Files.createTempFile(dir, "kalshi-", ".pem");
+            Files.writeString(file, KalshiKeys.privateKeyPem(pair.getPrivate()), StandardCharsets.US_ASCII);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Node settings that follow both simulated venues (discovering their markets), signing Kalshi handshakes with the
+     * key in {@code keyFile}, with short heartbeats and backoffs so faults heal within a test.
+     */
+    public Map<String, Object> nodeSettings(Path keyFile) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("marketmesh.venues.polymarket.ws-url", simulator.polymarketWsUrl());
+        settings.put("marketmesh.venues.polymarket.rest-url", simulator.polymarketRestUrl());
+        settings.put("marketmesh.venues.polymarket.heartbeat-interval", "1s");
+        settings.put("marketmesh.venues.kalshi.ws-url", simulator.kalshiWsUrl());
+        settings.put("marketmesh.venues.kalshi.rest-url", simulator.kalshiRestUrl());
+        settings.put("marketmesh.venues.kalshi.heartbeat-interval", "1s");
+        settings.put("marketmesh.venues.kalshi.key-id", KEY_ID);
+        settings.put("marketmesh.venues.kalshi.private-key-file", keyFile.toString());
+        settings.put("marketmesh.connection.min-backoff", "200ms");
+        settings.put("marketmesh.connection.max-backoff", "1s");
+        settings.put("marketmesh.market.resync-min-backoff", "500ms");
+        settings.put("marketmesh.market.resync-max-backoff", "2s");
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        simulator.close();
+        system.terminate();
+    }
+}
