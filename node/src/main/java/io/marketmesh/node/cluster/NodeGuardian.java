@@ -8,11 +8,13 @@ import io.marketmesh.node.config.NodeConfig;
 import io.marketmesh.node.connection.ConnectionManager;
 import io.marketmesh.node.connection.ConnectionSettings;
 import io.marketmesh.node.connection.ConnectionWorkers;
+import io.marketmesh.node.connection.WorkerLossWatch;
 import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.MarketSettings;
 import io.marketmesh.node.market.ResyncTopics;
-import io.marketmesh.node.publish.KafkaBootstrap;
+import io.marketmesh.node.publish.KafkaBookSource;
+import io.marketmesh.node.market.BookSource;
 import io.marketmesh.node.publish.KafkaPublisher;
 import io.marketmesh.node.publish.KafkaSettings;
 import io.marketmesh.node.publish.MarketPublisher;
@@ -22,16 +24,14 @@ import io.marketmesh.node.venue.VenueAdapters;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.protocol.Venue;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 
@@ -68,37 +68,46 @@ public final class NodeGuardian {
 
             // Records queue (bounded) while the broker starts; MarketActors never wait for Kafka.
             MarketPublisher publisher = kafka.<MarketPublisher>map(k -> KafkaPublisher.start(system, kafkaSettings,
-                    k.bootstrapServers(), sourceOf(cluster))).orElse(MarketPublisher.NONE);
+                    k.bootstrapServers(), ConnectionWorkers.nodeAddress(system))).orElse(MarketPublisher.NONE);
 
             ResyncTopics resyncTopics = ResyncTopics.spawn(context);
+            // Each MarketActor starting on this node (now, or later when a rebalance moves markets here) first serves
+            // the last book published to Kafka, flagged, until its venue's snapshot.
+            BookSource bookSource = kafka.isPresent() && !kafkaSettings.bootstrapLookBack().isZero()
+                    ? KafkaBookSource.spawn(context, kafka.get().bootstrapServers(), kafkaSettings) : BookSource.NONE;
             MarketActor.initSharding(system, resyncTopics, MarketSettings.fromConfig(config.getConfig("marketmesh.market")),
-                    publisher, kafkaSettings.snapshotInterval());
-            if (!kafkaSettings.bootstrapLookBack().isZero()) {
-                kafka.ifPresent(k -> bootstrapFromKafka(system, k, kafkaSettings));
-            }
+                    publisher, kafkaSettings.snapshotInterval(), bookSource);
 
-            AtomicBoolean subscriptionsRead = new AtomicBoolean();
-            ActorRef<Subscriptions.Command> subscriptions = context.spawn(
-                    Subscriptions.create(clusterSettings.subscriptionsTimeout(), subscriptionsRead), "subscriptions");
-
-            ConnectionSettings connectionSettings = ConnectionSettings.fromConfig(config.getConfig("marketmesh.connection"));
-            int workers = connectionSettings.workersPerVenue();
             Map<Venue, VenueSettings> venues = new EnumMap<>(Venue.class);
             for (Venue venue : Venue.values()) {
-                Optional<VenueAdapter> adapter = VenueAdapters.forVenue(venue);
-                if (adapter.isEmpty() || !config.hasPath("marketmesh.venues." + venue.id())) {
+                if (VenueAdapters.forVenue(venue).isEmpty() || !config.hasPath("marketmesh.venues." + venue.id())) {
                     continue;
                 }
                 VenueSettings settings = NodeConfig.venue(config, venue);
-                if (!settings.enabled()) {
+                if (settings.enabled()) {
+                    venues.put(venue, settings);
+                } else {
                     context.getLog().info("{} disabled by configuration", venue.id());
-                    continue;
                 }
-                venues.put(venue, settings);
+            }
+            Map<Venue, List<String>> configuredMarkets = new EnumMap<>(Venue.class);
+            venues.forEach((venue, settings) -> configuredMarkets.put(venue, settings.markets()));
+            AtomicBoolean subscriptionsRead = new AtomicBoolean();
+            ActorRef<Subscriptions.Command> subscriptions = context.spawn(Subscriptions.create(
+                    clusterSettings.subscriptionsTimeout(), subscriptionsRead, configuredMarkets), "subscriptions");
+
+            ConnectionSettings connectionSettings = ConnectionSettings.fromConfig(config.getConfig("marketmesh.connection"));
+            int workers = connectionSettings.workersPerVenue();
+            for (Map.Entry<Venue, VenueSettings> entry : venues.entrySet()) {
+                Venue venue = entry.getKey();
+                VenueSettings settings = entry.getValue();
+                VenueAdapter adapter = VenueAdapters.forVenue(venue).orElseThrow();
                 // Every node registers the same N workers; the daemon process runs each on one node of the cluster.
-                ConnectionWorkers.start(system, venue, workers, worker -> ConnectionManager.create(adapter.get(),
+                ConnectionWorkers.start(system, venue, workers, worker -> ConnectionManager.create(adapter,
                         settings, connectionSettings, resyncTopics, publisher, subscriptions, worker, workers));
             }
+
+            context.spawn(WorkerLossWatch.create(venues.keySet(), workers, subscriptions), "worker-loss-watch");
 
             HttpSettings httpSettings = HttpSettings.fromConfig(config.getConfig("marketmesh.http"));
             ApiRoutes routes = new ApiRoutes(system, subscriptions, venues, workers, httpSettings,
@@ -107,25 +116,5 @@ public final class NodeGuardian {
             HttpServer.start(system, routes.routes(), httpSettings);
             return Behaviors.empty();
         });
-    }
-
-    /** {@code host:port} of this node's cluster address: the {@code source} of the records it publishes. */
-    private static String sourceOf(Cluster cluster) {
-        org.apache.pekko.actor.Address address = cluster.selfMember().address();
-        return address.getHost().orElse("?") + ":" + address.getPort().map(String::valueOf).orElse("?");
-    }
-
-    /** Books from Kafka, served until the venues answer; a venue snapshot that comes first wins. */
-    private static void bootstrapFromKafka(ActorSystem<?> system, NodeKafka kafka, KafkaSettings settings) {
-        ClusterSharding sharding = ClusterSharding.get(system);
-        kafka.bootstrapServers().thenAcceptAsync(bootstrap -> {
-            try {
-                KafkaBootstrap.read(bootstrap, settings, settings.bootstrapLookBack()).forEach((market, book) ->
-                        sharding.entityRefFor(MarketActor.TYPE_KEY, market.id())
-                                .tell(new MarketActor.Bootstrap(book.book(), book.publishedAt())));
-            } catch (RuntimeException e) {
-                system.log().warn("Kafka bootstrap failed, books come from the venues only: {}", e.toString());
-            }
-        }, system.dispatchers().lookup(DispatcherSelector.blocking()));
     }
 }

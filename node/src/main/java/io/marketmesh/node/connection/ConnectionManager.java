@@ -160,16 +160,19 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         resyncTopics.subscribe(venue.venue(), context.messageAdapter(ResyncRequest.class, ResyncFromTopic::new));
         context.getSystem().receptionist().tell(Receptionist.register(ConnectionWorkers.serviceKey(venue.venue()),
                 context.getSelf()));
+        context.getSystem().receptionist().tell(Receptionist.register(ConnectionWorkers.serviceKey(venue.venue(), worker),
+                context.getSelf()));
         context.getLog().info("{} connection worker {}/{} starting on {}: {}", venue.venue().id(), worker, workers,
                 node, venue);
         subscriptions.tell(new Subscriptions.Watch(venue.venue(), context.messageAdapter(Subscriptions.VenueSymbols.class,
                 symbols -> new SymbolsChanged(symbols.symbols()))));
-        if (worker == 0) {
-            if (venue.markets().isEmpty()) {
+        if (venue.markets().isEmpty()) {
+            if (worker == 0) {
                 discover();
-            } else {
-                seed(venue.markets(), "configuration");
             }
+        } else {
+            // Seeded by the nodes themselves at start (see Subscriptions), so they are followed before a node is ready.
+            discovery = "off: " + venue.markets().size() + " markets configured";
         }
     }
 
@@ -229,7 +232,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         return this;
     }
 
-    /** Worker 0 adds the configured or discovered markets to the cluster's set, unless the cluster did already. */
+    /** Worker 0 adds the discovered markets to the cluster's set, unless the cluster was seeded already. */
     private void seed(List<String> symbols, String source) {
         discovery = "seeding " + symbols.size() + " markets from " + source;
         getContext().ask(Boolean.class, subscriptions, Duration.ofSeconds(30),

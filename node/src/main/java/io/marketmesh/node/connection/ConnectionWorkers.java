@@ -32,6 +32,11 @@ public final class ConnectionWorkers {
         return ServiceKey.create(ConnectionManager.Command.class, "connections-" + venue.id());
     }
 
+    /** Worker {@code worker} of a venue registers under this key too, so its node can be told. */
+    public static ServiceKey<ConnectionManager.Command> serviceKey(Venue venue, int worker) {
+        return ServiceKey.create(ConnectionManager.Command.class, "connections-" + venue.id() + "-" + worker);
+    }
+
     /**
      * The worker that follows a market. {@link String#hashCode()} is specified by the JLS, so every node (and
      * every JVM version) agrees.

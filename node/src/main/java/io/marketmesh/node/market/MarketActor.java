@@ -101,8 +101,15 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     /** @param snapshotInterval how often a market with changes republishes its full book (when publishing) */
     public static void initSharding(ActorSystem<?> system, ResyncTopics resyncTopics, MarketSettings settings,
                                     MarketPublisher publisher, Duration snapshotInterval) {
+        initSharding(system, resyncTopics, settings, publisher, snapshotInterval, BookSource.NONE);
+    }
+
+    /** @param bookSource asked for the last published book whenever a MarketActor starts on this node */
+    public static void initSharding(ActorSystem<?> system, ResyncTopics resyncTopics, MarketSettings settings,
+                                    MarketPublisher publisher, Duration snapshotInterval, BookSource bookSource) {
         ClusterSharding.get(system).init(Entity.of(TYPE_KEY, entityContext -> create(
-                MarketKey.parse(entityContext.getEntityId()), resyncTopics, settings, publisher, snapshotInterval)));
+                MarketKey.parse(entityContext.getEntityId()), resyncTopics, settings, publisher, snapshotInterval,
+                bookSource)));
     }
 
     public static Behavior<Command> create(MarketKey market, ResyncTopics resyncTopics, MarketSettings settings) {
@@ -111,8 +118,17 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
 
     public static Behavior<Command> create(MarketKey market, ResyncTopics resyncTopics, MarketSettings settings,
                                            MarketPublisher publisher, Duration snapshotInterval) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new MarketActor(context, timers, market,
-                resyncTopics, settings, new BookPublication(market, publisher), snapshotInterval)));
+        return create(market, resyncTopics, settings, publisher, snapshotInterval, BookSource.NONE);
+    }
+
+    public static Behavior<Command> create(MarketKey market, ResyncTopics resyncTopics, MarketSettings settings,
+                                           MarketPublisher publisher, Duration snapshotInterval, BookSource bookSource) {
+        return Behaviors.setup(context -> {
+            // New here (node start, or moved by a rebalance): the last published book serves until the venue's.
+            bookSource.request(market, context.getSelf());
+            return Behaviors.withTimers(timers -> new MarketActor(context, timers, market,
+                    resyncTopics, settings, new BookPublication(market, publisher), snapshotInterval));
+        });
     }
 
     private final TimerScheduler<Command> timers;

@@ -61,12 +61,19 @@ public final class KafkaBootstrap {
     }
 
     public static Map<MarketKey, Book> read(String bootstrapServers, KafkaSettings settings, Duration lookBack) {
+        return read(bootstrapServers, settings, lookBack, market -> true);
+    }
+
+    /** @param wanted which markets (by id, {@code venue:symbol}) to rebuild */
+    public static Map<MarketKey, Book> read(String bootstrapServers, KafkaSettings settings, Duration lookBack,
+                                            java.util.function.Predicate<String> wanted) {
         long started = System.nanoTime();
         long oldest = System.currentTimeMillis() - lookBack.toMillis();
         Map<String, Rebuild> rebuilds = new LinkedHashMap<>();
         try (KafkaConsumer<String, String> consumer = consumer(bootstrapServers, settings)) {
             readToEnd(consumer, settings.topic(KafkaSettings.Topic.SNAPSHOTS).name(), -1, record -> {
-                if (record.payload() instanceof BookSnapshot snapshot && record.publishedTimestamp() >= oldest) {
+                if (record.payload() instanceof BookSnapshot snapshot && record.publishedTimestamp() >= oldest
+                        && wanted.test(record.market())) {
                     rebuilds.put(record.market(), new Rebuild(record, snapshot));
                 }
             });

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,7 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 public final class Subscriptions extends AbstractBehavior<Subscriptions.Command> {
 
     public sealed interface Command permits Follow, Unfollow, GetFollowed, IsFollowed, Seed, Watch, Changed, Updated, Read,
-            SeedChecked {
+            SeedChecked, StartupStepDone {
     }
 
     /** Adds markets (idempotent). */
@@ -104,13 +103,16 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     private record SeedChecked(Seed seed, boolean alreadySeeded, boolean failed) implements Command {
     }
 
+    private enum StartupStepDone implements Command {
+        INSTANCE
+    }
+
     private final ReplicatorMessageAdapter<Command, ORSet<String>> sets;
     private final ReplicatorMessageAdapter<Command, Flag> flags;
     private final SelfUniqueAddress self;
     private final Duration writeTimeout;
     private final AtomicBoolean synced;
     private final Map<Venue, Set<String>> symbols = new EnumMap<>(Venue.class);
-    private final Set<Venue> read = EnumSet.noneOf(Venue.class);
     private final Map<Venue, List<ActorRef<VenueSymbols>>> watchers;
 
     /**
@@ -118,13 +120,17 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
      * @param synced  set once this node has read every venue's set from a majority (or, failing that, locally):
      *                the node reports ready only then, so it never answers "not followed" for want of gossip
      */
-    public static Behavior<Command> create(Duration timeout, AtomicBoolean synced) {
+    /**
+     * @param configured each venue's configured markets: the first node of a cluster seeds them before it reports
+     *                   ready (discovered markets are seeded later, by each venue's worker 0)
+     */
+    public static Behavior<Command> create(Duration timeout, AtomicBoolean synced, Map<Venue, List<String>> configured) {
         // Outside setup so that a restart (after a bug, say) keeps telling the same workers; the sets are re-read.
         Map<Venue, List<ActorRef<VenueSymbols>>> watchers = new EnumMap<>(Venue.class);
         Behavior<Command> subscriptions = Behaviors.setup(context -> DistributedData.withReplicatorMessageAdapter(
                 (ReplicatorMessageAdapter<Command, ORSet<String>> sets) -> DistributedData.withReplicatorMessageAdapter(
                         (ReplicatorMessageAdapter<Command, Flag> flags) ->
-                                new Subscriptions(context, sets, flags, timeout, synced, watchers))));
+                                new Subscriptions(context, sets, flags, timeout, synced, watchers, configured))));
         return Behaviors.supervise(subscriptions).onFailure(SupervisorStrategy.restart());
     }
 
@@ -149,7 +155,7 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
 
     private Subscriptions(ActorContext<Command> context, ReplicatorMessageAdapter<Command, ORSet<String>> sets,
                           ReplicatorMessageAdapter<Command, Flag> flags, Duration timeout, AtomicBoolean synced,
-                          Map<Venue, List<ActorRef<VenueSymbols>>> watchers) {
+                          Map<Venue, List<ActorRef<VenueSymbols>>> watchers, Map<Venue, List<String>> configured) {
         super(context);
         this.watchers = watchers;
         watchers.values().forEach(list -> list.forEach(context::watch));
@@ -158,13 +164,23 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
         this.self = DistributedData.get(context.getSystem()).selfUniqueAddress();
         this.writeTimeout = timeout;
         this.synced = synced;
+        ActorRef<Boolean> seeded = context.messageAdapter(Boolean.class, added -> StartupStepDone.INSTANCE);
         for (Venue venue : Venue.values()) {
             symbols.put(venue, Set.of());
             // One function for every key: the adapter keeps one mapping per response class, not per key.
             sets.subscribe(key(venue), Subscriptions::changed);
             readFromMajority(venue);
+            startupSteps++;
+            List<String> markets = configured.getOrDefault(venue, List.of());
+            if (!markets.isEmpty()) {
+                context.getSelf().tell(new Seed(venue, markets, seeded));
+                startupSteps++;
+            }
         }
     }
+
+    /** Majority reads and configuration seeds still outstanding; the node reports ready at 0. */
+    private int startupSteps;
 
     @Override
     public Receive<Command> createReceive() {
@@ -184,6 +200,7 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
                     return this;
                 })
                 .onMessage(Read.class, this::onRead)
+                .onMessageEquals(StartupStepDone.INSTANCE, this::onStartupStepDone)
                 .onMessage(Updated.class, this::onUpdated)
                 .onSignal(Terminated.class, this::onWatcherGone)
                 .build();
@@ -223,8 +240,11 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
         } else if (read.found()) {
             replace(read.venue(), read.symbols());
         }
-        this.read.add(read.venue());
-        if (this.read.size() == Venue.values().length) {
+        return onStartupStepDone();
+    }
+
+    private Behavior<Command> onStartupStepDone() {
+        if (--startupSteps == 0) {
             synced.set(true);
         }
         return this;

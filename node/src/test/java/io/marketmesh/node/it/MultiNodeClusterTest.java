@@ -98,19 +98,33 @@ class MultiNodeClusterTest {
 
         // A fourth node joins: shards move to it, and still every node serves every true book.
         simulator.resume();
-        TestNode fourth = start(seed, 0);
+        TestNode fourth = start(seed, 0, true);
         String fourthAddress = fourth.get("/api/v1/cluster").body().path("self").asText();
         first.awaitJson("/api/v1/cluster", r -> upMembers(r.body()) == 3 && member(r.body(), fourthAddress)
                 .path("shards").asInt() > 0, SETTLE);
         assertEveryNodeServesTheTrueBooks(List.of(first, third, fourth));
+
+        // A graceful stop (what SIGTERM runs): the node leaves and hands its shards and workers over, no downing
+        // needed; the rest serve every true book.
+        simulator.resume();
+        fourth.close();
+        nodes.remove(fourth);
+        first.awaitJson("/api/v1/cluster", r -> r.body().path("members").size() == 2 && upMembers(r.body()) == 2
+                && r.body().path("totals").path("connectionWorkers").asInt() == 8, SETTLE);
+        assertEveryNodeServesTheTrueBooks(List.of(first, third));
     }
 
     private TestNode start(String seed, int arteryPort) {
+        return start(seed, arteryPort, false);
+    }
+
+    /** @param graceful whether closing the node leaves the cluster (coordinated shutdown) or looks like a crash */
+    private TestNode start(String seed, int arteryPort, boolean graceful) {
         Map<String, Object> settings = venues.nodeSettings(keyFile);
         settings.put("pekko.cluster.seed-nodes", List.of(seed));
         settings.put("pekko.remote.artery.canonical.port", arteryPort);
         // A crash is a system that stops without leaving the cluster (see TestNode.crash).
-        settings.put("pekko.coordinated-shutdown.run-by-actor-system-terminate", "off");
+        settings.put("pekko.coordinated-shutdown.run-by-actor-system-terminate", graceful ? "on" : "off");
         settings.put("pekko.cluster.split-brain-resolver.stable-after", "3s");
         settings.put("pekko.cluster.sharding.rebalance-interval", "2s");
         settings.put("marketmesh.connection.workers-per-venue", 4);

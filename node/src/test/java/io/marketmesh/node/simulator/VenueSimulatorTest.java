@@ -359,6 +359,7 @@ class VenueSimulatorTest {
         long lastSeq;
         long deltas;
         boolean expectGap;
+        boolean booksMissChanges;
 
         KalshiFollower(JsonNode realSnapshot, JsonNode realDelta, JsonNode realOk) {
             this.realSnapshot = realSnapshot;
@@ -389,6 +390,8 @@ class VenueSimulatorTest {
                 if (expectGap && seq == lastSeq + 2) {
                     assertEquals("orderbook_delta", type, "the gap is a delta never sent: " + frame);
                     expectGap = false;
+                    // The skipped change is missing from these books now, as from any real client's after a gap.
+                    booksMissChanges = true;
                 } else {
                     assertEquals(lastSeq + 1, seq, "seq continues by one: " + frame);
                 }
@@ -437,7 +440,7 @@ class VenueSimulatorTest {
                     TreeMap<Long, Long> levels = book[side.equals("yes") ? 0 : 1];
                     long price = Decimals.parse(msg.get("price_dollars").asText());
                     long size = levels.getOrDefault(price, 0L) + Decimals.parse(msg.get("delta_fp").asText());
-                    assertTrue(size >= 0, "a delta never takes a level below zero: " + frame);
+                    assertTrue(size >= 0 || booksMissChanges, "a delta never takes a level below zero: " + frame);
                     if (size == 0) {
                         levels.remove(price);
                     } else {

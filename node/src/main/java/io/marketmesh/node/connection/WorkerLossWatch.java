@@ -1,0 +1,133 @@
+package io.marketmesh.node.connection;
+
+import io.marketmesh.node.market.MarketActor;
+import io.marketmesh.node.subscription.Subscriptions;
+import io.marketmesh.protocol.MarketKey;
+import io.marketmesh.protocol.Venue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+/**
+ * When a node becomes unreachable, the connection workers it ran feed nothing until the daemon process restarts them
+ * elsewhere (after the split brain resolver downs the node), yet the MarketActors they fed live on other nodes and
+ * would keep serving their frozen books as fresh. This node-local watcher marks those books stale at once. Only the
+ * cluster leader (the first reachable member) acts, so each book is told once; a book whose actor lived on the lost
+ * node starts stale anyway.
+ */
+public final class WorkerLossWatch {
+
+    private WorkerLossWatch() {
+    }
+
+    public sealed interface Command permits WorkerListing, Unreachable, MarkLostWorkers {
+    }
+
+    private record WorkerListing(Venue venue, int worker, Set<ActorRef<ConnectionManager.Command>> refs) implements Command {
+    }
+
+    private record Unreachable(Address node) implements Command {
+    }
+
+    private record MarkLostWorkers(Address node, List<WorkerSlot> lost, Subscriptions.Followed followed) implements Command {
+    }
+
+    private record WorkerSlot(Venue venue, int worker) {
+    }
+
+    public static Behavior<Command> create(Set<Venue> venues, int workers, ActorRef<Subscriptions.Command> subscriptions) {
+        return Behaviors.setup(context -> {
+            Map<WorkerSlot, Address> placement = new HashMap<>();
+            for (Venue venue : venues) {
+                for (int i = 0; i < workers; i++) {
+                    int worker = i;
+                    context.getSystem().receptionist().tell(Receptionist.subscribe(
+                            ConnectionWorkers.serviceKey(venue, worker), context.messageAdapter(Receptionist.Listing.class,
+                                    listing -> new WorkerListing(venue, worker,
+                                            listing.getAllServiceInstances(ConnectionWorkers.serviceKey(venue, worker))))));
+                }
+            }
+            Cluster cluster = Cluster.get(context.getSystem());
+            cluster.subscriptions().tell(Subscribe.create(context.messageAdapter(ClusterEvent.UnreachableMember.class,
+                    event -> new Unreachable(event.member().address())), ClusterEvent.UnreachableMember.class));
+            return Behaviors.receive(Command.class)
+                    .onMessage(WorkerListing.class, listing -> {
+                        WorkerSlot slot = new WorkerSlot(listing.venue(), listing.worker());
+                        if (listing.refs().isEmpty()) {
+                            placement.remove(slot);
+                        } else {
+                            placement.put(slot, addressOf(listing.refs().iterator().next(), cluster));
+                        }
+                        return Behaviors.same();
+                    })
+                    .onMessage(Unreachable.class, unreachable -> {
+                        onUnreachable(context, cluster, placement, unreachable.node(), subscriptions);
+                        return Behaviors.same();
+                    })
+                    .onMessage(MarkLostWorkers.class, mark -> {
+                        markStale(context, mark, workers);
+                        return Behaviors.same();
+                    })
+                    .build();
+        });
+    }
+
+    private static void onUnreachable(ActorContext<Command> context, Cluster cluster, Map<WorkerSlot, Address> placement,
+                                      Address node, ActorRef<Subscriptions.Command> subscriptions) {
+        Address leader = cluster.state().getLeader();
+        if (leader == null || !leader.equals(cluster.selfMember().address())) {
+            return;
+        }
+        List<WorkerSlot> lost = new ArrayList<>();
+        placement.forEach((slot, address) -> {
+            if (address.equals(node)) {
+                lost.add(slot);
+            }
+        });
+        if (lost.isEmpty()) {
+            return;
+        }
+        context.ask(Subscriptions.Followed.class, subscriptions, Duration.ofSeconds(5), Subscriptions.GetFollowed::new,
+                (followed, failure) -> new MarkLostWorkers(node, lost, followed));
+    }
+
+    private static void markStale(ActorContext<Command> context, MarkLostWorkers mark, int workers) {
+        if (mark.followed() == null) {
+            context.getLog().warn("{} unreachable: could not read the followed markets to flag the books its connection "
+                    + "workers fed; they turn stale when the workers restart elsewhere", mark.node());
+            return;
+        }
+        ClusterSharding sharding = ClusterSharding.get(context.getSystem());
+        int marked = 0;
+        for (WorkerSlot slot : mark.lost()) {
+            for (String symbol : mark.followed().of(slot.venue())) {
+                if (ConnectionWorkers.owner(symbol, workers) == slot.worker()) {
+                    sharding.entityRefFor(MarketActor.TYPE_KEY, MarketKey.of(slot.venue(), symbol).id())
+                            .tell(new MarketActor.MarkStale("connection worker " + slot.worker() + " of " + slot.venue().id()
+                                    + " was on unreachable node " + ConnectionWorkers.hostPort(mark.node())));
+                    marked++;
+                }
+            }
+        }
+        context.getLog().warn("node {} unreachable: {} connection worker(s) lost until restarted elsewhere; {} book(s) marked stale",
+                ConnectionWorkers.hostPort(mark.node()), mark.lost().size(), marked);
+    }
+
+    private static Address addressOf(ActorRef<?> ref, Cluster cluster) {
+        Address address = ref.path().address();
+        return address.hasLocalScope() ? cluster.selfMember().address() : address;
+    }
+}
