@@ -46,9 +46,9 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
 /**
- * Polymarket and Kalshi on one loopback port, speaking their real wire formats, with books that move at a set rate
- * and faults a test (or a curious user, over {@code /sim/...}) can inject. The same connector code that follows the
- * live venues follows this.
+ * Polymarket and Kalshi on one port (loopback unless {@link SimulatorSettings#host} says otherwise), speaking their
+ * real wire formats, with books that move at a set rate and faults a test (or a curious user, over {@code /sim/...})
+ * can inject. The same connector code that follows the live venues follows this.
  *
  * <ul>
  *   <li>Polymarket: WebSocket {@code /ws/market}, Gamma REST {@code /polymarket/markets}</li>
