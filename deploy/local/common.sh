@@ -66,7 +66,14 @@ start_process() {
     local dir="$1"; shift
     mkdir -p "$dir"
     ( cd "$dir" && exec nohup "$@" >"$dir/log" 2>&1 </dev/null ) &
-    echo $! >"$dir/pid"
+    local pid=$! tries=0
+    echo "$pid" >"$dir/pid"
+    # Until the subshell has exec'd java, the pid is still a bash: wait for it, so is_running tells the truth.
+    if command -v ps >/dev/null; then
+        while ((tries++ < 100)) && kill -0 "$pid" 2>/dev/null && [[ "$(ps -p "$pid" -o args= 2>/dev/null)" != *java* ]]; do
+            sleep 0.1
+        done
+    fi
 }
 
 # wait_exit PID SECONDS — true once the process is gone, false if it still runs after SECONDS.
