@@ -5,7 +5,8 @@ import java.security.PublicKey;
 /**
  * How the venue simulator runs.
  *
- * @param port              loopback port for both venues' WebSocket and REST endpoints (0 picks a free one)
+ * @param host              interface both venues listen on ({@code 127.0.0.1}; {@code 0.0.0.0} in a container)
+ * @param port              port for both venues' WebSocket and REST endpoints (0 picks a free one)
  * @param polymarketMarkets Polymarket markets (each has a YES and a NO token, so twice as many books)
  * @param kalshiMarkets     Kalshi markets (one book each)
  * @param updatesPerSecond  book changes per second per venue, spread over its markets
@@ -13,10 +14,21 @@ import java.security.PublicKey;
  * @param kalshiPublicKey   key that Kalshi handshakes must be signed with; null accepts unsigned sockets
  * @param kalshiKeyId       the KALSHI-ACCESS-KEY a signed handshake must carry
  */
-public record SimulatorSettings(int port, int polymarketMarkets, int kalshiMarkets, double updatesPerSecond, long seed,
+public record SimulatorSettings(String host, int port, int polymarketMarkets, int kalshiMarkets, double updatesPerSecond, long seed,
                                 PublicKey kalshiPublicKey, String kalshiKeyId) {
 
+    public static final String LOOPBACK = "127.0.0.1";
+
+    /** Loopback only, on 127.0.0.1. */
+    public SimulatorSettings(int port, int polymarketMarkets, int kalshiMarkets, double updatesPerSecond, long seed,
+                             PublicKey kalshiPublicKey, String kalshiKeyId) {
+        this(LOOPBACK, port, polymarketMarkets, kalshiMarkets, updatesPerSecond, seed, kalshiPublicKey, kalshiKeyId);
+    }
+
     public SimulatorSettings {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("host must not be empty");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, was " + port);
         }
@@ -26,5 +38,10 @@ public record SimulatorSettings(int port, int polymarketMarkets, int kalshiMarke
         if (!(updatesPerSecond >= 0)) {
             throw new IllegalArgumentException("updates per second must be >= 0, was " + updatesPerSecond);
         }
+    }
+
+    /** The host clients on this machine use: the interface, or loopback when it is a wildcard address. */
+    public String clientHost() {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? LOOPBACK : host;
     }
 }

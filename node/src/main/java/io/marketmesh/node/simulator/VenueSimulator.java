@@ -46,9 +46,9 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
 /**
- * Polymarket and Kalshi on one loopback port, speaking their real wire formats, with books that move at a set rate
- * and faults a test (or a curious user, over {@code /sim/...}) can inject. The same connector code that follows the
- * live venues follows this.
+ * Polymarket and Kalshi on one port (loopback unless {@link SimulatorSettings#host} says otherwise), speaking their
+ * real wire formats, with books that move at a set rate and faults a test (or a curious user, over {@code /sim/...})
+ * can inject. The same connector code that follows the live venues follows this.
  *
  * <ul>
  *   <li>Polymarket: WebSocket {@code /ws/market}, Gamma REST {@code /polymarket/markets}</li>
@@ -94,14 +94,15 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
                 .withPeriodicKeepAliveMaxIdle(scala.concurrent.duration.Duration.create(10, TimeUnit.SECONDS))
                 .withPeriodicKeepAliveData(() -> org.apache.pekko.util.ByteString.fromString("heartbeat")));
         try {
-            simulator.binding = Http.get(system).newServerAt("127.0.0.1", settings.port()).withSettings(server)
+            simulator.binding = Http.get(system).newServerAt(settings.host(), settings.port()).withSettings(server)
                     .bind(simulator.routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             simulator.stopVenues();
-            throw new IllegalStateException("venue simulator could not bind 127.0.0.1:" + settings.port() + ": " + e, e);
+            throw new IllegalStateException("venue simulator could not bind " + settings.host() + ":" + settings.port()
+                    + ": " + e, e);
         }
-        system.log().info("venue simulator listening on 127.0.0.1:{}: {} Polymarket market(s), {} Kalshi market(s), "
-                        + "{} updates/s per venue", simulator.port(), settings.polymarketMarkets(),
+        system.log().info("venue simulator listening on {}:{}: {} Polymarket market(s), {} Kalshi market(s), "
+                        + "{} updates/s per venue", settings.host(), simulator.port(), settings.polymarketMarkets(),
                 settings.kalshiMarkets(), settings.updatesPerSecond());
         return simulator;
     }
@@ -111,19 +112,24 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
     }
 
     public String polymarketWsUrl() {
-        return "ws://127.0.0.1:" + port() + "/ws/market";
+        return "ws://" + settings.clientHost() + ":" + port() + "/ws/market";
     }
 
     public String polymarketRestUrl() {
-        return "http://127.0.0.1:" + port() + "/polymarket";
+        return "http://" + settings.clientHost() + ":" + port() + "/polymarket";
     }
 
     public String kalshiWsUrl() {
-        return "ws://127.0.0.1:" + port() + "/trade-api/ws/v2";
+        return "ws://" + settings.clientHost() + ":" + port() + "/trade-api/ws/v2";
     }
 
     public String kalshiRestUrl() {
-        return "http://127.0.0.1:" + port() + "/trade-api/v2";
+        return "http://" + settings.clientHost() + ":" + port() + "/trade-api/v2";
+    }
+
+    /** Base of the control routes ({@code /sim/...}) for a client on this machine. */
+    public String controlUrl() {
+        return "http://" + settings.clientHost() + ":" + port();
     }
 
     /** The symbols of every book of a venue: Polymarket token ids, Kalshi tickers. */
@@ -346,7 +352,10 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
         }));
     }
 
-    /** {@code POST /sim/{venue}/{fault}}, {@code GET /sim/{venue}/stats}, {@code GET /sim/{venue}/book/{symbol}}. */
+    /**
+     * {@code POST /sim/{venue}/{fault}}, {@code GET /sim/{venue}/stats}, {@code GET /sim/{venue}/markets} (every
+     * book's symbol), {@code GET /sim/{venue}/book/{symbol}}.
+     */
     private Route controlRoutes() {
         return pathPrefix(PathMatchers.segment(), venueId -> {
             Venue venue;
@@ -360,6 +369,7 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
             }
             return concat(
                     path("stats", () -> get(() -> completeJson(write(stats(venue))))),
+                    path("markets", () -> get(() -> completeJson(write(Map.of("venue", venue.id(), "markets", markets(venue)))))),
                     path(PathMatchers.segment("book").slash(PathMatchers.segment()), symbol -> get(() -> {
                         try {
                             return completeJson(ProtocolJson.mapper().writeValueAsString(trueBook(venue, symbol)));

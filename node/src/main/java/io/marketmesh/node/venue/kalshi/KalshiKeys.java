@@ -81,7 +81,6 @@ public final class KalshiKeys {
         return pem(PUBLIC_LABEL, key.getEncoded());
     }
 
-    /** The private key as PKCS#8 PEM ({@code BEGIN PRIVATE KEY}); for writing test and simulator credentials. */
     /** A fresh 2048-bit RSA key pair, as Kalshi issues (the demo and the tests play the venue with one). */
     public static java.security.KeyPair newKeyPair() {
         try {
@@ -93,6 +92,17 @@ public final class KalshiKeys {
         }
     }
 
+    /** The key pair of an RSA private key (its public half is derived from the CRT private key). */
+    public static java.security.KeyPair keyPairOf(PrivateKey key) throws GeneralSecurityException {
+        if (!(key instanceof java.security.interfaces.RSAPrivateCrtKey crt)) {
+            throw new GeneralSecurityException("not an RSA private key with CRT parameters");
+        }
+        PublicKey publicKey = KeyFactory.getInstance("RSA")
+                .generatePublic(new java.security.spec.RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
+        return new java.security.KeyPair(publicKey, key);
+    }
+
+    /** The private key as PKCS#8 PEM ({@code BEGIN PRIVATE KEY}); for writing test and simulator credentials. */
     public static String privateKeyPem(PrivateKey key) {
         return pem(PKCS8_LABEL, key.getEncoded());
     }
