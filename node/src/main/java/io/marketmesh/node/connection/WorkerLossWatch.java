@@ -16,7 +16,10 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
@@ -24,9 +27,9 @@ import org.apache.pekko.cluster.typed.Subscribe;
 /**
  * When a node becomes unreachable, the connection workers it ran feed nothing until the daemon process restarts them
  * elsewhere (after the split brain resolver downs the node), yet the MarketActors they fed live on other nodes and
- * would keep serving their frozen books as fresh. This node-local watcher marks those books stale at once. Only the
- * cluster leader (the first reachable member) acts, so each book is told once; a book whose actor lived on the lost
- * node starts stale anyway.
+ * would keep serving their frozen books as fresh. This node-local watcher marks those books stale at once. Only one
+ * node acts (the first reachable Up member), so each book is told once; a book whose actor lived on the lost node
+ * starts stale anyway.
  */
 public final class WorkerLossWatch {
 
@@ -51,13 +54,19 @@ public final class WorkerLossWatch {
     public static Behavior<Command> create(Set<Venue> venues, int workers, ActorRef<Subscriptions.Command> subscriptions) {
         return Behaviors.setup(context -> {
             Map<WorkerSlot, Address> placement = new HashMap<>();
+            Map<ServiceKey<ConnectionManager.Command>, WorkerSlot> slots = new HashMap<>();
+            // One adapter for every key: a message adapter is kept per message class, so the listing names its key.
+            ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, listing -> {
+                WorkerSlot slot = slots.get(listing.getKey());
+                @SuppressWarnings("unchecked")
+                ServiceKey<ConnectionManager.Command> key = (ServiceKey<ConnectionManager.Command>) listing.getKey();
+                return new WorkerListing(slot.venue(), slot.worker(), listing.getAllServiceInstances(key));
+            });
             for (Venue venue : venues) {
-                for (int i = 0; i < workers; i++) {
-                    int worker = i;
-                    context.getSystem().receptionist().tell(Receptionist.subscribe(
-                            ConnectionWorkers.serviceKey(venue, worker), context.messageAdapter(Receptionist.Listing.class,
-                                    listing -> new WorkerListing(venue, worker,
-                                            listing.getAllServiceInstances(ConnectionWorkers.serviceKey(venue, worker))))));
+                for (int worker = 0; worker < workers; worker++) {
+                    ServiceKey<ConnectionManager.Command> key = ConnectionWorkers.serviceKey(venue, worker);
+                    slots.put(key, new WorkerSlot(venue, worker));
+                    context.getSystem().receptionist().tell(Receptionist.subscribe(key, listings));
                 }
             }
             Cluster cluster = Cluster.get(context.getSystem());
@@ -66,6 +75,8 @@ public final class WorkerLossWatch {
             return Behaviors.receive(Command.class)
                     .onMessage(WorkerListing.class, listing -> {
                         WorkerSlot slot = new WorkerSlot(listing.venue(), listing.worker());
+                        context.getLog().debug("connection worker {}-{} at {}", listing.venue().id(), listing.worker(),
+                                listing.refs());
                         if (listing.refs().isEmpty()) {
                             placement.remove(slot);
                         } else {
@@ -87,8 +98,7 @@ public final class WorkerLossWatch {
 
     private static void onUnreachable(ActorContext<Command> context, Cluster cluster, Map<WorkerSlot, Address> placement,
                                       Address node, ActorRef<Subscriptions.Command> subscriptions) {
-        Address leader = cluster.state().getLeader();
-        if (leader == null || !leader.equals(cluster.selfMember().address())) {
+        if (!actsFor(cluster, node)) {
             return;
         }
         List<WorkerSlot> lost = new ArrayList<>();
@@ -102,6 +112,24 @@ public final class WorkerLossWatch {
         }
         context.ask(Subscriptions.Followed.class, subscriptions, Duration.ofSeconds(5), Subscriptions.GetFollowed::new,
                 (followed, failure) -> new MarkLostWorkers(node, lost, followed));
+    }
+
+    /**
+     * Whether this node is the one to act: the first Up and reachable member in Pekko's address order, leaving out
+     * the lost one (the cluster's own leader field may still name the lost node when this event arrives).
+     */
+    private static boolean actsFor(Cluster cluster, Address lost) {
+        var state = cluster.state();
+        Set<Member> unreachable = new java.util.HashSet<>();
+        state.getUnreachable().forEach(unreachable::add);
+        List<Member> candidates = new ArrayList<>();
+        for (Member member : state.getMembers()) {
+            if (member.status() == MemberStatus.up() && !unreachable.contains(member) && !member.address().equals(lost)) {
+                candidates.add(member);
+            }
+        }
+        candidates.sort((a, b) -> Member.addressOrdering().compare(a.address(), b.address()));
+        return !candidates.isEmpty() && candidates.get(0).address().equals(cluster.selfMember().address());
     }
 
     private static void markStale(ActorContext<Command> context, MarkLostWorkers mark, int workers) {
@@ -122,8 +150,9 @@ public final class WorkerLossWatch {
                 }
             }
         }
-        context.getLog().warn("node {} unreachable: {} connection worker(s) lost until restarted elsewhere; {} book(s) marked stale",
-                ConnectionWorkers.hostPort(mark.node()), mark.lost().size(), marked);
+        context.getLog().warn("node {} unreachable: connection workers {} lost until restarted elsewhere; {} book(s) they fed marked stale",
+                ConnectionWorkers.hostPort(mark.node()), mark.lost().stream().map(w -> w.venue().id() + "-" + w.worker()).toList(),
+                marked);
     }
 
     private static Address addressOf(ActorRef<?> ref, Cluster cluster) {
