@@ -280,10 +280,6 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
             slot.symbols.add(symbol);
             slotBySymbol.put(symbol, slot);
             bySlot.computeIfAbsent(slot, s -> new ArrayList<>()).add(symbol);
-            // A book another worker fed before (one on a node that crashed, say) is not current until this worker's
-            // snapshot arrives; for a market with no book yet this changes nothing.
-            sharding.entityRefFor(MarketActor.TYPE_KEY, MarketKey.of(venue.venue(), symbol).id()).tell(new MarketActor
-                    .MarkStale("now fed by connection worker " + worker + " on " + node + "; waiting for its snapshot"));
         }
         bySlot.forEach((slot, list) -> slot.actor.tell(new ConnectionActor.Subscribe(List.copyOf(list))));
     }
