@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -110,8 +111,11 @@ public final class NodeGuardian {
             context.spawn(WorkerLossWatch.create(venues.keySet(), workers, subscriptions), "worker-loss-watch");
 
             HttpSettings httpSettings = HttpSettings.fromConfig(config.getConfig("marketmesh.http"));
-            ApiRoutes routes = new ApiRoutes(system, subscriptions, venues, workers, httpSettings,
-                    () -> cluster.selfMember().status() == MemberStatus.up() && subscriptionsRead.get(),
+            BooleanSupplier serving = () -> cluster.selfMember().status() == MemberStatus.up() && subscriptionsRead.get();
+            NodeReadiness.get(system).install(() -> !serving.getAsBoolean()
+                    ? Optional.of("the node has not joined its cluster or read the followed markets yet")
+                    : kafka.flatMap(NodeKafka::notReadyReason));
+            ApiRoutes routes = new ApiRoutes(system, subscriptions, venues, workers, httpSettings, serving,
                     () -> kafka.flatMap(NodeKafka::notReadyReason));
             HttpServer.start(system, routes.routes(), httpSettings);
             return Behaviors.empty();

@@ -35,6 +35,13 @@ public final class TestNode implements AutoCloseable {
 
     /** Starts a node; {@code settings} are config paths to values, on top of the node's defaults. */
     public static TestNode start(Map<String, Object> settings) {
+        TestNode node = startWithoutWaiting(settings);
+        node.awaitJson("/health/ready", r -> r.status() == 200, Duration.ofSeconds(20));
+        return node;
+    }
+
+    /** Starts a node and returns at once, ready or not (its HTTP port may not be bound yet). */
+    public static TestNode startWithoutWaiting(Map<String, Object> settings) {
         int httpPort = freePort();
         Map<String, Object> all = new HashMap<>();
         all.put("marketmesh.http.port", httpPort);
@@ -47,9 +54,7 @@ public final class TestNode implements AutoCloseable {
         all.putAll(settings);
         Config config = NodeConfig.load(ConfigFactory.parseMap(all));
         ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(), "marketmesh", config);
-        TestNode node = new TestNode(system, httpPort);
-        node.awaitJson("/health/ready", r -> r.status() == 200, Duration.ofSeconds(20));
-        return node;
+        return new TestNode(system, httpPort);
     }
 
     /** Settings for a node with its own embedded Kafka broker on free loopback ports, data in {@code dataDir}. */
@@ -116,17 +121,31 @@ public final class TestNode implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + httpPort + path);
     }
 
+    /** GET on another port of this machine (pekko-management, say). */
+    public static Reply get(int port, String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
+    }
+
     private static Reply send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body().isEmpty() ? null : JSON.readTree(response.body());
+            JsonNode body = response.body().isEmpty() ? null : parse(response.body());
             return new Reply(response.statusCode(), body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** JSON, or the text as a JSON string when it is not JSON (pekko-management answers "OK"). */
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return JSON.getNodeFactory().textNode(body);
         }
     }
 

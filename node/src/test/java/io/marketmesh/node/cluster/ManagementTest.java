@@ -1,0 +1,66 @@
+package io.marketmesh.node.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.marketmesh.node.testkit.TestNode;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** pekko-management serves the probes Kubernetes uses, and its readiness waits for what the node waits for. */
+class ManagementTest {
+
+    @Test
+    void readinessProbeWaitsForKafkaLikeTheApiDoes() {
+        int management = TestNode.freePort();
+        // A Kafka cluster nobody listens on: the node runs and serves, but is not ready.
+        try (TestNode node = TestNode.startWithoutWaiting(Map.of(
+                "marketmesh.cluster.management.enabled", true,
+                "pekko.management.http.port", management,
+                "marketmesh.kafka.enabled", true,
+                "marketmesh.kafka.bootstrap-servers", "127.0.0.1:" + TestNode.freePort(),
+                "marketmesh.kafka.startup-timeout", "2s",
+                "marketmesh.venues.polymarket.enabled", false,
+                "marketmesh.venues.kalshi.enabled", false))) {
+            TestNode.Reply alive = awaitStatus(management, "/alive", 200);
+            assertEquals(200, alive.status());
+            TestNode.Reply members = awaitStatus(management, "/cluster/members", 200);
+            assertEquals(1, members.body().path("members").size(), members.body().toString());
+            TestNode.Reply api = node.awaitJson("/health/ready", r -> r.status() == 503
+                    && r.body().path("message").asText().contains("Kafka"), Duration.ofSeconds(20));
+            assertTrue(api.body().path("message").asText().contains("Kafka"), api.body().toString());
+            TestNode.Reply probe = TestNode.get(management, "/ready");
+            // pekko-management answers a failed check with 500 and names it: any non-2xx fails the probe.
+            assertEquals(500, probe.status(), "the probe must not pass while Kafka is down: " + probe.body());
+            assertTrue(probe.body().asText().startsWith("Not Healthy"), probe.body().toString());
+        }
+        // The same node without Kafka is ready, on both.
+        int management2 = TestNode.freePort();
+        try (TestNode node = TestNode.start(Map.of(
+                "marketmesh.cluster.management.enabled", true,
+                "pekko.management.http.port", management2,
+                "marketmesh.venues.polymarket.enabled", false,
+                "marketmesh.venues.kalshi.enabled", false))) {
+            assertEquals(200, node.get("/health/ready").status());
+            awaitStatus(management2, "/ready", 200);
+        }
+    }
+
+    private static TestNode.Reply awaitStatus(int port, String path, int status) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                TestNode.Reply reply = TestNode.get(port, path);
+                if (reply.status() == status) {
+                    return reply;
+                }
+            } catch (RuntimeException e) {
+                last = e;
+            }
+            TestNode.sleep(200);
+        }
+        throw new AssertionError(path + " on " + port + " never answered " + status, last);
+    }
+}
