@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -194,9 +193,9 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
                 .onMessage(ResyncFromTopic.class, this::onResync)
                 .onMessage(ResyncEscalated.class, this::onResyncEscalated)
                 .onSignal(PostStop.class, s -> {
-                    // Moved to another node: the books it fed wait for the next worker's snapshots. When this node is
-                    // shutting down, its MarketActors are handing off too and the new worker marks them on start.
-                    if (CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isEmpty()) {
+                    // Moved (rebalance) or this node leaving: the books it fed, mostly held by other nodes, get nothing
+                    // until the next worker's snapshots. Only a cluster stopping altogether has nobody left to tell.
+                    if (otherMembersUp()) {
                         markAllStale("connection worker " + worker + " of " + venue.venue().id() + " stopped on " + node);
                     }
                     return this;
@@ -318,6 +317,16 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
 
     private Behavior<Command> onStop() {
         return Behaviors.stopped();
+    }
+
+    private boolean otherMembersUp() {
+        var cluster = org.apache.pekko.cluster.typed.Cluster.get(getContext().getSystem());
+        for (var member : cluster.state().getMembers()) {
+            if (member.status() == org.apache.pekko.cluster.MemberStatus.up() && !member.equals(cluster.selfMember())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Nothing feeds these books until another worker has resubscribed: say so rather than serve them as fresh. */

@@ -135,7 +135,7 @@ public final class WorkerLossWatch {
     private static void markStale(ActorContext<Command> context, MarkLostWorkers mark, int workers) {
         if (mark.followed() == null) {
             context.getLog().warn("{} unreachable: could not read the followed markets to flag the books its connection "
-                    + "workers fed; they turn stale when the workers restart elsewhere", mark.node());
+                    + "workers fed; they stay as they are until the workers restart elsewhere and resubscribe", mark.node());
             return;
         }
         ClusterSharding sharding = ClusterSharding.get(context.getSystem());

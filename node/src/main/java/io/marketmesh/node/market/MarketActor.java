@@ -140,6 +140,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private final NodeMetrics metrics;
 
     private boolean hasBook;
+    /** A venue snapshot or reset has arrived: a book from Kafka can only be older. */
+    private boolean venueSpoke;
     /** True from the moment the book stopped being trustworthy until a snapshot replaces it. */
     private boolean awaitingSnapshot = true;
     private boolean stale = true;
@@ -204,6 +206,9 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
 
     private Behavior<Command> onApply(Apply apply) {
         MarketEvent event = apply.event();
+        if (event instanceof BookSnapshot || event instanceof BookReset) {
+            venueSpoke = true;
+        }
         if (event instanceof BookDelta delta) {
             if (onDelta(delta, apply.receivedNanos())) {
                 metrics.onDeltaApplied(apply.receivedNanos());
@@ -235,7 +240,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     }
 
     private Behavior<Command> onBootstrap(Bootstrap bootstrap) {
-        if (hasBook || book.replace(bootstrap.book().bids(), bootstrap.book().asks()) != OrderBook.Result.APPLIED) {
+        // Only into a market the venue has said nothing about yet: after a reset the old book is known to be wrong.
+        if (hasBook || venueSpoke || book.replace(bootstrap.book().bids(), bootstrap.book().asks()) != OrderBook.Result.APPLIED) {
             return this;
         }
         hasBook = true;

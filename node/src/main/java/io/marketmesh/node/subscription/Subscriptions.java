@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +28,11 @@ import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.SelfUp;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * This node's door to the cluster-wide set of followed markets, one replicated {@link ORSet} of symbols per
@@ -40,7 +44,7 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 public final class Subscriptions extends AbstractBehavior<Subscriptions.Command> {
 
     public sealed interface Command permits Follow, Unfollow, GetFollowed, IsFollowed, Seed, Watch, Changed, Updated, Read,
-            SeedChecked, StartupStepDone {
+            SeedChecked, StartupStepDone, Joined, Refreshed {
     }
 
     /** Adds markets (idempotent). */
@@ -107,6 +111,13 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
         INSTANCE
     }
 
+    /** This node is Up; {@code oldest}: no Up member is older, so it is the one to seed the configured markets. */
+    private record Joined(boolean oldest) implements Command {
+    }
+
+    private record Refreshed(Venue venue, Set<String> symbols, Runnable then) implements Command {
+    }
+
     private final ReplicatorMessageAdapter<Command, ORSet<String>> sets;
     private final ReplicatorMessageAdapter<Command, Flag> flags;
     private final SelfUniqueAddress self;
@@ -164,20 +175,43 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
         this.self = DistributedData.get(context.getSystem()).selfUniqueAddress();
         this.writeTimeout = timeout;
         this.synced = synced;
-        ActorRef<Boolean> seeded = context.messageAdapter(Boolean.class, added -> StartupStepDone.INSTANCE);
+        this.configured = configured;
         for (Venue venue : Venue.values()) {
             symbols.put(venue, Set.of());
             // One function for every key: the adapter keeps one mapping per response class, not per key.
             sets.subscribe(key(venue), Subscriptions::changed);
+        }
+        // Reads and seeding wait until this node is Up: before it has joined, the replicator knows no other node and a
+        // "majority" read is a local one, which would take a seeded cluster for a new one and bring back markets a
+        // user removed.
+        Cluster cluster = Cluster.get(context.getSystem());
+        cluster.subscriptions().tell(Subscribe.create(context.messageAdapter(SelfUp.class, up -> {
+            Member self = cluster.selfMember();
+            boolean oldest = true;
+            for (Member member : up.currentClusterState().getMembers()) {
+                if (member.status() == MemberStatus.up() && !member.equals(self) && member.isOlderThan(self)) {
+                    oldest = false;
+                }
+            }
+            return new Joined(oldest);
+        }), SelfUp.class));
+    }
+
+    private Behavior<Command> onJoined(Joined joined) {
+        ActorRef<Boolean> seeded = getContext().messageAdapter(Boolean.class, added -> StartupStepDone.INSTANCE);
+        for (Venue venue : Venue.values()) {
             readFromMajority(venue);
             startupSteps++;
             List<String> markets = configured.getOrDefault(venue, List.of());
-            if (!markets.isEmpty()) {
-                context.getSelf().tell(new Seed(venue, markets, seeded));
+            if (joined.oldest() && !markets.isEmpty()) {
+                getContext().getSelf().tell(new Seed(venue, markets, seeded));
                 startupSteps++;
             }
         }
+        return this;
     }
+
+    private final Map<Venue, List<String>> configured;
 
     /** Majority reads and configuration seeds still outstanding; the node reports ready at 0. */
     private int startupSteps;
@@ -201,6 +235,12 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
                 })
                 .onMessage(Read.class, this::onRead)
                 .onMessageEquals(StartupStepDone.INSTANCE, this::onStartupStepDone)
+                .onMessage(Joined.class, this::onJoined)
+                .onMessage(Refreshed.class, m -> {
+                    replace(m.venue(), m.symbols());
+                    m.then().run();
+                    return this;
+                })
                 .onMessage(Updated.class, this::onUpdated)
                 .onSignal(Terminated.class, this::onWatcherGone)
                 .build();
@@ -267,12 +307,7 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
                 result = result.add(self, symbol);
             }
             return result;
-        }, () -> {
-            Set<String> now = new HashSet<>(symbols.get(follow.venue()));
-            now.addAll(added);
-            replace(follow.venue(), now);
-            follow.replyTo().tell(new FollowResult(follow.venue(), added, already, null));
-        }, error -> follow.replyTo().tell(new FollowResult(follow.venue(), List.of(), already, error)));
+        }, () -> follow.replyTo().tell(new FollowResult(follow.venue(), added, already, null)), error -> follow.replyTo().tell(new FollowResult(follow.venue(), List.of(), already, error)));
         return this;
     }
 
@@ -281,12 +316,8 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
             unfollow.replyTo().tell(new UnfollowResult(false, null));
             return this;
         }
-        write(unfollow.venue(), set -> set.remove(self, unfollow.symbol()), () -> {
-            Set<String> now = new HashSet<>(symbols.get(unfollow.venue()));
-            now.remove(unfollow.symbol());
-            replace(unfollow.venue(), now);
-            unfollow.replyTo().tell(new UnfollowResult(true, null));
-        }, error -> unfollow.replyTo().tell(new UnfollowResult(true, error)));
+        write(unfollow.venue(), set -> set.remove(self, unfollow.symbol()),
+                () -> unfollow.replyTo().tell(new UnfollowResult(true, null)), error -> unfollow.replyTo().tell(new UnfollowResult(true, error)));
         return this;
     }
 
@@ -331,9 +362,6 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
             }
             return result;
         }, () -> {
-            Set<String> now = new HashSet<>(symbols.get(seed.venue()));
-            now.addAll(seed.symbols());
-            replace(seed.venue(), now);
             flags.askUpdate(replyTo -> new Replicator.Update<>(seededKey(seed.venue()), Flag.create(),
                             new Replicator.WriteMajority(writeTimeout), replyTo, Flag::switchOn),
                     response -> response instanceof Replicator.UpdateSuccess
@@ -353,21 +381,20 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
                     if (response instanceof Replicator.UpdateSuccess) {
                         return new Updated(venue, true, null, onSuccess, null);
                     }
-                    // UpdateTimeout: the change is in this replica and spreads by gossip; say so rather than fail.
-                    boolean local = response instanceof Replicator.UpdateTimeout;
-                    String error = local ? "written on this node but not yet confirmed by a majority of nodes within "
-                            + writeTimeout + "; it spreads when they are reachable" : "write failed: " + response;
-                    return new Updated(venue, local, error, local ? onSuccess : null, () -> onFailure.accept(error));
+                    // UpdateTimeout: the change is in this replica and spreads by gossip if this node stays in the
+                    // cluster, but a majority has not confirmed it, so the caller is told rather than shown success.
+                    String error = response instanceof Replicator.UpdateTimeout
+                            ? "written on this node but not confirmed by a majority of nodes within " + writeTimeout
+                            + " (it spreads if this node stays in the cluster, and is lost if it is downed)"
+                            : "write failed: " + response;
+                    return new Updated(venue, false, error, null, () -> onFailure.accept(error));
                 });
     }
 
     private Behavior<Command> onUpdated(Updated updated) {
         if (updated.success()) {
-            if (updated.error() != null && updated.onSuccess() != null) {
-                getContext().getLog().warn("subscriptions of {}: {}", updated.venue().id(), updated.error());
-            }
             if (updated.onSuccess() != null) {
-                updated.onSuccess().run();
+                refreshThen(updated.venue(), updated.onSuccess());
             }
         } else {
             getContext().getLog().warn("subscriptions of {}: {}", updated.venue().id(), updated.error());
@@ -376,6 +403,16 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
             }
         }
         return this;
+    }
+
+    /**
+     * Re-reads this node's replica before answering a write, so the cache (and the workers) show the set as it is,
+     * including changes other nodes made meanwhile, rather than this node's guess of it.
+     */
+    private void refreshThen(Venue venue, Runnable then) {
+        sets.askGet(replyTo -> new Replicator.Get<>(key(venue), Replicator.readLocal(), replyTo), response ->
+                new Refreshed(venue, response instanceof Replicator.GetSuccess<ORSet<String>> success
+                        ? Set.copyOf(success.get(key(venue)).getElements()) : symbols.get(venue), then));
     }
 
     private Behavior<Command> onWatch(Watch watch) {

@@ -108,7 +108,6 @@ class CrossNodeSerializationTest {
         TestProbe<ConnectionManager.WorkerStatus> worker = testKit.createTestProbe();
         roundTrips(new ConnectionManager.GetStatus(worker.getRef()));
         roundTrips(ConnectionManager.Stop.INSTANCE);
-        roundTrips(Boolean.TRUE);
     }
 
     @Test
