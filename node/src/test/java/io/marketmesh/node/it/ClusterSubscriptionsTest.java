@@ -20,13 +20,7 @@ class ClusterSubscriptionsTest {
 
     @AfterEach
     void stop() {
-        for (TestNode node : nodes) {
-            try {
-                node.close();
-            } catch (RuntimeException e) {
-                // stopped already
-            }
-        }
+        TestNode.closeAll(nodes);
     }
 
     @Test

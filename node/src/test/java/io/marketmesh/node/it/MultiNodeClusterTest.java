@@ -50,13 +50,7 @@ class MultiNodeClusterTest {
 
     @AfterEach
     void stop() {
-        for (TestNode node : nodes) {
-            try {
-                node.close();
-            } catch (RuntimeException e) {
-                // already stopped (the crashed one)
-            }
-        }
+        TestNode.closeAll(nodes);
         if (venues != null) {
             venues.close();
         }

@@ -178,6 +178,17 @@ public final class TestNode implements AutoCloseable {
         close();
     }
 
+    /** Closes every node, including ones that stopped already (crashed, or refused by the cluster). */
+    public static void closeAll(java.util.List<TestNode> nodes) {
+        for (TestNode node : nodes) {
+            try {
+                node.close();
+            } catch (RuntimeException e) {
+                // stopped already
+            }
+        }
+    }
+
     @Override
     public void close() {
         system.terminate();
