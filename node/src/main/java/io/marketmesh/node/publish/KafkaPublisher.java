@@ -49,6 +49,8 @@ public final class KafkaPublisher implements MarketPublisher {
     private final BoundedSourceQueue<Pending> queue;
     private final NodeMetrics metrics;
     private final String source;
+    /** {@code marketmesh.kafka.publish-raw}: false drops raw frame records before they are queued. */
+    private final boolean publishRaw;
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
@@ -56,6 +58,7 @@ public final class KafkaPublisher implements MarketPublisher {
     private KafkaPublisher(ActorSystem<?> system, KafkaSettings settings, CompletionStage<String> bootstrapServers,
                            String source) {
         this.source = source;
+        this.publishRaw = settings.publishRaw();
         this.metrics = NodeMetrics.get(system);
         Map<KafkaSettings.Topic, String> topics = new EnumMap<>(KafkaSettings.Topic.class);
         settings.topics().forEach((topic, spec) -> topics.put(topic, spec.name()));
@@ -98,6 +101,9 @@ public final class KafkaPublisher implements MarketPublisher {
 
     @Override
     public boolean publish(MarketRecord<?> record, long receivedNanos) {
+        if (!publishRaw && MarketRecord.CHANNEL_RAW.equals(record.channel())) {
+            return true;
+        }
         QueueOfferResult result = queue.offer(new Pending(record, receivedNanos));
         if (result == QueueOfferResult.enqueued()) {
             queued.incrementAndGet();
@@ -109,6 +115,11 @@ public final class KafkaPublisher implements MarketPublisher {
             LOG.warn("Kafka publish queue refused a record ({} so far): {}", refused.get(), result);
         }
         return false;
+    }
+
+    @Override
+    public boolean accepts(String channel) {
+        return publishRaw || !MarketRecord.CHANNEL_RAW.equals(channel);
     }
 
     @Override

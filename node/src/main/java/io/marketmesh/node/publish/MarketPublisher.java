@@ -23,6 +23,14 @@ public interface MarketPublisher {
         return publish(record);
     }
 
+    /**
+     * Whether records of this channel are wanted at all: a producer of records that cost something to build (a raw
+     * record per venue frame) asks once and skips them when not. {@link #publish} accepts and drops them anyway.
+     */
+    default boolean accepts(String channel) {
+        return true;
+    }
+
     /** The {@code source} field of this node's records. */
     default String source() {
         return "";
