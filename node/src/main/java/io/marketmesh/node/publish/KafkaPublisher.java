@@ -48,6 +48,8 @@ public final class KafkaPublisher implements MarketPublisher {
     }
 
     private final BoundedSourceQueue<Pending> queue;
+    /** Queued records up to which {@link #hasRoom()} holds: half the publish buffer. */
+    private final int roomThreshold;
     private final NodeMetrics metrics;
     private final String source;
     /** {@code marketmesh.kafka.publish-raw}: false drops raw frame records before they are queued. */
@@ -60,6 +62,7 @@ public final class KafkaPublisher implements MarketPublisher {
                            String source) {
         this.source = source;
         this.publishRaw = settings.publishRaw();
+        this.roomThreshold = settings.publishBuffer() / 2;
         this.metrics = NodeMetrics.get(system);
         Map<KafkaSettings.Topic, String> topics = new EnumMap<>(KafkaSettings.Topic.class);
         settings.topics().forEach((topic, spec) -> topics.put(topic, spec.name()));
@@ -116,6 +119,11 @@ public final class KafkaPublisher implements MarketPublisher {
             LOG.warn("Kafka publish queue refused a record ({} so far): {}", refused.get(), result);
         }
         return false;
+    }
+
+    @Override
+    public boolean hasRoom() {
+        return queue.size() <= roomThreshold;
     }
 
     @Override
