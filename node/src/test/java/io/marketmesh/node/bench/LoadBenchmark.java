@@ -53,7 +53,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * <ol>
  *   <li><b>Ceiling</b>: a client that only reads and discards the simulator's frames (the same sockets and
  *   subscriptions as the node) at rising rates: what the simulator can deliver on this machine. Twice: with
- *   java.net.http's WebSocket client, and with pekko-http's, which the node uses, to show what that costs alone.</li>
+ *   java.net.http's WebSocket client, and with pekko-http's, which the node used before {@code VenueSocket}, to
+ *   show what that costs alone.</li>
  *   <li><b>Node</b>: the node follows every simulated market and publishes to Kafka ({@code acks=all}, idempotent,
  *   as configured for production) while the rate steps up; each step reports book changes applied/s, Kafka
  *   records acknowledged/s, receipt→applied and receipt→Kafka-ack latency (p50/p99/p99.9), heap after GC, and
@@ -144,13 +145,13 @@ public final class LoadBenchmark {
     // ------------------------------------------------------------------ phase (a): read-only ceiling
 
     /**
-     * @param pekko read with the pekko-http WebSocket client the node uses (the same handling of strict and streamed
-     *              messages as {@code ConnectionActor}, in an actor system of its own) instead of java.net.http
+     * @param pekko read with the pekko-http WebSocket client the node used before (the same handling of strict and streamed
+     *              messages as {@code ConnectionActor} had, in an actor system of its own) instead of java.net.http
      */
     private void ceiling(boolean pekko) throws Exception {
         ceilingRunning = true;
         println("");
-        String kind = pekko ? "pekko-http WebSocket client (as in the node)" : "java.net.http WebSocket client";
+        String kind = pekko ? "pekko-http WebSocket client (as the node used before)" : "java.net.http WebSocket client";
         println("==== (a) read-only ceiling: a %s that reads and discards every frame ====", kind);
         LongAdder frames = new LongAdder();
         LongAdder chars = new LongAdder();
