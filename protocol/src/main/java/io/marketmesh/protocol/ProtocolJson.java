@@ -48,6 +48,19 @@ public final class ProtocolJson {
         }
     }
 
+    /**
+     * {@link #encodeRecord} as UTF-8 bytes, written straight from the generator: what a Kafka producer sends, without
+     * an intermediate {@code String} and its re-encoding.
+     */
+    public static byte[] encodeRecordBytes(MarketRecord<?> record) {
+        try {
+            return record.payload() instanceof MarketEvent
+                    ? EVENT_RECORD_WRITER.writeValueAsBytes(record) : MAPPER.writeValueAsBytes(record);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static <T> T decode(String json, Class<T> type) {
         try {
             return MAPPER.readValue(json, type);

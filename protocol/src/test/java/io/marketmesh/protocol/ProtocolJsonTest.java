@@ -91,4 +91,19 @@ class ProtocolJsonTest {
                 new com.fasterxml.jackson.core.type.TypeReference<MarketRecord<Continuity>>() { });
         org.junit.jupiter.api.Assertions.assertEquals(gap, gapBack);
     }
+
+    @Test
+    void recordBytesAreTheRecordsJsonInUtf8() {
+        MarketKey key = MarketKey.of(Venue.POLYMARKET, "4833104333661288389");
+        MarketRecord<MarketEvent> trade = new MarketRecord<>(MarketRecord.VERSION, "polymarket", key.id(),
+                MarketRecord.CHANNEL_TRADES, 3, "node-é", 10, 11,
+                new Trade(key, "t-1", d("0.52"), d("10"), Side.BID, 9, 10));
+        MarketRecord<Continuity> gap = new MarketRecord<>(MarketRecord.VERSION, "polymarket", key.id(),
+                MarketRecord.CHANNEL_CONTINUITY, 3, "n", 5, 6, new Continuity(Venue.POLYMARKET, key, Continuity.Kind.BOOK_STALE,
+                "gap ≥ 1", 5));
+        for (MarketRecord<?> record : List.of(trade, gap)) {
+            assertEquals(ProtocolJson.encodeRecord(record),
+                    new String(ProtocolJson.encodeRecordBytes(record), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
 }

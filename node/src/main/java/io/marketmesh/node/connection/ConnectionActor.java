@@ -20,10 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -36,22 +33,6 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.http.javadsl.model.ws.Message;
-import org.apache.pekko.http.javadsl.model.ws.TextMessage;
-import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
-import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgradeResponse;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.BoundedSourceQueue;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.QueueOfferResult;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.typed.javadsl.ActorSink;
 import org.slf4j.Logger;
 
 /**
@@ -61,13 +42,15 @@ import org.slf4j.Logger;
  * {@code stale-after}, a full outgoing buffer) marks its markets stale and throws; the supervisor restarts
  * it with jittered, capped backoff.
  *
- * <p>Frames reach the actor through a backpressured sink, so a slow consumer slows the socket instead of
- * growing a mailbox. Frames of an earlier incarnation's stream are recognized by their generation and dropped.
+ * <p>The socket is read with {@code java.net.http} ({@link VenueSocket}). Frames reach the actor in batches: one
+ * {@code FramesReady} message per batch, the batch being whatever arrived since the actor last took the frames, so a
+ * busy actor gets many frames per message and an idle one each frame at once. The socket holds at most
+ * {@code inbound-buffer} frames the actor has not handled yet, so a slow consumer slows the socket instead of growing
+ * a mailbox. Messages of an earlier incarnation's socket are recognized by their generation and dropped.
  */
 public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> {
 
-    public sealed interface Command permits Subscribe, Unsubscribe, Resync, Upgraded, StreamStarted, Frame,
-            StreamEnded, Tick {
+    public sealed interface Command permits Subscribe, Unsubscribe, Resync, Upgraded, FramesReady, StreamEnded, Tick {
     }
 
     /** Adds markets to this socket (the full set when sent in answer to a start). */
@@ -85,10 +68,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private record Upgraded(long generation, int status, String error) implements Command {
     }
 
-    private record StreamStarted(long generation, ActorRef<Ack> ackTo) implements Command {
-    }
-
-    private record Frame(long generation, ReceivedText text, ActorRef<Ack> ackTo) implements Command {
+    /** Frames wait in the socket's inbox: take them all. */
+    private record FramesReady(long generation) implements Command {
     }
 
     private record StreamEnded(long generation, Throwable cause) implements Command {
@@ -96,17 +77,6 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
     private enum Tick implements Command {
         HEARTBEAT, WATCHDOG, STATUS, CONNECT_TIMEOUT
-    }
-
-    enum Ack {
-        INSTANCE
-    }
-
-    /**
-     * A frame's text, stamped when it was complete: {@code receivedAt} epoch ms for records and books, and
-     * {@code receivedNanos} on the monotonic clock for the node's latency histograms ({@link NodeMetrics}).
-     */
-    private record ReceivedText(String text, long receivedAt, long receivedNanos) {
     }
 
     /** Thrown to make the supervisor restart the socket; the reason is logged once, without a stack trace. */
@@ -117,6 +87,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     }
 
     private static final AtomicLong GENERATIONS = new AtomicLong();
+    private static final int SWITCHING_PROTOCOLS = 101;
 
     public static Behavior<Command> create(VenueAdapter adapter, VenueSettings venue, ConnectionSettings settings,
                                            int socketId, ActorRef<ConnectionManager.Command> manager) {
@@ -149,12 +120,16 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private final Map<String, EntityRef<MarketActor.Command>> marketRefs = new HashMap<>();
     private final Output output = new Output();
     private final MarketPublisher publisher;
+    /** Whether each frame goes to the raw topic (the publisher takes raw records). */
+    private final boolean publishRaw;
     private final NodeMetrics metrics;
     /** The {@code venue:socket-N} key of this socket's raw and connection records. */
     private final String recordKey;
     private long rawSequence;
 
-    private BoundedSourceQueue<Message> outgoing;
+    private VenueSocket socket;
+    /** The list the next batch is drained into; batches alternate between it and the socket's inbox. */
+    private ArrayList<VenueSocket.Received> spare = new ArrayList<>();
     private VenueSession session;
     private String state = "connecting";
     private long connectedAt;
@@ -167,6 +142,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
                             ActorRef<ConnectionManager.Command> manager, MarketPublisher publisher) {
         super(context);
         this.publisher = publisher;
+        this.publishRaw = publisher != MarketPublisher.NONE && publisher.accepts(MarketRecord.CHANNEL_RAW);
         this.metrics = NodeMetrics.get(context.getSystem());
         this.recordKey = venue.venue().id() + ":socket-" + socketId;
         this.timers = timers;
@@ -189,58 +165,38 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
             fail("cannot build the connection request: " + e.getMessage());
             return;
         }
-        WebSocketRequest wsRequest = WebSocketRequest.create(request.url());
-        for (Map.Entry<String, String> header : request.headers().entrySet()) {
-            wsRequest = wsRequest.addHeader(RawHeader.create(header.getKey(), header.getValue()));
-        }
-        Materializer materializer = Materializer.matFromSystem(getContext().getSystem());
+        ActorRef<Command> self = getContext().getSelf();
         long gen = generation;
-        Sink<Message, NotUsed> incoming = Flow.<Message>create()
-                .mapAsync(1, message -> readText(message, materializer))
-                .filter(text -> text.text() != null)
-                .to(ActorSink.actorRefWithBackpressure(getContext().getSelf(),
-                        (ActorRef<Ack> ackTo, ReceivedText text) -> new Frame(gen, text, ackTo),
-                        ackTo -> new StreamStarted(gen, ackTo),
-                        Ack.INSTANCE,
-                        new StreamEnded(gen, null),
-                        failure -> new StreamEnded(gen, failure)));
-        Source<Message, BoundedSourceQueue<Message>> outgoingSource = Source.queue(settings.outgoingBuffer());
-        Flow<Message, Message, BoundedSourceQueue<Message>> clientFlow =
-                Flow.fromSinkAndSourceCoupledMat(incoming, outgoingSource, Keep.right());
-        Pair<CompletionStage<WebSocketUpgradeResponse>, BoundedSourceQueue<Message>> materialized;
         try {
-            materialized = Http.get(getContext().getSystem()).singleWebSocketRequest(wsRequest, clientFlow, materializer);
+            socket = VenueSocket.open(request, venue.connectTimeout(), settings.inboundBuffer(),
+                    settings.outgoingBuffer(), new VenueSocket.Owner() {
+                        @Override
+                        public void opened() {
+                            self.tell(new Upgraded(gen, SWITCHING_PROTOCOLS, null));
+                        }
+
+                        @Override
+                        public void refused(int status, String error) {
+                            self.tell(new Upgraded(gen, status, error));
+                        }
+
+                        @Override
+                        public void framesReady() {
+                            self.tell(new FramesReady(gen));
+                        }
+
+                        @Override
+                        public void ended(Throwable cause) {
+                            self.tell(new StreamEnded(gen, cause));
+                        }
+                    });
         } catch (RuntimeException e) {
             fail("cannot open " + request.url() + ": " + e.getMessage());
             return;
         }
-        outgoing = materialized.second();
-        getContext().pipeToSelf(materialized.first(), (response, failure) -> {
-            if (failure != null) {
-                return new Upgraded(gen, 0, rootMessage(failure));
-            }
-            int status = response.response().status().intValue();
-            return new Upgraded(gen, status, response.isValid() ? null : "upgrade refused: HTTP " + status);
-        });
         timers.startSingleTimer(Tick.CONNECT_TIMEOUT, venue.connectTimeout());
         timers.startTimerWithFixedDelay(Tick.STATUS, settings.statusInterval());
         log.info("{} socket {} connecting to {} (attempt generation {})", venue.venue().id(), socketId, request.url(), gen);
-    }
-
-    private static CompletionStage<ReceivedText> readText(Message message, Materializer materializer) {
-        if (message.isText()) {
-            TextMessage text = message.asTextMessage();
-            if (text.isStrict()) {
-                return CompletableFuture.completedFuture(
-                        new ReceivedText(text.getStrictText(), System.currentTimeMillis(), System.nanoTime()));
-            }
-            return text.getStreamedText()
-                    .runFold(new StringBuilder(), StringBuilder::append, materializer)
-                    .thenApply(sb -> new ReceivedText(sb.toString(), System.currentTimeMillis(), System.nanoTime()));
-        }
-        // Venues here speak text; drain binary frames so the socket keeps flowing.
-        message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer);
-        return CompletableFuture.completedFuture(new ReceivedText(null, 0, 0));
     }
 
     @Override
@@ -250,8 +206,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
                 .onMessage(Unsubscribe.class, this::onUnsubscribe)
                 .onMessage(Resync.class, this::onResync)
                 .onMessage(Upgraded.class, this::onUpgraded)
-                .onMessage(StreamStarted.class, this::onStreamStarted)
-                .onMessage(Frame.class, this::onFrame)
+                .onMessage(FramesReady.class, this::onFramesReady)
                 .onMessage(StreamEnded.class, this::onStreamEnded)
                 .onMessageEquals(Tick.HEARTBEAT, this::onHeartbeat)
                 .onMessageEquals(Tick.WATCHDOG, this::onWatchdog)
@@ -312,7 +267,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         if (upgraded.generation() != generation) {
             return this;
         }
-        if (upgraded.error() != null || upgraded.status() != StatusCodes.SWITCHING_PROTOCOLS.intValue()) {
+        if (upgraded.error() != null || upgraded.status() != SWITCHING_PROTOCOLS) {
             return fail(upgraded.error() != null ? upgraded.error() : "upgrade refused: HTTP " + upgraded.status());
         }
         timers.cancel(Tick.CONNECT_TIMEOUT);
@@ -333,21 +288,33 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         return this;
     }
 
-    private Behavior<Command> onStreamStarted(StreamStarted started) {
-        started.ackTo().tell(Ack.INSTANCE);
+    private Behavior<Command> onFramesReady(FramesReady ready) {
+        VenueSocket current = socket;
+        if (ready.generation() != generation || current == null) {
+            return this;
+        }
+        ArrayList<VenueSocket.Received> batch = current.drain(spare);
+        int count = batch.size();
+        try {
+            for (int i = 0; i < count && session != null; i++) {
+                onFrame(batch.get(i));
+                if (output.failure != null) {
+                    return fail(output.failure);
+                }
+            }
+        } finally {
+            batch.clear();
+            spare = batch;
+        }
+        current.handled(count);
         return this;
     }
 
-    private Behavior<Command> onFrame(Frame frame) {
-        frame.ackTo().tell(Ack.INSTANCE);
-        if (frame.generation() != generation || session == null) {
-            return this;
-        }
-        ReceivedText text = frame.text();
+    private void onFrame(VenueSocket.Received text) {
         lastMessageAt = text.receivedAt();
         framesReceived++;
         metrics.onFrameReceived();
-        if (publisher != MarketPublisher.NONE) {
+        if (publishRaw) {
             publisher.publish(new MarketRecord<>(MarketRecord.VERSION, venue.venue().id(), recordKey,
                     MarketRecord.CHANNEL_RAW, ++rawSequence, publisher.source(), text.receivedAt(), 0,
                     new RawFrame(venue.venue(), socketId, text.text())));
@@ -359,7 +326,6 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         } finally {
             output.receivedNanos = 0;
         }
-        return output.failure != null ? fail(output.failure) : this;
     }
 
     private Behavior<Command> onStreamEnded(StreamEnded ended) {
@@ -425,14 +391,10 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
     private Behavior<Command> closeSocket() {
         session = null;
-        BoundedSourceQueue<Message> queue = outgoing;
-        outgoing = null;
-        if (queue != null) {
-            try {
-                queue.complete();
-            } catch (IllegalStateException alreadyClosed) {
-                // the stream ended first: nothing left to close
-            }
+        VenueSocket current = socket;
+        socket = null;
+        if (current != null) {
+            current.close();
         }
         return this;
     }
@@ -443,12 +405,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     }
 
     private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return VenueSocket.rootMessage(t);
     }
 
     private String abbreviate(String frame) {
@@ -468,14 +425,10 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
         @Override
         public void send(String frame) {
-            BoundedSourceQueue<Message> queue = outgoing;
-            if (queue == null) {
-                return;
-            }
-            QueueOfferResult result = queue.offer(TextMessage.create(frame));
-            if (result != QueueOfferResult.enqueued() && failure == null) {
+            VenueSocket current = socket;
+            if (current != null && !current.send(frame) && failure == null) {
                 // A frame the venue never gets leaves our view of the subscription wrong: start over.
-                failure = "outgoing frame not accepted (" + result + ")";
+                failure = "outgoing frame not accepted (" + settings.outgoingBuffer() + " frames waiting)";
             }
         }
 

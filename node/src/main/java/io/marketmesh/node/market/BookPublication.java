@@ -16,11 +16,16 @@ import java.util.List;
  * What one MarketActor has published, so its book topic stays gap-free and truthful: every record on the book
  * channel takes the next sequence number; a change that changes nothing and a full book equal to the last one are
  * not published again (counted); a record the publisher refuses (its queue is full) takes no number, and the next
- * chance republishes the whole book behind a continuity record that says what was lost. Owned by its actor.
+ * chance republishes the whole book behind a continuity record that says what was lost. That next chance waits until
+ * the publisher {@link MarketPublisher#hasRoom() has room}: a thousand markets healing at once with full books would
+ * otherwise refill the queue they overflowed, and keep it full. Owned by its actor.
  */
 final class BookPublication {
 
     private final MarketKey market;
+    /** {@code market.id()} and the venue's id, built once: every record carries them. */
+    private final String marketId;
+    private final String venueId;
     private final MarketPublisher publisher;
     private long sequence;
     /** Set when a book record was refused: the next book record must be a full book. */
@@ -34,6 +39,8 @@ final class BookPublication {
 
     BookPublication(MarketKey market, MarketPublisher publisher) {
         this.market = market;
+        this.marketId = market.id();
+        this.venueId = market.venue().id();
         this.publisher = publisher;
     }
 
@@ -104,6 +111,10 @@ final class BookPublication {
     }
 
     private void fullBook(OrderBook book, long venueSequence, long venueTimestamp, long receivedAt) {
+        if (owesFullBook && !publisher.hasRoom()) {
+            // Still owed: the next change, snapshot or periodic tick tries again.
+            return;
+        }
         if (owesFullBook) {
             // Said before the book that heals it, so a consumer knows why the full book came.
             continuity(Continuity.Kind.GAP_DETECTED, refusedSinceFullBook
@@ -137,7 +148,7 @@ final class BookPublication {
     }
 
     private <T> MarketRecord<T> record(String channel, long seq, long receivedAt, T payload) {
-        return new MarketRecord<>(MarketRecord.VERSION, market.venue().id(), market.id(), channel, seq,
+        return new MarketRecord<>(MarketRecord.VERSION, venueId, marketId, channel, seq,
                 publisher.source(), receivedAt, 0, payload);
     }
 

@@ -30,11 +30,12 @@ import java.util.regex.Pattern;
  * @param snapshotInterval how often each market with changes republishes its full book (book and snapshots topics)
  * @param bootstrapLookBack on start, books published within this long are rebuilt from Kafka and served until the
  *                          venues' snapshots arrive; zero turns the bootstrap off
+ * @param publishRaw       whether every venue frame is also published, as received, on the raw topic
  */
 public record KafkaSettings(boolean enabled, String bootstrapServers, Embedded embedded, Duration startupTimeout,
                             Map<String, String> clientProperties, Optional<Short> replicationFactor,
                             Map<Topic, TopicSpec> topics, int publishBuffer, Duration snapshotInterval,
-                            Duration bootstrapLookBack) {
+                            Duration bootstrapLookBack, boolean publishRaw) {
 
     /** What each topic carries; the config key under {@code marketmesh.kafka.topics} is the lower-case name. */
     public enum Topic {
@@ -149,7 +150,7 @@ public record KafkaSettings(boolean enabled, String bootstrapServers, Embedded e
         }
         return new KafkaSettings(c.getBoolean("enabled"), c.getString("bootstrap-servers").trim(), embedded,
                 startupTimeout, clientProperties, rf == 0 ? Optional.empty() : Optional.of((short) rf), topics,
-                publishBuffer, snapshotInterval, lookBack);
+                publishBuffer, snapshotInterval, lookBack, c.getBoolean("publish-raw"));
     }
 
     private static int port(int port, String key) {

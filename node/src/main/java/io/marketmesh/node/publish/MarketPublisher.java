@@ -23,6 +23,24 @@ public interface MarketPublisher {
         return publish(record);
     }
 
+    /**
+     * Whether the publisher has room for more than the steady flow: false while its queue is more than half full. A
+     * market that owes its consumers a full book (one of its book records was refused) waits for room before sending
+     * it, so that the full books healing one overflow (each several times a change's size) do not fill the queue
+     * again and keep it full.
+     */
+    default boolean hasRoom() {
+        return true;
+    }
+
+    /**
+     * Whether records of this channel are wanted at all: a producer of records that cost something to build (a raw
+     * record per venue frame) asks once and skips them when not. {@link #publish} accepts and drops them anyway.
+     */
+    default boolean accepts(String channel) {
+        return true;
+    }
+
     /** The {@code source} field of this node's records. */
     default String source() {
         return "";

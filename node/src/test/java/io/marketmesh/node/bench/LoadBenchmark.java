@@ -53,7 +53,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * <ol>
  *   <li><b>Ceiling</b>: a client that only reads and discards the simulator's frames (the same sockets and
  *   subscriptions as the node) at rising rates: what the simulator can deliver on this machine. Twice: with
- *   java.net.http's WebSocket client, and with pekko-http's, which the node uses, to show what that costs alone.</li>
+ *   java.net.http's WebSocket client, and with pekko-http's, which the node used before {@code VenueSocket}, to
+ *   show what that costs alone.</li>
  *   <li><b>Node</b>: the node follows every simulated market and publishes to Kafka ({@code acks=all}, idempotent,
  *   as configured for production) while the rate steps up; each step reports book changes applied/s, Kafka
  *   records acknowledged/s, receipt→applied and receipt→Kafka-ack latency (p50/p99/p99.9), heap after GC, and
@@ -144,12 +145,13 @@ public final class LoadBenchmark {
     // ------------------------------------------------------------------ phase (a): read-only ceiling
 
     /**
-     * @param pekko read with the pekko-http WebSocket client the node uses (the same handling of strict and streamed
-     *              messages as {@code ConnectionActor}, in an actor system of its own) instead of java.net.http
+     * @param pekko read with the pekko-http WebSocket client the node used before (the same handling of strict and streamed
+     *              messages as {@code ConnectionActor} had, in an actor system of its own) instead of java.net.http
      */
     private void ceiling(boolean pekko) throws Exception {
+        ceilingRunning = true;
         println("");
-        String kind = pekko ? "pekko-http WebSocket client (as in the node)" : "java.net.http WebSocket client";
+        String kind = pekko ? "pekko-http WebSocket client (as the node used before)" : "java.net.http WebSocket client";
         println("==== (a) read-only ceiling: a %s that reads and discards every frame ====", kind);
         LongAdder frames = new LongAdder();
         LongAdder chars = new LongAdder();
@@ -287,6 +289,7 @@ public final class LoadBenchmark {
     // ------------------------------------------------------------------ phase (b): the node
 
     private void nodeSteps() throws Exception {
+        ceilingRunning = false;
         println("==== (b) node: simulator -> node (parse, book) -> embedded Kafka (acks=all) ====");
         Path dataDir = Files.createTempDirectory("marketmesh-load-kafka");
         Map<String, Object> settings = new HashMap<>(TestNode.embeddedKafka(dataDir));
@@ -312,7 +315,9 @@ public final class LoadBenchmark {
                     (System.nanoTime() - started) / 1e9, metrics.framesReceived(), metrics.kafkaAcknowledged());
             summary.add("");
             summary.add("Node steps (" + duration + " s measured after " + warmup + " s warm-up each; latency in ms; "
-                    + "CPU in % of one core, " + cores * 100 + " = all):");
+                    + "CPU in % of one core, " + cores * 100 + " = all; raw topic "
+                    + (Boolean.parseBoolean(System.getProperty("marketmesh.kafka.publish-raw", "true")) ? "on" : "OFF")
+                    + "; producer client-properties " + clientProperties() + "):");
             summary.add("| asked changes/s | sim changes/s | deltas applied/s | Kafka acks/s | receipt→applied p50 / p99 / p99.9 "
                     + "| receipt→Kafka ack p50 / p99 / p99.9 | heap after GC (MB, min–max) | CPU total (sim / node / producer / broker+other / GC+VM) | sustained |");
             summary.add("|---|---|---|---|---|---|---|---|---|");
@@ -469,6 +474,25 @@ public final class LoadBenchmark {
         return parts;
     }
 
+    /**
+     * True while a read-only ceiling phase runs: java.net.http's selector threads ({@code HttpClient-N-...}) are then
+     * the ceiling client's; in node phases they are the node's venue sockets ({@code VenueSocket}).
+     */
+    private static volatile boolean ceilingRunning;
+
+    /** The producer properties set for this run ({@code marketmesh.kafka.client-properties.*} system properties). */
+    private static String clientProperties() {
+        String prefix = "marketmesh.kafka.client-properties.";
+        List<String> set = new ArrayList<>();
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith(prefix)) {
+                set.add(key.substring(prefix.length()) + "=" + System.getProperty(key));
+            }
+        }
+        java.util.Collections.sort(set);
+        return set.isEmpty() ? "as shipped" : String.join(", ", set);
+    }
+
     private static String part(String thread) {
         if (thread.startsWith("venues-")) {
             return "sim";
@@ -478,6 +502,9 @@ public final class LoadBenchmark {
         }
         if (thread.startsWith("kafka-producer-network-thread")) {
             return "producer";
+        }
+        if (thread.startsWith("HttpClient-") && !ceilingRunning) {
+            return "node";
         }
         if (thread.startsWith("HttpClient-") || thread.startsWith("ForkJoinPool") || thread.startsWith("client-")) {
             return "client";
