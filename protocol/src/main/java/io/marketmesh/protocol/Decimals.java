@@ -1,25 +1,70 @@
 package io.marketmesh.protocol;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 
 /**
- * Exact fixed-point decimals: every price and size in marketmesh is a {@code long} holding the value
- * times 10^8. Parsing is exact or it fails: a number with more than eight fractional digits, or one too
- * large for a long, is rejected rather than rounded, because a silently rounded size is a wrong book.
+ * Exact decimals in one {@code long}: every price and size in marketmesh is a decimal floating-point number with
+ * 17 significant digits and an exponent, packed so that comparing two of them as plain {@code long}s compares their
+ * values. {@code a < b}, {@code a == b}, {@code a > 0}, {@code Long.compare} and sorted primitive arrays all work
+ * on them directly, and nothing is allocated. Parsing is exact or it fails: a number with more than 17 significant
+ * digits, or outside 10^-18 .. 10^46, is refused rather than rounded, because a silently rounded size is a wrong
+ * book.
+ *
+ * <p>Why not a fixed point: one scale cannot serve every instrument. A memecoin's price has ten decimals, its
+ * 24-hour volume is in the trillions, a bitcoin size has eight decimals, and a long holds 19 digits. Here each value
+ * carries its own exponent: {@code 0.0000001234} and {@code 10000000000000} are both exact.
+ *
+ * <p>Layout of a non-zero value v = c × 10^q with c normalized to 17 digits (10^16 ≤ c &lt; 10^17): the magnitude
+ * is {@code (q + 34) << 57 | c}, non-negative and rising with |v|; a negative value is the negated magnitude. Zero is
+ * {@code 0L}. Each value has exactly one encoding, so {@code ==} is equality. {@link #NONE} ({@code Long.MIN_VALUE})
+ * is never the encoding of a number. Arithmetic goes through {@link #add}, {@link #subtract} and {@link #negate},
+ * never {@code +}/{@code -} on the encodings.
  */
 public final class Decimals {
 
-    /** Number of fractional digits carried by every fixed-point value. */
-    public static final int SCALE = 8;
-    /** 10^SCALE: the fixed-point representation of 1. */
-    public static final long ONE = 100_000_000L;
     /** Marks an absent value (no best bid, no last price) where a primitive long is used. */
     public static final long NONE = Long.MIN_VALUE;
+    /** Significant digits every value keeps exactly. */
+    public static final int DIGITS = 17;
+    /** Most decimals a value may have (its smallest unit is 10^-MAX_DECIMALS). */
+    public static final int MAX_DECIMALS = 18;
 
-    private static final long MAX_BEFORE_DIGIT = Long.MAX_VALUE / 10;
+    private static final int MANTISSA_BITS = 57;
+    private static final long MANTISSA_MASK = (1L << MANTISSA_BITS) - 1;
+    /** Exponent of a value's last kept digit ranges over [MIN_EXPONENT, MIN_EXPONENT + 63]. */
+    private static final int MIN_EXPONENT = -MAX_DECIMALS - (DIGITS - 1);
+    private static final int MAX_EXPONENT = MIN_EXPONENT + 63;
+    private static final long[] POW10 = new long[19];
+    private static final long MIN_MANTISSA;
+    private static final long MAX_MANTISSA;
+
+    static {
+        POW10[0] = 1;
+        for (int i = 1; i < POW10.length; i++) {
+            POW10[i] = POW10[i - 1] * 10;
+        }
+        MIN_MANTISSA = POW10[DIGITS - 1];
+        MAX_MANTISSA = POW10[DIGITS] - 1;
+    }
+
+    /** The value 1. */
+    public static final long ONE = of(1, 0);
 
     private Decimals() {
+    }
+
+    // ---- making values ------------------------------------------------------------------------------------------
+
+    /** {@code unscaled × 10^-scale}, e.g. {@code of(54, 2)} = 0.54 and {@code of(300, 0)} = 300. */
+    public static long of(long unscaled, int scale) {
+        return normalize(unscaled, -scale);
+    }
+
+    /** Integer units (for example Kalshi's legacy cents with {@code unitScale = 2}) to a decimal. */
+    public static long fromUnits(long units, int unitScale) {
+        return of(units, unitScale);
     }
 
     /** Parses a plain decimal string such as {@code "0.52"}, {@code ".48"}, {@code "-5.00"} or {@code "65114"}. */
@@ -28,8 +73,8 @@ public final class Decimals {
     }
 
     /**
-     * Parses {@code text[start, end)} as a plain decimal (optional sign, digits, optional fraction; an
-     * exponent is accepted only when it keeps the value exact at eight decimals).
+     * Parses {@code text[start, end)} as a plain decimal (optional sign, digits, optional fraction; an exponent is
+     * accepted when the value stays exact). Trailing zeros are free: {@code "0.35130000"} has 4 significant digits.
      *
      * @throws NumberFormatException when the text is not a number or cannot be held exactly
      */
@@ -44,7 +89,10 @@ public final class Decimals {
             negative = c == '-';
             i++;
         }
-        long value = 0;
+        long digits = 0;
+        int significant = 0;
+        // Zeros after the last non-zero digit, not yet multiplied in: trailing zeros never cost a digit.
+        int pendingZeros = 0;
         int fractionDigits = -1;
         boolean anyDigit = false;
         for (; i < end; i++) {
@@ -52,21 +100,22 @@ public final class Decimals {
             if (c >= '0' && c <= '9') {
                 anyDigit = true;
                 if (fractionDigits >= 0) {
-                    if (fractionDigits == SCALE) {
-                        if (c != '0') {
-                            throw new NumberFormatException("more than " + SCALE + " decimals: " + text.subSequence(start, end));
-                        }
-                        continue;
-                    }
                     fractionDigits++;
                 }
-                if (value > MAX_BEFORE_DIGIT) {
-                    throw new NumberFormatException("out of range: " + text.subSequence(start, end));
+                if (c == '0') {
+                    if (significant > 0) {
+                        pendingZeros++;
+                    }
+                    continue;
                 }
-                value = value * 10 + (c - '0');
-                if (value < 0) {
-                    throw new NumberFormatException("out of range: " + text.subSequence(start, end));
+                int needed = significant + pendingZeros + 1;
+                if (needed > DIGITS) {
+                    throw new NumberFormatException("more than " + DIGITS + " significant digits: "
+                            + text.subSequence(start, end));
                 }
+                digits = digits * POW10[pendingZeros + 1] + (c - '0');
+                significant = needed;
+                pendingZeros = 0;
             } else if (c == '.' && fractionDigits < 0) {
                 fractionDigits = 0;
             } else if (c == 'e' || c == 'E') {
@@ -78,17 +127,16 @@ public final class Decimals {
         if (!anyDigit) {
             throw new NumberFormatException("not a decimal: " + text.subSequence(start, end));
         }
-        int scaleUp = SCALE - Math.max(fractionDigits, 0);
-        for (int k = 0; k < scaleUp; k++) {
-            if (value > MAX_BEFORE_DIGIT) {
-                throw new NumberFormatException("out of range: " + text.subSequence(start, end));
-            }
-            value *= 10;
+        if (digits == 0) {
+            return 0;
         }
-        if (value < 0) {
-            throw new NumberFormatException("out of range: " + text.subSequence(start, end));
+        int exponent = pendingZeros - Math.max(fractionDigits, 0) - (DIGITS - significant);
+        if (exponent < MIN_EXPONENT || exponent > MAX_EXPONENT) {
+            throw new NumberFormatException("out of range (at most " + MAX_DECIMALS + " decimals): "
+                    + text.subSequence(start, end));
         }
-        return negative ? -value : value;
+        long magnitude = encode(digits * POW10[DIGITS - significant], exponent);
+        return negative ? -magnitude : magnitude;
     }
 
     private static long slowParse(String text) {
@@ -99,58 +147,262 @@ public final class Decimals {
         }
     }
 
-    /** Integer units (for example Kalshi's legacy cents with {@code unitScale = 2}) to fixed point. */
-    public static long fromUnits(long units, int unitScale) {
-        if (unitScale < 0 || unitScale > SCALE) {
-            throw new IllegalArgumentException("unit scale " + unitScale);
-        }
-        long factor = 1;
-        for (int k = unitScale; k < SCALE; k++) {
-            factor *= 10;
-        }
-        return Math.multiplyExact(units, factor);
-    }
-
-    /** Exact conversion; fails if the value has more than eight decimals or does not fit. */
+    /** Exact conversion; fails with {@link ArithmeticException} if the value has too many digits or is out of range. */
     public static long fromBigDecimal(BigDecimal value) {
-        return value.setScale(SCALE, RoundingMode.UNNECESSARY).unscaledValue().longValueExact();
+        if (value.signum() == 0) {
+            return 0;
+        }
+        BigDecimal stripped = value.stripTrailingZeros();
+        BigInteger unscaled = stripped.unscaledValue();
+        if (unscaled.abs().compareTo(BigInteger.valueOf(MAX_MANTISSA)) > 0) {
+            throw new ArithmeticException("more than " + DIGITS + " significant digits: " + value.toPlainString());
+        }
+        return normalize(unscaled.longValue(), -stripped.scale());
     }
 
-    public static BigDecimal toBigDecimal(long fixed) {
-        return BigDecimal.valueOf(fixed, SCALE).stripTrailingZeros();
+    // ---- reading values -----------------------------------------------------------------------------------------
+
+    public static BigDecimal toBigDecimal(long value) {
+        requireNumber(value);
+        if (value == 0) {
+            return BigDecimal.ZERO;
+        }
+        long magnitude = Math.abs(value);
+        long mantissa = magnitude & MANTISSA_MASK;
+        return BigDecimal.valueOf(value < 0 ? -mantissa : mantissa, -exponentOf(magnitude)).stripTrailingZeros();
     }
 
-    /** Plain decimal text without trailing zeros: 52000000 → {@code "0.52"}, 100 * ONE → {@code "100"}. */
-    public static String toString(long fixed) {
-        if (fixed == NONE) {
+    /**
+     * The value as an integer count of {@code 10^-scale} units, exactly: {@code toUnits(0.54, 2)} = 54.
+     *
+     * @throws ArithmeticException when the value has more decimals than {@code scale} or the count does not fit
+     */
+    public static long toUnits(long value, int scale) {
+        return toUnits(value, scale, false);
+    }
+
+    /** As {@link #toUnits(long, int)}, dropping any finer digits (towards zero): for timestamps, never for books. */
+    public static long toUnitsTruncated(long value, int scale) {
+        return toUnits(value, scale, true);
+    }
+
+    private static long toUnits(long value, int scale, boolean truncate) {
+        requireNumber(value);
+        if (value == 0) {
+            return 0;
+        }
+        long magnitude = Math.abs(value);
+        long mantissa = magnitude & MANTISSA_MASK;
+        int shift = exponentOf(magnitude) + scale;
+        long units;
+        if (shift >= 0) {
+            if (shift >= POW10.length) {
+                throw new ArithmeticException("does not fit in " + scale + "-decimal units: " + toString(value));
+            }
+            units = Math.multiplyExact(mantissa, POW10[shift]);
+        } else if (-shift >= POW10.length) {
+            if (!truncate) {
+                throw new ArithmeticException("more than " + scale + " decimals: " + toString(value));
+            }
+            units = 0;
+        } else {
+            long divisor = POW10[-shift];
+            if (!truncate && mantissa % divisor != 0) {
+                throw new ArithmeticException("more than " + scale + " decimals: " + toString(value));
+            }
+            units = mantissa / divisor;
+        }
+        return value < 0 ? -units : units;
+    }
+
+    /** Digits after the decimal point in the value's shortest plain text: 0.5 → 1, 100 → 0, 0.0001 → 4. */
+    public static int decimals(long value) {
+        requireNumber(value);
+        if (value == 0) {
+            return 0;
+        }
+        long magnitude = Math.abs(value);
+        int exponent = exponentOf(magnitude);
+        return Math.max(0, -(exponent + fractionZeros(magnitude & MANTISSA_MASK, exponent)));
+    }
+
+    /** Plain decimal text without trailing zeros: 0.52 → {@code "0.52"}, 100 → {@code "100"}; {@link #NONE} → null. */
+    public static String toString(long value) {
+        if (value == NONE) {
             return null;
         }
         StringBuilder sb = new StringBuilder(24);
-        appendTo(sb, fixed);
+        appendTo(sb, value);
         return sb.toString();
     }
 
-    /** Appends the plain decimal text of {@code fixed}; allocation-free apart from the builder's growth. */
-    public static void appendTo(StringBuilder sb, long fixed) {
-        if (fixed < 0) {
-            sb.append('-');
-            if (fixed == Long.MIN_VALUE) {
-                throw new IllegalArgumentException("NONE has no decimal text");
-            }
-            fixed = -fixed;
+    /** Appends the plain decimal text of {@code value}; allocation-free apart from the builder's growth. */
+    public static void appendTo(StringBuilder sb, long value) {
+        requireNumber(value);
+        if (value == 0) {
+            sb.append('0');
+            return;
         }
-        long whole = fixed / ONE;
-        long fraction = fixed % ONE;
-        sb.append(whole);
-        if (fraction != 0) {
-            sb.append('.');
-            long divisor = ONE / 10;
-            while (fraction != 0) {
-                long digit = fraction / divisor;
-                sb.append((char) ('0' + digit));
-                fraction -= digit * divisor;
-                divisor /= 10;
+        if (value < 0) {
+            sb.append('-');
+        }
+        long magnitude = Math.abs(value);
+        long mantissa = magnitude & MANTISSA_MASK;
+        int exponent = exponentOf(magnitude);
+        int zeros = fractionZeros(mantissa, exponent);
+        mantissa /= POW10[zeros];
+        exponent += zeros;
+        int length = digitCount(mantissa);
+        if (exponent >= 0) {
+            sb.append(mantissa);
+            for (int k = 0; k < exponent; k++) {
+                sb.append('0');
             }
+            return;
+        }
+        int point = length + exponent;
+        if (point <= 0) {
+            sb.append("0.");
+            for (int k = point; k < 0; k++) {
+                sb.append('0');
+            }
+            sb.append(mantissa);
+            return;
+        }
+        long high = mantissa / POW10[-exponent];
+        long low = mantissa % POW10[-exponent];
+        sb.append(high).append('.');
+        for (int k = digitCount(low); k < -exponent; k++) {
+            sb.append('0');
+        }
+        sb.append(low);
+    }
+
+    // ---- arithmetic ---------------------------------------------------------------------------------------------
+
+    /** {@code a + b}, exactly. @throws ArithmeticException when the sum needs more than 17 significant digits */
+    public static long add(long a, long b) {
+        requireNumber(a);
+        requireNumber(b);
+        if (a == 0) {
+            return b;
+        }
+        if (b == 0) {
+            return a;
+        }
+        long ma = Math.abs(a);
+        long mb = Math.abs(b);
+        long ca = a < 0 ? -(ma & MANTISSA_MASK) : ma & MANTISSA_MASK;
+        long cb = b < 0 ? -(mb & MANTISSA_MASK) : mb & MANTISSA_MASK;
+        int ea = exponentOf(ma);
+        int eb = exponentOf(mb);
+        if (ea == eb) {
+            return normalize(ca + cb, ea);
+        }
+        // Align to the smaller exponent; the other mantissa grows by 10^d. Beyond a long, BigDecimal decides.
+        int low = Math.min(ea, eb);
+        int d = Math.abs(ea - eb);
+        if (d < POW10.length) {
+            long hi = Math.multiplyHigh(ea > eb ? ca : cb, POW10[d]);
+            long scaled = (ea > eb ? ca : cb) * POW10[d];
+            if (hi == (scaled >> 63)) {
+                long sum = scaled + (ea > eb ? cb : ca);
+                if (((scaled ^ sum) & ((ea > eb ? cb : ca) ^ sum)) >= 0) {
+                    return normalize(sum, low);
+                }
+            }
+        }
+        return fromBigDecimal(toBigDecimal(a).add(toBigDecimal(b)));
+    }
+
+    /** {@code a - b}, exactly. */
+    public static long subtract(long a, long b) {
+        return add(a, negate(b));
+    }
+
+    public static long negate(long a) {
+        requireNumber(a);
+        return -a;
+    }
+
+    /** {@code value × 10^n}, exactly (only the exponent moves): cents to dollars is {@code scaleByPowerOfTen(c, -2)}. */
+    public static long scaleByPowerOfTen(long value, int n) {
+        requireNumber(value);
+        if (value == 0) {
+            return 0;
+        }
+        long magnitude = Math.abs(value);
+        int exponent = exponentOf(magnitude) + n;
+        if (exponent < MIN_EXPONENT || exponent > MAX_EXPONENT) {
+            throw new ArithmeticException("out of range (at most " + MAX_DECIMALS + " decimals): "
+                    + toBigDecimal(value).scaleByPowerOfTen(n).toPlainString());
+        }
+        long scaled = encode(magnitude & MANTISSA_MASK, exponent);
+        return value < 0 ? -scaled : scaled;
+    }
+
+    // ---- encoding -----------------------------------------------------------------------------------------------
+
+    /** {@code value × 10^exponent} for any long {@code value}, normalized to 17 digits or refused. */
+    private static long normalize(long value, int exponent) {
+        if (value == 0) {
+            return 0;
+        }
+        if (value == Long.MIN_VALUE) {
+            return fromBigDecimal(BigDecimal.valueOf(value).scaleByPowerOfTen(exponent));
+        }
+        boolean negative = value < 0;
+        long mantissa = Math.abs(value);
+        int length = digitCount(mantissa);
+        if (length < DIGITS) {
+            mantissa *= POW10[DIGITS - length];
+            exponent -= DIGITS - length;
+        } else if (length > DIGITS) {
+            long divisor = POW10[length - DIGITS];
+            if (mantissa % divisor != 0) {
+                throw new ArithmeticException("more than " + DIGITS + " significant digits: "
+                        + BigDecimal.valueOf(value).scaleByPowerOfTen(exponent).toPlainString());
+            }
+            mantissa /= divisor;
+            exponent += length - DIGITS;
+        }
+        if (exponent < MIN_EXPONENT || exponent > MAX_EXPONENT) {
+            throw new ArithmeticException("out of range (at most " + MAX_DECIMALS + " decimals): "
+                    + BigDecimal.valueOf(value).scaleByPowerOfTen(exponent).toPlainString());
+        }
+        long magnitude = encode(mantissa, exponent);
+        return negative ? -magnitude : magnitude;
+    }
+
+    private static long encode(long mantissa, int exponent) {
+        assert mantissa >= MIN_MANTISSA && mantissa <= MAX_MANTISSA;
+        return ((long) (exponent - MIN_EXPONENT) << MANTISSA_BITS) | mantissa;
+    }
+
+    /** Trailing zeros of {@code mantissa} that sit after the decimal point (so printing can drop them). */
+    private static int fractionZeros(long mantissa, int exponent) {
+        int zeros = 0;
+        while (exponent + zeros < 0 && mantissa % POW10[zeros + 1] == 0) {
+            zeros++;
+        }
+        return zeros;
+    }
+
+    private static int exponentOf(long magnitude) {
+        return (int) (magnitude >>> MANTISSA_BITS) + MIN_EXPONENT;
+    }
+
+    private static int digitCount(long positive) {
+        int n = 1;
+        while (n < POW10.length && positive >= POW10[n]) {
+            n++;
+        }
+        return n;
+    }
+
+    private static void requireNumber(long value) {
+        if (value == NONE) {
+            throw new IllegalArgumentException("NONE is not a number");
         }
     }
 }

@@ -66,7 +66,7 @@ class ProtocolJsonTest {
 
     @Test
     void inexactDecimalsInJsonAreRejected() {
-        String json = "{\"type\":\"trade\",\"market\":\"kalshi:X\",\"tradeId\":\"t\",\"price\":\"0.123456789\",\"size\":\"1\","
+        String json = "{\"type\":\"trade\",\"market\":\"kalshi:X\",\"tradeId\":\"t\",\"price\":\"0.1234567890123456789\",\"size\":\"1\","
                 + "\"aggressor\":\"bid\",\"venueTimestamp\":1,\"receivedAt\":2}";
         assertThrows(IllegalArgumentException.class, () -> ProtocolJson.decode(json, MarketEvent.class));
     }

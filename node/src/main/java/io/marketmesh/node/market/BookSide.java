@@ -79,7 +79,7 @@ final class BookSide {
     AddResult add(long price, long delta) {
         int i = find(price);
         if (i >= 0) {
-            long result = sizes[i] + delta;
+            long result = Decimals.add(sizes[i], delta);
             if (result > 0) {
                 sizes[i] = result;
                 return AddResult.APPLIED;

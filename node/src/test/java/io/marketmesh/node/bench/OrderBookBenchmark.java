@@ -43,24 +43,27 @@ public class OrderBookBenchmark {
     private final Side[] sides = new Side[UPDATES];
     private final long[] prices = new long[UPDATES];
     private final long[] sizes = new long[UPDATES];
+    /** Signed changes for relative updates (Kalshi's deltas): -0.5 .. +0.5. */
+    private final long[] changes = new long[UPDATES];
     private int next;
 
     @Setup
     public void setUp() {
         Random random = new Random(1);
-        long tick = Decimals.ONE / 100;
-        long mid = 50_000 * Decimals.ONE;
+        // Prices in cents around 50000.00, sizes in tenths: the book compares the encoded longs as they are.
+        long midCents = 5_000_000;
         for (int i = 1; i <= depth; i++) {
-            book.set(Side.BID, mid - i * tick, (1 + random.nextInt(100)) * Decimals.ONE);
-            book.set(Side.ASK, mid + i * tick, (1 + random.nextInt(100)) * Decimals.ONE);
+            book.set(Side.BID, Decimals.of(midCents - i, 2), Decimals.of(1 + random.nextInt(100), 0));
+            book.set(Side.ASK, Decimals.of(midCents + i, 2), Decimals.of(1 + random.nextInt(100), 0));
         }
         for (int i = 0; i < UPDATES; i++) {
             boolean bid = random.nextBoolean();
             // 80% within 10 ticks of the top, 20% anywhere in the book.
             int distance = random.nextInt(5) < 4 ? 1 + random.nextInt(10) : 1 + random.nextInt(depth);
             sides[i] = bid ? Side.BID : Side.ASK;
-            prices[i] = bid ? mid - distance * tick : mid + distance * tick;
-            sizes[i] = random.nextInt(5) == 0 ? 0 : (1 + random.nextInt(1000)) * (Decimals.ONE / 10);
+            prices[i] = Decimals.of(bid ? midCents - distance : midCents + distance, 2);
+            sizes[i] = random.nextInt(5) == 0 ? 0 : Decimals.of(1 + random.nextInt(1000), 1);
+            changes[i] = Decimals.of(random.nextInt(11) - 5, 1);
         }
     }
 
@@ -68,6 +71,17 @@ public class OrderBookBenchmark {
     public OrderBook.Result setLevel() {
         int i = next++ & (UPDATES - 1);
         return book.set(sides[i], prices[i], sizes[i]);
+    }
+
+    /** A signed change added to a level (Kalshi): the decimal addition on top of the search. */
+    @Benchmark
+    public OrderBook.Result addToLevel() {
+        int i = next++ & (UPDATES - 1);
+        OrderBook.Result result = book.add(sides[i], prices[i], changes[i]);
+        if (result == OrderBook.Result.NEGATIVE_SIZE) {
+            book.set(sides[i], prices[i], sizes[i]);
+        }
+        return result;
     }
 
     @Benchmark

@@ -74,7 +74,7 @@ class CrossNodeSerializationTest {
         List<PriceLevel> asks = List.of(new PriceLevel(Decimals.parse("0.55"), Decimals.parse("7")));
         roundTrips(new MarketActor.Apply(new BookSnapshot(KALSHI, bids, asks, 17, 1_700_000_000_000L, 1_700_000_000_001L)));
         roundTrips(new MarketActor.Apply(new BookDelta(POLY, BookDelta.Mode.ABSOLUTE,
-                List.of(new LevelUpdate(Side.BID, Decimals.parse("0.5"), 0)), 0,
+                List.of(new LevelUpdate(Side.BID, Decimals.parse("0.5"), 0L)), 0,
                 Decimals.parse("0.49"), Decimals.NONE, 1L, 2L)));
         roundTrips(new MarketActor.Apply(new BookDelta(KALSHI, BookDelta.Mode.RELATIVE,
                 List.of(new LevelUpdate(Side.ASK, Decimals.parse("0.61"), Decimals.parse("-3"))), 42,
@@ -82,8 +82,8 @@ class CrossNodeSerializationTest {
         roundTrips(new MarketActor.Apply(new BookReset(POLY, "tick size changed", 1L, 2L)));
         roundTrips(new MarketActor.Apply(new Trade(KALSHI, "t-1", Decimals.parse("0.53"), Decimals.parse("10"),
                 Side.ASK, 1L, 2L)));
-        roundTrips(new MarketActor.Apply(new Ticker(KALSHI, Decimals.parse("0.52"), 5, Decimals.NONE, Decimals.NONE,
-                Decimals.parse("0.53"), 100, 50, 1L, 2L)));
+        roundTrips(new MarketActor.Apply(new Ticker(KALSHI, Decimals.parse("0.52"), Decimals.of(5, 0), Decimals.NONE, Decimals.NONE,
+                Decimals.parse("0.53"), Decimals.of(100, 0), Decimals.of(50, 0), 1L, 2L)));
         roundTrips(new MarketActor.Apply(new StatusUpdate(KALSHI, MarketStatus.ACTIVE, "open", 1L, 2L)));
         roundTrips(new MarketActor.Bootstrap(new BookSnapshot(POLY, bids, asks, 0, 0, 3L), 1_700_000_000_000L));
         roundTrips(new MarketActor.MarkStale("connection lost"));
@@ -97,10 +97,10 @@ class CrossNodeSerializationTest {
     @Test
     void repliesAndControlMessages() {
         Trade trade = new Trade(KALSHI, "t-1", Decimals.parse("0.53"), Decimals.parse("10"), Side.BID, 1L, 2L);
-        roundTrips(new MarketState(KALSHI, MarketStatus.ACTIVE, true, "gap", true, Decimals.parse("0.52"), 100,
+        roundTrips(new MarketState(KALSHI, MarketStatus.ACTIVE, true, "gap", true, Decimals.parse("0.52"), Decimals.of(100, 0),
                 Decimals.NONE, Decimals.NONE, 3, 0, false, trade, null, 9, 8, 7, 6, 5,
                 new MarketState.Counters(1, 2, 3, 4, 5, 6, 7, 8, 9), 0));
-        roundTrips(new BookView(POLY, List.of(new PriceLevel(Decimals.parse("0.1"), 1)), List.of(), false, null,
+        roundTrips(new BookView(POLY, List.of(new PriceLevel(Decimals.parse("0.1"), Decimals.ONE)), List.of(), false, null,
                 MarketStatus.UNKNOWN, 1, 0, 0, 2, 3, 1_700_000_000_000L));
         roundTrips(new ResyncRequest(KALSHI, "gap", 2));
         roundTrips(new ConnectionManager.WorkerStatus(Venue.KALSHI, 1, "127.0.0.1:7355", "wss://x", 3, null, List.of(

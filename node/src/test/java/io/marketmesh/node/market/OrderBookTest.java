@@ -97,22 +97,23 @@ class OrderBookTest {
         TreeMap<Long, Long> asks = new TreeMap<>();
         for (int i = 0; i < 200_000; i++) {
             boolean bid = random.nextBoolean();
-            long price = (bid ? 1 + random.nextInt(500) : 400 + random.nextInt(500)) * 100_000L;
+            long price = Decimals.of(bid ? 1 + random.nextInt(500) : 400 + random.nextInt(500), 3);
             TreeMap<Long, Long> model = bid ? bids : asks;
             Side side = bid ? Side.BID : Side.ASK;
             if (random.nextInt(3) == 0) {
-                long delta = (random.nextInt(2000) - 1000) * 1_000_000L;
+                long delta = Decimals.of(random.nextInt(2000) - 1000, 2);
                 long current = model.getOrDefault(price, 0L);
                 OrderBook.Result r = book.add(side, price, delta);
-                if (current + delta < 0) {
+                long after = Decimals.add(current, delta);
+                if (after < 0) {
                     assertEquals(OrderBook.Result.NEGATIVE_SIZE, r);
-                } else if (current + delta == 0) {
+                } else if (after == 0) {
                     model.remove(price);
                 } else {
-                    model.put(price, current + delta);
+                    model.put(price, after);
                 }
             } else {
-                long size = random.nextInt(4) == 0 ? 0 : (1 + random.nextInt(1000)) * 1_000_000L;
+                long size = random.nextInt(4) == 0 ? 0 : Decimals.of(1 + random.nextInt(1000), 2);
                 book.set(side, price, size);
                 if (size == 0) {
                     model.remove(price);

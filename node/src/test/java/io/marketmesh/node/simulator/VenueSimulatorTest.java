@@ -439,7 +439,7 @@ class VenueSimulatorTest {
                     assertTrue(side.equals("yes") || side.equals("no"), side);
                     TreeMap<Long, Long> levels = book[side.equals("yes") ? 0 : 1];
                     long price = Decimals.parse(msg.get("price_dollars").asText());
-                    long size = levels.getOrDefault(price, 0L) + Decimals.parse(msg.get("delta_fp").asText());
+                    long size = Decimals.add(levels.getOrDefault(price, 0L), Decimals.parse(msg.get("delta_fp").asText()));
                     assertTrue(size >= 0 || booksMissChanges, "a delta never takes a level below zero: " + frame);
                     if (size == 0) {
                         levels.remove(price);
@@ -462,7 +462,7 @@ class VenueSimulatorTest {
         List<List<PriceLevel>> normalized(String ticker) {
             TreeMap<Long, Long>[] book = books.get(ticker);
             TreeMap<Long, Long>[] sides = new TreeMap[] {book[0], new TreeMap<Long, Long>()};
-            book[1].forEach((price, size) -> sides[1].put(Decimals.ONE - price, size));
+            book[1].forEach((price, size) -> sides[1].put(Decimals.subtract(Decimals.ONE, price), size));
             return levels(sides);
         }
     }

@@ -22,8 +22,6 @@ final class KalshiFrame {
     static final long ABSENT = Decimals.NONE;
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final long MILLIS_PER_SECOND_FIXED = Decimals.ONE / 1000;
-
     enum Type {
         SUBSCRIBED("subscribed"), UNSUBSCRIBED("unsubscribed"), OK("ok"), ERROR("error"),
         ORDERBOOK_SNAPSHOT("orderbook_snapshot"), ORDERBOOK_DELTA("orderbook_delta"), TRADE("trade"),
@@ -327,10 +325,7 @@ final class KalshiFrame {
         if (cents == ABSENT) {
             return ABSENT;
         }
-        if (cents % 100 != 0) {
-            throw new NumberFormatException("cents with more than 6 decimals: " + p.getText());
-        }
-        return cents / 100;
+        return Decimals.scaleByPowerOfTen(cents, -2);
     }
 
     private Outcome readOutcome(JsonParser p) throws IOException {
@@ -390,7 +385,7 @@ final class KalshiFrame {
             return tsMs;
         }
         if (tsSecondsFixed != ABSENT) {
-            return tsSecondsFixed / MILLIS_PER_SECOND_FIXED;
+            return Decimals.toUnitsTruncated(tsSecondsFixed, 3);
         }
         if (tsTextLength > 0) {
             return parseTsText(new String(tsText, 0, tsTextLength));
@@ -406,7 +401,7 @@ final class KalshiFrame {
                 return OffsetDateTime.parse(text).toInstant().toEpochMilli();
             } catch (DateTimeParseException notOffset) {
                 try {
-                    return Decimals.parse(text) / MILLIS_PER_SECOND_FIXED;
+                    return Decimals.toUnitsTruncated(Decimals.parse(text), 3);
                 } catch (NumberFormatException notNumber) {
                     return 0;
                 }

@@ -296,7 +296,7 @@ public final class KalshiSession implements VenueSession {
         checkProbability(price);
         LevelUpdate update = switch (frame.side) {
             case YES -> new LevelUpdate(Side.BID, price, change);
-            case NO -> new LevelUpdate(Side.ASK, Decimals.ONE - price, change);
+            case NO -> new LevelUpdate(Side.ASK, Decimals.subtract(Decimals.ONE, price), change);
             default -> throw new IllegalArgumentException("orderbook_delta side is neither yes nor no");
         };
         noteEarly(ticker);
@@ -744,7 +744,7 @@ public final class KalshiSession implements VenueSession {
                 throw new IllegalArgumentException("negative size " + Decimals.toString(size));
             }
             if (size != 0) {
-                levels.add(new PriceLevel(noSide ? Decimals.ONE - price : price, size));
+                levels.add(new PriceLevel(noSide ? Decimals.subtract(Decimals.ONE, price) : price, size));
             }
         }
         levels.sort(noSide ? ASCENDING : DESCENDING);
