@@ -3,7 +3,7 @@ package io.marketmesh.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import io.marketmesh.node.cluster.NodeGuardian;
+import io.marketmesh.node.NodeGuardian;
 import io.marketmesh.node.config.NodeConfig;
 import io.marketmesh.node.publish.EmbeddedKafka;
 import io.marketmesh.node.publish.KafkaSettings;

@@ -8,7 +8,7 @@ import io.marketmesh.node.connection.ConnectionSettings;
 import io.marketmesh.node.market.MarketSettings;
 import io.marketmesh.node.publish.KafkaSettings;
 import io.marketmesh.node.venue.VenueAdapter;
-import io.marketmesh.node.venue.VenueAdapters;
+import io.marketmesh.node.venue.registry.VenueAdapters;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.protocol.Venue;
 import java.util.Arrays;

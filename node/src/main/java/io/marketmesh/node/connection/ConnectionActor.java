@@ -2,7 +2,7 @@ package io.marketmesh.node.connection;
 
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.metrics.NodeMetrics;
-import io.marketmesh.node.publish.MarketPublisher;
+import io.marketmesh.node.market.MarketPublisher;
 import io.marketmesh.protocol.Continuity;
 import io.marketmesh.protocol.MarketRecord;
 import io.marketmesh.protocol.RawFrame;

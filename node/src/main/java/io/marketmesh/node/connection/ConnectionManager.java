@@ -1,9 +1,9 @@
 package io.marketmesh.node.connection;
 
-import io.marketmesh.node.cluster.CborSerializable;
+import io.marketmesh.node.serialization.CborSerializable;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.ResyncRequest;
-import io.marketmesh.node.publish.MarketPublisher;
+import io.marketmesh.node.market.MarketPublisher;
 import io.marketmesh.node.market.ResyncTopics;
 import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.node.venue.VenueAdapter;

@@ -1,6 +1,6 @@
 package io.marketmesh.node.connection;
 
-import io.marketmesh.node.cluster.CborSerializable;
+import io.marketmesh.node.serialization.CborSerializable;
 
 /**
  * What {@code GET /api/v1/venues} shows for one socket: which connection worker holds it, on which node

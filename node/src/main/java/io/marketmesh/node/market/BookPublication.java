@@ -1,6 +1,5 @@
 package io.marketmesh.node.market;
 
-import io.marketmesh.node.publish.MarketPublisher;
 import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.Continuity;

@@ -1,7 +1,7 @@
 package io.marketmesh.node.market;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import io.marketmesh.node.cluster.CborSerializable;
+import io.marketmesh.node.serialization.CborSerializable;
 import io.marketmesh.node.metrics.NodeMetrics;
 import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookReset;
@@ -16,7 +16,6 @@ import io.marketmesh.protocol.StatusUpdate;
 import io.marketmesh.protocol.Ticker;
 import io.marketmesh.protocol.Trade;
 import java.time.Duration;
-import io.marketmesh.node.publish.MarketPublisher;
 import io.marketmesh.protocol.Continuity;
 import io.marketmesh.protocol.LevelUpdate;
 import io.marketmesh.protocol.MarketRecord;

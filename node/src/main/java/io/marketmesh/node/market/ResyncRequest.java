@@ -1,6 +1,6 @@
 package io.marketmesh.node.market;
 
-import io.marketmesh.node.cluster.CborSerializable;
+import io.marketmesh.node.serialization.CborSerializable;
 import io.marketmesh.protocol.MarketKey;
 
 /**

@@ -1,5 +1,6 @@
 package io.marketmesh.node.publish;
 
+import io.marketmesh.node.market.MarketPublisher;
 import io.marketmesh.protocol.MarketRecord;
 import io.marketmesh.protocol.ProtocolJson;
 import java.time.Duration;

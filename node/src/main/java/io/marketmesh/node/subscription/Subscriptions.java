@@ -1,6 +1,6 @@
 package io.marketmesh.node.subscription;
 
-import io.marketmesh.node.cluster.CborSerializable;
+import io.marketmesh.node.serialization.CborSerializable;
 import io.marketmesh.protocol.Venue;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -16,7 +16,7 @@ class ApplySerializationTest {
     @Test
     void receivedNanosIsNotSerialized() {
         ActorTestKit testKit = ActorTestKit.create(ConfigFactory.parseString(
-                "pekko.actor.serialization-bindings { \"io.marketmesh.node.cluster.CborSerializable\" = jackson-cbor }"));
+                "pekko.actor.serialization-bindings { \"io.marketmesh.node.serialization.CborSerializable\" = jackson-cbor }"));
         try {
             Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
             // No event: only the stamp is under test here (how events cross nodes is the cluster's concern).

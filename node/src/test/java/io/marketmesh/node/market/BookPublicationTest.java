@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.marketmesh.node.publish.MarketPublisher;
+import io.marketmesh.node.market.MarketPublisher;
 import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.Continuity;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.marketmesh.node.cluster.NodeGuardian;
+import io.marketmesh.node.NodeGuardian;
 import io.marketmesh.node.config.NodeConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.marketmesh.node.venue.ConnectRequest;
-import io.marketmesh.node.venue.VenueAdapters;
+import io.marketmesh.node.venue.registry.VenueAdapters;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.protocol.Venue;
 import java.io.IOException;

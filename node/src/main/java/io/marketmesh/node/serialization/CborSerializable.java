@@ -1,4 +1,4 @@
-package io.marketmesh.node.cluster;
+package io.marketmesh.node.serialization;
 
 /**
  * Marker for every message that may cross nodes: bound to Jackson CBOR in marketmesh-node.conf, so Java

@@ -1,5 +1,6 @@
-package io.marketmesh.node.venue;
+package io.marketmesh.node.venue.registry;
 
+import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.kalshi.KalshiAdapter;
 import io.marketmesh.node.venue.polymarket.PolymarketAdapter;
 import io.marketmesh.protocol.Venue;

@@ -1,5 +1,7 @@
-package io.marketmesh.node.cluster;
+package io.marketmesh.node;
 
+import io.marketmesh.node.cluster.ClusterSettings;
+import io.marketmesh.node.cluster.NodeReadiness;
 import com.typesafe.config.Config;
 import io.marketmesh.node.api.ApiRoutes;
 import io.marketmesh.node.api.HttpServer;
@@ -17,10 +19,10 @@ import io.marketmesh.node.publish.KafkaBookSource;
 import io.marketmesh.node.market.BookSource;
 import io.marketmesh.node.publish.KafkaPublisher;
 import io.marketmesh.node.publish.KafkaSettings;
-import io.marketmesh.node.publish.MarketPublisher;
+import io.marketmesh.node.market.MarketPublisher;
 import io.marketmesh.node.publish.NodeKafka;
 import io.marketmesh.node.venue.VenueAdapter;
-import io.marketmesh.node.venue.VenueAdapters;
+import io.marketmesh.node.venue.registry.VenueAdapters;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.protocol.Venue;
 import java.util.EnumMap;

@@ -1,4 +1,4 @@
-package io.marketmesh.node.publish;
+package io.marketmesh.node.market;
 
 import io.marketmesh.protocol.MarketRecord;
 
