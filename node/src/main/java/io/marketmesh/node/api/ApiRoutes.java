@@ -1,13 +1,22 @@
 package io.marketmesh.node.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.marketmesh.node.connection.ConnectionManager;
-import io.marketmesh.node.connection.SocketStatus;
+import io.marketmesh.node.api.ApiBodies.DisabledVenue;
+import io.marketmesh.node.api.ApiBodies.ErrorBody;
+import io.marketmesh.node.api.ApiBodies.FollowAnswer;
+import io.marketmesh.node.api.ApiBodies.HealthStatus;
+import io.marketmesh.node.api.ApiBodies.MarketRow;
+import io.marketmesh.node.api.ApiBodies.MarketsPage;
+import io.marketmesh.node.api.ApiBodies.SubscriptionRow;
+import io.marketmesh.node.api.ApiBodies.SubscriptionsView;
+import io.marketmesh.node.api.ApiBodies.UnfollowAnswer;
+import io.marketmesh.node.api.ApiBodies.VenueStatusView;
+import io.marketmesh.node.api.ApiBodies.VenueView;
+import io.marketmesh.node.api.ApiBodies.VenuesView;
+import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.node.venue.VenueSettings;
-import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.protocol.BookView;
 import io.marketmesh.protocol.MarketKey;
 import io.marketmesh.protocol.MarketState;
@@ -15,7 +24,6 @@ import io.marketmesh.protocol.ProtocolJson;
 import io.marketmesh.protocol.Venue;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,7 +95,7 @@ public final class ApiRoutes extends AllDirectives {
         return handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () -> concat(
                 pathPrefix("api", () -> pathPrefix("v1", this::apiV1)),
                 pathPrefix("health", () -> concat(
-                        path("alive", () -> get(() -> json(200, Map.of("status", "alive")))),
+                        path("alive", () -> get(() -> json(200, new HealthStatus("alive")))),
                         path("ready", () -> get(this::readiness))))
         )));
     }
@@ -98,7 +106,7 @@ public final class ApiRoutes extends AllDirectives {
         }
         Optional<String> dependency = dependenciesNotReady.get();
         return dependency.isPresent() ? error(ApiError.notReady(dependency.get()))
-                : json(200, Map.of("status", "ready"));
+                : json(200, new HealthStatus("ready"));
     }
 
     private Route apiV1() {
@@ -137,9 +145,9 @@ public final class ApiRoutes extends AllDirectives {
 
     private CompletionStage<HttpResponse> listMarkets(Optional<String> venueParam, Optional<String> limitParam,
                                                       Optional<String> offsetParam) {
-        int limit = intParam("limit", limitParam, settings.maxPageSize(), 1, settings.maxPageSize());
-        int offset = intParam("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
-        Optional<Venue> only = venueParam.map(v -> parseVenue(v, true));
+        int limit = ApiRequests.intParam("limit", limitParam, settings.maxPageSize(), 1, settings.maxPageSize());
+        int offset = ApiRequests.intParam("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
+        Optional<Venue> only = venueParam.map(v -> ApiRequests.venue(v, true));
         return followed().thenApply(followed -> {
             List<MarketKey> all = new ArrayList<>();
             followed.symbols().forEach((venue, symbols) -> {
@@ -148,34 +156,21 @@ public final class ApiRoutes extends AllDirectives {
                 }
             });
             all.sort(Comparator.comparing(MarketKey::id));
-            List<Map<String, Object>> page = new ArrayList<>();
-            for (int i = offset; i < all.size() && page.size() < limit; i++) {
-                MarketKey key = all.get(i);
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("market", key.id());
-                row.put("venue", key.venue().id());
-                row.put("symbol", key.symbol());
-                page.add(row);
-            }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("total", all.size());
-            body.put("offset", offset);
-            body.put("limit", limit);
-            body.put("markets", page);
-            return response(200, body);
+            List<MarketRow> page = all.stream().skip(offset).limit(limit).map(MarketRow::of).toList();
+            return response(200, new MarketsPage(all.size(), offset, limit, page));
         });
     }
 
     private CompletionStage<HttpResponse> marketState(String venueId, String symbol) {
-        MarketKey market = marketKey(venueId, symbol);
+        MarketKey market = ApiRequests.marketKey(venueId, symbol);
         return whenFollowed(market, () -> sharding.entityRefFor(MarketActor.TYPE_KEY, market.id())
                 .<MarketState>ask(MarketActor.GetState::new, settings.askTimeout())
                 .thenApply(state -> response(200, state)));
     }
 
     private CompletionStage<HttpResponse> book(String venueId, String symbol, Optional<String> depthParam) {
-        MarketKey market = marketKey(venueId, symbol);
-        int depth = intParam("depth", depthParam, settings.defaultBookDepth(), 1, Integer.MAX_VALUE);
+        MarketKey market = ApiRequests.marketKey(venueId, symbol);
+        int depth = ApiRequests.intParam("depth", depthParam, settings.defaultBookDepth(), 1, Integer.MAX_VALUE);
         return whenFollowed(market, () -> sharding.entityRefFor(MarketActor.TYPE_KEY, market.id())
                 .<BookView>ask(replyTo -> new MarketActor.GetBook(depth, replyTo), settings.askTimeout())
                 .thenApply(view -> response(200, view)));
@@ -183,114 +178,46 @@ public final class ApiRoutes extends AllDirectives {
 
     private CompletionStage<HttpResponse> venues() {
         return followed().thenCompose(followed -> {
-            List<CompletableFuture<Map<String, Object>>> answers = new ArrayList<>();
+            List<CompletableFuture<VenueView>> answers = new ArrayList<>();
             for (Venue venue : Venue.values()) {
                 VenueSettings config = venues.get(venue);
                 if (config == null) {
-                    Map<String, Object> off = new LinkedHashMap<>();
-                    off.put("venue", venue.id());
-                    off.put("enabled", false);
-                    answers.add(CompletableFuture.completedFuture(off));
+                    answers.add(CompletableFuture.completedFuture(DisabledVenue.of(venue)));
                 } else {
-                    answers.add(workers.statuses(venue).thenApply(statuses ->
-                            venueStatus(config, followed.of(venue).size(), statuses)).toCompletableFuture());
+                    answers.add(workers.statuses(venue).<VenueView>thenApply(statuses ->
+                            VenueStatusView.of(config, followed.of(venue).size(), workersPerVenue, statuses))
+                            .toCompletableFuture());
                 }
             }
             return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done ->
-                    response(200, Map.of("venues", answers.stream().map(CompletableFuture::join).toList())));
+                    response(200, new VenuesView(answers.stream().map(CompletableFuture::join).toList())));
         });
-    }
-
-    /** One venue over the whole cluster: its workers (where they run) and every socket they hold. */
-    private Map<String, Object> venueStatus(VenueSettings config, int followed, List<ConnectionManager.WorkerStatus> statuses) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("venue", config.venue().id());
-        row.put("enabled", true);
-        row.put("wsUrl", config.wsUrl());
-        row.put("followed", followed);
-        row.put("discovery", statuses.stream().filter(w -> w.worker() == 0).map(ConnectionManager.WorkerStatus::discovery)
-                .findFirst().orElse(null));
-        row.put("workersConfigured", workersPerVenue);
-        row.put("workersRunning", statuses.size());
-        List<Map<String, Object>> workerRows = new ArrayList<>();
-        List<SocketStatus> sockets = new ArrayList<>();
-        for (ConnectionManager.WorkerStatus status : statuses) {
-            Map<String, Object> w = new LinkedHashMap<>();
-            w.put("worker", status.worker());
-            w.put("node", status.node());
-            w.put("markets", status.markets());
-            w.put("sockets", status.connections().size());
-            workerRows.add(w);
-            sockets.addAll(status.connections());
-        }
-        row.put("workers", workerRows);
-        row.put("connections", sockets);
-        return row;
     }
 
     private CompletionStage<HttpResponse> subscriptions() {
         return followed().thenApply(followed -> {
-            List<Map<String, Object>> rows = new ArrayList<>();
+            List<SubscriptionRow> rows = new ArrayList<>();
             for (Venue venue : venues.keySet().stream().sorted().toList()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("venue", venue.id());
-                row.put("count", followed.of(venue).size());
-                row.put("symbols", followed.of(venue));
-                rows.add(row);
+                rows.add(new SubscriptionRow(venue.id(), followed.of(venue).size(), followed.of(venue)));
             }
-            return response(200, Map.of("subscriptions", rows));
+            return response(200, new SubscriptionsView(rows));
         });
     }
 
     private CompletionStage<HttpResponse> follow(String body) {
-        JsonNode json;
-        try {
-            json = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiError.badRequest("body is not JSON: " + e.getOriginalMessage());
-        }
-        if (json == null || !json.isObject()) {
-            throw ApiError.badRequest("body must be a JSON object like {\"venue\":\"kalshi\",\"symbols\":[\"TICKER\"]}");
-        }
-        JsonNode venueNode = json.get("venue");
-        if (venueNode == null || !venueNode.isTextual()) {
-            throw ApiError.badRequest("\"venue\" is required (one of " + venueList() + ")");
-        }
-        Venue venue = parseVenue(venueNode.asText(), false);
-        if (!venues.containsKey(venue)) {
-            throw ApiError.badRequest("venue " + venue.id() + " is not enabled on this node");
-        }
-        List<String> symbols = new ArrayList<>();
-        JsonNode many = json.get("symbols");
-        JsonNode one = json.get("symbol");
-        if (many != null) {
-            if (!many.isArray()) {
-                throw ApiError.badRequest("\"symbols\" must be an array of strings");
-            }
-            many.forEach(n -> symbols.add(validSymbol(n)));
-        }
-        if (one != null) {
-            symbols.add(validSymbol(one));
-        }
-        if (symbols.isEmpty()) {
-            throw ApiError.badRequest("give \"symbol\" or a non-empty \"symbols\" array");
-        }
+        ApiRequests.Follow follow = ApiRequests.follow(body, venues.keySet());
         return askSubscriptions((ActorRef<Subscriptions.FollowResult> replyTo) ->
-                new Subscriptions.Follow(venue, List.copyOf(symbols), replyTo))
+                new Subscriptions.Follow(follow.venue(), follow.symbols(), replyTo))
                 .thenApply(result -> {
                     if (result.error() != null) {
                         throw ApiError.notReady("subscription change not written: " + result.error());
                     }
-                    Map<String, Object> answer = new LinkedHashMap<>();
-                    answer.put("venue", venue.id());
-                    answer.put("added", result.added());
-                    answer.put("alreadyFollowed", result.alreadyFollowed());
-                    return response(200, answer);
+                    return response(200, new FollowAnswer(follow.venue().id(), result.added(), result.alreadyFollowed()));
                 });
     }
 
     private CompletionStage<HttpResponse> unfollow(String venueId, String symbol) {
-        MarketKey market = marketKey(venueId, symbol);
+        MarketKey market = ApiRequests.marketKey(venueId, symbol);
         return askSubscriptions((ActorRef<Subscriptions.UnfollowResult> replyTo) ->
                 new Subscriptions.Unfollow(market.venue(), market.symbol(), replyTo))
                 .thenApply(result -> {
@@ -300,7 +227,7 @@ public final class ApiRoutes extends AllDirectives {
                     if (result.error() != null) {
                         throw ApiError.notReady("subscription change not written: " + result.error());
                     }
-                    return response(200, Map.of("removed", market.id()));
+                    return response(200, new UnfollowAnswer(market.id()));
                 });
     }
 
@@ -351,57 +278,6 @@ public final class ApiRoutes extends AllDirectives {
         return errorBody(500, "internal_error", "unexpected error: " + cause.getClass().getSimpleName());
     }
 
-    private MarketKey marketKey(String venueId, String symbol) {
-        Venue venue = parseVenue(venueId, true);
-        if (symbol.isBlank()) {
-            throw ApiError.badRequest("symbol must not be blank");
-        }
-        return MarketKey.of(venue, symbol);
-    }
-
-    private static Venue parseVenue(String id, boolean unknownIsNotFound) {
-        try {
-            return Venue.fromId(id);
-        } catch (IllegalArgumentException e) {
-            throw unknownIsNotFound ? ApiError.notFound("unknown_venue", e.getMessage()) : ApiError.badRequest(e.getMessage());
-        }
-    }
-
-    private static String validSymbol(JsonNode node) {
-        if (node == null || !node.isTextual() || node.asText().isBlank()) {
-            throw ApiError.badRequest("every symbol must be a non-empty string");
-        }
-        String symbol = node.asText().trim();
-        if (symbol.length() > 256 || symbol.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/')) {
-            throw ApiError.badRequest("symbol '" + symbol + "' is not valid (no spaces or '/', at most 256 chars)");
-        }
-        return symbol;
-    }
-
-    private static int intParam(String name, Optional<String> value, int fallback, int min, int max) {
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        int parsed;
-        try {
-            parsed = Integer.parseInt(value.get().trim());
-        } catch (NumberFormatException e) {
-            throw ApiError.badRequest(name + " must be an integer, got '" + value.get() + "'");
-        }
-        if (parsed < min || parsed > max) {
-            throw ApiError.badRequest(name + " must be between " + min + " and " + max + ", got " + parsed);
-        }
-        return parsed;
-    }
-
-    private static String venueList() {
-        StringBuilder sb = new StringBuilder();
-        for (Venue v : Venue.values()) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(v.id());
-        }
-        return sb.toString();
-    }
-
     private Route json(int status, Object body) {
         return complete(response(status, body));
     }
@@ -420,10 +296,7 @@ public final class ApiRoutes extends AllDirectives {
     }
 
     static HttpResponse errorBody(int status, String code, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", code);
-        body.put("message", message);
-        return response(status, body);
+        return response(status, new ErrorBody(code, message));
     }
 
     private ExceptionHandler exceptionHandler() {
