@@ -7,6 +7,7 @@ import io.marketmesh.node.api.ApiRoutes;
 import io.marketmesh.node.api.HttpServer;
 import io.marketmesh.node.api.HttpSettings;
 import io.marketmesh.node.config.NodeConfig;
+import io.marketmesh.node.connection.ConnectionActor;
 import io.marketmesh.node.connection.ConnectionManager;
 import io.marketmesh.node.connection.ConnectionSettings;
 import io.marketmesh.node.connection.ConnectionWorkers;
@@ -78,8 +79,9 @@ public final class NodeGuardian {
             // the last book published to Kafka, flagged, until its venue's snapshot.
             BookSource bookSource = kafka.isPresent() && !kafkaSettings.bootstrapLookBack().isZero()
                     ? KafkaBookSource.spawn(context, kafka.get().bootstrapServers(), kafkaSettings) : BookSource.NONE;
-            MarketActor.initSharding(system, resyncTopics, MarketSettings.fromConfig(config.getConfig("marketmesh.market")),
-                    publisher, kafkaSettings.snapshotInterval(), bookSource);
+            MarketActor.initSharding(system, new MarketActor.Dependencies(resyncTopics,
+                    MarketSettings.fromConfig(config.getConfig("marketmesh.market")), publisher,
+                    kafkaSettings.snapshotInterval(), bookSource));
 
             Map<Venue, VenueSettings> venues = new EnumMap<>(Venue.class);
             for (Venue venue : Venue.values()) {
@@ -106,8 +108,10 @@ public final class NodeGuardian {
                 VenueSettings settings = entry.getValue();
                 VenueAdapter adapter = VenueAdapters.forVenue(venue).orElseThrow();
                 // Every node registers the same N workers; the daemon process runs each on one node of the cluster.
-                ConnectionWorkers.start(system, venue, workers, worker -> ConnectionManager.create(adapter,
-                        settings, connectionSettings, resyncTopics, publisher, subscriptions, worker, workers));
+                ConnectionManager.Dependencies dependencies = new ConnectionManager.Dependencies(
+                        new ConnectionActor.Dependencies(adapter, settings, connectionSettings, publisher),
+                        resyncTopics, subscriptions, workers);
+                ConnectionWorkers.start(system, venue, workers, worker -> ConnectionManager.create(dependencies, worker));
             }
 
             context.spawn(WorkerLossWatch.create(venues.keySet(), workers, subscriptions), "worker-loss-watch");

@@ -1,15 +1,16 @@
 package io.marketmesh.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * Level changes to apply in order. Where the venue states what the top of book must be after the
- * change (Polymarket's {@code best_bid}/{@code best_ask}), {@code expectedBestBid}/{@code expectedBestAsk}
- * carry it for the integrity cross-check: {@link Decimals#NONE} = no claim, {@code 0} = that side is empty.
+ * Level changes to apply in order, as one: a node applies all of them or none. {@code check}, when the venue sent
+ * one, is what the venue promises about the book after the change (see {@link BookCheck}); null otherwise, and
+ * always on the records a node publishes.
  */
 public record BookDelta(MarketKey market, Mode mode, List<LevelUpdate> updates, long venueSequence,
-                        @Fixed long expectedBestBid, @Fixed long expectedBestAsk,
-                        long venueTimestamp, long receivedAt) implements MarketEvent {
+                        long venueTimestamp, long receivedAt, @JsonInclude(JsonInclude.Include.NON_NULL) BookCheck check)
+        implements MarketEvent {
 
     public enum Mode {
         /** Sizes are the level's new total; 0 removes the level (Polymarket, Binance, Bybit, ...). */
@@ -22,7 +23,9 @@ public record BookDelta(MarketKey market, Mode mode, List<LevelUpdate> updates, 
         updates = List.copyOf(updates);
     }
 
-    public boolean hasExpectation() {
-        return expectedBestBid != Decimals.NONE || expectedBestAsk != Decimals.NONE;
+    /** A change the venue makes no promise about. */
+    public BookDelta(MarketKey market, Mode mode, List<LevelUpdate> updates, long venueSequence, long venueTimestamp,
+                     long receivedAt) {
+        this(market, mode, updates, venueSequence, venueTimestamp, receivedAt, null);
     }
 }

@@ -11,7 +11,7 @@ package io.marketmesh.protocol;
  * @param venue              venue id, e.g. {@code kalshi}
  * @param market             {@code venue:symbol} (the record's key); {@code venue:socket-N} for raw frames and
  *                           connection-wide continuity records
- * @param channel            what the payload is: one of the {@code CHANNEL_*} names
+ * @param channel            what the payload is
  * @param sequence           on {@code book}: this node's change number for the market, gap-free and rising by one
  *                           per record (snapshots included); elsewhere the market's change number when it was sent
  * @param source             the node that published it ({@code host:port} of its cluster address)
@@ -19,23 +19,8 @@ package io.marketmesh.protocol;
  * @param publishedTimestamp epoch ms when the node handed it to Kafka
  * @param payload            the event
  */
-public record MarketRecord<T>(int version, String venue, String market, String channel, long sequence, String source,
+public record MarketRecord<T>(int version, String venue, String market, Channel channel, long sequence, String source,
                               long receivedTimestamp, long publishedTimestamp, T payload) {
 
     public static final int VERSION = 1;
-
-    /** Book changes ({@code book_delta}, sizes absolute) and full books ({@code book_snapshot}), in order. */
-    public static final String CHANNEL_BOOK = "book";
-    public static final String CHANNEL_TRADES = "trades";
-    public static final String CHANNEL_TICKERS = "tickers";
-    public static final String CHANNEL_STATUS = "status";
-    /** Stale, resynced, gap and connection records: how a consumer tells a quiet market from missed data. */
-    public static final String CHANNEL_CONTINUITY = "continuity";
-    /**
-     * Venue frames as received ({@link RawFrame}). Keyed {@code venue:socket-N} rather than by market (one frame
-     * can carry several markets); {@code sequence} counts the frames of that socket since it (re)connected.
-     */
-    public static final String CHANNEL_RAW = "raw";
-    /** The latest full book per market (a compacted topic). */
-    public static final String CHANNEL_SNAPSHOTS = "snapshots";
 }

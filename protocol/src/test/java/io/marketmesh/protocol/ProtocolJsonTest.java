@@ -22,9 +22,12 @@ class ProtocolJsonTest {
                 new BookSnapshot(KALSHI, List.of(new PriceLevel(d("0.02"), d("282")), new PriceLevel(d("0.01"), d("109767"))),
                         List.of(new PriceLevel(d("0.01"), d("5"))), 1, 1780096733014L, 1780096733020L),
                 new BookDelta(POLY, BookDelta.Mode.ABSOLUTE, List.of(new LevelUpdate(Side.BID, d("0.6"), d("3300"))), 0,
-                        d("0.6"), d("0.7"), 1729084877448L, 1729084877450L),
+                        1729084877448L, 1729084877450L, new BookCheck.TopOfBook(d("0.6"), d("0.7"))),
                 new BookDelta(KALSHI, BookDelta.Mode.RELATIVE, List.of(new LevelUpdate(Side.ASK, d("0.3"), d("-5000"))), 4,
-                        Decimals.NONE, Decimals.NONE, 1L, 2L),
+                        1L, 2L),
+                new BookSnapshot(KALSHI, List.of(new PriceLevel(d("0.12291"), d("27039.62776299"))), List.of(), 0, 1L, 2L,
+                        10, new BookCheck.Checksum(new ChecksumLayout(10, ChecksumLayout.Order.ASKS_THEN_BIDS, "",
+                        ChecksumLayout.Numbers.FIXED_DIGITS, 5, 8), 2375857985L)),
                 new BookReset(POLY, "tick size change 0.01 -> 0.001", 1739068041853L, 1739068041860L),
                 new Trade(KALSHI, "cd6c95cc", d("0.42"), d("3"), Side.BID, 1780096775004L, 1780096775010L),
                 new Trade(POLY, null, d("0.491"), d("85.36"), null, 1L, 2L),
@@ -34,6 +37,18 @@ class ProtocolJsonTest {
             String json = ProtocolJson.encode(event);
             assertEquals(event, ProtocolJson.decode(json, MarketEvent.class), json);
         }
+    }
+
+    @Test
+    void publishedBookRecordsCarryNoCheckAndNoWindow() {
+        String delta = ProtocolJson.encode(new BookDelta(KALSHI, BookDelta.Mode.ABSOLUTE,
+                List.of(new LevelUpdate(Side.ASK, d("0.3"), d("7"))), 4, 1L, 2L));
+        String snapshot = ProtocolJson.encode(new BookSnapshot(KALSHI, List.of(), List.of(), 1, 1L, 2L));
+        assertTrue(!delta.contains("check") && !snapshot.contains("check") && !snapshot.contains("depthLimit"),
+                delta + " " + snapshot);
+        assertTrue(delta.endsWith("\"venueSequence\":4,\"venueTimestamp\":1,\"receivedAt\":2}"), delta);
+        assertTrue(ProtocolJson.encode(new BookSnapshot(KALSHI, List.of(), List.of(), 1, 1L, 2L, 25, null))
+                .contains("\"depthLimit\":25"));
     }
 
     @Test
@@ -74,19 +89,20 @@ class ProtocolJsonTest {
     @org.junit.jupiter.api.Test
     void kafkaRecordsRoundTripWithTheirEnvelopeAndTypedPayload() throws Exception {
         MarketKey key = MarketKey.of(Venue.KALSHI, "KXTEST-26-A");
-        MarketRecord<MarketEvent> book = new MarketRecord<>(MarketRecord.VERSION, "kalshi", key.id(), MarketRecord.CHANNEL_BOOK,
+        MarketRecord<MarketEvent> book = new MarketRecord<>(MarketRecord.VERSION, "kalshi", key.id(), Channel.BOOK,
                 7, "127.0.0.1:7355", 1000, 1001, new BookDelta(key, BookDelta.Mode.ABSOLUTE,
                 java.util.List.of(new LevelUpdate(Side.BID, Decimals.parse("0.42"), Decimals.parse("12.5"))),
-                3, Decimals.NONE, Decimals.NONE, 999, 1000));
+                3, 999, 1000));
         String json = ProtocolJson.encodeRecord(book);
         org.junit.jupiter.api.Assertions.assertTrue(json.contains("\"type\":\"book_delta\""), json);
         org.junit.jupiter.api.Assertions.assertTrue(json.contains("\"price\":\"0.42\""), json);
+        org.junit.jupiter.api.Assertions.assertTrue(json.contains("\"channel\":\"book\""), json);
         MarketRecord<MarketEvent> back = ProtocolJson.mapper().readValue(json,
                 new com.fasterxml.jackson.core.type.TypeReference<MarketRecord<MarketEvent>>() { });
         org.junit.jupiter.api.Assertions.assertEquals(book, back);
 
         MarketRecord<Continuity> gap = new MarketRecord<>(MarketRecord.VERSION, "kalshi", key.id(),
-                MarketRecord.CHANNEL_CONTINUITY, 7, "n", 5, 6, new Continuity(Venue.KALSHI, key, Continuity.Kind.BOOK_STALE, "gap", 5));
+                Channel.CONTINUITY, 7, "n", 5, 6, new Continuity(Venue.KALSHI, key, Continuity.Kind.BOOK_STALE, "gap", 5));
         MarketRecord<Continuity> gapBack = ProtocolJson.mapper().readValue(ProtocolJson.encodeRecord(gap),
                 new com.fasterxml.jackson.core.type.TypeReference<MarketRecord<Continuity>>() { });
         org.junit.jupiter.api.Assertions.assertEquals(gap, gapBack);
@@ -96,10 +112,10 @@ class ProtocolJsonTest {
     void recordBytesAreTheRecordsJsonInUtf8() {
         MarketKey key = MarketKey.of(Venue.POLYMARKET, "4833104333661288389");
         MarketRecord<MarketEvent> trade = new MarketRecord<>(MarketRecord.VERSION, "polymarket", key.id(),
-                MarketRecord.CHANNEL_TRADES, 3, "node-é", 10, 11,
+                Channel.TRADES, 3, "node-é", 10, 11,
                 new Trade(key, "t-1", d("0.52"), d("10"), Side.BID, 9, 10));
         MarketRecord<Continuity> gap = new MarketRecord<>(MarketRecord.VERSION, "polymarket", key.id(),
-                MarketRecord.CHANNEL_CONTINUITY, 3, "n", 5, 6, new Continuity(Venue.POLYMARKET, key, Continuity.Kind.BOOK_STALE,
+                Channel.CONTINUITY, 3, "n", 5, 6, new Continuity(Venue.POLYMARKET, key, Continuity.Kind.BOOK_STALE,
                 "gap ≥ 1", 5));
         for (MarketRecord<?> record : List.of(trade, gap)) {
             assertEquals(ProtocolJson.encodeRecord(record),

@@ -85,6 +85,9 @@ public final class NodeConfig {
                 throw new IllegalArgumentException("marketmesh.venues." + venue.id() + ".markets-per-socket = "
                         + settings.marketsPerSocket() + " is above the venue's limit of " + max + " per socket");
             }
+            if (settings.enabled()) {
+                adapter.get().validate(settings);
+            }
         }
     }
 

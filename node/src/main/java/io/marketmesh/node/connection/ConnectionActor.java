@@ -1,25 +1,23 @@
 package io.marketmesh.node.connection;
 
-import io.marketmesh.node.market.MarketActor;
-import io.marketmesh.node.metrics.NodeMetrics;
 import io.marketmesh.node.market.MarketPublisher;
-import io.marketmesh.protocol.Continuity;
-import io.marketmesh.protocol.MarketRecord;
-import io.marketmesh.protocol.RawFrame;
+import io.marketmesh.node.metrics.NodeMetrics;
 import io.marketmesh.node.venue.ConnectRequest;
+import io.marketmesh.node.venue.FetchRequest;
+import io.marketmesh.node.venue.FetchResponse;
 import io.marketmesh.node.venue.SessionOutput;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueSession;
 import io.marketmesh.node.venue.VenueSettings;
+import io.marketmesh.protocol.Channel;
+import io.marketmesh.protocol.Continuity;
 import io.marketmesh.protocol.MarketEvent;
-import io.marketmesh.protocol.MarketKey;
+import io.marketmesh.protocol.RawFrame;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -32,7 +30,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.slf4j.Logger;
 
 /**
@@ -47,21 +44,35 @@ import org.slf4j.Logger;
  * busy actor gets many frames per message and an idle one each frame at once. The socket holds at most
  * {@code inbound-buffer} frames the actor has not handled yet, so a slow consumer slows the socket instead of growing
  * a mailbox. Messages of an earlier incarnation's socket are recognized by their generation and dropped.
+ *
+ * <p>What a session asks of it ({@link SessionOutput}): frames to send, paced to the venue's limit
+ * ({@link OutgoingPacer}); HTTP GETs ({@link VenueHttp}) and timers, whose answers come back to the same session as
+ * messages of this actor, never after its socket is gone.
  */
 public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> {
 
-    public sealed interface Command permits Subscribe, Unsubscribe, Resync, Upgraded, FramesReady, StreamEnded, Tick {
+    public sealed interface Command permits Subscribe, Unsubscribe, Resync, Upgraded, FramesReady, StreamEnded, Tick,
+            Fetched, SessionTimer, RawRecordsLost {
     }
 
     /** Adds markets to this socket (the full set when sent in answer to a start). */
     public record Subscribe(List<String> symbols) implements Command {
     }
 
-    public record Unsubscribe(List<String> symbols) implements Command {
+    /**
+     * Drops markets from this socket: the venue is told to stop sending them, and each market's actor is told it is
+     * unfollowed, as the last message this socket sends it.
+     *
+     * @param closeWhenEmpty stop the socket if it carries nothing afterwards
+     */
+    public record Unsubscribe(List<String> symbols, boolean closeWhenEmpty) implements Command {
     }
 
-    /** Ask the venue for a fresh snapshot of one market carried by this socket. */
-    /** @param mayEscalate the market has asked often enough that this socket may reopen if asking it failed before */
+    /**
+     * Ask the venue for a fresh snapshot of one market carried by this socket.
+     *
+     * @param mayEscalate the market has asked often enough that this socket may reopen if asking it failed before
+     */
     public record Resync(String symbol, String reason, boolean mayEscalate) implements Command {
     }
 
@@ -75,8 +86,19 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private record StreamEnded(long generation, Throwable cause) implements Command {
     }
 
+    private record Fetched(long generation, String tag, FetchResponse response) implements Command {
+    }
+
+    private record SessionTimer(long generation, String tag) implements Command {
+    }
+
+    /** Raw frame records may have been lost on their way to Kafka. */
+    private enum RawRecordsLost implements Command {
+        INSTANCE
+    }
+
     private enum Tick implements Command {
-        HEARTBEAT, WATCHDOG, STATUS, CONNECT_TIMEOUT
+        HEARTBEAT, WATCHDOG, STATUS, CONNECT_TIMEOUT, SEND_PACED
     }
 
     /** Thrown to make the supervisor restart the socket; the reason is logged once, without a stack trace. */
@@ -86,20 +108,23 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         }
     }
 
+    /**
+     * What every socket of a venue shares.
+     *
+     * @param publisher where raw frames and connection up/down records go
+     */
+    public record Dependencies(VenueAdapter adapter, VenueSettings venue, ConnectionSettings settings,
+                               MarketPublisher publisher) {
+    }
+
     private static final AtomicLong GENERATIONS = new AtomicLong();
     private static final int SWITCHING_PROTOCOLS = 101;
 
-    public static Behavior<Command> create(VenueAdapter adapter, VenueSettings venue, ConnectionSettings settings,
-                                           int socketId, ActorRef<ConnectionManager.Command> manager) {
-        return create(adapter, venue, settings, socketId, manager, MarketPublisher.NONE);
-    }
-
-    /** @param publisher where raw frames and connection up/down records go */
-    public static Behavior<Command> create(VenueAdapter adapter, VenueSettings venue, ConnectionSettings settings,
-                                           int socketId, ActorRef<ConnectionManager.Command> manager,
-                                           MarketPublisher publisher) {
+    public static Behavior<Command> create(Dependencies dependencies, int socketId,
+                                           ActorRef<ConnectionManager.Command> manager) {
+        ConnectionSettings settings = dependencies.settings();
         Behavior<Command> connection = Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new ConnectionActor(context, timers, adapter, venue, settings, socketId, manager, publisher)));
+                timers -> new ConnectionActor(context, timers, dependencies, socketId, manager)));
         return Behaviors.supervise(connection).onFailure(Exception.class,
                 SupervisorStrategy.restartWithBackoff(settings.minBackoff(), settings.maxBackoff(), settings.randomFactor())
                         .withLoggingEnabled(false));
@@ -113,18 +138,16 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private final Map<String, Integer> resyncsThisSession = new HashMap<>();
     private final int socketId;
     private final ActorRef<ConnectionManager.Command> manager;
-    private final ClusterSharding sharding;
     private final Logger log;
     private final long generation = GENERATIONS.incrementAndGet();
-    private final Set<String> symbols = new LinkedHashSet<>();
-    private final Map<String, EntityRef<MarketActor.Command>> marketRefs = new HashMap<>();
+    private final MarketRouter markets;
     private final Output output = new Output();
-    private final MarketPublisher publisher;
+    private final OutgoingPacer pacer;
+    /** Where this socket's raw frames and connection records go, keyed {@code venue:socket-N}. */
+    private final MarketPublisher.Outlet records;
     /** Whether each frame goes to the raw topic (the publisher takes raw records). */
     private final boolean publishRaw;
     private final NodeMetrics metrics;
-    /** The {@code venue:socket-N} key of this socket's raw and connection records. */
-    private final String recordKey;
     private long rawSequence;
 
     private VenueSocket socket;
@@ -136,24 +159,27 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private long lastMessageAt;
     private long framesReceived;
     private long badFrames;
+    private long binaryFrames;
 
-    private ConnectionActor(ActorContext<Command> context, TimerScheduler<Command> timers, VenueAdapter adapter,
-                            VenueSettings venue, ConnectionSettings settings, int socketId,
-                            ActorRef<ConnectionManager.Command> manager, MarketPublisher publisher) {
+    private ConnectionActor(ActorContext<Command> context, TimerScheduler<Command> timers, Dependencies dependencies,
+                            int socketId, ActorRef<ConnectionManager.Command> manager) {
         super(context);
-        this.publisher = publisher;
-        this.publishRaw = publisher != MarketPublisher.NONE && publisher.accepts(MarketRecord.CHANNEL_RAW);
-        this.metrics = NodeMetrics.get(context.getSystem());
-        this.recordKey = venue.venue().id() + ":socket-" + socketId;
         this.timers = timers;
-        this.adapter = adapter;
-        this.venue = venue;
-        this.settings = settings;
+        this.adapter = dependencies.adapter();
+        this.venue = dependencies.venue();
+        this.settings = dependencies.settings();
         this.socketId = socketId;
         this.manager = manager;
-        this.sharding = ClusterSharding.get(context.getSystem());
         this.log = context.getLog();
-        manager.tell(new ConnectionManager.SocketStarting(socketId, context.getSelf()));
+        this.metrics = NodeMetrics.get(context.getSystem());
+        this.markets = new MarketRouter(venue.venue(), ClusterSharding.get(context.getSystem()));
+        this.pacer = adapter.pacing().limited() ? new OutgoingPacer(adapter.pacing(), settings.outgoingBuffer()) : null;
+        MarketPublisher publisher = dependencies.publisher();
+        this.publishRaw = publisher != MarketPublisher.NONE && publisher.accepts(Channel.RAW);
+        ActorRef<Command> self = context.getSelf();
+        this.records = publisher.open(venue.venue(), venue.venue().id() + ":socket-" + socketId,
+                () -> self.tell(RawRecordsLost.INSTANCE));
+        manager.tell(new ConnectionManager.SocketStarting(socketId, self));
         connect();
     }
 
@@ -208,45 +234,47 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
                 .onMessage(Upgraded.class, this::onUpgraded)
                 .onMessage(FramesReady.class, this::onFramesReady)
                 .onMessage(StreamEnded.class, this::onStreamEnded)
+                .onMessage(Fetched.class, this::onFetched)
+                .onMessage(SessionTimer.class, this::onSessionTimer)
+                .onMessageEquals(RawRecordsLost.INSTANCE, () -> {
+                    publishConnection(Continuity.Kind.GAP_DETECTED,
+                            "raw frame records of this socket may have been lost on their way to Kafka");
+                    return this;
+                })
                 .onMessageEquals(Tick.HEARTBEAT, this::onHeartbeat)
                 .onMessageEquals(Tick.WATCHDOG, this::onWatchdog)
                 .onMessageEquals(Tick.STATUS, this::onStatus)
                 .onMessageEquals(Tick.CONNECT_TIMEOUT, this::onConnectTimeout)
-                .onSignal(PreRestart.class, s -> closeSocket())
-                .onSignal(PostStop.class, s -> closeSocket())
+                .onMessageEquals(Tick.SEND_PACED, this::sendPaced)
+                .onSignal(PreRestart.class, s -> stopped())
+                .onSignal(PostStop.class, s -> stopped())
                 .build();
     }
 
     private Behavior<Command> onSubscribe(Subscribe subscribe) {
-        List<String> added = new ArrayList<>();
-        for (String symbol : subscribe.symbols()) {
-            if (symbols.add(symbol)) {
-                added.add(symbol);
-            }
-        }
+        List<String> added = markets.carry(subscribe.symbols());
         if (session != null && !added.isEmpty()) {
             session.subscribe(added, output);
         }
-        return this;
+        return afterSession();
     }
 
     private Behavior<Command> onUnsubscribe(Unsubscribe unsubscribe) {
-        List<String> removed = new ArrayList<>();
-        for (String symbol : unsubscribe.symbols()) {
-            if (symbols.remove(symbol)) {
-                removed.add(symbol);
-                marketRefs.remove(symbol);
-            }
+        List<String> removed = markets.drop(unsubscribe.symbols());
+        removed.forEach(resyncsThisSession::remove);
+        if (unsubscribe.closeWhenEmpty() && markets.size() == 0) {
+            log.info("{} socket {} closes: it carries no market any more", venue.venue().id(), socketId);
+            return Behaviors.stopped();
         }
         if (session != null && !removed.isEmpty()) {
             session.unsubscribe(removed, output);
         }
-        return this;
+        return afterSession();
     }
 
     private Behavior<Command> onResync(Resync resync) {
         // Before the socket is open there is nothing to do: opening it subscribes, which brings snapshots.
-        if (session != null && symbols.contains(resync.symbol())) {
+        if (session != null && markets.carries(resync.symbol())) {
             int askedBefore = resyncsThisSession.getOrDefault(resync.symbol(), 0);
             if (resync.mayEscalate() && askedBefore > 0) {
                 // This very socket was asked and brought no snapshot (the venue ignored or refused it): a fresh socket
@@ -260,7 +288,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
             log.info("{} socket {} resyncing {}: {}", venue.venue().id(), socketId, resync.symbol(), resync.reason());
             session.resync(resync.symbol(), output);
         }
-        return this;
+        return afterSession();
     }
 
     private Behavior<Command> onUpgraded(Upgraded upgraded) {
@@ -276,16 +304,16 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         lastMessageAt = connectedAt;
         session = adapter.newSession(venue);
         resyncsThisSession.clear();
-        if (!symbols.isEmpty()) {
-            session.subscribe(List.copyOf(symbols), output);
+        if (markets.size() > 0) {
+            session.subscribe(List.copyOf(markets.symbols()), output);
         }
         timers.startTimerWithFixedDelay(Tick.HEARTBEAT, session.heartbeatInterval());
         Duration watchdog = venue.staleAfter().dividedBy(4);
         timers.startTimerWithFixedDelay(Tick.WATCHDOG, watchdog.toMillis() < 100 ? Duration.ofMillis(100) : watchdog);
-        log.info("{} socket {} open, subscribing {} markets", venue.venue().id(), socketId, symbols.size());
-        publishConnection(Continuity.Kind.CONNECTION_UP, "socket open, subscribing " + symbols.size() + " markets");
+        log.info("{} socket {} open, subscribing {} markets", venue.venue().id(), socketId, markets.size());
+        publishConnection(Continuity.Kind.CONNECTION_UP, "socket open, subscribing " + markets.size() + " markets");
         reportStatus();
-        return this;
+        return afterSession();
     }
 
     private Behavior<Command> onFramesReady(FramesReady ready) {
@@ -310,36 +338,56 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         return this;
     }
 
-    private void onFrame(VenueSocket.Received text) {
-        lastMessageAt = text.receivedAt();
+    private void onFrame(VenueSocket.Received frame) {
+        lastMessageAt = frame.receivedAt();
         framesReceived++;
         metrics.onFrameReceived();
-        if (publishRaw) {
-            publisher.publish(new MarketRecord<>(MarketRecord.VERSION, venue.venue().id(), recordKey,
-                    MarketRecord.CHANNEL_RAW, ++rawSequence, publisher.source(), text.receivedAt(), 0,
-                    new RawFrame(venue.venue(), socketId, text.text())));
-        }
         // Events the session emits while handling this frame carry its receipt stamp to the MarketActor.
-        output.receivedNanos = text.receivedNanos();
+        output.receivedNanos = frame.receivedNanos();
         try {
-            session.onText(text.text(), text.receivedAt(), output);
+            if (frame.isBinary()) {
+                binaryFrames++;
+                session.onBinary(frame.binary(), frame.receivedAt(), output);
+                return;
+            }
+            if (publishRaw) {
+                records.publish(Channel.RAW, ++rawSequence, frame.receivedAt(),
+                        new RawFrame(venue.venue(), socketId, frame.text()));
+            }
+            session.onText(frame.text(), frame.receivedAt(), output);
         } finally {
             output.receivedNanos = 0;
         }
+    }
+
+    private Behavior<Command> onFetched(Fetched fetched) {
+        if (fetched.generation() != generation || session == null) {
+            return this;
+        }
+        session.onFetched(fetched.tag(), fetched.response(), output);
+        return afterSession();
+    }
+
+    private Behavior<Command> onSessionTimer(SessionTimer timer) {
+        if (timer.generation() != generation || session == null) {
+            return this;
+        }
+        session.onTimer(timer.tag(), output);
+        return afterSession();
     }
 
     private Behavior<Command> onStreamEnded(StreamEnded ended) {
         if (ended.generation() != generation) {
             return this;
         }
-        return fail(ended.cause() == null ? "venue closed the socket" : "socket failed: " + rootMessage(ended.cause()));
+        return fail(ended.cause() == null ? "venue closed the socket" : "socket failed: " + VenueSocket.rootMessage(ended.cause()));
     }
 
     private Behavior<Command> onHeartbeat() {
         if (session != null) {
             session.heartbeat(output);
         }
-        return output.failure != null ? fail(output.failure) : this;
+        return afterSession();
     }
 
     private Behavior<Command> onWatchdog() {
@@ -359,9 +407,30 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         return this;
     }
 
+    /** After the session had its turn: a frame it could not send ends the socket. */
+    private Behavior<Command> afterSession() {
+        return output.failure != null ? fail(output.failure) : this;
+    }
+
+    private Behavior<Command> sendPaced() {
+        sendWhatThePaceAllows();
+        return afterSession();
+    }
+
+    /** Sends the waiting frames the venue's pace allows now, in order, and comes back when the next may go. */
+    private void sendWhatThePaceAllows() {
+        long now = System.nanoTime();
+        for (String frame = pacer.poll(now); frame != null; frame = pacer.poll(now)) {
+            output.write(frame);
+        }
+        if (pacer.hasWaiting() && !timers.isTimerActive(Tick.SEND_PACED)) {
+            timers.startSingleTimer(Tick.SEND_PACED, Duration.ofNanos(Math.max(pacer.nanosUntilNext(now), 1_000_000)));
+        }
+    }
+
     private void reportStatus() {
-        manager.tell(new ConnectionManager.SocketStatusUpdate(socketId, state, symbols.size(), connectedAt,
-                lastMessageAt, framesReceived, badFrames));
+        manager.tell(new ConnectionManager.SocketStatusUpdate(socketId, state, markets.size(), connectedAt,
+                lastMessageAt, framesReceived, badFrames, binaryFrames));
     }
 
     /** Marks the socket's books stale, tells the manager why, and throws so the supervisor restarts with backoff. */
@@ -369,9 +438,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         state = "down";
         log.warn("{} socket {} down: {}", venue.venue().id(), socketId, reason);
         if (session != null) {
-            for (String symbol : symbols) {
-                refFor(symbol).tell(new MarketActor.MarkStale("connection lost: " + reason));
-            }
+            markets.markAllStale("connection lost: " + reason);
         }
         manager.tell(new ConnectionManager.SocketFailed(socketId, reason));
         publishConnection(Continuity.Kind.CONNECTION_DOWN, reason);
@@ -381,31 +448,23 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     }
 
     private void publishConnection(Continuity.Kind kind, String reason) {
-        if (publisher != MarketPublisher.NONE) {
-            long now = System.currentTimeMillis();
-            publisher.publish(new MarketRecord<>(MarketRecord.VERSION, venue.venue().id(), recordKey,
-                    MarketRecord.CHANNEL_CONTINUITY, rawSequence, publisher.source(), now, 0,
-                    new Continuity(venue.venue(), null, kind, reason, now)));
-        }
+        long now = System.currentTimeMillis();
+        records.publish(Channel.CONTINUITY, rawSequence, now, new Continuity(venue.venue(), null, kind, reason, now));
     }
 
-    private Behavior<Command> closeSocket() {
+    private Behavior<Command> stopped() {
+        closeSocket();
+        records.close();
+        return this;
+    }
+
+    private void closeSocket() {
         session = null;
         VenueSocket current = socket;
         socket = null;
         if (current != null) {
             current.close();
         }
-        return this;
-    }
-
-    private EntityRef<MarketActor.Command> refFor(String symbol) {
-        return marketRefs.computeIfAbsent(symbol,
-                s -> sharding.entityRefFor(MarketActor.TYPE_KEY, MarketKey.of(venue.venue(), s).id()));
-    }
-
-    private static String rootMessage(Throwable t) {
-        return VenueSocket.rootMessage(t);
     }
 
     private String abbreviate(String frame) {
@@ -416,7 +475,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         return frame.length() <= max ? frame : frame.substring(0, max) + "...(" + frame.length() + " chars)";
     }
 
-    /** Where the session's output goes: the socket, the market actors, the log and the counters. */
+    /** Where the session's output goes: the socket, the market actors, the log, the counters, HTTP and timers. */
     private final class Output implements SessionOutput {
 
         private String failure;
@@ -425,26 +484,37 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
         @Override
         public void send(String frame) {
+            if (pacer == null) {
+                write(frame);
+            } else if (pacer.offer(frame)) {
+                sendWhatThePaceAllows();
+            } else {
+                fails("outgoing frame not accepted (" + settings.outgoingBuffer() + " frames waiting for the venue's pace)");
+            }
+        }
+
+        void write(String frame) {
             VenueSocket current = socket;
-            if (current != null && !current.send(frame) && failure == null) {
+            if (current != null && !current.send(frame)) {
                 // A frame the venue never gets leaves our view of the subscription wrong: start over.
-                failure = "outgoing frame not accepted (" + settings.outgoingBuffer() + " frames waiting)";
+                fails("outgoing frame not accepted (" + settings.outgoingBuffer() + " frames waiting)");
+            }
+        }
+
+        private void fails(String reason) {
+            if (failure == null) {
+                failure = reason;
             }
         }
 
         @Override
         public void event(MarketEvent event) {
-            MarketKey market = event.market();
-            if (symbols.contains(market.symbol())) {
-                refFor(market.symbol()).tell(new MarketActor.Apply(event, receivedNanos));
-            }
+            markets.route(event, receivedNanos);
         }
 
         @Override
         public void stale(String symbol, String reason) {
-            if (symbols.contains(symbol)) {
-                refFor(symbol).tell(new MarketActor.MarkStale(reason));
-            }
+            markets.markStale(symbol, reason);
         }
 
         @Override
@@ -462,5 +532,26 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
             log.warn("{} socket {} venue error: {}", venue.venue().id(), socketId, message);
             manager.tell(new ConnectionManager.SocketFailed(socketId, message));
         }
+
+        @Override
+        public void fetch(String tag, FetchRequest request) {
+            long gen = generation;
+            getContext().pipeToSelf(VenueHttp.get(request), (response, failure) -> new Fetched(gen, tag,
+                    failure != null ? FetchResponse.failed(VenueSocket.rootMessage(failure)) : response));
+        }
+
+        @Override
+        public void schedule(String tag, Duration delay) {
+            timers.startSingleTimer(new TimerKey(tag), new SessionTimer(generation, tag), delay);
+        }
+
+        @Override
+        public void cancel(String tag) {
+            timers.cancel(new TimerKey(tag));
+        }
+    }
+
+    /** A session timer's key: one pending timer per tag. */
+    private record TimerKey(String tag) {
     }
 }

@@ -75,7 +75,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     }
 
     record SocketStatusUpdate(int socket, String state, int subscriptions, long connectedAt, long lastMessageAt,
-                              long framesReceived, long badFrames) implements Command {
+                              long framesReceived, long badFrames, long binaryFrames) implements Command {
     }
 
     record SocketFailed(int socket, String reason) implements Command {
@@ -96,15 +96,17 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     }
 
     /**
-     * @param publisher     where the sockets publish raw frames
+     * @param sockets       what every socket of this venue shares (adapter, settings, publisher)
      * @param subscriptions this node's view of the replicated subscription sets
      * @param worker        this worker's index, 0 to {@code workers - 1}
      */
-    public static Behavior<Command> create(VenueAdapter adapter, VenueSettings venue, ConnectionSettings settings,
-                                           ResyncTopics resyncTopics, MarketPublisher publisher,
-                                           ActorRef<Subscriptions.Command> subscriptions, int worker, int workers) {
+    public record Dependencies(ConnectionActor.Dependencies sockets, ResyncTopics resyncTopics,
+                               ActorRef<Subscriptions.Command> subscriptions, int workers) {
+    }
+
+    public static Behavior<Command> create(Dependencies dependencies, int worker) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ConnectionManager(context, timers,
-                adapter, venue, settings, resyncTopics, publisher, subscriptions, worker, workers)));
+                dependencies, worker)));
     }
 
     /** One socket's share of the markets and what it last reported. */
@@ -124,6 +126,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     }
 
     private final TimerScheduler<Command> timers;
+    private final ConnectionActor.Dependencies sockets;
     private final VenueAdapter adapter;
     private final VenueSettings venue;
     private final ConnectionSettings settings;
@@ -132,31 +135,31 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     private final Map<String, Slot> slotBySymbol = new HashMap<>();
     /** Markets whose unanswered resync already made their socket reopen once in this episode. */
     private final Set<String> escalatedResyncs = new HashSet<>();
-    private final MarketPublisher publisher;
     private final ActorRef<Subscriptions.Command> subscriptions;
     private final int worker;
     private final int workers;
     private final String node;
     private int nextSlotId;
     private String discovery;
+    /** The first view of the followed markets has arrived: a market not carried now is one nobody follows. */
+    private boolean knowsFollowed;
 
-    private ConnectionManager(ActorContext<Command> context, TimerScheduler<Command> timers, VenueAdapter adapter,
-                              VenueSettings venue, ConnectionSettings settings, ResyncTopics resyncTopics,
-                              MarketPublisher publisher, ActorRef<Subscriptions.Command> subscriptions,
-                              int worker, int workers) {
+    private ConnectionManager(ActorContext<Command> context, TimerScheduler<Command> timers, Dependencies dependencies,
+                              int worker) {
         super(context);
-        this.publisher = publisher;
         this.timers = timers;
-        this.adapter = adapter;
-        this.venue = venue;
-        this.settings = settings;
-        this.subscriptions = subscriptions;
+        this.sockets = dependencies.sockets();
+        this.adapter = sockets.adapter();
+        this.venue = sockets.venue();
+        this.settings = sockets.settings();
+        this.subscriptions = dependencies.subscriptions();
         this.worker = worker;
-        this.workers = workers;
+        this.workers = dependencies.workers();
         this.node = ConnectionWorkers.nodeAddress(context.getSystem());
         this.nextSlotId = worker;
         this.sharding = ClusterSharding.get(context.getSystem());
-        resyncTopics.subscribe(venue.venue(), context.messageAdapter(ResyncRequest.class, ResyncFromTopic::new));
+        dependencies.resyncTopics().subscribe(venue.venue(),
+                context.messageAdapter(ResyncRequest.class, ResyncFromTopic::new));
         context.getSystem().receptionist().tell(Receptionist.register(ConnectionWorkers.serviceKey(venue.venue()),
                 context.getSelf()));
         context.getSystem().receptionist().tell(Receptionist.register(ConnectionWorkers.serviceKey(venue.venue(), worker),
@@ -170,7 +173,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
                 discover();
             }
         } else {
-            // Seeded by the nodes themselves at start (see Subscriptions), so they are followed before a node is ready.
+            // Seeded by the oldest node once it is Up (see Subscriptions), so they are followed before a node is ready.
             discovery = "off: " + venue.markets().size() + " markets configured";
         }
     }
@@ -251,6 +254,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
 
     /** Follows the markets of the replicated set that hash to this worker, and drops the ones that left it. */
     private Behavior<Command> onSymbolsChanged(SymbolsChanged changed) {
+        knowsFollowed = true;
         List<String> owned = new ArrayList<>();
         for (String symbol : changed.symbols()) {
             if (ConnectionWorkers.owner(symbol, workers) == worker) {
@@ -293,26 +297,27 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         int id = nextSlotId;
         nextSlotId += workers;
         ActorRef<ConnectionActor.Command> actor = getContext().spawn(
-                ConnectionActor.create(adapter, venue, settings, id, getContext().getSelf(), publisher), "socket-" + id);
+                ConnectionActor.create(sockets, id, getContext().getSelf()), "socket-" + id);
         Slot slot = new Slot(id, actor);
         slots.put(id, slot);
         return slot;
     }
 
+    /**
+     * The socket that carried the market stops routing to it, tells the venue, and tells the market's actor as the
+     * last thing it sends it (the socket is the sender of the market's changes, so nothing of it can arrive after).
+     */
     private void unfollow(String symbol) {
         Slot slot = slotBySymbol.remove(symbol);
         if (slot == null) {
             return;
         }
         slot.symbols.remove(symbol);
-        if (slot.symbols.isEmpty()) {
-            getContext().stop(slot.actor);
+        boolean empty = slot.symbols.isEmpty();
+        slot.actor.tell(new ConnectionActor.Unsubscribe(List.of(symbol), empty));
+        if (empty) {
             slots.remove(slot.id);
-        } else {
-            slot.actor.tell(new ConnectionActor.Unsubscribe(List.of(symbol)));
         }
-        sharding.entityRefFor(MarketActor.TYPE_KEY, MarketKey.of(venue.venue(), symbol).id())
-                .tell(new MarketActor.Unfollow());
     }
 
     private Behavior<Command> onStop() {
@@ -343,7 +348,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
             SocketStatusUpdate s = slot.last;
             sockets.add(new SocketStatus(worker, node, slot.id, s == null ? "connecting" : s.state(), slot.symbols.size(),
                     s == null ? 0 : s.connectedAt(), s == null ? 0 : s.lastMessageAt(),
-                    s == null ? 0 : s.framesReceived(), s == null ? 0 : s.badFrames(),
+                    s == null ? 0 : s.framesReceived(), s == null ? 0 : s.badFrames(), s == null ? 0 : s.binaryFrames(),
                     Math.max(0, slot.starts - 1), slot.lastError, slot.lastErrorAt));
         }
         get.replyTo().tell(new WorkerStatus(venue.venue(), worker, node, venue.wsUrl(), slotBySymbol.size(), discovery,
@@ -379,8 +384,9 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     }
 
     private Behavior<Command> onResync(ResyncFromTopic fromTopic) {
-        MarketKey market = fromTopic.request().market();
-        int attempt = fromTopic.request().attempt();
+        ResyncRequest request = fromTopic.request();
+        MarketKey market = request.market();
+        int attempt = request.attempt();
         if (attempt <= 1) {
             escalatedResyncs.remove(market.symbol()); // a new episode: the market got a snapshot since
         }
@@ -388,7 +394,12 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         if (slot != null) {
             boolean mayEscalate = settings.resyncEscalateAfter() > 0 && attempt >= settings.resyncEscalateAfter()
                     && !escalatedResyncs.contains(market.symbol());
-            slot.actor.tell(new ConnectionActor.Resync(market.symbol(), fromTopic.request().reason(), mayEscalate));
+            slot.actor.tell(new ConnectionActor.Resync(market.symbol(), request.reason(), mayEscalate));
+        } else if (knowsFollowed && ConnectionWorkers.owner(market.symbol(), workers) == worker
+                && request.replyTo() != null) {
+            // The worker that would carry it does not: an actor left over (re-created by a stray message) for a
+            // market nobody follows. It stops instead of asking every minute for ever.
+            request.replyTo().tell(new MarketActor.NotFollowed());
         }
         return this;
     }

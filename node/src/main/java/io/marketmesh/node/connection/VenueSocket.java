@@ -49,10 +49,15 @@ final class VenueSocket implements WebSocket.Listener {
     }
 
     /**
-     * A frame's text, stamped when it was complete: {@code receivedAt} epoch ms for records and books, and
-     * {@code receivedNanos} on the monotonic clock for the node's latency histograms.
+     * A frame, stamped when it was complete: {@code receivedAt} epoch ms for records and books, and
+     * {@code receivedNanos} on the monotonic clock for the node's latency histograms. A text frame has {@code text};
+     * a binary one {@code binary} (and a null text).
      */
-    record Received(String text, long receivedAt, long receivedNanos) {
+    record Received(String text, byte[] binary, long receivedAt, long receivedNanos) {
+
+        boolean isBinary() {
+            return binary != null;
+        }
     }
 
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -82,6 +87,8 @@ final class VenueSocket implements WebSocket.Listener {
 
     /** Text fragments of a message not yet complete; only touched by the listener. */
     private final StringBuilder partial = new StringBuilder();
+    /** Binary fragments of a message not yet complete; only touched by the listener. */
+    private final java.io.ByteArrayOutputStream partialBinary = new java.io.ByteArrayOutputStream();
 
     private final Object inboxLock = new Object();
     private ArrayList<Received> inbox = new ArrayList<>();
@@ -233,7 +240,11 @@ final class VenueSocket implements WebSocket.Listener {
             text = partial.append(data).toString();
             partial.setLength(0);
         }
-        Received received = new Received(text, System.currentTimeMillis(), System.nanoTime());
+        receive(new Received(text, null, System.currentTimeMillis(), System.nanoTime()));
+        return null;
+    }
+
+    private void receive(Received received) {
         boolean announce;
         synchronized (inboxLock) {
             inbox.add(received);
@@ -243,13 +254,21 @@ final class VenueSocket implements WebSocket.Listener {
         if (announce && !closed) {
             owner.framesReady();
         }
-        return null;
     }
 
     @Override
     public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-        // Venues here speak text; binary frames are read and dropped so the socket keeps flowing.
-        ws.request(1);
+        // Handed to the owner like text (the venue session decides what it is), so none is dropped unseen.
+        byte[] chunk = new byte[data.remaining()];
+        data.get(chunk);
+        partialBinary.writeBytes(chunk);
+        if (!last) {
+            ws.request(1);
+            return null;
+        }
+        byte[] frame = partialBinary.toByteArray();
+        partialBinary.reset();
+        receive(new Received(null, frame, System.currentTimeMillis(), System.nanoTime()));
         return null;
     }
 

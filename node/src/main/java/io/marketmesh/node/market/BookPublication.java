@@ -1,63 +1,68 @@
 package io.marketmesh.node.market;
 
 import io.marketmesh.protocol.BookDelta;
+import io.marketmesh.protocol.BookReset;
 import io.marketmesh.protocol.BookSnapshot;
+import io.marketmesh.protocol.Channel;
 import io.marketmesh.protocol.Continuity;
-import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.LevelUpdate;
 import io.marketmesh.protocol.MarketEvent;
 import io.marketmesh.protocol.MarketKey;
-import io.marketmesh.protocol.MarketRecord;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What one MarketActor has published, so its book topic stays gap-free and truthful: every record on the book
  * channel takes the next sequence number; a change that changes nothing and a full book equal to the last one are
- * not published again (counted); a record the publisher refuses (its queue is full) takes no number, and the next
- * chance republishes the whole book behind a continuity record that says what was lost. That next chance waits until
- * the publisher {@link MarketPublisher#hasRoom() has room}: a thousand markets healing at once with full books would
- * otherwise refill the queue they overflowed, and keep it full. Owned by its actor.
+ * not published again (counted). A book record that does not reach Kafka — refused by a full queue, lost in a
+ * producer restart, or impossible to encode — leaves the market owing its consumers a full book: the next chance
+ * publishes a {@code gap_detected} continuity record saying what was lost, then the whole book. That next chance waits
+ * until the publisher {@link MarketPublisher#hasRoom() has room}: a thousand markets healing at once with full books
+ * would otherwise refill the queue they overflowed, and keep it full. Owned by its actor.
  */
 final class BookPublication {
 
     private final MarketKey market;
-    /** {@code market.id()} and the venue's id, built once: every record carries them. */
-    private final String marketId;
-    private final String venueId;
+    private final boolean enabled;
     private final MarketPublisher publisher;
+    private final MarketPublisher.Outlet outlet;
     private long sequence;
-    /** Set when a book record was refused: the next book record must be a full book. */
+    /** Set when a book record was refused or lost: the next book record must be a full book. */
     private boolean owesFullBook;
     private long refusedSinceFullBook;
+    private long lossesSinceFullBook;
     private boolean changedSinceFullBook;
+    /** A {@code book_stale} went out since the last snapshot: the next one is announced as a resync. */
+    private boolean staleAnnounced;
+    private String lastStaleReason;
 
     private long published;
     private long refused;
     private long skippedUnchanged;
 
-    BookPublication(MarketKey market, MarketPublisher publisher) {
+    /** @param onLoss run (on a publisher thread) when records this market handed over may have been lost */
+    BookPublication(MarketKey market, MarketPublisher publisher, Runnable onLoss) {
         this.market = market;
-        this.marketId = market.id();
-        this.venueId = market.venue().id();
+        this.enabled = publisher != MarketPublisher.NONE;
         this.publisher = publisher;
+        this.outlet = publisher.open(market.venue(), market.id(), onLoss);
     }
 
     boolean enabled() {
-        return publisher != MarketPublisher.NONE;
+        return enabled;
     }
 
     /**
-     * A delta has been applied; {@code sizesBefore[i]} is the size its i-th level had before; {@code receivedNanos}
-     * its frame's receipt on the monotonic clock (0: unknown), handed to the publisher for the receipt-to-ack latency.
+     * A delta has been applied and {@code changes} holds what it did to the book (levels dropped from a venue's
+     * window included); {@code receivedNanos} is its frame's receipt on the monotonic clock (0: unknown), handed to
+     * the publisher for the receipt-to-ack latency.
      */
-    void delta(BookDelta applied, long[] sizesBefore, OrderBook book, long receivedNanos) {
-        List<LevelUpdate> changed = new ArrayList<>(applied.updates().size());
-        for (int i = 0; i < applied.updates().size(); i++) {
-            LevelUpdate update = applied.updates().get(i);
-            long now = book.sizeAt(update.side(), update.price());
-            if (now != sizesBefore[i]) {
-                changed.add(new LevelUpdate(update.side(), update.price(), now));
+    void delta(BookDelta applied, BookChanges changes, OrderBook book, long receivedNanos) {
+        List<LevelUpdate> changed = new ArrayList<>(changes.size());
+        for (int i = 0; i < changes.size(); i++) {
+            // A level touched twice in one frame is published once, with its final size.
+            if (!changes.changedAgainLater(i) && changes.after(i) != changes.firstBefore(i)) {
+                changed.add(new LevelUpdate(changes.side(i), changes.price(i), changes.after(i)));
             }
         }
         if (changed.isEmpty()) {
@@ -69,9 +74,8 @@ final class BookPublication {
             fullBook(book, applied.venueSequence(), applied.venueTimestamp(), applied.receivedAt());
             return;
         }
-        BookDelta absolute = new BookDelta(market, BookDelta.Mode.ABSOLUTE, changed, applied.venueSequence(),
-                Decimals.NONE, Decimals.NONE, applied.venueTimestamp(), applied.receivedAt());
-        publishBook(absolute, receivedNanos);
+        publishBook(new BookDelta(market, BookDelta.Mode.ABSOLUTE, changed, applied.venueSequence(),
+                applied.venueTimestamp(), applied.receivedAt()), receivedNanos);
     }
 
     /** A venue snapshot has replaced the book; {@code unchanged} when it equals the book it replaced. */
@@ -79,34 +83,63 @@ final class BookPublication {
         // This run's first full book always goes out: consumers of this run's sequence need it as their base.
         if (unchanged && !owesFullBook && sequence > 0) {
             skippedUnchanged++;
-            return;
+        } else {
+            fullBook(book, snapshot.venueSequence(), snapshot.venueTimestamp(), snapshot.receivedAt());
         }
-        fullBook(book, snapshot.venueSequence(), snapshot.venueTimestamp(), snapshot.receivedAt());
+        if (staleAnnounced) {
+            staleAnnounced = false;
+            continuity(Continuity.Kind.BOOK_RESYNCED, "fresh snapshot after: " + lastStaleReason);
+        }
     }
 
     /** The periodic full book: only when something changed since the last one, or one is owed. */
-    void periodic(OrderBook book, boolean hasBook, long venueSequence, long venueTimestamp) {
-        if (hasBook && (changedSinceFullBook || owesFullBook)) {
+    void periodic(OrderBook book, long venueSequence, long venueTimestamp) {
+        if (changedSinceFullBook || owesFullBook) {
+            fullBook(book, venueSequence, venueTimestamp, System.currentTimeMillis());
+        }
+    }
+
+    /** Records may have been lost on their way to Kafka: heal with a full book at once if the book is trusted. */
+    void lost(OrderBook book, boolean bookTrusted, long venueSequence, long venueTimestamp) {
+        lossesSinceFullBook++;
+        owesFullBook = true;
+        if (bookTrusted) {
             fullBook(book, venueSequence, venueTimestamp, System.currentTimeMillis());
         }
     }
 
     /** The book was dropped (e.g. a tick size change): consumers drop theirs until the next full book. */
-    void reset(io.marketmesh.protocol.BookReset reset) {
+    void reset(BookReset reset) {
         changedSinceFullBook = true;
         if (!owesFullBook) {
-            publishBook(reset);
+            publishBook(reset, 0);
         }
     }
 
-    void event(String channel, MarketEvent event) {
-        publisher.publish(record(channel, sequence, event.receivedAt(), event));
+    /** The market is no longer followed: consumers holding its book from this node drop it. */
+    void unfollowed() {
+        if (sequence > 0) {
+            long now = System.currentTimeMillis();
+            publishBook(new BookReset(market, "no longer followed", 0, now), 0);
+        }
     }
 
-    void continuity(Continuity.Kind kind, String reason) {
+    void event(Channel channel, MarketEvent event) {
+        outlet.publish(channel, sequence, event.receivedAt(), event);
+    }
+
+    /** The book stopped being trustworthy: said once per episode, and only to consumers that got a book from here. */
+    void stale(String reason) {
+        lastStaleReason = reason;
+        if (sequence > 0) {
+            staleAnnounced = true;
+            continuity(Continuity.Kind.BOOK_STALE, reason);
+        }
+    }
+
+    private void continuity(Continuity.Kind kind, String reason) {
         long now = System.currentTimeMillis();
-        publisher.publish(record(MarketRecord.CHANNEL_CONTINUITY, sequence, now,
-                new Continuity(market.venue(), market, kind, reason, now)));
+        outlet.publish(Channel.CONTINUITY, sequence, now, new Continuity(market.venue(), market, kind, reason, now));
     }
 
     private void fullBook(OrderBook book, long venueSequence, long venueTimestamp, long receivedAt) {
@@ -116,26 +149,34 @@ final class BookPublication {
         }
         if (owesFullBook) {
             // Said before the book that heals it, so a consumer knows why the full book came.
-            continuity(Continuity.Kind.GAP_DETECTED, refusedSinceFullBook
-                    + " book record(s) refused by a full publish queue; a full book follows");
+            continuity(Continuity.Kind.GAP_DETECTED, lossText() + "; a full book follows");
         }
         BookSnapshot full = new BookSnapshot(market, book.topBids(Integer.MAX_VALUE), book.topAsks(Integer.MAX_VALUE),
                 venueSequence, venueTimestamp, receivedAt);
-        if (publishBook(full)) {
+        if (publishBook(full, 0)) {
             owesFullBook = false;
             refusedSinceFullBook = 0;
+            lossesSinceFullBook = 0;
             changedSinceFullBook = false;
             // The compacted topic's latest record per market is the latest full book.
-            publisher.publish(record(MarketRecord.CHANNEL_SNAPSHOTS, sequence, receivedAt, full));
+            outlet.publish(Channel.SNAPSHOTS, sequence, receivedAt, full);
         }
     }
 
-    private boolean publishBook(MarketEvent event) {
-        return publishBook(event, 0);
+    private String lossText() {
+        StringBuilder why = new StringBuilder();
+        if (refusedSinceFullBook > 0) {
+            why.append(refusedSinceFullBook).append(" book record(s) refused by a full publish queue");
+        }
+        if (lossesSinceFullBook > 0) {
+            why.append(why.length() > 0 ? " and " : "")
+                    .append("book records possibly lost on the way to Kafka (producer restart or encoding failure)");
+        }
+        return why.toString();
     }
 
     private boolean publishBook(MarketEvent event, long receivedNanos) {
-        if (publisher.publish(record(MarketRecord.CHANNEL_BOOK, sequence + 1, event.receivedAt(), event), receivedNanos)) {
+        if (outlet.publish(Channel.BOOK, sequence + 1, event.receivedAt(), event, receivedNanos)) {
             sequence++;
             published++;
             return true;
@@ -146,9 +187,8 @@ final class BookPublication {
         return false;
     }
 
-    private <T> MarketRecord<T> record(String channel, long seq, long receivedAt, T payload) {
-        return new MarketRecord<>(MarketRecord.VERSION, venueId, marketId, channel, seq,
-                publisher.source(), receivedAt, 0, payload);
+    void close() {
+        outlet.close();
     }
 
     long published() {

@@ -11,8 +11,8 @@ import java.util.Arrays;
  */
 final class BookSide {
 
-    /** Outcome of {@link #add}: the caller decides what a negative result means for the book. */
-    enum AddResult { APPLIED, REMOVED, NEGATIVE }
+    /** What {@link #add} returns when the change would take the level below zero (the side is left untouched). */
+    static final long WOULD_BE_NEGATIVE = Decimals.NONE;
 
     private final boolean bids;
     private long[] prices;
@@ -61,48 +61,60 @@ final class BookSide {
         return i >= 0 ? sizes[i] : 0;
     }
 
-    /** Sets the level's total size; 0 removes it. Negative sizes are refused by the caller. */
-    void set(long price, long size) {
+    /** Sets the level's total size (0 removes it) with one search; returns the size it had (0: no such level). */
+    long put(long price, long size) {
         int i = find(price);
         if (i >= 0) {
+            long before = sizes[i];
             if (size == 0) {
                 removeAt(i);
             } else {
                 sizes[i] = size;
             }
-        } else if (size != 0) {
+            return before;
+        }
+        if (size != 0) {
             insertAt(-i - 1, price, size);
         }
+        return 0;
     }
 
-    /** Adds a signed change to a level. A result of exactly 0 removes it; below 0 leaves the side untouched. */
-    AddResult add(long price, long delta) {
+    /**
+     * Adds a signed change to a level with one search; a result of exactly 0 removes it. Returns the size it had, or
+     * {@link #WOULD_BE_NEGATIVE} (the side untouched) when the result would be below zero.
+     */
+    long add(long price, long delta) {
         int i = find(price);
+        long before = i >= 0 ? sizes[i] : 0;
+        long result = Decimals.add(before, delta);
+        if (result < 0) {
+            return WOULD_BE_NEGATIVE;
+        }
         if (i >= 0) {
-            long result = Decimals.add(sizes[i], delta);
-            if (result > 0) {
-                sizes[i] = result;
-                return AddResult.APPLIED;
-            }
             if (result == 0) {
                 removeAt(i);
-                return AddResult.REMOVED;
+            } else {
+                sizes[i] = result;
             }
-            return AddResult.NEGATIVE;
+        } else if (result != 0) {
+            insertAt(-i - 1, price, result);
         }
-        if (delta > 0) {
-            insertAt(-i - 1, price, delta);
-            return AddResult.APPLIED;
-        }
-        return delta == 0 ? AddResult.APPLIED : AddResult.NEGATIVE;
+        return before;
     }
 
-    /** Replaces the side with levels given in any order; zero sizes are skipped, later duplicates win. */
-    void replace(long[] levelPrices, long[] levelSizes, int n) {
-        count = 0;
-        for (int k = 0; k < n; k++) {
-            set(levelPrices[k], levelSizes[k]);
+    /** Keeps the best {@code keep} levels, recording each level dropped in {@code changes}. */
+    void keepBest(int keep, BookChanges changes) {
+        int drop = count - keep;
+        if (drop <= 0) {
+            return;
         }
+        // The worst levels sit at the start: record them, then shift the kept ones down once.
+        for (int k = 0; k < drop; k++) {
+            changes.record(bids, prices[k], sizes[k], 0);
+        }
+        System.arraycopy(prices, drop, prices, 0, keep);
+        System.arraycopy(sizes, drop, sizes, 0, keep);
+        count = keep;
     }
 
     /**

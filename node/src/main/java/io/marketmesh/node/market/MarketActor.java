@@ -1,29 +1,28 @@
 package io.marketmesh.node.market;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import io.marketmesh.node.serialization.CborSerializable;
 import io.marketmesh.node.metrics.NodeMetrics;
+import io.marketmesh.node.serialization.CborSerializable;
 import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookReset;
 import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.BookView;
-import io.marketmesh.protocol.Decimals;
+import io.marketmesh.protocol.Channel;
 import io.marketmesh.protocol.MarketEvent;
 import io.marketmesh.protocol.MarketKey;
 import io.marketmesh.protocol.MarketState;
 import io.marketmesh.protocol.MarketStatus;
+import io.marketmesh.protocol.PriceLevel;
 import io.marketmesh.protocol.StatusUpdate;
 import io.marketmesh.protocol.Ticker;
 import io.marketmesh.protocol.Trade;
 import java.time.Duration;
-import io.marketmesh.protocol.Continuity;
-import io.marketmesh.protocol.LevelUpdate;
-import io.marketmesh.protocol.MarketRecord;
-import io.marketmesh.protocol.PriceLevel;
+import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -36,18 +35,44 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 /**
  * The one owner of a market's book: a cluster-sharded entity with id {@code venue:symbol}.
  *
- * <p>It applies snapshots and deltas, keeps last trade, ticker and lifecycle, and guards integrity: a
- * negative level, a failed top-of-book cross-check, a gap reported by the connection or a lost
- * connection marks the book stale (still served, flagged), changes are ignored until a fresh snapshot
- * arrives, and a snapshot is requested over the venue's resync topic, again with backoff while none
- * comes. A market that has never had a snapshot asks for one on its first message.
+ * <p>It applies snapshots and deltas (each whole or not at all), keeps last trade, ticker and lifecycle, and guards
+ * integrity: a negative level, a failed check of what the venue promised ({@link io.marketmesh.protocol.BookCheck}:
+ * top of book, checksum), a gap reported by the connection or a lost connection make the book {@link BookState#STALE}
+ * (still served, flagged), changes are ignored until a fresh snapshot arrives, and a snapshot is requested over the
+ * venue's resync topic, again with backoff while none comes. A market that has never had a snapshot asks for one on
+ * its first message.
+ *
+ * <p>When its market is unfollowed, the socket that fed it sends {@link Unfollow} after it stopped routing to it (the
+ * same sender, so nothing it sent before can arrive after): the actor tells Kafka consumers to drop the book and
+ * passivates. An actor re-created by a stray message for an unfollowed market asks for a snapshot like any new one;
+ * the worker that would carry the market answers {@link NotFollowed}, and it passivates again.
  */
 public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
 
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Market");
 
+    /** Where the book stands; every other field's meaning follows from it. */
+    enum BookState {
+        /** No book yet: a new actor waiting for the venue's first snapshot (a book from Kafka may come first). */
+        EMPTY,
+        /** Serving the last book published to Kafka, flagged stale, until the venue's snapshot replaces it. */
+        BOOTSTRAPPED,
+        /** The venue's book, kept exact by its changes: served fresh. */
+        LIVE,
+        /** The venue's book, no longer trusted (gap, failed check, lost connection): served stale until a snapshot. */
+        STALE,
+        /** The venue dropped the book (a reset): empty until its next snapshot; a book from Kafka is known wrong. */
+        RESET,
+        /** No longer followed: passivating, deaf to the venue. */
+        UNFOLLOWED;
+
+        boolean hasBook() {
+            return this == BOOTSTRAPPED || this == LIVE || this == STALE;
+        }
+    }
+
     public sealed interface Command extends CborSerializable
-            permits Apply, MarkStale, GetState, GetBook, Unfollow, ResyncTimer, SnapshotTimer, Bootstrap {
+            permits Apply, Bootstrap, MarkStale, GetState, GetBook, Unfollow, NotFollowed, Stop, Timer, RecordsLost {
     }
 
     /**
@@ -66,7 +91,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
 
     /**
      * A book an earlier run of the node published to Kafka ({@code publishedAt}, epoch ms). Served, flagged stale
-     * and bootstrapped, until the venue's own snapshot replaces it; ignored once the venue has sent one.
+     * and bootstrapped, until the venue's own snapshot replaces it; ignored once the venue has said anything.
      */
     public record Bootstrap(BookSnapshot book, long publishedAt) implements Command {
     }
@@ -81,107 +106,107 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     public record GetBook(int depth, ActorRef<BookView> replyTo) implements Command {
     }
 
-    /** The market is no longer followed: stop and free the book. */
+    /** The market is no longer followed; sent by the socket that fed it, after it stopped routing to it. */
     public record Unfollow() implements Command {
     }
 
-    private enum ResyncTimer implements Command {
+    /** From the worker that would carry this market, answering a resync request: it does not follow it. */
+    public record NotFollowed() implements Command {
+    }
+
+    /** The shard's stop message, once it has agreed to passivate this actor. */
+    public enum Stop implements Command {
         INSTANCE
     }
 
-    private enum SnapshotTimer implements Command {
+    private enum Timer implements Command {
+        RESYNC, SNAPSHOT
+    }
+
+    /** The publisher may have lost records this market handed over (only ever sent locally). */
+    private enum RecordsLost implements Command {
         INSTANCE
     }
 
-    public static void initSharding(ActorSystem<?> system, ResyncTopics resyncTopics, MarketSettings settings) {
-        initSharding(system, resyncTopics, settings, MarketPublisher.NONE, Duration.ofMinutes(1));
+    /**
+     * What every MarketActor of a node shares.
+     *
+     * @param publisher        where records go ({@link MarketPublisher#NONE}: nowhere)
+     * @param snapshotInterval how often a market with changes republishes its full book (when publishing)
+     * @param bookSource       asked for the last published book whenever a MarketActor starts on this node
+     */
+    public record Dependencies(ResyncTopics resyncTopics, MarketSettings settings, MarketPublisher publisher,
+                               Duration snapshotInterval, BookSource bookSource) {
+
+        /** Markets that publish nothing and start empty: a node without Kafka. */
+        public static Dependencies withoutKafka(ResyncTopics resyncTopics, MarketSettings settings) {
+            return new Dependencies(resyncTopics, settings, MarketPublisher.NONE, Duration.ofMinutes(1), BookSource.NONE);
+        }
     }
 
-    /** @param snapshotInterval how often a market with changes republishes its full book (when publishing) */
-    public static void initSharding(ActorSystem<?> system, ResyncTopics resyncTopics, MarketSettings settings,
-                                    MarketPublisher publisher, Duration snapshotInterval) {
-        initSharding(system, resyncTopics, settings, publisher, snapshotInterval, BookSource.NONE);
-    }
-
-    /** @param bookSource asked for the last published book whenever a MarketActor starts on this node */
-    public static void initSharding(ActorSystem<?> system, ResyncTopics resyncTopics, MarketSettings settings,
-                                    MarketPublisher publisher, Duration snapshotInterval, BookSource bookSource) {
+    public static void initSharding(ActorSystem<?> system, Dependencies dependencies) {
         ClusterSharding.get(system).init(Entity.of(TYPE_KEY, entityContext -> create(
-                MarketKey.parse(entityContext.getEntityId()), resyncTopics, settings, publisher, snapshotInterval,
-                bookSource)));
+                        MarketKey.parse(entityContext.getEntityId()), dependencies, entityContext.getShard()))
+                .withStopMessage(Stop.INSTANCE));
     }
 
-    public static Behavior<Command> create(MarketKey market, ResyncTopics resyncTopics, MarketSettings settings) {
-        return create(market, resyncTopics, settings, MarketPublisher.NONE, Duration.ofMinutes(1));
-    }
-
-    public static Behavior<Command> create(MarketKey market, ResyncTopics resyncTopics, MarketSettings settings,
-                                           MarketPublisher publisher, Duration snapshotInterval) {
-        return create(market, resyncTopics, settings, publisher, snapshotInterval, BookSource.NONE);
-    }
-
-    public static Behavior<Command> create(MarketKey market, ResyncTopics resyncTopics, MarketSettings settings,
-                                           MarketPublisher publisher, Duration snapshotInterval, BookSource bookSource) {
+    /** @param shard the shard to ask for passivation; null outside sharding (the actor then simply stops) */
+    public static Behavior<Command> create(MarketKey market, Dependencies dependencies,
+                                           ActorRef<ClusterSharding.ShardCommand> shard) {
         return Behaviors.setup(context -> {
             // New here (node start, or moved by a rebalance): the last published book serves until the venue's.
-            bookSource.request(market, context.getSelf());
-            return Behaviors.withTimers(timers -> new MarketActor(context, timers, market,
-                    resyncTopics, settings, new BookPublication(market, publisher), snapshotInterval));
+            dependencies.bookSource().request(market, context.getSelf());
+            return Behaviors.withTimers(timers -> new MarketActor(context, timers, market, dependencies, shard));
         });
     }
 
     private final TimerScheduler<Command> timers;
     private final MarketKey market;
-    private final ResyncTopics resyncTopics;
-    private final MarketSettings settings;
+    private final Dependencies dependencies;
+    private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final OrderBook book = new OrderBook();
+    private final BookVerifier verifier = new BookVerifier();
     private final BookPublication publication;
+    private final MarketCounters counters = new MarketCounters();
     private final NodeMetrics metrics;
 
-    private boolean hasBook;
-    /** A venue snapshot or reset has arrived: a book from Kafka can only be older. */
-    private boolean venueSpoke;
-    /** True from the moment the book stopped being trustworthy until a snapshot replaces it. */
-    private boolean awaitingSnapshot = true;
-    private boolean stale = true;
+    private BookState state = BookState.EMPTY;
     private String staleReason = "no snapshot yet";
+    /** When the book served came from Kafka (BOOTSTRAPPED): its publish time. */
+    private long bootstrappedFrom;
+    /** Levels per side the venue keeps in this book (its latest snapshot's window); 0 = the whole book. */
+    private int depthLimit;
+
     private boolean resyncRequested;
     private Duration nextResyncBackoff;
+    /** Resync requests since the last snapshot; the connection escalates when they keep going unanswered. */
+    private int unansweredResyncs;
 
     private MarketStatus status = MarketStatus.UNKNOWN;
     private Trade lastTrade;
     private Ticker ticker;
+    /** Changes applied to this book since this actor started. */
     private long sequence;
     private long venueSequence;
     private long venueTimestamp;
     private long updatedAt;
     private long snapshotAt;
-    /** When the book served came from Kafka: its publish time; 0 once the venue's snapshot replaced it. */
-    private long bootstrappedFrom;
-
-    private long snapshots;
-    private long deltas;
-    private long trades;
-    private long staleEvents;
-    private long resyncRequests;
-    /** Resync requests since the last snapshot; the connection escalates when they keep going unanswered. */
-    private int unansweredResyncs;
-    private long ignoredWhileAwaitingSnapshot;
 
     private MarketActor(ActorContext<Command> context, TimerScheduler<Command> timers, MarketKey market,
-                        ResyncTopics resyncTopics, MarketSettings settings, BookPublication publication,
-                        Duration snapshotInterval) {
+                        Dependencies dependencies, ActorRef<ClusterSharding.ShardCommand> shard) {
         super(context);
-        this.publication = publication;
-        this.metrics = NodeMetrics.get(context.getSystem());
-        if (publication.enabled()) {
-            timers.startTimerWithFixedDelay(SnapshotTimer.INSTANCE, snapshotInterval);
-        }
         this.timers = timers;
         this.market = market;
-        this.resyncTopics = resyncTopics;
-        this.settings = settings;
-        this.nextResyncBackoff = settings.resyncMinBackoff();
+        this.dependencies = dependencies;
+        this.shard = shard;
+        this.metrics = NodeMetrics.get(context.getSystem());
+        metrics.onMarketActorStarted();
+        ActorRef<Command> self = context.getSelf();
+        this.publication = new BookPublication(market, dependencies.publisher(), () -> self.tell(RecordsLost.INSTANCE));
+        this.nextResyncBackoff = dependencies.settings().resyncMinBackoff();
+        if (publication.enabled()) {
+            timers.startTimerWithFixedDelay(Timer.SNAPSHOT, dependencies.snapshotInterval());
+        }
     }
 
     @Override
@@ -192,12 +217,23 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 .onMessage(Bootstrap.class, this::onBootstrap)
                 .onMessage(GetState.class, this::onGetState)
                 .onMessage(GetBook.class, this::onGetBook)
-                .onMessage(Unfollow.class, m -> Behaviors.stopped())
-                .onMessageEquals(ResyncTimer.INSTANCE, this::onResyncTimer)
-                .onMessageEquals(SnapshotTimer.INSTANCE, () -> {
-                    if (!awaitingSnapshot) {
-                        publication.periodic(book, hasBook, venueSequence, venueTimestamp);
+                .onMessage(Unfollow.class, m -> unfollow("unfollowed"))
+                .onMessage(NotFollowed.class, m -> state == BookState.LIVE ? this : unfollow("not followed by its worker"))
+                .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+                .onMessageEquals(Timer.RESYNC, this::onResyncTimer)
+                .onMessageEquals(Timer.SNAPSHOT, () -> {
+                    if (state == BookState.LIVE) {
+                        publication.periodic(book, venueSequence, venueTimestamp);
                     }
+                    return this;
+                })
+                .onMessageEquals(RecordsLost.INSTANCE, () -> {
+                    publication.lost(book, state == BookState.LIVE, venueSequence, venueTimestamp);
+                    return this;
+                })
+                .onSignal(PostStop.class, s -> {
+                    metrics.onMarketActorStopped();
+                    publication.close();
                     return this;
                 })
                 .build();
@@ -205,8 +241,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
 
     private Behavior<Command> onApply(Apply apply) {
         MarketEvent event = apply.event();
-        if (event instanceof BookSnapshot || event instanceof BookReset) {
-            venueSpoke = true;
+        if (state == BookState.UNFOLLOWED) {
+            return this;
         }
         if (event instanceof BookDelta delta) {
             if (onDelta(delta, apply.receivedNanos())) {
@@ -216,38 +252,30 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             onSnapshot(snapshot);
         } else if (event instanceof Trade trade) {
             lastTrade = trade;
-            trades++;
-            publication.event(MarketRecord.CHANNEL_TRADES, trade);
+            counters.trades++;
+            publication.event(Channel.TRADES, trade);
         } else if (event instanceof Ticker t) {
             ticker = t;
-            publication.event(MarketRecord.CHANNEL_TICKERS, t);
+            publication.event(Channel.TICKERS, t);
         } else if (event instanceof StatusUpdate update) {
             if (update.status() != status) {
-                publication.event(MarketRecord.CHANNEL_STATUS, update);
+                publication.event(Channel.STATUS, update);
             }
             status = update.status();
         } else if (event instanceof BookReset reset) {
-            book.clear();
-            hasBook = false;
-            bootstrappedFrom = 0;
-            touch(reset.venueTimestamp(), reset.receivedAt());
-            sequence++;
-            publication.reset(reset);
-            becomeStale(reset.reason(), false);
+            onReset(reset);
         }
         return this;
     }
 
     private Behavior<Command> onBootstrap(Bootstrap bootstrap) {
         // Only into a market the venue has said nothing about yet: after a reset the old book is known to be wrong.
-        if (hasBook || venueSpoke || book.replace(bootstrap.book().bids(), bootstrap.book().asks()) != OrderBook.Result.APPLIED) {
+        if (state != BookState.EMPTY || book.replace(bootstrap.book().bids(), bootstrap.book().asks()) != OrderBook.Result.APPLIED) {
             return this;
         }
-        hasBook = true;
+        state = BookState.BOOTSTRAPPED;
         bootstrappedFrom = bootstrap.publishedAt();
-        awaitingSnapshot = true;
-        stale = true;
-        staleReason = "bootstrapped from Kafka (published " + java.time.Instant.ofEpochMilli(bootstrap.publishedAt())
+        staleReason = "bootstrapped from Kafka (published " + Instant.ofEpochMilli(bootstrap.publishedAt())
                 + "); waiting for the venue's snapshot";
         venueSequence = bootstrap.book().venueSequence();
         touch(bootstrap.book().venueTimestamp(), bootstrap.book().receivedAt());
@@ -257,125 +285,155 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     }
 
     private void onSnapshot(BookSnapshot snapshot) {
-        List<PriceLevel> bidsBefore = publication.enabled() && hasBook ? book.topBids(Integer.MAX_VALUE) : null;
-        List<PriceLevel> asksBefore = bidsBefore == null ? null : book.topAsks(Integer.MAX_VALUE);
+        boolean compare = publication.enabled() && state.hasBook();
+        List<PriceLevel> bidsBefore = compare ? book.topBids(Integer.MAX_VALUE) : null;
+        List<PriceLevel> asksBefore = compare ? book.topAsks(Integer.MAX_VALUE) : null;
         if (book.replace(snapshot.bids(), snapshot.asks()) != OrderBook.Result.APPLIED) {
-            becomeStale("snapshot with a negative size", true);
+            untrusted("snapshot with a negative size", true);
             return;
         }
-        if (publication.enabled()) {
-            boolean unchanged = bidsBefore != null
-                    && bidsBefore.equals(book.topBids(Integer.MAX_VALUE)) && asksBefore.equals(book.topAsks(Integer.MAX_VALUE));
-            publication.snapshot(snapshot, unchanged, book);
-            if (stale && hasBook) {
-                // Only after a stale book: the first snapshot of a market is no resync.
-                publication.continuity(Continuity.Kind.BOOK_RESYNCED, "fresh snapshot after: " + staleReason);
-            }
+        depthLimit = snapshot.depthLimit();
+        if (depthLimit > 0) {
+            book.keepBest(depthLimit);
         }
-        boolean wasStale = stale && hasBook;
+        BookState before = state;
+        state = BookState.LIVE;
         bootstrappedFrom = 0;
-        hasBook = true;
-        awaitingSnapshot = false;
-        stale = false;
         staleReason = null;
         resyncRequested = false;
         unansweredResyncs = 0;
-        nextResyncBackoff = settings.resyncMinBackoff();
-        timers.cancel(ResyncTimer.INSTANCE);
-        snapshots++;
+        nextResyncBackoff = dependencies.settings().resyncMinBackoff();
+        timers.cancel(Timer.RESYNC);
+        counters.snapshots++;
         sequence++;
         venueSequence = snapshot.venueSequence();
         snapshotAt = snapshot.receivedAt();
         touch(snapshot.venueTimestamp(), snapshot.receivedAt());
-        if (wasStale) {
+        if (publication.enabled()) {
+            boolean unchanged = compare && bidsBefore.equals(book.topBids(Integer.MAX_VALUE))
+                    && asksBefore.equals(book.topAsks(Integer.MAX_VALUE));
+            publication.snapshot(snapshot, unchanged, book);
+        }
+        if (before == BookState.STALE || before == BookState.RESET) {
             getContext().getLog().info("{} book resynced from a fresh snapshot ({} bids, {} asks)",
                     market, book.bidDepth(), book.askDepth());
+        }
+        if (snapshot.check() != null) {
+            String failed = verifier.verify(snapshot.check(), book);
+            if (failed != null) {
+                untrusted("snapshot " + failed, true);
+            }
         }
     }
 
     /** @return whether the delta was applied to the book (not ignored while awaiting a snapshot) */
     private boolean onDelta(BookDelta delta, long receivedNanos) {
-        if (awaitingSnapshot) {
-            ignoredWhileAwaitingSnapshot++;
-            requestResyncIfNotPending(hasBook ? staleReason : "change arrived before any snapshot");
+        if (state != BookState.LIVE) {
+            counters.ignoredWhileAwaitingSnapshot++;
+            requestResyncIfNotPending(state.hasBook() ? staleReason : "change arrived before any snapshot");
             return false;
         }
-        long[] sizesBefore = publication.enabled() ? sizesOf(delta) : null;
         OrderBook.Result result = book.apply(delta.updates(), delta.mode() == BookDelta.Mode.RELATIVE);
-        if (sizesBefore != null && result == OrderBook.Result.APPLIED) {
-            publication.delta(delta, sizesBefore, book, receivedNanos);
+        if (result != OrderBook.Result.APPLIED) {
+            // The book is untouched: the frame was applied not at all.
+            untrusted(result == OrderBook.Result.NEGATIVE_SIZE ? "a change would take a level below zero"
+                    : "a change carried a negative size", true);
+            return false;
         }
-        deltas++;
+        if (depthLimit > 0) {
+            book.keepBest(depthLimit);
+        }
+        if (publication.enabled()) {
+            publication.delta(delta, book.changes(), book, receivedNanos);
+        }
+        counters.deltas++;
         sequence++;
         venueSequence = delta.venueSequence();
         touch(delta.venueTimestamp(), delta.receivedAt());
-        if (result == OrderBook.Result.NEGATIVE_SIZE) {
-            becomeStale("a change took a level below zero", true);
-        } else if (result == OrderBook.Result.INVALID_SIZE) {
-            becomeStale("a change carried a negative size", true);
-        } else if (delta.hasExpectation() && !topMatches(delta)) {
-            becomeStale("top of book disagrees with the venue: have " + describeTop()
-                    + ", venue says " + describe(delta.expectedBestBid()) + "/" + describe(delta.expectedBestAsk()), true);
+        if (delta.check() != null) {
+            String failed = verifier.verify(delta.check(), book);
+            if (failed != null) {
+                untrusted(failed, true);
+            }
         }
         return true;
     }
 
-    /** {@code 0} in an expectation means "that side is empty"; {@link Decimals#NONE} means no claim. */
-    private boolean topMatches(BookDelta delta) {
-        return sideMatches(delta.expectedBestBid(), book.bestBid()) && sideMatches(delta.expectedBestAsk(), book.bestAsk());
-    }
-
-    private static boolean sideMatches(long expected, long actual) {
-        if (expected == Decimals.NONE) {
-            return true;
-        }
-        if (expected == 0) {
-            return actual == Decimals.NONE;
-        }
-        return expected == actual;
+    private void onReset(BookReset reset) {
+        book.clear();
+        touch(reset.venueTimestamp(), reset.receivedAt());
+        sequence++;
+        publication.reset(reset);
+        untrusted(reset.reason(), false);
+        state = BookState.RESET;
+        bootstrappedFrom = 0;
     }
 
     private Behavior<Command> onMarkStale(MarkStale m) {
+        if (state == BookState.UNFOLLOWED) {
+            return this;
+        }
         // The connection has already asked the venue for a snapshot: only ask again if none comes.
-        becomeStale(m.reason(), false);
+        untrusted(m.reason(), false);
         resyncRequested = true;
         scheduleResyncCheck();
         return this;
     }
 
-    private void becomeStale(String reason, boolean requestResync) {
-        if (!stale) {
-            staleEvents++;
+    /**
+     * The book cannot be trusted now: a LIVE book becomes STALE (said once, in the log and to Kafka consumers); any
+     * other state keeps waiting for its snapshot, with the newer reason.
+     */
+    private void untrusted(String reason, boolean requestResync) {
+        if (state == BookState.LIVE) {
+            state = BookState.STALE;
+            counters.staleEvents++;
             getContext().getLog().warn("{} book marked stale: {}", market, reason);
-            publication.continuity(Continuity.Kind.BOOK_STALE, reason);
+            publication.stale(reason);
         }
-        stale = true;
         staleReason = reason;
-        awaitingSnapshot = true;
         if (requestResync) {
             resyncRequested = false;
             requestResyncIfNotPending(reason);
         }
     }
 
+    private Behavior<Command> unfollow(String why) {
+        if (state == BookState.UNFOLLOWED) {
+            return this;
+        }
+        state = BookState.UNFOLLOWED;
+        staleReason = "market " + why;
+        timers.cancelAll();
+        publication.unfollowed();
+        getContext().getLog().info("{} {}: book dropped", market, why);
+        if (shard == null) {
+            return Behaviors.stopped();
+        }
+        // Through the shard, so that a message arriving meanwhile starts a clean actor instead of being lost.
+        shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
+        return this;
+    }
+
     private void requestResyncIfNotPending(String reason) {
-        if (resyncRequested) {
+        if (resyncRequested || state == BookState.UNFOLLOWED) {
             return;
         }
         resyncRequested = true;
-        resyncRequests++;
-        resyncTopics.publish(new ResyncRequest(market, reason, ++unansweredResyncs));
+        counters.resyncRequests++;
+        dependencies.resyncTopics().publish(new ResyncRequest(market, reason, ++unansweredResyncs, getContext().getSelf()));
         scheduleResyncCheck();
     }
 
     private void scheduleResyncCheck() {
-        timers.startSingleTimer(ResyncTimer.INSTANCE, nextResyncBackoff);
+        timers.startSingleTimer(Timer.RESYNC, nextResyncBackoff);
         Duration doubled = nextResyncBackoff.multipliedBy(2);
-        nextResyncBackoff = doubled.compareTo(settings.resyncMaxBackoff()) > 0 ? settings.resyncMaxBackoff() : doubled;
+        Duration max = dependencies.settings().resyncMaxBackoff();
+        nextResyncBackoff = doubled.compareTo(max) > 0 ? max : doubled;
     }
 
     private Behavior<Command> onResyncTimer() {
-        if (awaitingSnapshot) {
+        if (state != BookState.LIVE) {
             resyncRequested = false;
             requestResyncIfNotPending("no snapshot arrived after asking (" + staleReason + ")");
         }
@@ -383,36 +441,24 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     }
 
     private Behavior<Command> onGetState(GetState get) {
-        if (!hasBook) {
+        if (state == BookState.EMPTY) {
             requestResyncIfNotPending("no snapshot yet");
         }
-        get.replyTo().tell(new MarketState(market, status, stale, staleReason, hasBook,
+        get.replyTo().tell(new MarketState(market, status, state != BookState.LIVE, staleReason, state.hasBook(),
                 book.bestBid(), book.bestBidSize(), book.bestAsk(), book.bestAskSize(),
                 book.bidDepth(), book.askDepth(), book.isCrossed(), lastTrade, ticker, sequence, venueSequence,
-                venueTimestamp, updatedAt, snapshotAt,
-                new MarketState.Counters(snapshots, deltas, trades, staleEvents, resyncRequests,
-                        ignoredWhileAwaitingSnapshot, publication.published(), publication.refused(),
-                        publication.skippedUnchanged()), bootstrappedFrom));
+                venueTimestamp, updatedAt, snapshotAt, counters.toState(publication), bootstrappedFrom));
         return this;
     }
 
     private Behavior<Command> onGetBook(GetBook get) {
-        if (!hasBook) {
+        if (state == BookState.EMPTY) {
             requestResyncIfNotPending("no snapshot yet");
         }
-        int depth = Math.min(get.depth(), settings.maxDepth());
-        get.replyTo().tell(new BookView(market, book.topBids(depth), book.topAsks(depth), stale, staleReason, status,
-                sequence, venueSequence, venueTimestamp, updatedAt, snapshotAt, bootstrappedFrom));
+        int depth = Math.min(get.depth(), dependencies.settings().maxDepth());
+        get.replyTo().tell(new BookView(market, book.topBids(depth), book.topAsks(depth), state != BookState.LIVE,
+                staleReason, status, sequence, venueSequence, venueTimestamp, updatedAt, snapshotAt, bootstrappedFrom));
         return this;
-    }
-
-    private long[] sizesOf(BookDelta delta) {
-        long[] sizes = new long[delta.updates().size()];
-        for (int i = 0; i < sizes.length; i++) {
-            LevelUpdate update = delta.updates().get(i);
-            sizes[i] = book.sizeAt(update.side(), update.price());
-        }
-        return sizes;
     }
 
     private void touch(long venueTs, long receivedAt) {
@@ -420,13 +466,5 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             venueTimestamp = venueTs;
         }
         updatedAt = receivedAt;
-    }
-
-    private String describeTop() {
-        return describe(book.bestBid()) + "/" + describe(book.bestAsk());
-    }
-
-    private static String describe(long price) {
-        return price == Decimals.NONE ? "none" : price == 0 ? "empty" : Decimals.toString(price);
     }
 }

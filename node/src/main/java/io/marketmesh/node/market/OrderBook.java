@@ -8,31 +8,36 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An exact L2 book: fixed-point prices and sizes on two {@link BookSide}s. Knows nothing of venues; the
- * venue packages normalize into {@link io.marketmesh.protocol.BookSnapshot} / {@link io.marketmesh.protocol.BookDelta}
- * before anything reaches it. Not thread-safe: owned by one MarketActor.
+ * An exact L2 book: decimal prices and sizes on two {@link BookSide}s. Knows nothing of venues; the venue packages
+ * normalize into {@link io.marketmesh.protocol.BookSnapshot} / {@link io.marketmesh.protocol.BookDelta} before
+ * anything reaches it. Every change is whole or nothing: a change that fails part-way is undone before it returns, so
+ * a refused frame leaves the book exactly as it was. {@link #changes()} lists what the last change did. Not
+ * thread-safe: owned by one MarketActor.
  */
 public final class OrderBook {
 
-    /** Outcome of applying a change. */
+    /** Outcome of applying a change. Anything but {@link #APPLIED} leaves the book untouched. */
     public enum Result {
         APPLIED,
-        /** A relative change took a level below zero: the book no longer matches the venue's. */
+        /** A relative change would take a level below zero: the book no longer matches the venue's. */
         NEGATIVE_SIZE,
-        /** An absolute size below zero arrived: the frame is wrong, the book is untouched. */
+        /** An absolute size below zero arrived: the frame is wrong. */
         INVALID_SIZE
     }
 
     private final BookSide bids = new BookSide(true, 64);
     private final BookSide asks = new BookSide(false, 64);
+    private final BookChanges changes = new BookChanges();
 
     public void clear() {
         bids.clear();
         asks.clear();
+        changes.clear();
     }
 
     /** Replaces the whole book. Levels may come in any order; zero sizes are dropped. */
     public Result replace(List<PriceLevel> bidLevels, List<PriceLevel> askLevels) {
+        changes.clear();
         for (PriceLevel l : bidLevels) {
             if (l.size() < 0) {
                 return Result.INVALID_SIZE;
@@ -46,38 +51,91 @@ public final class OrderBook {
         bids.clear();
         asks.clear();
         for (PriceLevel l : bidLevels) {
-            bids.set(l.price(), l.size());
+            bids.put(l.price(), l.size());
         }
         for (PriceLevel l : askLevels) {
-            asks.set(l.price(), l.size());
+            asks.put(l.price(), l.size());
         }
         return Result.APPLIED;
     }
 
     /** Sets a level's total size (0 removes it). */
     public Result set(Side side, long price, long size) {
+        changes.clear();
         if (size < 0) {
             return Result.INVALID_SIZE;
         }
-        sideOf(side).set(price, size);
+        setLevel(side == Side.BID, price, size);
         return Result.APPLIED;
     }
 
     /** Adds a signed change to a level; a level reaching exactly 0 is removed. */
     public Result add(Side side, long price, long delta) {
-        return sideOf(side).add(price, delta) == BookSide.AddResult.NEGATIVE ? Result.NEGATIVE_SIZE : Result.APPLIED;
+        changes.clear();
+        return addToLevel(side == Side.BID, price, delta) ? Result.APPLIED : Result.NEGATIVE_SIZE;
     }
 
-    /** Applies level updates in order; stops at the first one that fails and reports it. */
+    /**
+     * Applies level updates in order, all or none: absolute sizes ({@code relative} false) are checked before
+     * anything changes; a relative one that would take a level below zero undoes the ones before it. One search per
+     * level. {@link #changes()} then lists each level's size before and after.
+     */
     public Result apply(List<LevelUpdate> updates, boolean relative) {
-        for (int i = 0, n = updates.size(); i < n; i++) {
+        changes.clear();
+        int n = updates.size();
+        if (!relative) {
+            for (int i = 0; i < n; i++) {
+                if (updates.get(i).size() < 0) {
+                    return Result.INVALID_SIZE;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
             LevelUpdate u = updates.get(i);
-            Result r = relative ? add(u.side(), u.price(), u.size()) : set(u.side(), u.price(), u.size());
-            if (r != Result.APPLIED) {
-                return r;
+            boolean bid = u.side() == Side.BID;
+            if (!relative) {
+                setLevel(bid, u.price(), u.size());
+            } else if (!addToLevel(bid, u.price(), u.size())) {
+                undo();
+                return Result.NEGATIVE_SIZE;
             }
         }
         return Result.APPLIED;
+    }
+
+    private void setLevel(boolean bid, long price, long size) {
+        changes.record(bid, price, (bid ? bids : asks).put(price, size), size);
+    }
+
+    /** @return false, with the side untouched, when the level would go below zero */
+    private boolean addToLevel(boolean bid, long price, long delta) {
+        long before = (bid ? bids : asks).add(price, delta);
+        if (before == BookSide.WOULD_BE_NEGATIVE) {
+            return false;
+        }
+        changes.record(bid, price, before, Decimals.add(before, delta));
+        return true;
+    }
+
+    /**
+     * Drops the levels beyond the best {@code depth} of each side (a venue's window on its book: levels pushed out
+     * get no removal from the venue). The dropped levels are added to {@link #changes()}.
+     */
+    public void keepBest(int depth) {
+        bids.keepBest(depth, changes);
+        asks.keepBest(depth, changes);
+    }
+
+    /** What the last {@link #apply} (and a {@link #keepBest} after it) changed; valid until the next change. */
+    public BookChanges changes() {
+        return changes;
+    }
+
+    private void undo() {
+        for (int i = changes.size() - 1; i >= 0; i--) {
+            (changes.isBid(i) ? bids : asks).put(changes.price(i), changes.before(i));
+        }
+        changes.clear();
     }
 
     public long bestBid() {
@@ -111,6 +169,24 @@ public final class OrderBook {
     /** Best bid at or above best ask: impossible on a healthy book. */
     public boolean isCrossed() {
         return !bids.isEmpty() && !asks.isEmpty() && bids.bestPrice() >= asks.bestPrice();
+    }
+
+    /** Price of the i-th best bid (0 = best); i below {@link #bidDepth()}. */
+    public long bidPriceAt(int i) {
+        return bids.priceAt(i);
+    }
+
+    public long bidSizeAt(int i) {
+        return bids.sizeAt(i);
+    }
+
+    /** Price of the i-th best ask (0 = best); i below {@link #askDepth()}. */
+    public long askPriceAt(int i) {
+        return asks.priceAt(i);
+    }
+
+    public long askSizeAt(int i) {
+        return asks.sizeAt(i);
     }
 
     public long sizeAt(Side side, long price) {

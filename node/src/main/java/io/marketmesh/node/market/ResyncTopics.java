@@ -48,4 +48,9 @@ public final class ResyncTopics {
     public void subscribe(Venue venue, ActorRef<ResyncRequest> subscriber) {
         topics.get(venue).tell(Topic.subscribe(subscriber));
     }
+
+    /** Asks a venue's topic how many subscribers it has here (a subscription is registered once it counts). */
+    public void stats(Venue venue, ActorRef<Topic.TopicStats> replyTo) {
+        topics.get(venue).tell(Topic.getTopicStats(replyTo));
+    }
 }

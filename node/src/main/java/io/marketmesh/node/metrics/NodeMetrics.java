@@ -38,6 +38,10 @@ public final class NodeMetrics implements Extension {
     private final LongAdder kafkaQueued = new LongAdder();
     private final LongAdder kafkaRefused = new LongAdder();
     private final LongAdder kafkaAcknowledged = new LongAdder();
+    private final LongAdder kafkaEncodeFailed = new LongAdder();
+    private final LongAdder marketActorsStarted = new LongAdder();
+    private final LongAdder marketActorsStopped = new LongAdder();
+    private final LongAdder kafkaProducerRestarts = new LongAdder();
 
     private NodeMetrics() {
     }
@@ -75,6 +79,34 @@ public final class NodeMetrics implements Extension {
         return kafkaAcknowledged.sum();
     }
 
+    /** Records that could not be encoded and were skipped (each book one healed by a full book). */
+    public long kafkaEncodeFailed() {
+        return kafkaEncodeFailed.sum();
+    }
+
+    /** Times the producer stage failed and was restarted. */
+    public long kafkaProducerRestarts() {
+        return kafkaProducerRestarts.sum();
+    }
+
+    /** MarketActors started on this node (each start of a market: new, moved here, or re-created). */
+    public long marketActorsStarted() {
+        return marketActorsStarted.sum();
+    }
+
+    /** MarketActors on this node now. */
+    public long marketActorsRunning() {
+        return marketActorsStarted.sum() - marketActorsStopped.sum();
+    }
+
+    public void onMarketActorStarted() {
+        marketActorsStarted.increment();
+    }
+
+    public void onMarketActorStopped() {
+        marketActorsStopped.increment();
+    }
+
     public void onFrameReceived() {
         framesReceived.increment();
     }
@@ -93,6 +125,14 @@ public final class NodeMetrics implements Extension {
 
     public void onKafkaRefused() {
         kafkaRefused.increment();
+    }
+
+    public void onKafkaEncodeFailed() {
+        kafkaEncodeFailed.increment();
+    }
+
+    public void onKafkaProducerRestart() {
+        kafkaProducerRestarts.increment();
     }
 
     /** The broker acknowledged a record; {@code receivedNanos} as for {@link #onDeltaApplied(long)}. */

@@ -1,5 +1,6 @@
 package io.marketmesh.node.publish;
 
+import io.marketmesh.protocol.Channel;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.marketmesh.node.market.OrderBook;
 import io.marketmesh.protocol.BookDelta;
@@ -71,7 +72,7 @@ public final class KafkaBootstrap {
         long oldest = System.currentTimeMillis() - lookBack.toMillis();
         Map<String, Rebuild> rebuilds = new LinkedHashMap<>();
         try (KafkaConsumer<String, String> consumer = consumer(bootstrapServers, settings)) {
-            readToEnd(consumer, settings.topic(KafkaSettings.Topic.SNAPSHOTS).name(), -1, record -> {
+            readToEnd(consumer, settings.topic(Channel.SNAPSHOTS).name(), -1, record -> {
                 if (record.payload() instanceof BookSnapshot snapshot && record.publishedTimestamp() >= oldest
                         && wanted.test(record.market())) {
                     rebuilds.put(record.market(), new Rebuild(record, snapshot));
@@ -79,7 +80,7 @@ public final class KafkaBootstrap {
             });
             if (!rebuilds.isEmpty()) {
                 long from = rebuilds.values().stream().mapToLong(r -> r.publishedAt).min().orElse(oldest);
-                readToEnd(consumer, settings.topic(KafkaSettings.Topic.BOOK).name(), from, record -> {
+                readToEnd(consumer, settings.topic(Channel.BOOK).name(), from, record -> {
                     Rebuild rebuild = rebuilds.get(record.market());
                     if (rebuild != null && record.source().equals(rebuild.source) && record.sequence() == rebuild.sequence + 1) {
                         apply(rebuild, record);

@@ -1,15 +1,20 @@
 package io.marketmesh.node.publish;
 
 import io.marketmesh.node.market.MarketPublisher;
+import io.marketmesh.node.metrics.NodeMetrics;
+import io.marketmesh.protocol.Channel;
 import io.marketmesh.protocol.MarketRecord;
 import io.marketmesh.protocol.ProtocolJson;
+import io.marketmesh.protocol.Venue;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import io.marketmesh.node.metrics.NodeMetrics;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -17,8 +22,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.kafka.ProducerMessage;
 import org.apache.pekko.kafka.ProducerSettings;
 import org.apache.pekko.kafka.javadsl.Producer;
@@ -34,18 +39,89 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's one Kafka producer stream: a bounded queue that MarketActors offer records to, then one shared
- * idempotent producer ({@code acks=all}, compressed, batched). While the broker is away the producer keeps retrying
- * and the queue holds what waits; when the queue is full, the newest record is refused, counted, and the
- * MarketActor that offered it republishes a full book once it can (see {@code MarketActor}). Nothing grows
- * without bound and nothing is lost silently.
+ * The node's one Kafka producer stream: a bounded queue that MarketActors (and venue sockets, for raw frames) offer
+ * records to, each record encoded once, then one shared idempotent producer ({@code acks=all}, compressed, batched).
+ * While the broker is away the producer keeps retrying and the queue holds what waits; when the queue is full, the
+ * newest record is refused, counted, and the market that offered it republishes a full book once it can.
+ *
+ * <p>Nothing is lost silently. The producer stage restarts (with backoff) when it fails, and a restarting stage drops
+ * what it had in flight: every outlet with records handed to the failed producer and never acknowledged is told
+ * ({@code onLoss}), and its market announces the gap and republishes its full book. A record that cannot be encoded
+ * is counted, logged and skipped, and its outlet told the same way; publishing goes on.
  */
 public final class KafkaPublisher implements MarketPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPublisher.class);
 
-    /** A record waiting for the producer, with its frame's receipt stamp (0: none); also the flexiFlow pass-through. */
-    private record Pending(MarketRecord<?> record, long receivedNanos) {
+    /** A record waiting for the producer, as its parts; also the producer's pass-through, back with the ack. */
+    private static final class Pending {
+        final KafkaOutlet outlet;
+        final Channel channel;
+        final long sequence;
+        final long receivedTimestamp;
+        final Object payload;
+        final long receivedNanos;
+        /** The outlet's count of records handed to the producer, this one included (set when it is handed over). */
+        long ticket;
+
+        Pending(KafkaOutlet outlet, Channel channel, long sequence, long receivedTimestamp, Object payload,
+                long receivedNanos) {
+            this.outlet = outlet;
+            this.channel = channel;
+            this.sequence = sequence;
+            this.receivedTimestamp = receivedTimestamp;
+            this.payload = payload;
+            this.receivedNanos = receivedNanos;
+        }
+    }
+
+    /**
+     * One key's outlet. Records are handed to the producer and acknowledged in order, so the last ticket acknowledged
+     * below the last ticket handed over means records are in flight; when the producer fails, those are lost.
+     */
+    private final class KafkaOutlet implements Outlet {
+        final String venue;
+        final String key;
+        final Runnable onLoss;
+        final AtomicLong handedOver = new AtomicLong();
+        final AtomicLong acknowledged = new AtomicLong();
+
+        KafkaOutlet(String venue, String key, Runnable onLoss) {
+            this.venue = venue;
+            this.key = key;
+            this.onLoss = onLoss;
+        }
+
+        @Override
+        public boolean publish(Channel channel, long sequence, long receivedTimestamp, Object payload,
+                               long receivedNanos) {
+            if (channel == Channel.RAW && !publishRaw) {
+                return true;
+            }
+            QueueOfferResult result = queue.offer(new Pending(this, channel, sequence, receivedTimestamp, payload,
+                    receivedNanos));
+            if (result == QueueOfferResult.enqueued()) {
+                metrics.onKafkaQueued();
+                return true;
+            }
+            metrics.onKafkaRefused();
+            long refused = metrics.kafkaRefused();
+            if (refused == 1 || refused % 10_000 == 0) {
+                LOG.warn("Kafka publish queue refused a record ({} so far): {}", refused, result);
+            }
+            return false;
+        }
+
+        @Override
+        public void close() {
+            outlets.remove(this);
+        }
+
+        /** After a producer restart: whether records handed to the failed producer were never acknowledged. */
+        boolean forgetInFlight() {
+            long handed = handedOver.get();
+            return acknowledged.getAndAccumulate(handed, Math::max) < handed;
+        }
     }
 
     private final BoundedSourceQueue<Pending> queue;
@@ -55,9 +131,9 @@ public final class KafkaPublisher implements MarketPublisher {
     private final String source;
     /** {@code marketmesh.kafka.publish-raw}: false drops raw frame records before they are queued. */
     private final boolean publishRaw;
-    private final AtomicLong queued = new AtomicLong();
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong acknowledged = new AtomicLong();
+    private final Map<Channel, String> topics = new EnumMap<>(Channel.class);
+    private final Set<KafkaOutlet> outlets = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean producerStarted = new AtomicBoolean();
 
     private KafkaPublisher(ActorSystem<?> system, KafkaSettings settings, CompletionStage<String> bootstrapServers,
                            String source) {
@@ -65,22 +141,24 @@ public final class KafkaPublisher implements MarketPublisher {
         this.publishRaw = settings.publishRaw();
         this.roomThreshold = settings.publishBuffer() / 2;
         this.metrics = NodeMetrics.get(system);
-        Map<KafkaSettings.Topic, String> topics = new EnumMap<>(KafkaSettings.Topic.class);
-        settings.topics().forEach((topic, spec) -> topics.put(topic, spec.name()));
+        settings.topics().forEach((channel, spec) -> topics.put(channel, spec.name()));
         RestartSettings restart = RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)
                 .withLogSettings(RestartSettings.createLogSettings(org.apache.pekko.event.Logging.ErrorLevel()));
         Flow<ProducerMessage.Envelope<String, byte[], Pending>, ProducerMessage.Results<String, byte[], Pending>, NotUsed>
-                producer = RestartFlow.onFailuresWithBackoff(restart, () -> Flow.lazyCompletionStageFlow(() ->
-                        bootstrapServers.thenApply(bootstrap -> {
-                            LOG.info("publishing to Kafka at {}", bootstrap);
-                            return Producer.<String, byte[], Pending>flexiFlow(producerSettings(system, settings, bootstrap));
-                        })));
+                producer = RestartFlow.onFailuresWithBackoff(restart, () -> {
+                    onProducerStart();
+                    return Flow.lazyCompletionStageFlow(() -> bootstrapServers.thenApply(bootstrap -> {
+                        LOG.info("publishing to Kafka at {}", bootstrap);
+                        return Producer.<String, byte[], Pending>flexiFlow(producerSettings(system, settings, bootstrap));
+                    }));
+                });
         Pair<BoundedSourceQueue<Pending>, CompletionStage<Done>> stream = Source.<Pending>queue(settings.publishBuffer())
-                .map(pending -> toMessage(pending, topics))
+                .mapConcat(this::encode)
                 .via(producer)
                 .toMat(Sink.foreach(result -> {
-                    acknowledged.incrementAndGet();
-                    metrics.onKafkaAcknowledged(result.passThrough().receivedNanos());
+                    Pending acked = result.passThrough();
+                    acked.outlet.acknowledged.getAndAccumulate(acked.ticket, Math::max);
+                    metrics.onKafkaAcknowledged(acked.receivedNanos);
                 }), Keep.both())
                 .run(system);
         this.queue = stream.first();
@@ -88,8 +166,8 @@ public final class KafkaPublisher implements MarketPublisher {
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "kafka-publisher-flush", () -> {
             queue.complete();
             return stream.second().exceptionally(failure -> Done.getInstance()).whenComplete((done, failure) ->
-                    LOG.info("Kafka publisher stopped: {} record(s) acknowledged, {} refused", acknowledged.get(),
-                            refused.get()));
+                    LOG.info("Kafka publisher stopped: {} record(s) acknowledged, {} refused", metrics.kafkaAcknowledged(),
+                            metrics.kafkaRefused()));
         });
     }
 
@@ -100,26 +178,10 @@ public final class KafkaPublisher implements MarketPublisher {
     }
 
     @Override
-    public boolean publish(MarketRecord<?> record) {
-        return publish(record, 0);
-    }
-
-    @Override
-    public boolean publish(MarketRecord<?> record, long receivedNanos) {
-        if (!publishRaw && MarketRecord.CHANNEL_RAW.equals(record.channel())) {
-            return true;
-        }
-        QueueOfferResult result = queue.offer(new Pending(record, receivedNanos));
-        if (result == QueueOfferResult.enqueued()) {
-            queued.incrementAndGet();
-            metrics.onKafkaQueued();
-            return true;
-        }
-        metrics.onKafkaRefused();
-        if (refused.incrementAndGet() == 1 || refused.get() % 10_000 == 0) {
-            LOG.warn("Kafka publish queue refused a record ({} so far): {}", refused.get(), result);
-        }
-        return false;
+    public Outlet open(Venue venue, String key, Runnable onLoss) {
+        KafkaOutlet outlet = new KafkaOutlet(venue.id(), key, onLoss);
+        outlets.add(outlet);
+        return outlet;
     }
 
     @Override
@@ -128,36 +190,52 @@ public final class KafkaPublisher implements MarketPublisher {
     }
 
     @Override
-    public boolean accepts(String channel) {
-        return publishRaw || !MarketRecord.CHANNEL_RAW.equals(channel);
+    public boolean accepts(Channel channel) {
+        return publishRaw || channel != Channel.RAW;
     }
 
-    @Override
-    public String source() {
-        return source;
+    /** The record, built once, stamped and encoded; nothing when it cannot be encoded (counted, its outlet told). */
+    private List<ProducerMessage.Envelope<String, byte[], Pending>> encode(Pending pending) {
+        MarketRecord<Object> record = new MarketRecord<>(MarketRecord.VERSION, pending.outlet.venue, pending.outlet.key,
+                pending.channel, pending.sequence, source, pending.receivedTimestamp, System.currentTimeMillis(),
+                pending.payload);
+        byte[] value;
+        try {
+            value = ProtocolJson.encodeRecordBytes(record);
+        } catch (RuntimeException e) {
+            metrics.onKafkaEncodeFailed();
+            long failed = metrics.kafkaEncodeFailed();
+            if (failed <= 10 || failed % 1000 == 0) {
+                LOG.warn("a {} record of {} could not be encoded and was skipped ({} so far): {}", pending.channel.id(),
+                        pending.outlet.key, failed, e.toString());
+            }
+            if (pending.channel == Channel.BOOK) {
+                pending.outlet.onLoss.run();
+            }
+            return List.of();
+        }
+        pending.ticket = pending.outlet.handedOver.incrementAndGet();
+        return List.of(ProducerMessage.single(new ProducerRecord<>(topics.get(pending.channel), pending.outlet.key,
+                value), pending));
     }
 
-    public long queued() {
-        return queued.get();
-    }
-
-    public long refused() {
-        return refused.get();
-    }
-
-    public long acknowledged() {
-        return acknowledged.get();
-    }
-
-    private static ProducerMessage.Envelope<String, byte[], Pending> toMessage(Pending pending,
-                                                                             Map<KafkaSettings.Topic, String> topics) {
-        MarketRecord<?> record = pending.record();
-        KafkaSettings.Topic topic = KafkaSettings.Topic.valueOf(record.channel().toUpperCase(Locale.ROOT));
-        MarketRecord<?> stamped = new MarketRecord<>(record.version(), record.venue(), record.market(), record.channel(),
-                record.sequence(), record.source(), record.receivedTimestamp(), System.currentTimeMillis(),
-                record.payload());
-        return ProducerMessage.single(new ProducerRecord<>(topics.get(topic), record.market(), ProtocolJson.encodeRecordBytes(stamped)),
-                pending);
+    /**
+     * The producer stage is (re)starting. On a restart, whatever the failed one held unacknowledged is gone: every
+     * outlet with such records is told. The old stage is dead and the new one has taken nothing yet.
+     */
+    private void onProducerStart() {
+        if (!producerStarted.compareAndSet(false, true)) {
+            metrics.onKafkaProducerRestart();
+            int told = 0;
+            for (KafkaOutlet outlet : outlets) {
+                if (outlet.forgetInFlight()) {
+                    outlet.onLoss.run();
+                    told++;
+                }
+            }
+            LOG.warn("Kafka producer restarted: {} record key(s) had records in flight that may be lost; each market "
+                    + "among them republishes its full book after a gap_detected record", told);
+        }
     }
 
     private static ProducerSettings<String, byte[]> producerSettings(ActorSystem<?> system, KafkaSettings settings,

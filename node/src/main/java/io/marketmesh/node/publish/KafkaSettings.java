@@ -1,6 +1,7 @@
 package io.marketmesh.node.publish;
 
 import com.typesafe.config.Config;
+import io.marketmesh.protocol.Channel;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import java.nio.file.Path;
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * @param startupTimeout   time allowed for one admin round (listing / creating topics)
  * @param clientProperties extra kafka-clients properties for every client the node creates (security etc.)
  * @param replicationFactor replication of created topics; empty = the cluster's {@code default.replication.factor}
- * @param topics           every topic the node writes, by role
+ * @param topics           every topic the node writes, by the channel of the records it carries
  * @param publishBuffer    records that may wait for the broker before new ones are refused (and healed later)
  * @param snapshotInterval how often each market with changes republishes its full book (book and snapshots topics)
  * @param bootstrapLookBack on start, books published within this long are rebuilt from Kafka and served until the
@@ -34,22 +34,8 @@ import java.util.regex.Pattern;
  */
 public record KafkaSettings(boolean enabled, String bootstrapServers, Embedded embedded, Duration startupTimeout,
                             Map<String, String> clientProperties, Optional<Short> replicationFactor,
-                            Map<Topic, TopicSpec> topics, int publishBuffer, Duration snapshotInterval,
+                            Map<Channel, TopicSpec> topics, int publishBuffer, Duration snapshotInterval,
                             Duration bootstrapLookBack, boolean publishRaw) {
-
-    /** What each topic carries; the config key under {@code marketmesh.kafka.topics} is the lower-case name. */
-    public enum Topic {
-        RAW, BOOK, TRADES, TICKERS, STATUS, CONTINUITY, SNAPSHOTS;
-
-        public String key() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        /** Snapshots keep only the latest book per market: the topic is log-compacted. */
-        public boolean compacted() {
-            return this == SNAPSHOTS;
-        }
-    }
 
     /** One topic: its name, the partitions it is created with and whether it is compacted. */
     public record TopicSpec(String name, int partitions, boolean compacted) {
@@ -77,7 +63,7 @@ public record KafkaSettings(boolean enabled, String bootstrapServers, Embedded e
         return enabled && bootstrapServers.isBlank();
     }
 
-    public TopicSpec topic(Topic topic) {
+    public TopicSpec topic(Channel topic) {
         return topics.get(topic);
     }
 
@@ -106,11 +92,11 @@ public record KafkaSettings(boolean enabled, String bootstrapServers, Embedded e
             throw new IllegalArgumentException("marketmesh.kafka.topics.replication-factor = " + rf
                     + " must be 0 (the cluster's default) or more");
         }
-        Map<Topic, TopicSpec> topics = new EnumMap<>(Topic.class);
+        Map<Channel, TopicSpec> topics = new EnumMap<>(Channel.class);
         Set<String> names = new HashSet<>();
-        for (Topic topic : Topic.values()) {
-            Config tc = t.getConfig(topic.key());
-            String key = "marketmesh.kafka.topics." + topic.key();
+        for (Channel topic : Channel.values()) {
+            Config tc = t.getConfig(topic.id());
+            String key = "marketmesh.kafka.topics." + topic.id();
             String name = tc.getString("name");
             if (!TOPIC_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
                 throw new IllegalArgumentException(key + ".name = \"" + name
@@ -123,7 +109,8 @@ public record KafkaSettings(boolean enabled, String bootstrapServers, Embedded e
             if (partitions < 1) {
                 throw new IllegalArgumentException(key + ".partitions = " + partitions + " must be at least 1");
             }
-            topics.put(topic, new TopicSpec(name, partitions, topic.compacted()));
+            // Snapshots keep only the latest book per market: that topic is log-compacted.
+            topics.put(topic, new TopicSpec(name, partitions, topic == Channel.SNAPSHOTS));
         }
 
         Duration startupTimeout = c.getDuration("startup-timeout");

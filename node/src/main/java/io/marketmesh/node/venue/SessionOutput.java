@@ -1,11 +1,16 @@
 package io.marketmesh.node.venue;
 
 import io.marketmesh.protocol.MarketEvent;
+import java.time.Duration;
 
-/** Where a {@link VenueSession} puts what it produces. Implemented by the connection layer. */
+/**
+ * Where a {@link VenueSession} puts what it produces and asks for what it cannot do itself. Implemented by the
+ * connection layer, the same for every venue; whatever comes back (a fetch's answer, a timer) comes back to the
+ * session on its socket's actor, one thing at a time, and never after the socket is gone.
+ */
 public interface SessionOutput {
 
-    /** A frame to send to the venue on this socket. */
+    /** A frame to send to the venue on this socket; paced to the venue's {@link VenueAdapter#pacing()}. */
     void send(String frame);
 
     /** A parsed change, routed to its market's actor. */
@@ -22,4 +27,16 @@ public interface SessionOutput {
 
     /** The venue answered a request with an error (bad subscription, auth, ...). */
     void venueError(String message);
+
+    /**
+     * Makes an HTTP GET without blocking; its answer (or failure) arrives as {@link VenueSession#onFetched} with the
+     * same {@code tag}. For a REST snapshot to splice into a buffered diff stream (Binance, Bitstamp).
+     */
+    void fetch(String tag, FetchRequest request);
+
+    /** Calls {@link VenueSession#onTimer} with {@code tag} after {@code delay}; a pending timer of that tag is replaced. */
+    void schedule(String tag, Duration delay);
+
+    /** Cancels the pending timer of {@code tag}, if any. */
+    void cancel(String tag);
 }

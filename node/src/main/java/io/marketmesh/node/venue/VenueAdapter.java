@@ -29,4 +29,17 @@ public interface VenueAdapter {
     default int maxMarketsPerSocket() {
         return Integer.MAX_VALUE;
     }
+
+    /** How fast one socket may send to the venue; the connection queues frames to keep to it. */
+    default Pacing pacing() {
+        return Pacing.UNLIMITED;
+    }
+
+    /**
+     * Checks the venue's own settings ({@link VenueSettings#options()}) before the node starts.
+     *
+     * @throws IllegalArgumentException with a message naming the key when one is wrong
+     */
+    default void validate(VenueSettings settings) {
+    }
 }

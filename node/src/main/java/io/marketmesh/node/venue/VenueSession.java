@@ -30,4 +30,20 @@ public interface VenueSession {
      * {@link SessionOutput#badFrame} and must leave the session able to take the next one.
      */
     void onText(String frame, long receivedAt, SessionOutput out);
+
+    /**
+     * One binary frame. The venues here speak text, so by default it is reported as a bad frame (counted, logged,
+     * skipped); a venue that sends binary (compressed frames, say) decodes it here.
+     */
+    default void onBinary(byte[] frame, long receivedAt, SessionOutput out) {
+        out.badFrame("unexpected binary frame of " + frame.length + " bytes", "<binary>");
+    }
+
+    /** The answer to {@link SessionOutput#fetch} with this {@code tag}. */
+    default void onFetched(String tag, FetchResponse response, SessionOutput out) {
+    }
+
+    /** The timer {@link SessionOutput#schedule scheduled} with this {@code tag} is due. */
+    default void onTimer(String tag, SessionOutput out) {
+    }
 }

@@ -1,13 +1,16 @@
 package io.marketmesh.node.venue;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.marketmesh.protocol.Venue;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * One venue's configuration, read from {@code marketmesh.venues.<venue>} (every key is documented in
- * reference.conf). {@code privateKeyFile} is a path, never the key itself; {@code toString} hides it anyway.
+ * reference.conf): the keys every venue has, and {@code options}, the whole block, from which a venue package reads
+ * keys of its own (Kalshi's API key, say) into a settings record of its own. {@code toString} names only the common
+ * keys: a venue's own may be secrets.
  */
 public record VenueSettings(
         Venue venue,
@@ -21,8 +24,7 @@ public record VenueSettings(
         Duration heartbeatInterval,
         Duration staleAfter,
         Duration connectTimeout,
-        String keyId,
-        String privateKeyFile) {
+        Config options) {
 
     public VenueSettings {
         markets = List.copyOf(markets);
@@ -32,6 +34,7 @@ public record VenueSettings(
         if (subscribeBatchSize < 1) {
             throw new IllegalArgumentException(venue.id() + ".subscribe-batch-size must be >= 1");
         }
+        options = options == null ? ConfigFactory.empty() : options;
     }
 
     public static VenueSettings fromConfig(Venue venue, Config c) {
@@ -47,18 +50,17 @@ public record VenueSettings(
                 c.getDuration("heartbeat-interval"),
                 c.getDuration("stale-after"),
                 c.getDuration("connect-timeout"),
-                c.hasPath("key-id") ? c.getString("key-id") : "",
-                c.hasPath("private-key-file") ? c.getString("private-key-file") : "");
+                c);
     }
 
-    public boolean hasCredentials() {
-        return !keyId.isBlank() && !privateKeyFile.isBlank();
+    /** A venue-specific string key of {@code options}, or {@code ""} when absent. */
+    public String option(String key) {
+        return options.hasPath(key) ? options.getString(key) : "";
     }
 
     @Override
     public String toString() {
         return "VenueSettings[" + venue.id() + ", enabled=" + enabled + ", ws-url=" + wsUrl + ", rest-url=" + restUrl
-                + ", markets=" + markets.size() + ", markets-per-socket=" + marketsPerSocket
-                + ", credentials=" + (hasCredentials() ? "configured" : "none") + "]";
+                + ", markets=" + markets.size() + ", markets-per-socket=" + marketsPerSocket + "]";
     }
 }

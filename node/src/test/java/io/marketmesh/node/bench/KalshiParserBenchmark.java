@@ -1,5 +1,6 @@
 package io.marketmesh.node.bench;
 
+import com.typesafe.config.ConfigFactory;
 import io.marketmesh.node.venue.SessionOutput;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.node.venue.kalshi.KalshiSession;
@@ -41,7 +42,7 @@ public class KalshiParserBenchmark {
     private static final String TICKER = "KXGOLDH-26AUG2711-T4615.99";
     private static final VenueSettings SETTINGS = new VenueSettings(Venue.KALSHI, true,
             "ws://127.0.0.1/trade-api/ws/v2", "http://127.0.0.1/trade-api/v2", List.of(), 0, 500, 100,
-            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(5), "", "");
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(5), ConfigFactory.empty());
 
     private String[] deltas;
     private KalshiSession session;
@@ -107,39 +108,5 @@ public class KalshiParserBenchmark {
             freshSession();
         }
         session.onText(deltas[next++], 1L, out);
-    }
-
-    /** Consumes everything; a gap or bad frame would be a broken benchmark, so it fails loudly. */
-    private static class BlackholeOutput implements SessionOutput {
-        private final Blackhole blackhole;
-
-        BlackholeOutput(Blackhole blackhole) {
-            this.blackhole = blackhole;
-        }
-
-        @Override
-        public void send(String frame) {
-            blackhole.consume(frame);
-        }
-
-        @Override
-        public void event(MarketEvent event) {
-            blackhole.consume(event);
-        }
-
-        @Override
-        public void stale(String symbol, String reason) {
-            throw new IllegalStateException("benchmark frames must not gap: " + reason);
-        }
-
-        @Override
-        public void badFrame(String reason, String frame) {
-            throw new IllegalStateException("benchmark frame rejected: " + reason);
-        }
-
-        @Override
-        public void venueError(String message) {
-            throw new IllegalStateException(message);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.marketmesh.node.bench;
 
+import com.typesafe.config.ConfigFactory;
 import io.marketmesh.node.venue.SessionOutput;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.node.venue.polymarket.PolymarketSession;
@@ -58,7 +59,7 @@ public class PolymarketParserBenchmark {
     public void setUp(Blackhole blackhole) {
         VenueSettings settings = new VenueSettings(Venue.POLYMARKET, true, "ws://127.0.0.1:1/ws/market",
                 "http://127.0.0.1:1", List.of(), 0, 200, 100, Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofSeconds(5), "", "");
+                Duration.ofSeconds(5), ConfigFactory.empty());
         out = new BlackholeOutput(blackhole);
         session = new PolymarketSession(settings);
         session.subscribe(List.of(YES, NO), out);
@@ -66,8 +67,6 @@ public class PolymarketParserBenchmark {
             session.onText("{\"event_type\":\"book\",\"asset_id\":\"" + asset + "\",\"bids\":[{\"price\":\"0.5\","
                     + "\"size\":\"10\"}],\"asks\":[{\"price\":\"0.7\",\"size\":\"10\"}],\"timestamp\":\"1\"}", 0, out);
         }
-        out.events = 0;
-        out.problems = 0;
     }
 
     @Benchmark
@@ -78,42 +77,5 @@ public class PolymarketParserBenchmark {
     @Benchmark
     public void priceChangeTwoTokens() {
         session.onText(TWO_ITEMS, 1L, out);
-    }
-
-    /** Consumes events into the Blackhole; counts anything unexpected so a broken parse cannot pass unseen. */
-    static final class BlackholeOutput implements SessionOutput {
-        private final Blackhole blackhole;
-        long events;
-        long problems;
-
-        BlackholeOutput(Blackhole blackhole) {
-            this.blackhole = blackhole;
-        }
-
-        @Override
-        public void send(String frame) {
-            blackhole.consume(frame);
-        }
-
-        @Override
-        public void event(MarketEvent event) {
-            events++;
-            blackhole.consume(event);
-        }
-
-        @Override
-        public void stale(String symbol, String reason) {
-            problems++;
-        }
-
-        @Override
-        public void badFrame(String reason, String frame) {
-            throw new IllegalStateException("benchmark frame rejected: " + reason);
-        }
-
-        @Override
-        public void venueError(String message) {
-            problems++;
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.marketmesh.node.cluster;
 
+import io.marketmesh.protocol.ChecksumLayout;
+import io.marketmesh.protocol.BookCheck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,11 +76,13 @@ class CrossNodeSerializationTest {
         List<PriceLevel> asks = List.of(new PriceLevel(Decimals.parse("0.55"), Decimals.parse("7")));
         roundTrips(new MarketActor.Apply(new BookSnapshot(KALSHI, bids, asks, 17, 1_700_000_000_000L, 1_700_000_000_001L)));
         roundTrips(new MarketActor.Apply(new BookDelta(POLY, BookDelta.Mode.ABSOLUTE,
-                List.of(new LevelUpdate(Side.BID, Decimals.parse("0.5"), 0L)), 0,
-                Decimals.parse("0.49"), Decimals.NONE, 1L, 2L)));
+                List.of(new LevelUpdate(Side.BID, Decimals.parse("0.5"), 0L)), 0, 1L, 2L,
+                new BookCheck.TopOfBook(Decimals.parse("0.49"), Decimals.NONE))));
         roundTrips(new MarketActor.Apply(new BookDelta(KALSHI, BookDelta.Mode.RELATIVE,
-                List.of(new LevelUpdate(Side.ASK, Decimals.parse("0.61"), Decimals.parse("-3"))), 42,
-                Decimals.NONE, Decimals.NONE, 1L, 2L)));
+                List.of(new LevelUpdate(Side.ASK, Decimals.parse("0.61"), Decimals.parse("-3"))), 42, 1L, 2L)));
+        roundTrips(new MarketActor.Apply(new BookSnapshot(KALSHI, bids, asks, 17, 1L, 2L, 10, new BookCheck.Checksum(
+                new ChecksumLayout(25, ChecksumLayout.Order.INTERLEAVED_BID_FIRST, ":", ChecksumLayout.Numbers.SHORTEST, 0, 0),
+                4_000_000_000L))));
         roundTrips(new MarketActor.Apply(new BookReset(POLY, "tick size changed", 1L, 2L)));
         roundTrips(new MarketActor.Apply(new Trade(KALSHI, "t-1", Decimals.parse("0.53"), Decimals.parse("10"),
                 Side.ASK, 1L, 2L)));
@@ -88,6 +92,7 @@ class CrossNodeSerializationTest {
         roundTrips(new MarketActor.Bootstrap(new BookSnapshot(POLY, bids, asks, 0, 0, 3L), 1_700_000_000_000L));
         roundTrips(new MarketActor.MarkStale("connection lost"));
         roundTrips(new MarketActor.Unfollow());
+        roundTrips(new MarketActor.NotFollowed());
         TestProbe<MarketState> state = testKit.createTestProbe();
         roundTrips(new MarketActor.GetState(state.getRef()));
         TestProbe<BookView> book = testKit.createTestProbe();
@@ -102,9 +107,10 @@ class CrossNodeSerializationTest {
                 new MarketState.Counters(1, 2, 3, 4, 5, 6, 7, 8, 9), 0));
         roundTrips(new BookView(POLY, List.of(new PriceLevel(Decimals.parse("0.1"), Decimals.ONE)), List.of(), false, null,
                 MarketStatus.UNKNOWN, 1, 0, 0, 2, 3, 1_700_000_000_000L));
-        roundTrips(new ResyncRequest(KALSHI, "gap", 2));
+        TestProbe<MarketActor.Command> market = testKit.createTestProbe();
+        roundTrips(new ResyncRequest(KALSHI, "gap", 2, market.getRef()));
         roundTrips(new ConnectionManager.WorkerStatus(Venue.KALSHI, 1, "127.0.0.1:7355", "wss://x", 3, null, List.of(
-                new SocketStatus(1, "127.0.0.1:7355", 5, "open", 3, 1, 2, 3, 4, 5, "refused", 6))));
+                new SocketStatus(1, "127.0.0.1:7355", 5, "open", 3, 1, 2, 3, 4, 0, 5, "refused", 6))));
         TestProbe<ConnectionManager.WorkerStatus> worker = testKit.createTestProbe();
         roundTrips(new ConnectionManager.GetStatus(worker.getRef()));
         roundTrips(ConnectionManager.Stop.INSTANCE);

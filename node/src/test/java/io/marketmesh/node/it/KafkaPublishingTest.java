@@ -1,5 +1,6 @@
 package io.marketmesh.node.it;
 
+import io.marketmesh.protocol.Channel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -245,7 +246,7 @@ class KafkaPublishingTest {
         Map<String, TreeMap<Long, Long>> asks = new HashMap<>();
         for (MarketRecord<MarketEvent> record : book) {
             assertEquals(MarketRecord.VERSION, record.version());
-            assertEquals(MarketRecord.CHANNEL_BOOK, record.channel());
+            assertEquals(Channel.BOOK, record.channel());
             assertTrue(record.receivedTimestamp() > 0 && record.publishedTimestamp() >= record.receivedTimestamp(), record.toString());
             assertFalse(record.source().isBlank());
             assertEquals(record.market(), record.payload().market().id());

@@ -2,17 +2,25 @@ package io.marketmesh.node.market;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.marketmesh.node.testkit.RecordingPublisher;
+import io.marketmesh.protocol.BookCheck;
 import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookReset;
 import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.BookView;
+import io.marketmesh.protocol.Channel;
+import io.marketmesh.protocol.ChecksumLayout;
+import io.marketmesh.protocol.Continuity;
 import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.LevelUpdate;
 import io.marketmesh.protocol.MarketKey;
+import io.marketmesh.protocol.MarketRecord;
 import io.marketmesh.protocol.MarketState;
 import io.marketmesh.protocol.PriceLevel;
+import io.marketmesh.protocol.ProtocolJson;
 import io.marketmesh.protocol.Side;
 import io.marketmesh.protocol.Venue;
 import java.time.Duration;
@@ -20,6 +28,7 @@ import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +42,7 @@ class MarketActorTest {
 
     private MarketKey market;
     private TestProbe<ResyncRequest> resyncs;
+    private RecordingPublisher publisher;
     private ActorRef<MarketActor.Command> actor;
 
     @AfterAll
@@ -53,9 +63,16 @@ class MarketActorTest {
         ResyncTopics topics = ResyncTopics.spawn((behavior, name) -> testKit.spawn(behavior, name + "-" + n));
         resyncs = testKit.createTestProbe();
         topics.subscribe(Venue.KALSHI, resyncs.getRef());
-        // The topic registers subscribers asynchronously; give it a moment before anything publishes.
-        resyncs.expectNoMessage(Duration.ofMillis(200));
-        actor = testKit.spawn(MarketActor.create(market, topics, SETTINGS));
+        // The topic registers its subscriber asynchronously: wait until it counts it, so no request is missed.
+        TestProbe<Topic.TopicStats> stats = testKit.createTestProbe();
+        stats.awaitAssert(() -> {
+            topics.stats(Venue.KALSHI, stats.getRef());
+            assertEquals(1, stats.receiveMessage().localSubscriberCount());
+            return null;
+        });
+        publisher = new RecordingPublisher();
+        actor = testKit.spawn(MarketActor.create(market,
+                new MarketActor.Dependencies(topics, SETTINGS, publisher, Duration.ofMinutes(1), BookSource.NONE), null));
     }
 
     private static long d(String s) {
@@ -69,7 +86,15 @@ class MarketActorTest {
 
     private BookDelta relative(long seq, Side side, String price, String delta) {
         return new BookDelta(market, BookDelta.Mode.RELATIVE, List.of(new LevelUpdate(side, d(price), d(delta))), seq,
-                Decimals.NONE, Decimals.NONE, 1000 + seq, 2000 + seq);
+                1000 + seq, 2000 + seq);
+    }
+
+    private BookDelta absolute(BookCheck check, LevelUpdate... updates) {
+        return new BookDelta(market, BookDelta.Mode.ABSOLUTE, List.of(updates), 0, 1, 2, check);
+    }
+
+    private static LevelUpdate level(Side side, String price, String size) {
+        return new LevelUpdate(side, d(price), d(size));
     }
 
     private MarketState state() {
@@ -97,7 +122,7 @@ class MarketActorTest {
         assertEquals(3, state.sequence());
         assertEquals(3, state.venueSequence());
         assertEquals(d("0.05"), state.bestBid());
-        resyncs.expectNoMessage(Duration.ofMillis(100));
+        assertEquals(0, state.counters().resyncRequests(), "a fresh book asks for nothing");
     }
 
     @Test
@@ -130,15 +155,38 @@ class MarketActorTest {
     }
 
     @Test
+    void anInvalidLevelInTheMiddleOfAFrameLeavesTheBookAsItWasAndStale() {
+        actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.40"), d("10")), new PriceLevel(d("0.60"), d("5")))));
+        assertFalse(state().stale());
+        int published = publisher.on(Channel.BOOK).size();
+        // Relative: the first level applies, the second would go below zero, the third never runs.
+        actor.tell(new MarketActor.Apply(new BookDelta(market, BookDelta.Mode.RELATIVE, List.of(
+                level(Side.BID, "0.40", "5"), level(Side.BID, "0.30", "-1"), level(Side.ASK, "0.70", "2")), 2, 1, 2)));
+        assertTrue(resyncs.receiveMessage().reason().contains("below zero"));
+        BookView afterRelative = book();
+        assertTrue(afterRelative.stale());
+        assertEquals(List.of(new PriceLevel(d("0.40"), d("10"))), afterRelative.bids(), "the first level was undone");
+        assertEquals(List.of(new PriceLevel(d("0.60"), d("5"))), afterRelative.asks());
+        assertEquals(published, publisher.on(Channel.BOOK).size(), "nothing of the refused frame was published");
+
+        // Absolute: a negative size in the middle is refused before anything changes.
+        actor.tell(new MarketActor.Apply(snapshot(3, new PriceLevel(d("0.40"), d("10")), new PriceLevel(d("0.60"), d("5")))));
+        assertFalse(book().stale());
+        actor.tell(new MarketActor.Apply(absolute(null, level(Side.BID, "0.41", "3"), level(Side.BID, "0.42", "-3"),
+                level(Side.ASK, "0.59", "1"))));
+        BookView afterAbsolute = book();
+        assertTrue(afterAbsolute.stale());
+        assertEquals("a change carried a negative size", afterAbsolute.staleReason());
+        assertEquals(List.of(new PriceLevel(d("0.40"), d("10"))), afterAbsolute.bids());
+        assertEquals(List.of(new PriceLevel(d("0.60"), d("5"))), afterAbsolute.asks());
+    }
+
+    @Test
     void topOfBookDisagreeingWithTheVenueMarksStale() {
         actor.tell(new MarketActor.Apply(snapshot(0, new PriceLevel(d("0.5"), d("10")), new PriceLevel(d("0.6"), d("5")))));
-        BookDelta agreeing = new BookDelta(market, BookDelta.Mode.ABSOLUTE,
-                List.of(new LevelUpdate(Side.BID, d("0.55"), d("3"))), 0, d("0.55"), d("0.6"), 1, 2);
-        actor.tell(new MarketActor.Apply(agreeing));
+        actor.tell(new MarketActor.Apply(absolute(new BookCheck.TopOfBook(d("0.55"), d("0.6")), level(Side.BID, "0.55", "3"))));
         assertFalse(state().stale());
-        BookDelta disagreeing = new BookDelta(market, BookDelta.Mode.ABSOLUTE,
-                List.of(new LevelUpdate(Side.ASK, d("0.6"), 0)), 0, d("0.55"), d("0.65"), 1, 2);
-        actor.tell(new MarketActor.Apply(disagreeing));
+        actor.tell(new MarketActor.Apply(absolute(new BookCheck.TopOfBook(d("0.55"), d("0.65")), level(Side.ASK, "0.6", "0"))));
         assertTrue(resyncs.receiveMessage().reason().contains("top of book"));
         assertTrue(state().stale());
     }
@@ -146,10 +194,68 @@ class MarketActorTest {
     @Test
     void emptySideExpectationMatchesAnEmptySide() {
         actor.tell(new MarketActor.Apply(snapshot(0, new PriceLevel(d("0.5"), d("10")), new PriceLevel(d("0.6"), d("5")))));
-        BookDelta emptiesBids = new BookDelta(market, BookDelta.Mode.ABSOLUTE,
-                List.of(new LevelUpdate(Side.BID, d("0.5"), 0)), 0, 0, d("0.6"), 1, 2);
-        actor.tell(new MarketActor.Apply(emptiesBids));
+        actor.tell(new MarketActor.Apply(absolute(new BookCheck.TopOfBook(0, d("0.6")), level(Side.BID, "0.5", "0"))));
         assertFalse(state().stale());
+    }
+
+    @Test
+    void aChecksumIsVerifiedOnTheBookAfterTheChangeAndAMismatchHeals() {
+        // Kraken's rule: top 10 asks then bids, each number at the pair's precision without point or leading zeros.
+        ChecksumLayout kraken = new ChecksumLayout(10, ChecksumLayout.Order.ASKS_THEN_BIDS, "",
+                ChecksumLayout.Numbers.FIXED_DIGITS, 2, 1);
+        OrderBook expected = new OrderBook();
+        expected.replace(List.of(new PriceLevel(d("0.5"), d("10"))), List.of(new PriceLevel(d("0.6"), d("5"))));
+        BookVerifier verifier = new BookVerifier();
+        long good = verifier.checksum(kraken, expected);
+        actor.tell(new MarketActor.Apply(new BookSnapshot(market, expected.topBids(10), expected.topAsks(10), 0, 1, 2, 0,
+                new BookCheck.Checksum(kraken, good))));
+        assertFalse(state().stale(), "the snapshot keeps its promise");
+
+        expected.set(Side.BID, d("0.55"), d("2"));
+        long afterChange = verifier.checksum(kraken, expected);
+        actor.tell(new MarketActor.Apply(absolute(new BookCheck.Checksum(kraken, afterChange), level(Side.BID, "0.55", "2"))));
+        assertFalse(state().stale(), "verified after the change is applied");
+
+        // A change the node missed: the venue's checksum covers a book that has another level.
+        expected.set(Side.ASK, d("0.58"), d("1"));
+        expected.set(Side.BID, d("0.56"), d("1"));
+        actor.tell(new MarketActor.Apply(absolute(new BookCheck.Checksum(kraken, verifier.checksum(kraken, expected)),
+                level(Side.BID, "0.56", "1"))));
+        ResyncRequest resync = resyncs.receiveMessage();
+        assertTrue(resync.reason().startsWith("checksum mismatch over the top 10 levels"), resync.reason());
+        assertTrue(state().stale());
+        List<MarketRecord<?>> continuity = publisher.on(Channel.CONTINUITY);
+        assertEquals(Continuity.Kind.BOOK_STALE, assertInstanceOf(Continuity.class, continuity.get(0).payload()).kind());
+    }
+
+    @Test
+    void aWindowedBookDropsTheLevelsPushedOutOfItAndPublishesTheirRemoval() {
+        actor.tell(new MarketActor.Apply(new BookSnapshot(market,
+                List.of(new PriceLevel(d("0.50"), d("1")), new PriceLevel(d("0.49"), d("1")), new PriceLevel(d("0.48"), d("1"))),
+                List.of(new PriceLevel(d("0.60"), d("1"))), 0, 1, 2, 3, null)));
+        actor.tell(new MarketActor.Apply(absolute(null, level(Side.BID, "0.51", "4"))));
+        BookView view = book();
+        assertFalse(view.stale());
+        assertEquals(List.of(new PriceLevel(d("0.51"), d("4")), new PriceLevel(d("0.50"), d("1")),
+                new PriceLevel(d("0.49"), d("1"))), view.bids(), "the venue keeps 3 levels: 0.48 fell out");
+        BookDelta published = assertInstanceOf(BookDelta.class,
+                publisher.on(Channel.BOOK).get(publisher.on(Channel.BOOK).size() - 1).payload());
+        assertEquals(List.of(level(Side.BID, "0.51", "4"), level(Side.BID, "0.48", "0")), published.updates(),
+                "consumers drop the level too");
+    }
+
+    @Test
+    void holdsATenDecimalPriceAndATrillionSizedLevelExactly() {
+        String price = "0.0000001234";
+        String size = "10000000000000";
+        actor.tell(new MarketActor.Apply(new BookSnapshot(market, List.of(new PriceLevel(d(price), d(size))),
+                List.of(new PriceLevel(d("0.0000001235"), d("12345678901234.5"))), 0, 1, 2)));
+        actor.tell(new MarketActor.Apply(absolute(null, level(Side.BID, "0.0000001233", "0.000000001"))));
+        String json = ProtocolJson.encode(book());
+        assertTrue(json.contains("\"bids\":[[\"0.0000001234\",\"10000000000000\"],[\"0.0000001233\",\"0.000000001\"]]"), json);
+        assertTrue(json.contains("\"asks\":[[\"0.0000001235\",\"12345678901234.5\"]]"), json);
+        BookSnapshot published = assertInstanceOf(BookSnapshot.class, publisher.on(Channel.BOOK).get(0).payload());
+        assertEquals(d(size), published.bids().get(0).size());
     }
 
     @Test
@@ -159,9 +265,13 @@ class MarketActorTest {
         MarketState state = state();
         assertTrue(state.stale());
         assertEquals("sequence gap on sid 1", state.staleReason());
-        resyncs.expectNoMessage(Duration.ofMillis(150));
+        // The connection asked already: the actor's own request comes only after its backoff.
+        assertEquals(0, state.counters().resyncRequests());
         actor.tell(new MarketActor.Apply(snapshot(7, new PriceLevel(d("0.02"), d("1")), new PriceLevel(d("0.97"), d("1")))));
         assertFalse(state().stale());
+        List<MarketRecord<?>> continuity = publisher.on(Channel.CONTINUITY);
+        assertEquals(List.of(Continuity.Kind.BOOK_STALE, Continuity.Kind.BOOK_RESYNCED),
+                continuity.stream().map(r -> ((Continuity) r.payload()).kind()).toList());
     }
 
     @Test
@@ -174,5 +284,45 @@ class MarketActorTest {
         assertTrue(view.bids().isEmpty());
         actor.tell(new MarketActor.Apply(snapshot(3, new PriceLevel(d("0.501"), d("1")), new PriceLevel(d("0.6"), d("5")))));
         assertEquals(d("0.501"), book().bids().get(0).price());
+    }
+
+    @Test
+    void recordsLostOnTheWayToKafkaAreAnnouncedAndTheBookRepublished() {
+        actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.5"), d("10")), new PriceLevel(d("0.6"), d("5")))));
+        actor.tell(new MarketActor.Apply(relative(2, Side.BID, "0.5", "1")));
+        assertEquals(2, state().counters().bookRecordsPublished());
+        publisher.loseInFlight();
+        TestProbe<Void> wait = testKit.createTestProbe();
+        wait.awaitAssert(() -> {
+            assertEquals(3, state().counters().bookRecordsPublished());
+            return null;
+        });
+        List<MarketRecord<?>> book = publisher.on(Channel.BOOK);
+        BookSnapshot healing = assertInstanceOf(BookSnapshot.class, book.get(2).payload());
+        assertEquals(List.of(new PriceLevel(d("0.5"), d("11"))), healing.bids());
+        Continuity gap = assertInstanceOf(Continuity.class, publisher.on(Channel.CONTINUITY).get(0).payload());
+        assertEquals(Continuity.Kind.GAP_DETECTED, gap.kind());
+    }
+
+    @Test
+    void unfollowedItTellsConsumersToDropTheBookAndStops() {
+        actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.5"), d("10")), new PriceLevel(d("0.6"), d("5")))));
+        TestProbe<MarketActor.Command> watcher = testKit.createTestProbe();
+        actor.tell(new MarketActor.Unfollow());
+        watcher.expectTerminated(actor);
+        MarketRecord<?> last = publisher.on(Channel.BOOK).get(publisher.on(Channel.BOOK).size() - 1);
+        assertEquals("no longer followed", assertInstanceOf(BookReset.class, last.payload()).reason());
+        assertEquals(0, publisher.openOutlets(), "its outlet is closed");
+    }
+
+    @Test
+    void aLiveBookIgnoresANotFollowedAnswerButAWaitingOneStops() {
+        actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.5"), d("10")), new PriceLevel(d("0.6"), d("5")))));
+        actor.tell(new MarketActor.NotFollowed());
+        assertFalse(state().stale(), "a fresh snapshot proves the feed routes here");
+        actor.tell(new MarketActor.MarkStale("connection lost"));
+        actor.tell(new MarketActor.NotFollowed());
+        TestProbe<MarketActor.Command> watcher = testKit.createTestProbe();
+        watcher.expectTerminated(actor);
     }
 }

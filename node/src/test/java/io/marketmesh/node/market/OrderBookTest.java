@@ -67,14 +67,43 @@ class OrderBookTest {
     }
 
     @Test
-    void applyStopsAtTheFirstFailure() {
+    void aFrameIsAppliedWholeOrNotAtAll() {
         OrderBook book = new OrderBook();
+        book.set(Side.BID, d("0.4"), d("2"));
         OrderBook.Result r = book.apply(List.of(
                 new LevelUpdate(Side.BID, d("0.4"), d("5")),
+                new LevelUpdate(Side.BID, d("0.45"), d("1")),
                 new LevelUpdate(Side.BID, d("0.3"), d("-1")),
                 new LevelUpdate(Side.BID, d("0.2"), d("5"))), true);
         assertEquals(OrderBook.Result.NEGATIVE_SIZE, r);
-        assertEquals(1, book.bidDepth());
+        assertEquals(List.of(level("0.4", "2")), book.topBids(10), "the levels before the failure were undone");
+        assertEquals(0, book.changes().size());
+
+        r = book.apply(List.of(new LevelUpdate(Side.ASK, d("0.6"), d("1")), new LevelUpdate(Side.ASK, d("0.7"), d("-1"))),
+                false);
+        assertEquals(OrderBook.Result.INVALID_SIZE, r);
+        assertTrue(book.topAsks(10).isEmpty(), "an absolute frame with a negative size is refused before any change");
+
+        assertEquals(OrderBook.Result.APPLIED, book.apply(List.of(new LevelUpdate(Side.BID, d("0.4"), d("-2")),
+                new LevelUpdate(Side.ASK, d("0.6"), d("3"))), true));
+        assertEquals(2, book.changes().size());
+        assertEquals(d("2"), book.changes().before(0));
+        assertEquals(0, book.changes().after(0));
+    }
+
+    @Test
+    void keepingTheBestLevelsRecordsTheOnesDropped() {
+        OrderBook book = new OrderBook();
+        book.replace(List.of(level("0.1", "1"), level("0.2", "2"), level("0.3", "3")),
+                List.of(level("0.5", "5"), level("0.6", "6")));
+        book.apply(List.of(new LevelUpdate(Side.BID, d("0.35"), d("4"))), false);
+        book.keepBest(2);
+        assertEquals(List.of(level("0.35", "4"), level("0.3", "3")), book.topBids(10));
+        assertEquals(List.of(level("0.5", "5"), level("0.6", "6")), book.topAsks(10));
+        assertEquals(3, book.changes().size(), "the set, then the two bids dropped");
+        assertEquals(d("0.1"), book.changes().price(1));
+        assertEquals(d("0.2"), book.changes().price(2));
+        assertEquals(0, book.changes().after(2));
     }
 
     @Test

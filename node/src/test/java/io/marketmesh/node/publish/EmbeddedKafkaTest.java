@@ -1,5 +1,6 @@
 package io.marketmesh.node.publish;
 
+import io.marketmesh.protocol.Channel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +53,7 @@ class EmbeddedKafkaTest {
         String clusterId;
         RecordMetadata written;
         String value = "book-" + UUID.randomUUID();
-        String topic = settings.topic(KafkaSettings.Topic.BOOK).name();
+        String topic = settings.topic(Channel.BOOK).name();
 
         long t0 = System.nanoTime();
         try (EmbeddedKafka broker = EmbeddedKafka.start(port, dataDir, 0)) {
@@ -106,9 +107,9 @@ class EmbeddedKafkaTest {
                     .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
             assertEquals(spec.compacted() ? "compact" : "delete", policy, spec.name());
         }
-        assertTrue(settings.topic(KafkaSettings.Topic.SNAPSHOTS).compacted());
+        assertTrue(settings.topic(Channel.SNAPSHOTS).compacted());
         assertEquals("compact", configs.get(new ConfigResource(ConfigResource.Type.TOPIC,
-                settings.topic(KafkaSettings.Topic.SNAPSHOTS).name())).get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
+                settings.topic(Channel.SNAPSHOTS).name())).get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
     }
 
     static Admin admin(EmbeddedKafka broker) {

@@ -40,6 +40,19 @@ public final class SimulatedVenues implements AutoCloseable {
         }
     }
 
+    /** Venues whose Kalshi accepts unsigned handshakes: the node needs no key. */
+    public static SimulatedVenues startUnsigned(int polymarketMarkets, int kalshiMarkets, double updatesPerSecond,
+                                                long seed) {
+        ActorSystem<Void> system = TestNode.localSystem("venues");
+        try {
+            return new SimulatedVenues(system, VenueSimulator.start(system, new SimulatorSettings(0, polymarketMarkets,
+                    kalshiMarkets, updatesPerSecond, seed, null, "")), null);
+        } catch (RuntimeException e) {
+            system.terminate();
+            throw e;
+        }
+    }
+
     public VenueSimulator simulator() {
         return simulator;
     }
@@ -64,6 +77,14 @@ public final class SimulatedVenues implements AutoCloseable {
      * key in {@code keyFile}, with short heartbeats and backoffs so faults heal within a test.
      */
     public Map<String, Object> nodeSettings(Path keyFile) {
+        Map<String, Object> settings = unsignedNodeSettings();
+        settings.put("marketmesh.venues.kalshi.key-id", KEY_ID);
+        settings.put("marketmesh.venues.kalshi.private-key-file", keyFile.toString());
+        return settings;
+    }
+
+    /** As {@link #nodeSettings}, without a Kalshi key: for venues {@link #startUnsigned started unsigned}. */
+    public Map<String, Object> unsignedNodeSettings() {
         Map<String, Object> settings = new HashMap<>();
         settings.put("marketmesh.venues.polymarket.ws-url", simulator.polymarketWsUrl());
         settings.put("marketmesh.venues.polymarket.rest-url", simulator.polymarketRestUrl());
@@ -71,13 +92,19 @@ public final class SimulatedVenues implements AutoCloseable {
         settings.put("marketmesh.venues.kalshi.ws-url", simulator.kalshiWsUrl());
         settings.put("marketmesh.venues.kalshi.rest-url", simulator.kalshiRestUrl());
         settings.put("marketmesh.venues.kalshi.heartbeat-interval", "1s");
-        settings.put("marketmesh.venues.kalshi.key-id", KEY_ID);
-        settings.put("marketmesh.venues.kalshi.private-key-file", keyFile.toString());
         settings.put("marketmesh.connection.min-backoff", "200ms");
         settings.put("marketmesh.connection.max-backoff", "1s");
         settings.put("marketmesh.market.resync-min-backoff", "500ms");
         settings.put("marketmesh.market.resync-max-backoff", "2s");
         return settings;
+    }
+
+    /** Every simulated market as the HTTP API names it: {@code venue/symbol}. */
+    public java.util.List<String> marketPaths() {
+        java.util.List<String> paths = new java.util.ArrayList<>();
+        simulator.markets(io.marketmesh.protocol.Venue.POLYMARKET).forEach(s -> paths.add("polymarket/" + s));
+        simulator.markets(io.marketmesh.protocol.Venue.KALSHI).forEach(s -> paths.add("kalshi/" + s));
+        return paths;
     }
 
     @Override

@@ -157,6 +157,17 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
+    /** Polls {@code condition} until it holds; fails naming {@code what} after {@code timeout}. */
+    public static void await(java.util.function.BooleanSupplier condition, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting until " + what);
+            }
+            sleep(50);
+        }
+    }
+
     public static void sleep(long millis) {
         try {
             Thread.sleep(millis);

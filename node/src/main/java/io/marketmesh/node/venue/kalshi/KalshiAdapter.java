@@ -51,14 +51,15 @@ public final class KalshiAdapter implements VenueAdapter {
     @Override
     public ConnectRequest connectRequest(VenueSettings settings) {
         String url = settings.wsUrl();
-        if (!settings.hasCredentials()) {
+        KalshiCredentials credentials = KalshiCredentials.of(settings);
+        if (!credentials.configured()) {
             if (warnedUnsigned.compareAndSet(false, true)) {
                 log.warn("Kalshi connects without credentials: the venue normally requires key-id and private-key-file "
                         + "(marketmesh.venues.kalshi); expect the socket to be refused");
             }
             return ConnectRequest.of(url);
         }
-        return new ConnectRequest(url, signer(settings).headers(clock.getAsLong(), "GET", signedPath(url)));
+        return new ConnectRequest(url, signer(credentials).headers(clock.getAsLong(), "GET", signedPath(url)));
     }
 
     @Override
@@ -68,7 +69,8 @@ public final class KalshiAdapter implements VenueAdapter {
 
     @Override
     public List<String> discoverMarkets(VenueSettings settings) throws IOException, InterruptedException {
-        KalshiSigner signer = settings.hasCredentials() ? signer(settings) : null;
+        KalshiCredentials credentials = KalshiCredentials.of(settings);
+        KalshiSigner signer = credentials.configured() ? signer(credentials) : null;
         return new KalshiDiscovery(http(settings), signer, clock).discover(settings.restUrl(), settings.discoveryLimit());
     }
 
@@ -78,8 +80,16 @@ public final class KalshiAdapter implements VenueAdapter {
         return path == null || path.isEmpty() ? "/" : path;
     }
 
-    private KalshiSigner signer(VenueSettings settings) {
-        return new KalshiSigner(settings.keyId(), privateKey(Path.of(settings.privateKeyFile())));
+    @Override
+    public void validate(VenueSettings settings) {
+        KalshiCredentials credentials = KalshiCredentials.of(settings);
+        if (credentials.keyId().isBlank() != credentials.privateKeyFile().isBlank()) {
+            throw new IllegalArgumentException("marketmesh.venues.kalshi: set both key-id and private-key-file, or neither");
+        }
+    }
+
+    private KalshiSigner signer(KalshiCredentials credentials) {
+        return new KalshiSigner(credentials.keyId(), privateKey(Path.of(credentials.privateKeyFile())));
     }
 
     private PrivateKey privateKey(Path file) {

@@ -59,7 +59,7 @@ final class KalshiEvents {
             return;
         }
         out.event(new BookDelta(key(ticker), BookDelta.Mode.RELATIVE, List.of(update), seqOrZero(frame),
-                Decimals.NONE, Decimals.NONE, frame.venueTimestamp(), receivedAt));
+                frame.venueTimestamp(), receivedAt));
     }
 
     void onSnapshot(KalshiFrame frame, long receivedAt, SessionOutput out) {

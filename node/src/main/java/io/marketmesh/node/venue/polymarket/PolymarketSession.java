@@ -3,6 +3,7 @@ package io.marketmesh.node.venue.polymarket;
 import io.marketmesh.node.venue.SessionOutput;
 import io.marketmesh.node.venue.VenueSession;
 import io.marketmesh.node.venue.VenueSettings;
+import io.marketmesh.protocol.BookCheck;
 import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookReset;
 import io.marketmesh.protocol.BookSnapshot;
@@ -265,8 +266,7 @@ public final class PolymarketSession implements VenueSession, WireReader.Sink {
             return;
         }
         if (!updates.isEmpty()) {
-            out.event(new BookDelta(a.key, BookDelta.Mode.ABSOLUTE, updates, 0, Decimals.NONE, Decimals.NONE,
-                    m.timestamp, receivedAt));
+            out.event(new BookDelta(a.key, BookDelta.Mode.ABSOLUTE, updates, 0, m.timestamp, receivedAt));
         }
     }
 
@@ -298,8 +298,8 @@ public final class PolymarketSession implements VenueSession, WireReader.Sink {
                 }
             }
             // List.of: immutable already, so the record's List.copyOf keeps it instead of copying again.
-            out.event(new BookDelta(a.key, BookDelta.Mode.ABSOLUTE, List.of(updates), 0,
-                    expectedBid(items.bestBids[last]), expectedAsk(items.bestAsks[last]), m.timestamp, receivedAt));
+            out.event(new BookDelta(a.key, BookDelta.Mode.ABSOLUTE, List.of(updates), 0, m.timestamp, receivedAt,
+                    topOfBook(expectedBid(items.bestBids[last]), expectedAsk(items.bestAsks[last]))));
         }
     }
 
@@ -311,6 +311,11 @@ public final class PolymarketSession implements VenueSession, WireReader.Sink {
             }
         }
         return false;
+    }
+
+    /** What the venue says the top of book is after the change, or null when it says nothing. */
+    private static BookCheck topOfBook(long bestBid, long bestAsk) {
+        return bestBid == Decimals.NONE && bestAsk == Decimals.NONE ? null : new BookCheck.TopOfBook(bestBid, bestAsk);
     }
 
     private static long expectedBid(long wire) {

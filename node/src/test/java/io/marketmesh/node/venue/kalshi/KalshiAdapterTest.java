@@ -1,5 +1,6 @@
 package io.marketmesh.node.venue.kalshi;
 
+import com.typesafe.config.ConfigFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -183,6 +184,7 @@ class KalshiAdapterTest {
 
     private static VenueSettings settings(String wsUrl, String restUrl, int discoveryLimit, String keyId, String keyFile) {
         return new VenueSettings(Venue.KALSHI, true, wsUrl, restUrl, List.of(), discoveryLimit, 100, 50,
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(5), keyId, keyFile);
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(5),
+                ConfigFactory.parseMap(java.util.Map.of("key-id", keyId, "private-key-file", keyFile)));
     }
 }

@@ -1,5 +1,7 @@
 package io.marketmesh.node.venue.kalshi;
 
+import com.typesafe.config.ConfigFactory;
+import io.marketmesh.node.testkit.RecordingOutput;
 import static io.marketmesh.node.venue.kalshi.KalshiFixturesTest.d;
 import static io.marketmesh.node.venue.kalshi.KalshiFixturesTest.level;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,7 +49,7 @@ class KalshiSessionTest {
     @Test
     void takesBatchSizeAndHeartbeatIntervalFromSettings() {
         VenueSettings settings = new VenueSettings(Venue.KALSHI, true, "ws://127.0.0.1/trade-api/ws/v2", "http://127.0.0.1",
-                List.of(), 0, 100, 1, Duration.ofSeconds(7), Duration.ofSeconds(30), Duration.ofSeconds(5), "", "");
+                List.of(), 0, 100, 1, Duration.ofSeconds(7), Duration.ofSeconds(30), Duration.ofSeconds(5), ConfigFactory.empty());
         session = new KalshiSession(settings);
         session.subscribe(List.of("M1", "M2"), out);
         assertEquals(List.of(subscribeBook(1, "M1"), subscribeData(2, "M1"), subscribeBook(3, "M2"), subscribeData(4, "M2"),

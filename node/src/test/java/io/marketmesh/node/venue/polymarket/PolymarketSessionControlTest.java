@@ -1,5 +1,6 @@
 package io.marketmesh.node.venue.polymarket;
 
+import io.marketmesh.node.testkit.RecordingOutput;
 import static io.marketmesh.node.venue.polymarket.PolymarketTestSupport.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

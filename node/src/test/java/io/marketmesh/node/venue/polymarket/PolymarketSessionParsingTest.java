@@ -1,5 +1,6 @@
 package io.marketmesh.node.venue.polymarket;
 
+import io.marketmesh.node.testkit.RecordingOutput;
 import static io.marketmesh.node.venue.polymarket.PolymarketTestSupport.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -166,8 +167,8 @@ class PolymarketSessionParsingTest {
         assertEquals(List.of(new LevelUpdate(Side.BID, d("0.6"), d("3300")),
                 new LevelUpdate(Side.BID, d("0.5"), d("3400")),
                 new LevelUpdate(Side.BID, d("0.7"), d("3400"))), delta.updates());
-        assertEquals(d("0.6"), delta.expectedBestBid());
-        assertEquals(d("0.7"), delta.expectedBestAsk());
+        assertEquals(d("0.6"), claimedBid(delta));
+        assertEquals(d("0.7"), claimedAsk(delta));
         assertEquals(1729084877448L, delta.venueTimestamp());
         assertEquals(RECEIVED_AT, delta.receivedAt());
         assertEquals(0, delta.venueSequence());
@@ -193,13 +194,13 @@ class PolymarketSessionParsingTest {
         assertEquals(key(V2_ASSET), first.market());
         assertEquals(List.of(d("0.6"), d("0.5"), d("0.7")),
                 first.updates().stream().map(LevelUpdate::price).toList());
-        assertEquals(d("0.6"), first.expectedBestBid());
-        assertEquals(d("0.7"), first.expectedBestAsk());
+        assertEquals(d("0.6"), claimedBid(first));
+        assertEquals(d("0.7"), claimedAsk(first));
         BookDelta second = deltas.get(1);
         assertEquals(key(other), second.market());
         assertEquals(List.of(new LevelUpdate(Side.ASK, d("0.45"), 0)), second.updates());
-        assertEquals(d("0.39"), second.expectedBestBid());
-        assertEquals(d("0.46"), second.expectedBestAsk());
+        assertEquals(d("0.39"), claimedBid(second));
+        assertEquals(d("0.46"), claimedAsk(second));
     }
 
     @Test
@@ -226,8 +227,8 @@ class PolymarketSessionParsingTest {
             out.clear();
             feed(JSON.writeValueAsString(frame));
             BookDelta delta = out.only(BookDelta.class);
-            assertEquals(c[2].equals("NONE") ? Decimals.NONE : d(c[2]), delta.expectedBestBid(), String.join(",", c[0] + "/" + c[1]));
-            assertEquals(c[3].equals("NONE") ? Decimals.NONE : d(c[3]), delta.expectedBestAsk(), String.join(",", c[0] + "/" + c[1]));
+            assertEquals(c[2].equals("NONE") ? Decimals.NONE : d(c[2]), claimedBid(delta), String.join(",", c[0] + "/" + c[1]));
+            assertEquals(c[3].equals("NONE") ? Decimals.NONE : d(c[3]), claimedAsk(delta), String.join(",", c[0] + "/" + c[1]));
         }
     }
 
@@ -240,7 +241,7 @@ class PolymarketSessionParsingTest {
         assertEquals(key(BOOK_ASSET), delta.market());
         assertEquals(BookDelta.Mode.ABSOLUTE, delta.mode());
         assertEquals(List.of(new LevelUpdate(Side.ASK, d("0.514"), d("21574.08"))), delta.updates());
-        assertFalse(delta.hasExpectation());
+        assertNull(delta.check());
         assertEquals(1723967931411L, delta.venueTimestamp());
     }
 
@@ -257,7 +258,7 @@ class PolymarketSessionParsingTest {
         BookDelta delta = out.only(BookDelta.class);
         assertEquals(List.of(new LevelUpdate(Side.ASK, d("0.514"), d("21574.08")),
                 new LevelUpdate(Side.BID, d("0.49"), 0)), delta.updates());
-        assertFalse(delta.hasExpectation());
+        assertNull(delta.check());
     }
 
     @Test
@@ -377,7 +378,7 @@ class PolymarketSessionParsingTest {
 
         assertTrue(out.events.isEmpty());
         assertEquals(1, out.badFrames.size());
-        assertTrue(out.badFrames.get(0).contains("without event_type"), out.badFrames.get(0));
+        assertTrue(out.badFrameReasons().get(0).contains("without event_type"), out.badFrameReasons().get(0));
         assertTrue(out.stale.isEmpty());
         assertTrue(out.sent.isEmpty());
     }
@@ -439,7 +440,7 @@ class PolymarketSessionParsingTest {
         subscribe(TRADE_ASSET);
         feed("[{\"event_type\":\"mystery\",\"asset_id\":\"" + TRADE_ASSET + "\"}," + fixture(LAST_TRADE) + "]");
 
-        assertEquals(List.of("unknown event_type mystery"), out.badFrames);
+        assertEquals(List.of("unknown event_type mystery"), out.badFrameReasons());
         assertEquals(d("0.491"), out.only(Trade.class).price());
     }
 
@@ -454,8 +455,8 @@ class PolymarketSessionParsingTest {
 
         assertTrue(out.events.isEmpty(), "no part of a bad message is applied: " + out.events);
         assertEquals(1, out.badFrames.size());
-        assertTrue(out.badFrames.get(0).contains("size"), out.badFrames.get(0));
-        assertEquals(List.of(V2_ASSET, other), out.stale, "both books missed this change");
+        assertTrue(out.badFrameReasons().get(0).contains("size"), out.badFrameReasons().get(0));
+        assertEquals(List.of(V2_ASSET, other), out.staleSymbols(), "both books missed this change");
         assertEquals(4, out.sent.size(), "unsubscribe + subscribe per token");
 
         // The good message that follows is not applied on a book that missed one: it waits for the fresh book.
@@ -476,7 +477,7 @@ class PolymarketSessionParsingTest {
 
         assertTrue(out.events.isEmpty());
         assertEquals(1, out.badFrames.size());
-        assertEquals(List.of(BOOK_ASSET), out.stale);
+        assertEquals(List.of(BOOK_ASSET), out.staleSymbols());
 
         feed(fixture(BOOK));
         assertEquals(1, out.events(BookSnapshot.class).size());

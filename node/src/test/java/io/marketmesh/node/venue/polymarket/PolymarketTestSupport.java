@@ -1,5 +1,8 @@
 package io.marketmesh.node.venue.polymarket;
 
+import io.marketmesh.protocol.BookDelta;
+import io.marketmesh.protocol.BookCheck;
+import com.typesafe.config.ConfigFactory;
 import io.marketmesh.node.testkit.Fixtures;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.protocol.Decimals;
@@ -44,7 +47,7 @@ final class PolymarketTestSupport {
     static VenueSettings settings(String restUrl, int discoveryLimit, int subscribeBatchSize) {
         return new VenueSettings(Venue.POLYMARKET, true, "wss://ws-subscriptions-clob.polymarket.com/ws/market",
                 restUrl, List.of(), discoveryLimit, 200, subscribeBatchSize, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), Duration.ofSeconds(5), "", "");
+                Duration.ofSeconds(30), Duration.ofSeconds(5), ConfigFactory.empty());
     }
 
     static String fixture(String file) {
@@ -58,5 +61,15 @@ final class PolymarketTestSupport {
     /** A minimal full book, so that price_change for the token is applied. */
     static String emptyBook(String asset) {
         return "{\"event_type\":\"book\",\"asset_id\":\"" + asset + "\",\"bids\":[],\"asks\":[],\"timestamp\":\"1\"}";
+    }
+
+    /** The best bid the venue claimed with a change ({@link Decimals#NONE}: no claim). */
+    static long claimedBid(BookDelta delta) {
+        return delta.check() instanceof BookCheck.TopOfBook top ? top.bestBid() : Decimals.NONE;
+    }
+
+    /** The best ask the venue claimed with a change ({@link Decimals#NONE}: no claim). */
+    static long claimedAsk(BookDelta delta) {
+        return delta.check() instanceof BookCheck.TopOfBook top ? top.bestAsk() : Decimals.NONE;
     }
 }

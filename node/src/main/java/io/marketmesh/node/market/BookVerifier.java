@@ -1,0 +1,134 @@
+package io.marketmesh.node.market;
+
+import io.marketmesh.protocol.BookCheck;
+import io.marketmesh.protocol.ChecksumLayout;
+import io.marketmesh.protocol.Decimals;
+import java.util.zip.CRC32;
+
+/**
+ * Checks a book against what its venue promised about it ({@link BookCheck}): the top of book, or a CRC32 over the
+ * top levels written the venue's way ({@link ChecksumLayout}). Knows no venue: the venue package describes its rule
+ * as data. Reuses its buffers, so a check allocates nothing once they have grown; owned by one MarketActor.
+ */
+final class BookVerifier {
+
+    private final StringBuilder text = new StringBuilder(1024);
+    private byte[] bytes = new byte[1024];
+    private final CRC32 crc = new CRC32();
+
+    /** @return null when the book keeps the promise, otherwise what differs (for the stale reason) */
+    String verify(BookCheck check, OrderBook book) {
+        if (check instanceof BookCheck.TopOfBook top) {
+            if (sideMatches(top.bestBid(), book.bestBid()) && sideMatches(top.bestAsk(), book.bestAsk())) {
+                return null;
+            }
+            return "top of book disagrees with the venue: have " + describe(book.bestBid()) + "/"
+                    + describe(book.bestAsk()) + ", venue says " + describe(top.bestBid()) + "/" + describe(top.bestAsk());
+        }
+        BookCheck.Checksum checksum = (BookCheck.Checksum) check;
+        long computed;
+        try {
+            computed = checksum(checksum.layout(), book);
+        } catch (ArithmeticException e) {
+            return "checksum cannot be computed: " + e.getMessage();
+        }
+        return computed == checksum.expected() ? null
+                : "checksum mismatch over the top " + checksum.layout().levels() + " levels: computed " + computed
+                + ", venue says " + checksum.expected();
+    }
+
+    /** The unsigned CRC32 of the book's checksum text under {@code layout}. */
+    long checksum(ChecksumLayout layout, OrderBook book) {
+        text.setLength(0);
+        int bids = Math.min(layout.levels(), book.bidDepth());
+        int asks = Math.min(layout.levels(), book.askDepth());
+        switch (layout.order()) {
+            case ASKS_THEN_BIDS -> {
+                for (int i = 0; i < asks; i++) {
+                    level(layout, book.askPriceAt(i), book.askSizeAt(i));
+                }
+                for (int i = 0; i < bids; i++) {
+                    level(layout, book.bidPriceAt(i), book.bidSizeAt(i));
+                }
+            }
+            case BIDS_THEN_ASKS -> {
+                for (int i = 0; i < bids; i++) {
+                    level(layout, book.bidPriceAt(i), book.bidSizeAt(i));
+                }
+                for (int i = 0; i < asks; i++) {
+                    level(layout, book.askPriceAt(i), book.askSizeAt(i));
+                }
+            }
+            case INTERLEAVED_BID_FIRST -> {
+                for (int i = 0; i < Math.max(bids, asks); i++) {
+                    if (i < bids) {
+                        level(layout, book.bidPriceAt(i), book.bidSizeAt(i));
+                    }
+                    if (i < asks) {
+                        level(layout, book.askPriceAt(i), book.askSizeAt(i));
+                    }
+                }
+            }
+        }
+        int n = text.length();
+        if (bytes.length < n) {
+            bytes = new byte[Math.max(n, bytes.length * 2)];
+        }
+        for (int i = 0; i < n; i++) {
+            bytes[i] = (byte) text.charAt(i);
+        }
+        crc.reset();
+        crc.update(bytes, 0, n);
+        return crc.getValue();
+    }
+
+    private void level(ChecksumLayout layout, long price, long size) {
+        number(layout, price, layout.priceDecimals());
+        number(layout, size, layout.sizeDecimals());
+    }
+
+    private void number(ChecksumLayout layout, long value, int decimals) {
+        if (text.length() > 0) {
+            text.append(layout.separator());
+        }
+        switch (layout.numbers()) {
+            case SHORTEST -> Decimals.appendTo(text, value);
+            case FIXED_DIGITS -> text.append(Decimals.toUnits(value, decimals));
+            case FIXED -> {
+                long units = Decimals.toUnits(value, decimals);
+                if (units < 0) {
+                    text.append('-');
+                    units = -units;
+                }
+                long scale = 1;
+                for (int k = 0; k < decimals; k++) {
+                    scale *= 10;
+                }
+                text.append(units / scale);
+                if (decimals > 0) {
+                    text.append('.');
+                    String fraction = Long.toString(units % scale);
+                    for (int k = fraction.length(); k < decimals; k++) {
+                        text.append('0');
+                    }
+                    text.append(fraction);
+                }
+            }
+        }
+    }
+
+    /** {@code 0} in a claim means "that side is empty"; {@link Decimals#NONE} means no claim. */
+    private static boolean sideMatches(long expected, long actual) {
+        if (expected == Decimals.NONE) {
+            return true;
+        }
+        if (expected == 0) {
+            return actual == Decimals.NONE;
+        }
+        return expected == actual;
+    }
+
+    private static String describe(long price) {
+        return price == Decimals.NONE ? "none" : price == 0 ? "empty" : Decimals.toString(price);
+    }
+}
