@@ -57,14 +57,12 @@ public final class Decimals {
 
     // ---- making values ------------------------------------------------------------------------------------------
 
-    /** {@code unscaled × 10^-scale}, e.g. {@code of(54, 2)} = 0.54 and {@code of(300, 0)} = 300. */
+    /**
+     * {@code unscaled × 10^-scale}, e.g. {@code of(54, 2)} = 0.54 and {@code of(300, 0)} = 300: integer units (cents,
+     * satoshis) to a decimal.
+     */
     public static long of(long unscaled, int scale) {
         return normalize(unscaled, -scale);
-    }
-
-    /** Integer units (for example Kalshi's legacy cents with {@code unitScale = 2}) to a decimal. */
-    public static long fromUnits(long units, int unitScale) {
-        return of(units, unitScale);
     }
 
     /** Parses a plain decimal string such as {@code "0.52"}, {@code ".48"}, {@code "-5.00"} or {@code "65114"}. */
@@ -359,11 +357,12 @@ public final class Decimals {
             exponent -= DIGITS - length;
         } else if (length > DIGITS) {
             long divisor = POW10[length - DIGITS];
-            if (mantissa % divisor != 0) {
+            long quotient = mantissa / divisor;
+            if (quotient * divisor != mantissa) {
                 throw new ArithmeticException("more than " + DIGITS + " significant digits: "
                         + BigDecimal.valueOf(value).scaleByPowerOfTen(exponent).toPlainString());
             }
-            mantissa /= divisor;
+            mantissa = quotient;
             exponent += length - DIGITS;
         }
         if (exponent < MIN_EXPONENT || exponent > MAX_EXPONENT) {
@@ -392,12 +391,10 @@ public final class Decimals {
         return (int) (magnitude >>> MANTISSA_BITS) + MIN_EXPONENT;
     }
 
+    /** Decimal digits of a positive long: log10 estimated from its bit length, corrected by one comparison. */
     private static int digitCount(long positive) {
-        int n = 1;
-        while (n < POW10.length && positive >= POW10[n]) {
-            n++;
-        }
-        return n;
+        int guess = ((64 - Long.numberOfLeadingZeros(positive)) * 1233) >>> 12;
+        return guess < POW10.length && positive >= POW10[guess] ? guess + 1 : guess;
     }
 
     private static void requireNumber(long value) {

@@ -17,7 +17,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a {@code long} holding a fixed-point decimal (see {@link Decimals}): it is written to JSON as an
+ * Marks a {@code long} holding an exact decimal (see {@link Decimals}): it is written to JSON as an
  * exact decimal string ({@code "0.52"}) and {@link Decimals#NONE} as {@code null}.
  */
 @Retention(RetentionPolicy.RUNTIME)

@@ -130,8 +130,8 @@ class DecimalsTest {
 
     @Test
     void convertsUnits() {
-        assertEquals(Decimals.parse("0.54"), Decimals.fromUnits(54, 2));
-        assertEquals(Decimals.parse("300"), Decimals.fromUnits(300, 0));
+        assertEquals(Decimals.parse("0.54"), Decimals.of(54, 2));
+        assertEquals(Decimals.parse("300"), Decimals.of(300, 0));
         assertEquals(54, Decimals.toUnits(Decimals.parse("0.54"), 2));
         assertEquals(12291, Decimals.toUnits(Decimals.parse("0.12291"), 5));
         assertEquals(2_703_962_776_299L, Decimals.toUnits(Decimals.parse("27039.62776299"), 8));
@@ -140,6 +140,20 @@ class DecimalsTest {
         assertEquals(1_784_500_000_123L, Decimals.toUnitsTruncated(Decimals.parse("1784500000.123456"), 3));
         assertEquals(4, Decimals.decimals(Decimals.parse("0.35130000")));
         assertEquals(0, Decimals.decimals(Decimals.parse("1e2")));
+    }
+
+    @Test
+    void everyDigitCountRoundTrips() {
+        for (int digits = 1; digits <= 17; digits++) {
+            long nines = Long.parseLong("9".repeat(digits));
+            long power = nines + 1;
+            for (long v : new long[] {nines, power, power + 1, nines - 1}) {
+                if (v > 0 && Long.toString(v).length() <= 17) {
+                    assertEquals(Long.toString(v), Decimals.toString(Decimals.of(v, 0)), "digits of " + v);
+                    assertEquals(v, Decimals.toUnits(Decimals.of(v, 3), 3));
+                }
+            }
+        }
     }
 
     @Test

@@ -38,8 +38,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * ({@code ShardedDaemonProcess}). Worker i follows the markets of the venue's replicated subscription set
  * ({@link Subscriptions}) whose symbol hashes to i: it spreads them over sockets (at most
  * {@code markets-per-socket} each, more sockets opened as needed), routes resync requests to the socket that
- * carries the market, and reports the status the HTTP API shows. Worker 0 also seeds the venue's set once per
- * cluster, from configuration or discovery. Each socket is a supervised {@link ConnectionActor}.
+ * carries the market (and answers {@link MarketActor.NotFollowed} for a market of its share it does not follow), and
+ * reports the status the HTTP API shows. When no markets are configured, worker 0 discovers the venue's markets and
+ * seeds the set with them once per cluster (configured markets are seeded by the oldest node, see
+ * {@link Subscriptions}). An unfollowed market is dropped by its socket ({@link ConnectionActor.Unsubscribe}), which
+ * then tells the market's actor. Each socket is a supervised {@link ConnectionActor}.
  */
 public final class ConnectionManager extends AbstractBehavior<ConnectionManager.Command> {
 

@@ -6,8 +6,8 @@ import java.util.Arrays;
 /**
  * One side of a book as two parallel primitive arrays, kept sorted so that the BEST level is the LAST
  * element: bids ascending, asks descending. Most changes land at or near the top of book, so keeping it
- * at the end makes inserts and removals there shift almost nothing. Prices and sizes are fixed-point
- * longs ({@link Decimals}). Not thread-safe: owned by one MarketActor.
+ * at the end makes inserts and removals there shift almost nothing. Prices and sizes are exact decimals in
+ * ordered longs ({@link Decimals}), compared as they are. Not thread-safe: owned by one MarketActor.
  */
 final class BookSide {
 
@@ -18,6 +18,7 @@ final class BookSide {
     private long[] prices;
     private long[] sizes;
     private int count;
+    private long sizeBeforeLastAdd;
 
     BookSide(boolean bids, int initialCapacity) {
         this.bids = bids;
@@ -80,8 +81,9 @@ final class BookSide {
     }
 
     /**
-     * Adds a signed change to a level with one search; a result of exactly 0 removes it. Returns the size it had, or
-     * {@link #WOULD_BE_NEGATIVE} (the side untouched) when the result would be below zero.
+     * Adds a signed change to a level with one search; a result of exactly 0 removes it. Returns the level's new size
+     * (0: removed), or {@link #WOULD_BE_NEGATIVE} (the side untouched) when it would be below zero; the size it had
+     * is then in {@link #sizeBeforeLastAdd()}.
      */
     long add(long price, long delta) {
         int i = find(price);
@@ -90,6 +92,7 @@ final class BookSide {
         if (result < 0) {
             return WOULD_BE_NEGATIVE;
         }
+        sizeBeforeLastAdd = before;
         if (i >= 0) {
             if (result == 0) {
                 removeAt(i);
@@ -99,7 +102,11 @@ final class BookSide {
         } else if (result != 0) {
             insertAt(-i - 1, price, result);
         }
-        return before;
+        return result;
+    }
+
+    long sizeBeforeLastAdd() {
+        return sizeBeforeLastAdd;
     }
 
     /** Keeps the best {@code keep} levels, recording each level dropped in {@code changes}. */

@@ -109,11 +109,12 @@ public final class OrderBook {
 
     /** @return false, with the side untouched, when the level would go below zero */
     private boolean addToLevel(boolean bid, long price, long delta) {
-        long before = (bid ? bids : asks).add(price, delta);
-        if (before == BookSide.WOULD_BE_NEGATIVE) {
+        BookSide side = bid ? bids : asks;
+        long after = side.add(price, delta);
+        if (after == BookSide.WOULD_BE_NEGATIVE) {
             return false;
         }
-        changes.record(bid, price, before, Decimals.add(before, delta));
+        changes.record(bid, price, side.sizeBeforeLastAdd(), after);
         return true;
     }
 

@@ -61,10 +61,6 @@ public final class KafkaBootstrap {
     private KafkaBootstrap() {
     }
 
-    public static Map<MarketKey, Book> read(String bootstrapServers, KafkaSettings settings, Duration lookBack) {
-        return read(bootstrapServers, settings, lookBack, market -> true);
-    }
-
     /** @param wanted which markets (by id, {@code venue:symbol}) to rebuild */
     public static Map<MarketKey, Book> read(String bootstrapServers, KafkaSettings settings, Duration lookBack,
                                             java.util.function.Predicate<String> wanted) {

@@ -78,7 +78,7 @@ final class SimBook {
     private static List<PriceLevel> levels(NavigableMap<Integer, Long> side) {
         List<PriceLevel> levels = new ArrayList<>(side.size());
         for (Map.Entry<Integer, Long> level : side.entrySet()) {
-            levels.add(new PriceLevel(Decimals.fromUnits(level.getKey(), 2), Decimals.fromUnits(level.getValue(), 2)));
+            levels.add(new PriceLevel(Decimals.of(level.getKey(), 2), Decimals.of(level.getValue(), 2)));
         }
         return levels;
     }

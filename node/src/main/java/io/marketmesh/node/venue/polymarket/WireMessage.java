@@ -7,7 +7,7 @@ import java.util.Arrays;
 /**
  * The fields of one market-channel JSON object, filled by {@link WireReader} and reused for every object
  * (fields arrive in any order: a {@code book}'s {@code asset_id} may follow its levels). Prices and sizes are
- * already fixed-point; {@link Decimals#NONE} marks a field that was absent.
+ * already exact decimals ({@link Decimals}); {@link Decimals#NONE} marks a field that was absent.
  */
 final class WireMessage {
 
