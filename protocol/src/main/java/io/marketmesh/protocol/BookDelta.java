@@ -4,12 +4,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * Level changes to apply in order, as one: a node applies all of them or none. {@code check}, when the venue sent
- * one, is what the venue promises about the book after the change (see {@link BookCheck}); null otherwise, and
+ * Level changes to apply in order, as one: a node applies all of them or none. {@code claim}, when the venue sent
+ * one, is what the venue promises about the book after the change (see {@link BookClaim}); null otherwise, and
  * always on the records a node publishes.
  */
 public record BookDelta(MarketKey market, Mode mode, List<LevelUpdate> updates, long venueSequence,
-                        long venueTimestamp, long receivedAt, @JsonInclude(JsonInclude.Include.NON_NULL) BookCheck check)
+                        long venueTimestamp, long receivedAt, @JsonInclude(JsonInclude.Include.NON_NULL) BookClaim claim)
         implements MarketEvent {
 
     public enum Mode {
@@ -23,7 +23,7 @@ public record BookDelta(MarketKey market, Mode mode, List<LevelUpdate> updates, 
         updates = List.copyOf(updates);
     }
 
-    /** A change the venue makes no promise about. */
+    /** A change the venue makes no claim about. */
     public BookDelta(MarketKey market, Mode mode, List<LevelUpdate> updates, long venueSequence, long venueTimestamp,
                      long receivedAt) {
         this(market, mode, updates, venueSequence, venueTimestamp, receivedAt, null);

@@ -10,12 +10,12 @@ import java.util.List;
  * @param depthLimit levels per side the venue keeps in this book, for venues whose feed is a window on the top of
  *                   the book (Kraken, OKX, Bybit, Crypto.com): a level pushed beyond it gets no removal from the venue,
  *                   so the holder drops it. 0 (omitted in JSON) = the whole book.
- * @param check      what the venue promises about this book (a checksum), or null
+ * @param claim      what the venue promises about this book (a checksum), or null
  */
 public record BookSnapshot(MarketKey market, List<PriceLevel> bids, List<PriceLevel> asks, long venueSequence,
                            long venueTimestamp, long receivedAt,
                            @JsonInclude(JsonInclude.Include.NON_DEFAULT) int depthLimit,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) BookCheck check) implements MarketEvent {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) BookClaim claim) implements MarketEvent {
 
     public BookSnapshot {
         bids = List.copyOf(bids);
@@ -25,7 +25,7 @@ public record BookSnapshot(MarketKey market, List<PriceLevel> bids, List<PriceLe
         }
     }
 
-    /** The whole book, without a check. */
+    /** The whole book, without a claim. */
     public BookSnapshot(MarketKey market, List<PriceLevel> bids, List<PriceLevel> asks, long venueSequence,
                         long venueTimestamp, long receivedAt) {
         this(market, bids, asks, venueSequence, venueTimestamp, receivedAt, 0, null);

@@ -22,11 +22,11 @@ class ProtocolJsonTest {
                 new BookSnapshot(KALSHI, List.of(new PriceLevel(d("0.02"), d("282")), new PriceLevel(d("0.01"), d("109767"))),
                         List.of(new PriceLevel(d("0.01"), d("5"))), 1, 1780096733014L, 1780096733020L),
                 new BookDelta(POLY, BookDelta.Mode.ABSOLUTE, List.of(new LevelUpdate(Side.BID, d("0.6"), d("3300"))), 0,
-                        1729084877448L, 1729084877450L, new BookCheck.TopOfBook(d("0.6"), d("0.7"))),
+                        1729084877448L, 1729084877450L, new BookClaim.TopOfBook(d("0.6"), d("0.7"))),
                 new BookDelta(KALSHI, BookDelta.Mode.RELATIVE, List.of(new LevelUpdate(Side.ASK, d("0.3"), d("-5000"))), 4,
                         1L, 2L),
                 new BookSnapshot(KALSHI, List.of(new PriceLevel(d("0.12291"), d("27039.62776299"))), List.of(), 0, 1L, 2L,
-                        10, new BookCheck.Checksum(new ChecksumLayout(10, ChecksumLayout.Order.ASKS_THEN_BIDS, "",
+                        10, new BookClaim.Checksum(new ChecksumLayout(10, ChecksumLayout.Order.ASKS_THEN_BIDS, "",
                         ChecksumLayout.Numbers.FIXED_DIGITS, 5, 8), 2375857985L)),
                 new BookReset(POLY, "tick size change 0.01 -> 0.001", 1739068041853L, 1739068041860L),
                 new Trade(KALSHI, "cd6c95cc", d("0.42"), d("3"), Side.BID, 1780096775004L, 1780096775010L),
@@ -44,7 +44,7 @@ class ProtocolJsonTest {
         String delta = ProtocolJson.encode(new BookDelta(KALSHI, BookDelta.Mode.ABSOLUTE,
                 List.of(new LevelUpdate(Side.ASK, d("0.3"), d("7"))), 4, 1L, 2L));
         String snapshot = ProtocolJson.encode(new BookSnapshot(KALSHI, List.of(), List.of(), 1, 1L, 2L));
-        assertTrue(!delta.contains("check") && !snapshot.contains("check") && !snapshot.contains("depthLimit"),
+        assertTrue(!delta.contains("claim") && !snapshot.contains("claim") && !snapshot.contains("depthLimit"),
                 delta + " " + snapshot);
         assertTrue(delta.endsWith("\"venueSequence\":4,\"venueTimestamp\":1,\"receivedAt\":2}"), delta);
         assertTrue(ProtocolJson.encode(new BookSnapshot(KALSHI, List.of(), List.of(), 1, 1L, 2L, 25, null))

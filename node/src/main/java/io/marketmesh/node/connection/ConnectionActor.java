@@ -444,6 +444,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         publishConnection(Continuity.Kind.CONNECTION_DOWN, reason);
         reportStatus();
         closeSocket();
+        // Also when failing while constructed, where no signal comes: the next incarnation opens an outlet of its own.
+        records.close();
         throw new ConnectionFailure(reason);
     }
 

@@ -1,12 +1,12 @@
 package io.marketmesh.node.market;
 
-import io.marketmesh.protocol.BookCheck;
+import io.marketmesh.protocol.BookClaim;
 import io.marketmesh.protocol.ChecksumLayout;
 import io.marketmesh.protocol.Decimals;
 import java.util.zip.CRC32;
 
 /**
- * Checks a book against what its venue promised about it ({@link BookCheck}): the top of book, or a CRC32 over the
+ * Checks a book against what its venue promised about it ({@link BookClaim}): the top of book, or a CRC32 over the
  * top levels written the venue's way ({@link ChecksumLayout}). Knows no venue: the venue package describes its rule
  * as data. Reuses its buffers, so a check allocates nothing once they have grown; owned by one MarketActor.
  */
@@ -17,15 +17,15 @@ final class BookVerifier {
     private final CRC32 crc = new CRC32();
 
     /** @return null when the book keeps the promise, otherwise what differs (for the stale reason) */
-    String verify(BookCheck check, OrderBook book) {
-        if (check instanceof BookCheck.TopOfBook top) {
+    String verify(BookClaim claim, OrderBook book) {
+        if (claim instanceof BookClaim.TopOfBook top) {
             if (sideMatches(top.bestBid(), book.bestBid()) && sideMatches(top.bestAsk(), book.bestAsk())) {
                 return null;
             }
             return "top of book disagrees with the venue: have " + describe(book.bestBid()) + "/"
                     + describe(book.bestAsk()) + ", venue says " + describe(top.bestBid()) + "/" + describe(top.bestAsk());
         }
-        BookCheck.Checksum checksum = (BookCheck.Checksum) check;
+        BookClaim.Checksum checksum = (BookClaim.Checksum) claim;
         long computed;
         try {
             computed = checksum(checksum.layout(), book);

@@ -36,7 +36,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * The one owner of a market's book: a cluster-sharded entity with id {@code venue:symbol}.
  *
  * <p>It applies snapshots and deltas (each whole or not at all), keeps last trade, ticker and lifecycle, and guards
- * integrity: a negative level, a failed check of what the venue promised ({@link io.marketmesh.protocol.BookCheck}:
+ * integrity: a negative level, a failed check of what the venue promised ({@link io.marketmesh.protocol.BookClaim}:
  * top of book, checksum), a gap reported by the connection or a lost connection make the book {@link BookState#STALE}
  * (still served, flagged), changes are ignored until a fresh snapshot arrives, and a snapshot is requested over the
  * venue's resync topic, again with backoff while none comes. A market that has never had a snapshot asks for one on
@@ -318,8 +318,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             getContext().getLog().info("{} book resynced from a fresh snapshot ({} bids, {} asks)",
                     market, book.bidDepth(), book.askDepth());
         }
-        if (snapshot.check() != null) {
-            String failed = verifier.verify(snapshot.check(), book);
+        if (snapshot.claim() != null) {
+            String failed = verifier.verify(snapshot.claim(), book);
             if (failed != null) {
                 untrusted("snapshot " + failed, true);
             }
@@ -350,8 +350,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         sequence++;
         venueSequence = delta.venueSequence();
         touch(delta.venueTimestamp(), delta.receivedAt());
-        if (delta.check() != null) {
-            String failed = verifier.verify(delta.check(), book);
+        if (delta.claim() != null) {
+            String failed = verifier.verify(delta.claim(), book);
             if (failed != null) {
                 untrusted(failed, true);
             }

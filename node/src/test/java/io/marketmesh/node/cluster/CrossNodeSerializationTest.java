@@ -1,7 +1,7 @@
 package io.marketmesh.node.cluster;
 
 import io.marketmesh.protocol.ChecksumLayout;
-import io.marketmesh.protocol.BookCheck;
+import io.marketmesh.protocol.BookClaim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,10 +77,10 @@ class CrossNodeSerializationTest {
         roundTrips(new MarketActor.Apply(new BookSnapshot(KALSHI, bids, asks, 17, 1_700_000_000_000L, 1_700_000_000_001L)));
         roundTrips(new MarketActor.Apply(new BookDelta(POLY, BookDelta.Mode.ABSOLUTE,
                 List.of(new LevelUpdate(Side.BID, Decimals.parse("0.5"), 0L)), 0, 1L, 2L,
-                new BookCheck.TopOfBook(Decimals.parse("0.49"), Decimals.NONE))));
+                new BookClaim.TopOfBook(Decimals.parse("0.49"), Decimals.NONE))));
         roundTrips(new MarketActor.Apply(new BookDelta(KALSHI, BookDelta.Mode.RELATIVE,
                 List.of(new LevelUpdate(Side.ASK, Decimals.parse("0.61"), Decimals.parse("-3"))), 42, 1L, 2L)));
-        roundTrips(new MarketActor.Apply(new BookSnapshot(KALSHI, bids, asks, 17, 1L, 2L, 10, new BookCheck.Checksum(
+        roundTrips(new MarketActor.Apply(new BookSnapshot(KALSHI, bids, asks, 17, 1L, 2L, 10, new BookClaim.Checksum(
                 new ChecksumLayout(25, ChecksumLayout.Order.INTERLEAVED_BID_FIRST, ":", ChecksumLayout.Numbers.SHORTEST, 0, 0),
                 4_000_000_000L))));
         roundTrips(new MarketActor.Apply(new BookReset(POLY, "tick size changed", 1L, 2L)));

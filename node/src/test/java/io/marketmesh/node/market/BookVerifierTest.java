@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.node.testkit.Fixtures;
-import io.marketmesh.protocol.BookCheck;
+import io.marketmesh.protocol.BookClaim;
 import io.marketmesh.protocol.ChecksumLayout;
 import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.LevelUpdate;
@@ -59,7 +59,7 @@ class BookVerifierTest {
             assertEquals(OrderBook.Result.APPLIED, book.apply(updates, false));
             // OKX sends the CRC as a signed int32; the check carries it unsigned.
             long expected = data.path("checksum").asLong() & 0xFFFF_FFFFL;
-            assertNull(verifier.verify(new BookCheck.Checksum(okx, expected), book), instrument + ": " + line);
+            assertNull(verifier.verify(new BookClaim.Checksum(okx, expected), book), instrument + ": " + line);
             verified++;
         }
         assertTrue(verified >= 280, "verified " + verified + " OKX checksums");
@@ -101,7 +101,7 @@ class BookVerifierTest {
             assertEquals(OrderBook.Result.APPLIED, book.apply(updates, false));
             book.keepBest(depth);
             if (checksum != null) {
-                assertNull(verifier.verify(new BookCheck.Checksum(layouts.get(pair), Long.parseLong(checksum)), book),
+                assertNull(verifier.verify(new BookClaim.Checksum(layouts.get(pair), Long.parseLong(checksum)), book),
                         pair + ": " + line);
                 verified++;
             }
@@ -127,12 +127,12 @@ class BookVerifierTest {
             data.path("asks").forEach(l -> updates.add(new LevelUpdate(Side.ASK, decimal(l.get("price")), decimal(l.get("qty")))));
             assertEquals(OrderBook.Result.APPLIED, book.apply(updates, false));
             book.keepBest(10);
-            assertNull(verifier.verify(new BookCheck.Checksum(algo, data.get("checksum").asLong()), book), line);
+            assertNull(verifier.verify(new BookClaim.Checksum(algo, data.get("checksum").asLong()), book), line);
             verified++;
         }
         assertEquals(2, verified);
         book.set(Side.ASK, Decimals.parse("0.12306"), Decimals.parse("1"));
-        String failed = verifier.verify(new BookCheck.Checksum(algo, 1100635717L), book);
+        String failed = verifier.verify(new BookClaim.Checksum(algo, 1100635717L), book);
         assertTrue(failed != null && failed.contains("checksum mismatch"), failed);
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.marketmesh.node.testkit.RecordingPublisher;
-import io.marketmesh.protocol.BookCheck;
+import io.marketmesh.protocol.BookClaim;
 import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookReset;
 import io.marketmesh.protocol.BookSnapshot;
@@ -89,8 +89,8 @@ class MarketActorTest {
                 1000 + seq, 2000 + seq);
     }
 
-    private BookDelta absolute(BookCheck check, LevelUpdate... updates) {
-        return new BookDelta(market, BookDelta.Mode.ABSOLUTE, List.of(updates), 0, 1, 2, check);
+    private BookDelta absolute(BookClaim claim, LevelUpdate... updates) {
+        return new BookDelta(market, BookDelta.Mode.ABSOLUTE, List.of(updates), 0, 1, 2, claim);
     }
 
     private static LevelUpdate level(Side side, String price, String size) {
@@ -184,9 +184,9 @@ class MarketActorTest {
     @Test
     void topOfBookDisagreeingWithTheVenueMarksStale() {
         actor.tell(new MarketActor.Apply(snapshot(0, new PriceLevel(d("0.5"), d("10")), new PriceLevel(d("0.6"), d("5")))));
-        actor.tell(new MarketActor.Apply(absolute(new BookCheck.TopOfBook(d("0.55"), d("0.6")), level(Side.BID, "0.55", "3"))));
+        actor.tell(new MarketActor.Apply(absolute(new BookClaim.TopOfBook(d("0.55"), d("0.6")), level(Side.BID, "0.55", "3"))));
         assertFalse(state().stale());
-        actor.tell(new MarketActor.Apply(absolute(new BookCheck.TopOfBook(d("0.55"), d("0.65")), level(Side.ASK, "0.6", "0"))));
+        actor.tell(new MarketActor.Apply(absolute(new BookClaim.TopOfBook(d("0.55"), d("0.65")), level(Side.ASK, "0.6", "0"))));
         assertTrue(resyncs.receiveMessage().reason().contains("top of book"));
         assertTrue(state().stale());
     }
@@ -194,7 +194,7 @@ class MarketActorTest {
     @Test
     void emptySideExpectationMatchesAnEmptySide() {
         actor.tell(new MarketActor.Apply(snapshot(0, new PriceLevel(d("0.5"), d("10")), new PriceLevel(d("0.6"), d("5")))));
-        actor.tell(new MarketActor.Apply(absolute(new BookCheck.TopOfBook(0, d("0.6")), level(Side.BID, "0.5", "0"))));
+        actor.tell(new MarketActor.Apply(absolute(new BookClaim.TopOfBook(0, d("0.6")), level(Side.BID, "0.5", "0"))));
         assertFalse(state().stale());
     }
 
@@ -208,18 +208,18 @@ class MarketActorTest {
         BookVerifier verifier = new BookVerifier();
         long good = verifier.checksum(kraken, expected);
         actor.tell(new MarketActor.Apply(new BookSnapshot(market, expected.topBids(10), expected.topAsks(10), 0, 1, 2, 0,
-                new BookCheck.Checksum(kraken, good))));
+                new BookClaim.Checksum(kraken, good))));
         assertFalse(state().stale(), "the snapshot keeps its promise");
 
         expected.set(Side.BID, d("0.55"), d("2"));
         long afterChange = verifier.checksum(kraken, expected);
-        actor.tell(new MarketActor.Apply(absolute(new BookCheck.Checksum(kraken, afterChange), level(Side.BID, "0.55", "2"))));
+        actor.tell(new MarketActor.Apply(absolute(new BookClaim.Checksum(kraken, afterChange), level(Side.BID, "0.55", "2"))));
         assertFalse(state().stale(), "verified after the change is applied");
 
         // A change the node missed: the venue's checksum covers a book that has another level.
         expected.set(Side.ASK, d("0.58"), d("1"));
         expected.set(Side.BID, d("0.56"), d("1"));
-        actor.tell(new MarketActor.Apply(absolute(new BookCheck.Checksum(kraken, verifier.checksum(kraken, expected)),
+        actor.tell(new MarketActor.Apply(absolute(new BookClaim.Checksum(kraken, verifier.checksum(kraken, expected)),
                 level(Side.BID, "0.56", "1"))));
         ResyncRequest resync = resyncs.receiveMessage();
         assertTrue(resync.reason().startsWith("checksum mismatch over the top 10 levels"), resync.reason());

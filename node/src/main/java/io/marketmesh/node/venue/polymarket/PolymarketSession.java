@@ -3,7 +3,7 @@ package io.marketmesh.node.venue.polymarket;
 import io.marketmesh.node.venue.SessionOutput;
 import io.marketmesh.node.venue.VenueSession;
 import io.marketmesh.node.venue.VenueSettings;
-import io.marketmesh.protocol.BookCheck;
+import io.marketmesh.protocol.BookClaim;
 import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookReset;
 import io.marketmesh.protocol.BookSnapshot;
@@ -314,8 +314,8 @@ public final class PolymarketSession implements VenueSession, WireReader.Sink {
     }
 
     /** What the venue says the top of book is after the change, or null when it says nothing. */
-    private static BookCheck topOfBook(long bestBid, long bestAsk) {
-        return bestBid == Decimals.NONE && bestAsk == Decimals.NONE ? null : new BookCheck.TopOfBook(bestBid, bestAsk);
+    private static BookClaim topOfBook(long bestBid, long bestAsk) {
+        return bestBid == Decimals.NONE && bestAsk == Decimals.NONE ? null : new BookClaim.TopOfBook(bestBid, bestAsk);
     }
 
     private static long expectedBid(long wire) {

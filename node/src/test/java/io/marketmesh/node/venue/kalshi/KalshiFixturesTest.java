@@ -83,7 +83,7 @@ class KalshiFixturesTest {
         assertEquals(List.of(new LevelUpdate(Side.BID, d("0.01"), d("10"))), delta.updates());
         assertEquals(2, delta.venueSequence());
         assertEquals(1787838983996L, delta.venueTimestamp());
-        assertTrue(delta.check() == null, "Kalshi promises nothing about the book after a change");
+        assertTrue(delta.claim() == null, "Kalshi promises nothing about the book after a change");
 
         feed(session, frames.get(3));
         Ticker ticker = only(Ticker.class);

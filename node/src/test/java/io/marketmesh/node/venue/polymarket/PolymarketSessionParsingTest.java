@@ -241,7 +241,7 @@ class PolymarketSessionParsingTest {
         assertEquals(key(BOOK_ASSET), delta.market());
         assertEquals(BookDelta.Mode.ABSOLUTE, delta.mode());
         assertEquals(List.of(new LevelUpdate(Side.ASK, d("0.514"), d("21574.08"))), delta.updates());
-        assertNull(delta.check());
+        assertNull(delta.claim());
         assertEquals(1723967931411L, delta.venueTimestamp());
     }
 
@@ -258,7 +258,7 @@ class PolymarketSessionParsingTest {
         BookDelta delta = out.only(BookDelta.class);
         assertEquals(List.of(new LevelUpdate(Side.ASK, d("0.514"), d("21574.08")),
                 new LevelUpdate(Side.BID, d("0.49"), 0)), delta.updates());
-        assertNull(delta.check());
+        assertNull(delta.claim());
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.marketmesh.node.venue.polymarket;
 
 import io.marketmesh.protocol.BookDelta;
-import io.marketmesh.protocol.BookCheck;
+import io.marketmesh.protocol.BookClaim;
 import com.typesafe.config.ConfigFactory;
 import io.marketmesh.node.testkit.Fixtures;
 import io.marketmesh.node.venue.VenueSettings;
@@ -65,11 +65,11 @@ final class PolymarketTestSupport {
 
     /** The best bid the venue claimed with a change ({@link Decimals#NONE}: no claim). */
     static long claimedBid(BookDelta delta) {
-        return delta.check() instanceof BookCheck.TopOfBook top ? top.bestBid() : Decimals.NONE;
+        return delta.claim() instanceof BookClaim.TopOfBook top ? top.bestBid() : Decimals.NONE;
     }
 
     /** The best ask the venue claimed with a change ({@link Decimals#NONE}: no claim). */
     static long claimedAsk(BookDelta delta) {
-        return delta.check() instanceof BookCheck.TopOfBook top ? top.bestAsk() : Decimals.NONE;
+        return delta.claim() instanceof BookClaim.TopOfBook top ? top.bestAsk() : Decimals.NONE;
     }
 }

@@ -10,16 +10,16 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
-    @JsonSubTypes.Type(value = BookCheck.TopOfBook.class, name = "top_of_book"),
-    @JsonSubTypes.Type(value = BookCheck.Checksum.class, name = "checksum")
+    @JsonSubTypes.Type(value = BookClaim.TopOfBook.class, name = "top_of_book"),
+    @JsonSubTypes.Type(value = BookClaim.Checksum.class, name = "checksum")
 })
-public sealed interface BookCheck permits BookCheck.TopOfBook, BookCheck.Checksum {
+public sealed interface BookClaim permits BookClaim.TopOfBook, BookClaim.Checksum {
 
     /**
      * The venue's best bid and ask after the change (Polymarket's {@code best_bid}/{@code best_ask}): {@link
      * Decimals#NONE} = no claim about that side, {@code 0} = that side is empty.
      */
-    record TopOfBook(@Fixed long bestBid, @Fixed long bestAsk) implements BookCheck {
+    record TopOfBook(@Fixed long bestBid, @Fixed long bestAsk) implements BookClaim {
     }
 
     /**
@@ -27,7 +27,7 @@ public sealed interface BookCheck permits BookCheck.TopOfBook, BookCheck.Checksu
      *
      * @param expected the venue's value as an unsigned 32-bit number (a venue that sends it signed is converted)
      */
-    record Checksum(ChecksumLayout layout, long expected) implements BookCheck {
+    record Checksum(ChecksumLayout layout, long expected) implements BookClaim {
 
         public Checksum {
             if (expected < 0 || expected > 0xFFFF_FFFFL) {
