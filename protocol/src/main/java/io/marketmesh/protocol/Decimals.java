@@ -138,6 +138,13 @@ public final class Decimals {
     }
 
     private static long slowParse(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            // BigDecimal would also take other scripts' digits; a venue's number is ASCII.
+            if (!(c >= '0' && c <= '9') && c != '.' && c != 'e' && c != 'E' && c != '-' && c != '+') {
+                throw new NumberFormatException("not a decimal: " + text);
+            }
+        }
         try {
             return fromBigDecimal(new BigDecimal(text));
         } catch (ArithmeticException e) {

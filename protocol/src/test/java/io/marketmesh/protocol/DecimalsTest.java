@@ -57,6 +57,7 @@ class DecimalsTest {
         assertThrows(NumberFormatException.class, () -> Decimals.parse("-"));
         assertThrows(NumberFormatException.class, () -> Decimals.parse("abc"));
         assertThrows(NumberFormatException.class, () -> Decimals.parse("NaN"));
+        assertThrows(NumberFormatException.class, () -> Decimals.parse("1e\u0663"));
     }
 
     @Test

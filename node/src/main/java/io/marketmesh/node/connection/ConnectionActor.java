@@ -119,6 +119,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
     private static final AtomicLong GENERATIONS = new AtomicLong();
     private static final int SWITCHING_PROTOCOLS = 101;
+    private static final int STASH_DURING_BACKOFF = 20_000;
 
     public static Behavior<Command> create(Dependencies dependencies, int socketId,
                                            ActorRef<ConnectionManager.Command> manager) {
@@ -127,6 +128,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
                 timers -> new ConnectionActor(context, timers, dependencies, socketId, manager)));
         return Behaviors.supervise(connection).onFailure(Exception.class,
                 SupervisorStrategy.restartWithBackoff(settings.minBackoff(), settings.maxBackoff(), settings.randomFactor())
+                        // Messages wait through the backoff; many markets' resyncs must not push out an Unsubscribe.
+                        .withStashCapacity(STASH_DURING_BACKOFF)
                         .withLoggingEnabled(false));
     }
 
@@ -172,7 +175,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         this.manager = manager;
         this.log = context.getLog();
         this.metrics = NodeMetrics.get(context.getSystem());
-        this.markets = new MarketRouter(venue.venue(), ClusterSharding.get(context.getSystem()));
+        this.markets = new MarketRouter(venue.venue(), socketId, ClusterSharding.get(context.getSystem()));
         this.pacer = adapter.pacing().limited() ? new OutgoingPacer(adapter.pacing(), settings.outgoingBuffer()) : null;
         MarketPublisher publisher = dependencies.publisher();
         this.publishRaw = publisher != MarketPublisher.NONE && publisher.accepts(Channel.RAW);
@@ -254,7 +257,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private Behavior<Command> onSubscribe(Subscribe subscribe) {
         List<String> added = markets.carry(subscribe.symbols());
         if (session != null && !added.isEmpty()) {
-            session.subscribe(added, output);
+            guarded(() -> session.subscribe(added, output));
         }
         return afterSession();
     }
@@ -267,7 +270,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
             return Behaviors.stopped();
         }
         if (session != null && !removed.isEmpty()) {
-            session.unsubscribe(removed, output);
+            guarded(() -> session.unsubscribe(removed, output));
         }
         return afterSession();
     }
@@ -286,7 +289,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
             }
             resyncsThisSession.merge(resync.symbol(), 1, Integer::sum);
             log.info("{} socket {} resyncing {}: {}", venue.venue().id(), socketId, resync.symbol(), resync.reason());
-            session.resync(resync.symbol(), output);
+            guarded(() -> session.resync(resync.symbol(), output));
         }
         return afterSession();
     }
@@ -305,7 +308,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         session = adapter.newSession(venue);
         resyncsThisSession.clear();
         if (markets.size() > 0) {
-            session.subscribe(List.copyOf(markets.symbols()), output);
+            guarded(() -> session.subscribe(List.copyOf(markets.symbols()), output));
         }
         timers.startTimerWithFixedDelay(Tick.HEARTBEAT, session.heartbeatInterval());
         Duration watchdog = venue.staleAfter().dividedBy(4);
@@ -347,14 +350,14 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         try {
             if (frame.isBinary()) {
                 binaryFrames++;
-                session.onBinary(frame.binary(), frame.receivedAt(), output);
+                guarded(() -> session.onBinary(frame.binary(), frame.receivedAt(), output));
                 return;
             }
             if (publishRaw) {
                 records.publish(Channel.RAW, ++rawSequence, frame.receivedAt(),
                         new RawFrame(venue.venue(), socketId, frame.text()));
             }
-            session.onText(frame.text(), frame.receivedAt(), output);
+            guarded(() -> session.onText(frame.text(), frame.receivedAt(), output));
         } finally {
             output.receivedNanos = 0;
         }
@@ -364,7 +367,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         if (fetched.generation() != generation || session == null) {
             return this;
         }
-        session.onFetched(fetched.tag(), fetched.response(), output);
+        guarded(() -> session.onFetched(fetched.tag(), fetched.response(), output));
         return afterSession();
     }
 
@@ -372,7 +375,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         if (timer.generation() != generation || session == null) {
             return this;
         }
-        session.onTimer(timer.tag(), output);
+        guarded(() -> session.onTimer(timer.tag(), output));
         return afterSession();
     }
 
@@ -385,7 +388,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
     private Behavior<Command> onHeartbeat() {
         if (session != null) {
-            session.heartbeat(output);
+            guarded(() -> session.heartbeat(output));
         }
         return afterSession();
     }
@@ -407,7 +410,23 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         return this;
     }
 
-    /** After the session had its turn: a frame it could not send ends the socket. */
+    /**
+     * Calls into the venue session. A session that throws has a bug; its state can no longer be trusted, so the socket
+     * fails like any other (books stale, the error logged once with its stack, a fresh session after the backoff)
+     * rather than being restarted silently with books left fresh.
+     */
+    private void guarded(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            if (output.failure == null) {
+                log.error("{} socket {}: the venue session failed", venue.venue().id(), socketId, e);
+                output.failure = "venue session failed: " + e;
+            }
+        }
+    }
+
+    /** After the session had its turn: a frame it could not send, or a session that failed, ends the socket. */
     private Behavior<Command> afterSession() {
         return output.failure != null ? fail(output.failure) : this;
     }

@@ -22,12 +22,14 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 final class MarketRouter {
 
     private final Venue venue;
+    private final int socket;
     private final ClusterSharding sharding;
     private final Set<String> symbols = new LinkedHashSet<>();
     private final Map<String, EntityRef<MarketActor.Command>> refs = new HashMap<>();
 
-    MarketRouter(Venue venue, ClusterSharding sharding) {
+    MarketRouter(Venue venue, int socket, ClusterSharding sharding) {
         this.venue = venue;
+        this.socket = socket;
         this.sharding = sharding;
     }
 
@@ -53,7 +55,7 @@ final class MarketRouter {
             if (symbols.remove(symbol)) {
                 removed.add(symbol);
             }
-            ref(symbol).tell(new MarketActor.Unfollow());
+            ref(symbol).tell(new MarketActor.Unfollow(socket));
             refs.remove(symbol);
         }
         return removed;
@@ -74,7 +76,7 @@ final class MarketRouter {
     void route(MarketEvent event, long receivedNanos) {
         String symbol = event.market().symbol();
         if (symbols.contains(symbol)) {
-            ref(symbol).tell(new MarketActor.Apply(event, receivedNanos));
+            ref(symbol).tell(new MarketActor.Apply(event, receivedNanos, socket));
         }
     }
 

@@ -1,7 +1,12 @@
 package io.marketmesh.node.market;
 
+import io.marketmesh.protocol.LevelUpdate;
 import io.marketmesh.protocol.Side;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The level changes an {@link OrderBook} operation made, in order: each level's size before and after. The book uses
@@ -9,6 +14,9 @@ import java.util.Arrays;
  * (the net change per level) without searching the book again. Reused, never shared: owned by the book's actor.
  */
 public final class BookChanges {
+
+    /** Up to this many changes, finding a level's other changes by scanning costs less than indexing them. */
+    private static final int SMALL = 16;
 
     private boolean[] bid = new boolean[16];
     private long[] price = new long[16];
@@ -59,8 +67,39 @@ public final class BookChanges {
         return after[i];
     }
 
-    /** Whether a later change in this list touches the same level as change {@code i} (its net result is later). */
-    public boolean changedAgainLater(int i) {
+    /**
+     * The net change of each level touched, in the order of each level's last change: its size after the last change
+     * if that differs from its size before the first. A level set and set back is not there.
+     */
+    List<LevelUpdate> net() {
+        List<LevelUpdate> net = new ArrayList<>(count);
+        if (count <= SMALL) {
+            for (int i = 0; i < count; i++) {
+                if (!changedAgainLater(i) && after[i] != firstBefore(i)) {
+                    net.add(new LevelUpdate(side(i), price[i], after[i]));
+                }
+            }
+            return net;
+        }
+        // A large frame (a deep diff): index the levels instead of scanning the list for each change.
+        Map<Long, Integer> firstBid = new HashMap<>();
+        Map<Long, Integer> firstAsk = new HashMap<>();
+        Map<Long, Integer> lastBid = new HashMap<>();
+        Map<Long, Integer> lastAsk = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            (bid[i] ? firstBid : firstAsk).putIfAbsent(price[i], i);
+            (bid[i] ? lastBid : lastAsk).put(price[i], i);
+        }
+        for (int i = 0; i < count; i++) {
+            if ((bid[i] ? lastBid : lastAsk).get(price[i]) == i
+                    && after[i] != before[(bid[i] ? firstBid : firstAsk).get(price[i])]) {
+                net.add(new LevelUpdate(side(i), price[i], after[i]));
+            }
+        }
+        return net;
+    }
+
+    private boolean changedAgainLater(int i) {
         for (int k = i + 1; k < count; k++) {
             if (price[k] == price[i] && bid[k] == bid[i]) {
                 return true;
@@ -69,8 +108,7 @@ public final class BookChanges {
         return false;
     }
 
-    /** The size the level of change {@code i} had before the first change to it in this list. */
-    public long firstBefore(int i) {
+    private long firstBefore(int i) {
         for (int k = 0; k < i; k++) {
             if (price[k] == price[i] && bid[k] == bid[i]) {
                 return before[k];

@@ -32,9 +32,15 @@ final class BookPublication {
     private long refusedSinceFullBook;
     private long lossesSinceFullBook;
     private boolean changedSinceFullBook;
-    /** A {@code book_stale} went out since the last snapshot: the next one is announced as a resync. */
+    /** A {@code book_stale} went out since the last snapshot: the full book that heals it is announced as a resync. */
     private boolean staleAnnounced;
     private String lastStaleReason;
+    /** The book holds something consumers were not given (withheld): the next snapshot goes out even if unchanged. */
+    private boolean mustPublishNextSnapshot;
+    /** A loss was announced at once and not yet healed (so it is not announced again until it is). */
+    private boolean lossAnnounced;
+    /** Loss heals at most one a second: a book that cannot be encoded must not loop at the actor's speed. */
+    private long nextLossHealAt;
 
     private long published;
     private long refused;
@@ -58,13 +64,8 @@ final class BookPublication {
      * the publisher for the receipt-to-ack latency.
      */
     void delta(BookDelta applied, BookChanges changes, OrderBook book, long receivedNanos) {
-        List<LevelUpdate> changed = new ArrayList<>(changes.size());
-        for (int i = 0; i < changes.size(); i++) {
-            // A level touched twice in one frame is published once, with its final size.
-            if (!changes.changedAgainLater(i) && changes.after(i) != changes.firstBefore(i)) {
-                changed.add(new LevelUpdate(changes.side(i), changes.price(i), changes.after(i)));
-            }
-        }
+        // A level touched twice in one frame is published once, with its final size.
+        List<LevelUpdate> changed = changes.net();
         if (changed.isEmpty()) {
             skippedUnchanged++;
             return;
@@ -81,15 +82,20 @@ final class BookPublication {
     /** A venue snapshot has replaced the book; {@code unchanged} when it equals the book it replaced. */
     void snapshot(BookSnapshot snapshot, boolean unchanged, OrderBook book) {
         // This run's first full book always goes out: consumers of this run's sequence need it as their base.
-        if (unchanged && !owesFullBook && sequence > 0) {
+        if (unchanged && !owesFullBook && !mustPublishNextSnapshot && sequence > 0) {
             skippedUnchanged++;
+            // Consumers' book is already this one: the resync needs no full book.
+            announceResyncIfStale();
         } else {
+            // When it goes out (maybe later, once the queue has room) it is announced as the resync.
             fullBook(book, snapshot.venueSequence(), snapshot.venueTimestamp(), snapshot.receivedAt());
         }
-        if (staleAnnounced) {
-            staleAnnounced = false;
-            continuity(Continuity.Kind.BOOK_RESYNCED, "fresh snapshot after: " + lastStaleReason);
-        }
+    }
+
+    /** The book changed without consumers being told (a change the venue's own check rejected). */
+    void withheld() {
+        mustPublishNextSnapshot = true;
+        changedSinceFullBook = true;
     }
 
     /** The periodic full book: only when something changed since the last one, or one is owed. */
@@ -99,10 +105,18 @@ final class BookPublication {
         }
     }
 
-    /** Records may have been lost on their way to Kafka: heal with a full book at once if the book is trusted. */
+    /**
+     * Records may have been lost on their way to Kafka: said at once (a {@code book_stale} may be among them, so a
+     * stale book cannot wait for its snapshot to tell), and healed with a full book, at once if the book is trusted.
+     */
     void lost(OrderBook book, boolean bookTrusted, long venueSequence, long venueTimestamp) {
         lossesSinceFullBook++;
         owesFullBook = true;
+        if (!lossAnnounced && sequence > 0) {
+            lossAnnounced = true;
+            continuity(Continuity.Kind.GAP_DETECTED, lossText() + "; a full book follows"
+                    + (bookTrusted ? "" : " the venue's next snapshot"));
+        }
         if (bookTrusted) {
             fullBook(book, venueSequence, venueTimestamp, System.currentTimeMillis());
         }
@@ -116,12 +130,17 @@ final class BookPublication {
         }
     }
 
-    /** The market is no longer followed: consumers holding its book from this node drop it. */
-    void unfollowed() {
-        if (sequence > 0) {
-            long now = System.currentTimeMillis();
-            publishBook(new BookReset(market, "no longer followed", 0, now), 0);
+    /**
+     * The market is no longer followed: consumers holding its book from this node drop it.
+     *
+     * @return false when the record was refused (the queue is full): ask again
+     */
+    boolean unfollowed() {
+        if (sequence == 0) {
+            return true;
         }
+        long now = System.currentTimeMillis();
+        return publishBook(new BookReset(market, "no longer followed", 0, now), 0);
     }
 
     void event(Channel channel, MarketEvent event) {
@@ -147,6 +166,13 @@ final class BookPublication {
             // Still owed: the next change, snapshot or periodic tick tries again.
             return;
         }
+        if (owesFullBook && lossesSinceFullBook > 0) {
+            long now = System.currentTimeMillis();
+            if (now < nextLossHealAt) {
+                return;
+            }
+            nextLossHealAt = now + 1000;
+        }
         if (owesFullBook) {
             // Said before the book that heals it, so a consumer knows why the full book came.
             continuity(Continuity.Kind.GAP_DETECTED, lossText() + "; a full book follows");
@@ -157,9 +183,19 @@ final class BookPublication {
             owesFullBook = false;
             refusedSinceFullBook = 0;
             lossesSinceFullBook = 0;
+            lossAnnounced = false;
             changedSinceFullBook = false;
+            mustPublishNextSnapshot = false;
             // The compacted topic's latest record per market is the latest full book.
             outlet.publish(Channel.SNAPSHOTS, sequence, receivedAt, full);
+            announceResyncIfStale();
+        }
+    }
+
+    private void announceResyncIfStale() {
+        if (staleAnnounced) {
+            staleAnnounced = false;
+            continuity(Continuity.Kind.BOOK_RESYNCED, "fresh snapshot after: " + lastStaleReason);
         }
     }
 

@@ -81,11 +81,12 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
      * @param receivedNanos {@code System.nanoTime()} when its frame was received, for the node's latency metrics;
      *                      0 when unknown. Only meaningful in the JVM that stamped it, so never serialized: a message
      *                      sent to another node arrives with 0 and is not timed.
+     * @param socket        the venue socket it came from (socket ids are unique per venue); -1 when unknown
      */
-    public record Apply(MarketEvent event, @JsonIgnore long receivedNanos) implements Command {
+    public record Apply(MarketEvent event, @JsonIgnore long receivedNanos, int socket) implements Command {
 
         public Apply(MarketEvent event) {
-            this(event, 0);
+            this(event, 0, -1);
         }
     }
 
@@ -106,8 +107,17 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     public record GetBook(int depth, ActorRef<BookView> replyTo) implements Command {
     }
 
-    /** The market is no longer followed; sent by the socket that fed it, after it stopped routing to it. */
-    public record Unfollow() implements Command {
+    /**
+     * The market is no longer followed; sent by the socket that carried it, after it stopped routing to it. A LIVE book
+     * fed by another socket (the market was followed again meanwhile and went elsewhere) ignores it.
+     *
+     * @param socket the socket that sends it; -1 for any
+     */
+    public record Unfollow(int socket) implements Command {
+
+        public Unfollow() {
+            this(-1);
+        }
     }
 
     /** From the worker that would carry this market, answering a resync request: it does not follow it. */
@@ -120,7 +130,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     }
 
     private enum Timer implements Command {
-        RESYNC, SNAPSHOT
+        RESYNC, SNAPSHOT, UNFOLLOWED_RETRY
     }
 
     /** The publisher may have lost records this market handed over (only ever sent locally). */
@@ -177,10 +187,9 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     /** Levels per side the venue keeps in this book (its latest snapshot's window); 0 = the whole book. */
     private int depthLimit;
 
-    private boolean resyncRequested;
-    private Duration nextResyncBackoff;
-    /** Resync requests since the last snapshot; the connection escalates when they keep going unanswered. */
-    private int unansweredResyncs;
+    private final ResyncSchedule resync;
+    /** The socket whose snapshot the book is (-1: unknown). */
+    private int feedingSocket = -1;
 
     private MarketStatus status = MarketStatus.UNKNOWN;
     private Trade lastTrade;
@@ -203,7 +212,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         metrics.onMarketActorStarted();
         ActorRef<Command> self = context.getSelf();
         this.publication = new BookPublication(market, dependencies.publisher(), () -> self.tell(RecordsLost.INSTANCE));
-        this.nextResyncBackoff = dependencies.settings().resyncMinBackoff();
+        this.resync = new ResyncSchedule(dependencies.settings());
         if (publication.enabled()) {
             timers.startTimerWithFixedDelay(Timer.SNAPSHOT, dependencies.snapshotInterval());
         }
@@ -217,10 +226,11 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 .onMessage(Bootstrap.class, this::onBootstrap)
                 .onMessage(GetState.class, this::onGetState)
                 .onMessage(GetBook.class, this::onGetBook)
-                .onMessage(Unfollow.class, m -> unfollow("unfollowed"))
+                .onMessage(Unfollow.class, this::onUnfollow)
                 .onMessage(NotFollowed.class, m -> state == BookState.LIVE ? this : unfollow("not followed by its worker"))
                 .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
                 .onMessageEquals(Timer.RESYNC, this::onResyncTimer)
+                .onMessageEquals(Timer.UNFOLLOWED_RETRY, this::passivateOnceConsumersAreTold)
                 .onMessageEquals(Timer.SNAPSHOT, () -> {
                     if (state == BookState.LIVE) {
                         publication.periodic(book, venueSequence, venueTimestamp);
@@ -249,7 +259,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 metrics.onDeltaApplied(apply.receivedNanos());
             }
         } else if (event instanceof BookSnapshot snapshot) {
-            onSnapshot(snapshot);
+            onSnapshot(snapshot, apply.socket());
         } else if (event instanceof Trade trade) {
             lastTrade = trade;
             counters.trades++;
@@ -284,7 +294,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         return this;
     }
 
-    private void onSnapshot(BookSnapshot snapshot) {
+    private void onSnapshot(BookSnapshot snapshot, int socket) {
         boolean compare = publication.enabled() && state.hasBook();
         List<PriceLevel> bidsBefore = compare ? book.topBids(Integer.MAX_VALUE) : null;
         List<PriceLevel> asksBefore = compare ? book.topAsks(Integer.MAX_VALUE) : null;
@@ -297,18 +307,27 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             book.keepBest(depthLimit);
         }
         BookState before = state;
-        state = BookState.LIVE;
         bootstrappedFrom = 0;
-        staleReason = null;
-        resyncRequested = false;
-        unansweredResyncs = 0;
-        nextResyncBackoff = dependencies.settings().resyncMinBackoff();
-        timers.cancel(Timer.RESYNC);
+        feedingSocket = socket;
         counters.snapshots++;
         sequence++;
         venueSequence = snapshot.venueSequence();
         snapshotAt = snapshot.receivedAt();
         touch(snapshot.venueTimestamp(), snapshot.receivedAt());
+        String failed = snapshot.claim() == null ? null : verifier.verify(snapshot.claim(), book);
+        if (failed != null) {
+            // Held, served stale, never published: the venue itself says this is not its book.
+            publication.withheld();
+            if (state != BookState.LIVE) {
+                state = BookState.STALE;
+            }
+            untrusted("snapshot " + failed, true);
+            return;
+        }
+        state = BookState.LIVE;
+        staleReason = null;
+        resync.trusted(System.currentTimeMillis());
+        timers.cancel(Timer.RESYNC);
         if (publication.enabled()) {
             boolean unchanged = compare && bidsBefore.equals(book.topBids(Integer.MAX_VALUE))
                     && asksBefore.equals(book.topAsks(Integer.MAX_VALUE));
@@ -317,12 +336,6 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         if (before == BookState.STALE || before == BookState.RESET) {
             getContext().getLog().info("{} book resynced from a fresh snapshot ({} bids, {} asks)",
                     market, book.bidDepth(), book.askDepth());
-        }
-        if (snapshot.claim() != null) {
-            String failed = verifier.verify(snapshot.claim(), book);
-            if (failed != null) {
-                untrusted("snapshot " + failed, true);
-            }
         }
     }
 
@@ -336,25 +349,28 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         OrderBook.Result result = book.apply(delta.updates(), delta.mode() == BookDelta.Mode.RELATIVE);
         if (result != OrderBook.Result.APPLIED) {
             // The book is untouched: the frame was applied not at all.
-            untrusted(result == OrderBook.Result.NEGATIVE_SIZE ? "a change would take a level below zero"
-                    : "a change carried a negative size", true);
+            untrusted(switch (result) {
+                case NEGATIVE_SIZE -> "a change would take a level below zero";
+                case INVALID_SIZE -> "a change carried a negative size";
+                default -> "a change would take a size beyond " + io.marketmesh.protocol.Decimals.DIGITS
+                        + " significant digits";
+            }, true);
             return false;
         }
         if (depthLimit > 0) {
             book.keepBest(depthLimit);
         }
-        if (publication.enabled()) {
-            publication.delta(delta, book.changes(), book, receivedNanos);
-        }
         counters.deltas++;
         sequence++;
         venueSequence = delta.venueSequence();
         touch(delta.venueTimestamp(), delta.receivedAt());
-        if (delta.claim() != null) {
-            String failed = verifier.verify(delta.claim(), book);
-            if (failed != null) {
-                untrusted(failed, true);
-            }
+        String failed = delta.claim() == null ? null : verifier.verify(delta.claim(), book);
+        if (failed != null) {
+            // The venue says the book is wrong after this change: consumers do not get it; the resync heals them.
+            publication.withheld();
+            untrusted(failed, true);
+        } else if (publication.enabled()) {
+            publication.delta(delta, book.changes(), book, receivedNanos);
         }
         return true;
     }
@@ -375,8 +391,9 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         }
         // The connection has already asked the venue for a snapshot: only ask again if none comes.
         untrusted(m.reason(), false);
-        resyncRequested = true;
-        scheduleResyncCheck();
+        resync.pending = true;
+        resync.askedByConnection(System.currentTimeMillis());
+        timers.startSingleTimer(Timer.RESYNC, resync.checkAfter());
         return this;
     }
 
@@ -388,14 +405,25 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         if (state == BookState.LIVE) {
             state = BookState.STALE;
             counters.staleEvents++;
+            resync.untrusted(System.currentTimeMillis());
             getContext().getLog().warn("{} book marked stale: {}", market, reason);
             publication.stale(reason);
         }
         staleReason = reason;
         if (requestResync) {
-            resyncRequested = false;
+            resync.pending = false;
             requestResyncIfNotPending(reason);
         }
+    }
+
+    private Behavior<Command> onUnfollow(Unfollow unfollow) {
+        if (state == BookState.LIVE && unfollow.socket() >= 0 && feedingSocket >= 0 && unfollow.socket() != feedingSocket) {
+            // Late, from a socket that no longer carries the market: it was followed again and is fed elsewhere.
+            getContext().getLog().info("{} ignores an unfollow from socket {}: socket {} feeds it", market,
+                    unfollow.socket(), feedingSocket);
+            return this;
+        }
+        return unfollow("unfollowed");
     }
 
     private Behavior<Command> unfollow(String why) {
@@ -405,37 +433,45 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         state = BookState.UNFOLLOWED;
         staleReason = "market " + why;
         timers.cancelAll();
-        publication.unfollowed();
         getContext().getLog().info("{} {}: book dropped", market, why);
+        return passivateOnceConsumersAreTold();
+    }
+
+    /** Stops once Kafka has taken the record that tells consumers to drop the book (retried while the queue is full). */
+    private Behavior<Command> passivateOnceConsumersAreTold() {
+        if (!publication.unfollowed()) {
+            timers.startSingleTimer(Timer.UNFOLLOWED_RETRY, Duration.ofSeconds(1));
+            return this;
+        }
         if (shard == null) {
             return Behaviors.stopped();
         }
-        // Through the shard, so that a message arriving meanwhile starts a clean actor instead of being lost.
+        // Through the shard, so that a message for it arriving meanwhile starts a clean actor instead of being lost.
         shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
         return this;
     }
 
     private void requestResyncIfNotPending(String reason) {
-        if (resyncRequested || state == BookState.UNFOLLOWED) {
+        if (resync.pending || state == BookState.UNFOLLOWED) {
             return;
         }
-        resyncRequested = true;
+        resync.pending = true;
+        long now = System.currentTimeMillis();
+        long wait = resync.waitBeforeAsking(now);
+        if (wait > 0) {
+            // Asked a moment ago (a snapshot came and failed again): the timer asks when the backoff allows.
+            timers.startSingleTimer(Timer.RESYNC, Duration.ofMillis(wait));
+            return;
+        }
         counters.resyncRequests++;
-        dependencies.resyncTopics().publish(new ResyncRequest(market, reason, ++unansweredResyncs, getContext().getSelf()));
-        scheduleResyncCheck();
-    }
-
-    private void scheduleResyncCheck() {
-        timers.startSingleTimer(Timer.RESYNC, nextResyncBackoff);
-        Duration doubled = nextResyncBackoff.multipliedBy(2);
-        Duration max = dependencies.settings().resyncMaxBackoff();
-        nextResyncBackoff = doubled.compareTo(max) > 0 ? max : doubled;
+        dependencies.resyncTopics().publish(new ResyncRequest(market, reason, resync.asked(now), getContext().getSelf()));
+        timers.startSingleTimer(Timer.RESYNC, resync.checkAfter());
     }
 
     private Behavior<Command> onResyncTimer() {
-        if (state != BookState.LIVE) {
-            resyncRequested = false;
-            requestResyncIfNotPending("no snapshot arrived after asking (" + staleReason + ")");
+        if (state != BookState.LIVE && state != BookState.UNFOLLOWED) {
+            resync.pending = false;
+            requestResyncIfNotPending("still no trusted snapshot (" + staleReason + ")");
         }
         return this;
     }

@@ -22,7 +22,9 @@ public final class OrderBook {
         /** A relative change would take a level below zero: the book no longer matches the venue's. */
         NEGATIVE_SIZE,
         /** An absolute size below zero arrived: the frame is wrong. */
-        INVALID_SIZE
+        INVALID_SIZE,
+        /** A relative change would make a size with more significant digits than a decimal holds. */
+        UNREPRESENTABLE
     }
 
     private final BookSide bids = new BookSide(true, 64);
@@ -72,7 +74,7 @@ public final class OrderBook {
     /** Adds a signed change to a level; a level reaching exactly 0 is removed. */
     public Result add(Side side, long price, long delta) {
         changes.clear();
-        return addToLevel(side == Side.BID, price, delta) ? Result.APPLIED : Result.NEGATIVE_SIZE;
+        return addToLevel(side == Side.BID, price, delta);
     }
 
     /**
@@ -95,9 +97,12 @@ public final class OrderBook {
             boolean bid = u.side() == Side.BID;
             if (!relative) {
                 setLevel(bid, u.price(), u.size());
-            } else if (!addToLevel(bid, u.price(), u.size())) {
+                continue;
+            }
+            Result result = addToLevel(bid, u.price(), u.size());
+            if (result != Result.APPLIED) {
                 undo();
-                return Result.NEGATIVE_SIZE;
+                return result;
             }
         }
         return Result.APPLIED;
@@ -107,15 +112,20 @@ public final class OrderBook {
         changes.record(bid, price, (bid ? bids : asks).put(price, size), size);
     }
 
-    /** @return false, with the side untouched, when the level would go below zero */
-    private boolean addToLevel(boolean bid, long price, long delta) {
+    /** Anything but {@link Result#APPLIED} leaves the side untouched. */
+    private Result addToLevel(boolean bid, long price, long delta) {
         BookSide side = bid ? bids : asks;
-        long after = side.add(price, delta);
+        long after;
+        try {
+            after = side.add(price, delta);
+        } catch (ArithmeticException tooManyDigits) {
+            return Result.UNREPRESENTABLE;
+        }
         if (after == BookSide.WOULD_BE_NEGATIVE) {
-            return false;
+            return Result.NEGATIVE_SIZE;
         }
         changes.record(bid, price, side.sizeBeforeLastAdd(), after);
-        return true;
+        return Result.APPLIED;
     }
 
     /**

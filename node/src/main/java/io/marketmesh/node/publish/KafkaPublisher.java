@@ -48,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * what it had in flight: every outlet with records handed to the failed producer and never acknowledged is told
  * ({@code onLoss}), and its market announces the gap and republishes its full book. A record that cannot be encoded
  * is counted, logged and skipped, and its outlet told the same way; publishing goes on.
+ *
+ * <p>Knowing what is in flight rests on order: records are handed over and acknowledged in the order queued
+ * ({@code Producer.flexiFlow} emits results in order), so per outlet the last ticket acknowledged says what arrived.
+ * A supervision strategy that resumed past a failed send would break that silently: there is none, a failure
+ * restarts the stage.
  */
 public final class KafkaPublisher implements MarketPublisher {
 
@@ -85,6 +90,9 @@ public final class KafkaPublisher implements MarketPublisher {
         final Runnable onLoss;
         final AtomicLong handedOver = new AtomicLong();
         final AtomicLong acknowledged = new AtomicLong();
+        /** The last record queued: once closed, its owner is gone, and the publisher sees it through itself. */
+        volatile Pending last;
+        volatile boolean closed;
 
         KafkaOutlet(String venue, String key, Runnable onLoss) {
             this.venue = venue;
@@ -98,8 +106,11 @@ public final class KafkaPublisher implements MarketPublisher {
             if (channel == Channel.RAW && !publishRaw) {
                 return true;
             }
-            QueueOfferResult result = queue.offer(new Pending(this, channel, sequence, receivedTimestamp, payload,
-                    receivedNanos));
+            Pending pending = new Pending(this, channel, sequence, receivedTimestamp, payload, receivedNanos);
+            QueueOfferResult result = queue.offer(pending);
+            if (result == QueueOfferResult.enqueued()) {
+                last = pending;
+            }
             if (result == QueueOfferResult.enqueued()) {
                 metrics.onKafkaQueued();
                 return true;
@@ -112,15 +123,52 @@ public final class KafkaPublisher implements MarketPublisher {
             return false;
         }
 
+        /**
+         * The owner is gone. Kept until its last record (a market's "no longer followed", say) is acknowledged, so
+         * that a producer restart that loses it can send it again: nobody is left to heal it.
+         */
         @Override
         public void close() {
-            outlets.remove(this);
+            closed = true;
+            if (delivered(last)) {
+                outlets.remove(this);
+            }
         }
 
-        /** After a producer restart: whether records handed to the failed producer were never acknowledged. */
-        boolean forgetInFlight() {
+        void acknowledge(Pending pending) {
+            acknowledged.getAndAccumulate(pending.ticket, Math::max);
+            if (closed && pending == last) {
+                outlets.remove(this);
+            }
+        }
+
+        private boolean delivered(Pending pending) {
+            return pending == null || (pending.ticket > 0 && acknowledged.get() >= pending.ticket);
+        }
+
+        /**
+         * After a producer restart, when records handed to the failed producer were never acknowledged: tells the
+         * owner, or for a closed outlet whose last record was among them, queues that record again.
+         */
+        void restarted() {
             long handed = handedOver.get();
-            return acknowledged.getAndAccumulate(handed, Math::max) < handed;
+            long before = acknowledged.getAndAccumulate(handed, Math::max);
+            if (before >= handed) {
+                return;
+            }
+            Pending lost = last;
+            if (!closed) {
+                onLoss.run();
+            } else if (lost != null && lost.ticket > before) {
+                Pending again = new Pending(this, lost.channel, lost.sequence, lost.receivedTimestamp, lost.payload, 0);
+                if (queue.offer(again) == QueueOfferResult.enqueued()) {
+                    last = again;
+                } else {
+                    outlets.remove(this);
+                }
+            } else {
+                outlets.remove(this);
+            }
         }
     }
 
@@ -157,7 +205,7 @@ public final class KafkaPublisher implements MarketPublisher {
                 .via(producer)
                 .toMat(Sink.foreach(result -> {
                     Pending acked = result.passThrough();
-                    acked.outlet.acknowledged.getAndAccumulate(acked.ticket, Math::max);
+                    acked.outlet.acknowledge(acked);
                     metrics.onKafkaAcknowledged(acked.receivedNanos);
                 }), Keep.both())
                 .run(system);
@@ -209,7 +257,9 @@ public final class KafkaPublisher implements MarketPublisher {
                 LOG.warn("a {} record of {} could not be encoded and was skipped ({} so far): {}", pending.channel.id(),
                         pending.outlet.key, failed, e.toString());
             }
-            if (pending.channel == Channel.BOOK) {
+            if (pending.outlet.closed && pending == pending.outlet.last) {
+                outlets.remove(pending.outlet);
+            } else if (pending.channel == Channel.BOOK) {
                 pending.outlet.onLoss.run();
             }
             return List.of();
@@ -226,15 +276,11 @@ public final class KafkaPublisher implements MarketPublisher {
     private void onProducerStart() {
         if (!producerStarted.compareAndSet(false, true)) {
             metrics.onKafkaProducerRestart();
-            int told = 0;
             for (KafkaOutlet outlet : outlets) {
-                if (outlet.forgetInFlight()) {
-                    outlet.onLoss.run();
-                    told++;
-                }
+                outlet.restarted();
             }
-            LOG.warn("Kafka producer restarted: {} record key(s) had records in flight that may be lost; each market "
-                    + "among them republishes its full book after a gap_detected record", told);
+            LOG.warn("Kafka producer restarted: each market that had records in flight announces the loss "
+                    + "(gap_detected) and republishes its full book");
         }
     }
 

@@ -44,7 +44,7 @@ import org.apache.pekko.cluster.typed.Subscribe;
 public final class Subscriptions extends AbstractBehavior<Subscriptions.Command> {
 
     public sealed interface Command permits Follow, Unfollow, GetFollowed, IsFollowed, Seed, Watch, Changed, Updated, Read,
-            SeedChecked, StartupStepDone, Joined, Refreshed {
+            SeedChecked, VenueStepDone, Joined, Refreshed {
     }
 
     /** Adds markets (idempotent). */
@@ -107,8 +107,8 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     private record SeedChecked(Seed seed, boolean alreadySeeded, boolean failed) implements Command {
     }
 
-    private enum StartupStepDone implements Command {
-        INSTANCE
+    /** One of a venue's start-up steps (its majority read, its configuration seed) is done. */
+    private record VenueStepDone(Venue venue) implements Command {
     }
 
     /** This node is Up; {@code oldest}: no Up member is older, so it is the one to seed the configured markets. */
@@ -124,6 +124,11 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     private final Duration writeTimeout;
     private final AtomicBoolean synced;
     private final Map<Venue, Set<String>> symbols = new EnumMap<>(Venue.class);
+    /**
+     * Venues whose set this node has read (or had news of): only then are watchers told, since an empty set before
+     * that would make a worker take every market for unfollowed.
+     */
+    private final java.util.Set<Venue> known = java.util.EnumSet.noneOf(Venue.class);
     private final Map<Venue, List<ActorRef<VenueSymbols>>> watchers;
 
     /**
@@ -198,17 +203,32 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     }
 
     private Behavior<Command> onJoined(Joined joined) {
-        ActorRef<Boolean> seeded = getContext().messageAdapter(Boolean.class, added -> StartupStepDone.INSTANCE);
         for (Venue venue : Venue.values()) {
             readFromMajority(venue);
             startupSteps++;
+            venueSteps.merge(venue, 1, Integer::sum);
             List<String> markets = configured.getOrDefault(venue, List.of());
             if (joined.oldest() && !markets.isEmpty()) {
-                getContext().getSelf().tell(new Seed(venue, markets, seeded));
+                getContext().ask(Boolean.class, getContext().getSelf(), writeTimeout.multipliedBy(3),
+                        replyTo -> new Seed(venue, markets, replyTo), (added, failure) -> new VenueStepDone(venue));
                 startupSteps++;
+                venueSteps.merge(venue, 1, Integer::sum);
             }
         }
         return this;
+    }
+
+    /**
+     * A venue's start-up steps still outstanding: its set is known (and watchers are told) only when none is, so a
+     * worker never sees the empty set of a read that came before this node's own seeding.
+     */
+    private final Map<Venue, Integer> venueSteps = new EnumMap<>(Venue.class);
+
+    private Behavior<Command> onVenueStepDone(Venue venue) {
+        if (venueSteps.merge(venue, -1, Integer::sum) <= 0) {
+            markKnown(venue);
+        }
+        return onStartupStepDone();
     }
 
     private final Map<Venue, List<String>> configured;
@@ -234,7 +254,7 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
                     return this;
                 })
                 .onMessage(Read.class, this::onRead)
-                .onMessageEquals(StartupStepDone.INSTANCE, this::onStartupStepDone)
+                .onMessage(VenueStepDone.class, m -> onVenueStepDone(m.venue()))
                 .onMessage(Joined.class, this::onJoined)
                 .onMessage(Refreshed.class, m -> {
                     replace(m.venue(), m.symbols());
@@ -280,7 +300,8 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
         } else if (read.found()) {
             replace(read.venue(), read.symbols());
         }
-        return onStartupStepDone();
+        // Found, not found (no market followed yet) or no majority (this replica, kept current by gossip).
+        return onVenueStepDone(read.venue());
     }
 
     private Behavior<Command> onStartupStepDone() {
@@ -418,8 +439,18 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     private Behavior<Command> onWatch(Watch watch) {
         watchers.computeIfAbsent(watch.venue(), v -> new ArrayList<>()).add(watch.watcher());
         getContext().watch(watch.watcher());
-        watch.watcher().tell(new VenueSymbols(watch.venue(), symbols.get(watch.venue())));
+        if (known.contains(watch.venue())) {
+            watch.watcher().tell(new VenueSymbols(watch.venue(), symbols.get(watch.venue())));
+        }
         return this;
+    }
+
+    private void markKnown(Venue venue) {
+        if (known.add(venue)) {
+            for (ActorRef<VenueSymbols> watcher : watchers.getOrDefault(venue, List.of())) {
+                watcher.tell(new VenueSymbols(venue, symbols.get(venue)));
+            }
+        }
     }
 
     private Behavior<Command> onWatcherGone(Terminated terminated) {
@@ -433,8 +464,10 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
             return;
         }
         symbols.put(venue, copy);
-        for (ActorRef<VenueSymbols> watcher : watchers.getOrDefault(venue, List.of())) {
-            watcher.tell(new VenueSymbols(venue, copy));
+        if (known.contains(venue)) {
+            for (ActorRef<VenueSymbols> watcher : watchers.getOrDefault(venue, List.of())) {
+                watcher.tell(new VenueSymbols(venue, copy));
+            }
         }
     }
 }

@@ -47,23 +47,8 @@ class SessionSeamsTest {
 
     @Test
     void aSessionFetchesASnapshotAgainWhenTooOldThenSplicesItIntoTheDiffStream() throws Exception {
-        node = TestNode.start(Map.of("marketmesh.venues.polymarket.enabled", false,
-                "marketmesh.venues.kalshi.enabled", false));
-        venue = new SpliceVenue();
-        VenueSettings settings = new VenueSettings(Venue.BINANCE, true, venue.wsUrl(), venue.restUrl(),
-                List.of(SpliceSession.SYMBOL), 0, 10, 10, Duration.ofSeconds(5), Duration.ofSeconds(30),
-                Duration.ofSeconds(5), ConfigFactory.empty());
-        ConnectionSettings connection = ConnectionSettings.fromConfig(
-                node.system().settings().config().getConfig("marketmesh.connection"));
         // Two frames per 300 ms: the session's four subscribe frames must wait for their turn.
-        SpliceSession.Adapter adapter = new SpliceSession.Adapter(venue.restUrl(), new Pacing(2, Duration.ofMillis(300)));
-        TestProbe<ConnectionManager.Command> manager = TestProbe.create(node.system());
-        node.system().systemActorOf(ConnectionActor.create(
-                new ConnectionActor.Dependencies(adapter, settings, connection, MarketPublisher.NONE), 0, manager.getRef()),
-                "splice-socket", Props.empty());
-        ConnectionManager.SocketStarting starting = manager.expectMessageClass(ConnectionManager.SocketStarting.class, WAIT);
-        ActorRef<ConnectionActor.Command> socket = starting.self();
-        socket.tell(new ConnectionActor.Subscribe(List.of(SpliceSession.SYMBOL)));
+        TestProbe<ConnectionManager.Command> manager = startSocket(new Pacing(2, Duration.ofMillis(300)));
 
         TestNode.await(() -> !book().stale(), WAIT, "the spliced book is live");
         venue.pause();
@@ -85,6 +70,55 @@ class SessionSeamsTest {
                         ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
         assertEquals("open", status.state(), "a binary frame does not end the socket");
         assertTrue(status.badFrames() >= 1, "the binary frame is also counted as a bad frame");
+    }
+
+    @Test
+    void aSessionThatThrowsEndsItsSocketLikeAnyFailureAndItsBooksGoStale() throws Exception {
+        TestProbe<ConnectionManager.Command> manager = startSocket(Pacing.UNLIMITED);
+        TestNode.await(() -> !book().stale(), WAIT, "the book is live");
+
+        // A frame the session has a bug with: it throws while reading it.
+        venue.poison();
+        ConnectionManager.SocketFailed failed = (ConnectionManager.SocketFailed) manager.fishForMessage(WAIT,
+                m -> m instanceof ConnectionManager.SocketFailed ? FishingOutcomes.complete()
+                        : FishingOutcomes.continueAndIgnore()).get(0);
+        assertTrue(failed.reason().startsWith("venue session failed"), failed.reason());
+        TestNode.await(() -> state().counters().staleEvents() >= 1, WAIT, "the book was marked stale");
+        // A fresh socket and session rebuild it.
+        ((ConnectionManager.SocketStarting) manager.fishForMessage(WAIT, m -> m instanceof ConnectionManager.SocketStarting
+                ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0)).self()
+                .tell(new ConnectionActor.Subscribe(List.of(SpliceSession.SYMBOL)));
+        TestNode.await(() -> !book().stale(), WAIT, "the book is live again");
+    }
+
+    /**
+     * A node without venues, the test venue, and one socket to it with the test session, spawned with a probe as its
+     * connection worker; the socket carries the test market.
+     */
+    private TestProbe<ConnectionManager.Command> startSocket(Pacing pacing) throws Exception {
+        node = TestNode.start(Map.of("marketmesh.venues.polymarket.enabled", false,
+                "marketmesh.venues.kalshi.enabled", false, "marketmesh.connection.min-backoff", "200ms"));
+        venue = new SpliceVenue();
+        VenueSettings settings = new VenueSettings(Venue.BINANCE, true, venue.wsUrl(), venue.restUrl(),
+                List.of(SpliceSession.SYMBOL), 0, 10, 10, Duration.ofSeconds(5), Duration.ofSeconds(30),
+                Duration.ofSeconds(5), ConfigFactory.empty());
+        ConnectionSettings connection = ConnectionSettings.fromConfig(
+                node.system().settings().config().getConfig("marketmesh.connection"));
+        TestProbe<ConnectionManager.Command> manager = TestProbe.create(node.system());
+        node.system().systemActorOf(ConnectionActor.create(new ConnectionActor.Dependencies(
+                new SpliceSession.Adapter(venue.restUrl(), pacing), settings, connection, MarketPublisher.NONE),
+                0, manager.getRef()), "splice-socket", Props.empty());
+        ActorRef<ConnectionActor.Command> socket =
+                manager.expectMessageClass(ConnectionManager.SocketStarting.class, WAIT).self();
+        socket.tell(new ConnectionActor.Subscribe(List.of(SpliceSession.SYMBOL)));
+        return manager;
+    }
+
+    private io.marketmesh.protocol.MarketState state() {
+        return ClusterSharding.get(node.system())
+                .entityRefFor(MarketActor.TYPE_KEY, SpliceSession.MARKET.id())
+                .<io.marketmesh.protocol.MarketState>ask(MarketActor.GetState::new, Duration.ofSeconds(5))
+                .toCompletableFuture().join();
     }
 
     private BookView book() {

@@ -88,6 +88,11 @@ final class SpliceVenue extends AllDirectives implements AutoCloseable {
         return restCalls;
     }
 
+    /** Sends every open socket a frame a correct client cannot read as a diff (it has no update ids). */
+    void poison() {
+        sockets.forEach(s -> s.tell("{\"e\":\"depthUpdate\",\"b\":[],\"a\":[]}"));
+    }
+
     /** Stops the diffs; the book stays as it is. */
     synchronized void pause() {
         paused = true;

@@ -81,10 +81,51 @@ class BookPublicationTest {
         int before = publisher.records.size();
         publication.lost(book, true, venueSequence, 0);
         List<MarketRecord<?>> healed = publisher.records.subList(before, publisher.records.size());
-        Continuity gap = assertInstanceOf(Continuity.class, healed.get(0).payload());
-        assertEquals(Continuity.Kind.GAP_DETECTED, gap.kind());
-        assertTrue(gap.reason().contains("lost on the way to Kafka"), gap.reason());
-        assertEquals(2, assertInstanceOf(BookSnapshot.class, healed.get(1).payload()).bids().size());
+        // Said at once, then again right before the full book that heals it.
+        Continuity atOnce = assertInstanceOf(Continuity.class, healed.get(0).payload());
+        assertEquals(Continuity.Kind.GAP_DETECTED, atOnce.kind());
+        assertTrue(atOnce.reason().contains("lost on the way to Kafka"), atOnce.reason());
+        assertEquals(Continuity.Kind.GAP_DETECTED, assertInstanceOf(Continuity.class, healed.get(1).payload()).kind());
+        assertEquals(2, assertInstanceOf(BookSnapshot.class, healed.get(2).payload()).bids().size());
+        assertEquals(healed.get(1).sequence() + 1, healed.get(2).sequence());
+    }
+
+    @Test
+    void aLossWhileTheBookIsStaleIsSaidAtOnceAndHealedWithTheNextSnapshot() {
+        start();
+        publication.stale("connection lost");
+        int before = publisher.records.size();
+        publication.lost(book, false, venueSequence, 0);
+        List<MarketRecord<?>> said = publisher.records.subList(before, publisher.records.size());
+        assertEquals(1, said.size(), "announced, nothing else while the book is stale");
+        assertEquals(Continuity.Kind.GAP_DETECTED, assertInstanceOf(Continuity.class, said.get(0).payload()).kind());
+        // The venue's next snapshot, even equal to the book, heals: a full book, then the resync is announced.
+        publication.snapshot(new BookSnapshot(MARKET, book.topBids(10), book.topAsks(10), 0, 0, 1), true, book);
+        List<MarketRecord<?>> healed = publisher.records.subList(before + 1, publisher.records.size());
+        assertInstanceOf(BookSnapshot.class, healed.get(1).payload());
+        Continuity resynced = assertInstanceOf(Continuity.class, healed.get(healed.size() - 1).payload());
+        assertEquals(Continuity.Kind.BOOK_RESYNCED, resynced.kind());
+    }
+
+    @Test
+    void aResyncIsAnnouncedOnlyWithTheFullBookThatHealsIt() {
+        start();
+        publication.stale("gap");
+        publisher.accepting = false;
+        change(Decimals.parse("0.41"), Decimals.parse("5"));
+        publisher.accepting = true;
+        publisher.room = false;
+        int before = publisher.records.size();
+        book.set(Side.BID, Decimals.parse("0.42"), Decimals.parse("1"));
+        publication.snapshot(new BookSnapshot(MARKET, book.topBids(10), book.topAsks(10), 0, 0, 1), false, book);
+        assertEquals(before, publisher.records.size(), "the full book is owed and waits for room: no resync claimed yet");
+        publisher.room = true;
+        publication.periodic(book, 0, 0);
+        List<MarketRecord<?>> healed = publisher.records.subList(before, publisher.records.size());
+        assertEquals(Continuity.Kind.GAP_DETECTED, assertInstanceOf(Continuity.class, healed.get(0).payload()).kind());
+        assertInstanceOf(BookSnapshot.class, healed.get(1).payload());
+        assertEquals(Continuity.Kind.BOOK_RESYNCED,
+                assertInstanceOf(Continuity.class, healed.get(healed.size() - 1).payload()).kind());
     }
 
     @Test
@@ -99,6 +140,26 @@ class BookPublicationTest {
         change(new LevelUpdate(Side.BID, p, Decimals.parse("9")), new LevelUpdate(Side.BID, p, Decimals.parse("7")));
         assertEquals(count, publisher.records.size());
         assertEquals(1, publication.skippedUnchanged());
+    }
+
+    @Test
+    void aDeepFrameIsPublishedAsTheNetChangeOfEachLevel() {
+        start();
+        List<LevelUpdate> updates = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            updates.add(new LevelUpdate(Side.ASK, Decimals.of(50 + i, 2), Decimals.of(i + 1, 0)));
+        }
+        // Changed twice (final size counts), set and set back (nothing), and the held bid removed.
+        updates.add(new LevelUpdate(Side.ASK, Decimals.of(55, 2), Decimals.of(99, 0)));
+        updates.add(new LevelUpdate(Side.BID, Decimals.parse("0.40"), Decimals.parse("11")));
+        updates.add(new LevelUpdate(Side.BID, Decimals.parse("0.40"), Decimals.parse("10")));
+        updates.add(new LevelUpdate(Side.BID, Decimals.parse("0.39"), Decimals.parse("1")));
+        updates.add(new LevelUpdate(Side.BID, Decimals.parse("0.39"), 0));
+        change(updates.toArray(LevelUpdate[]::new));
+        BookDelta published = assertInstanceOf(BookDelta.class, publisher.records.get(publisher.records.size() - 1).payload());
+        assertEquals(30, published.updates().size(), published.updates().toString());
+        assertTrue(published.updates().contains(new LevelUpdate(Side.ASK, Decimals.of(55, 2), Decimals.of(99, 0))));
+        assertTrue(published.updates().stream().noneMatch(u -> u.side() == Side.BID));
     }
 
     @Test

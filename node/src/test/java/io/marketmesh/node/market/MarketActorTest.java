@@ -325,4 +325,58 @@ class MarketActorTest {
         TestProbe<MarketActor.Command> watcher = testKit.createTestProbe();
         watcher.expectTerminated(actor);
     }
+
+    @Test
+    void snapshotsThatKeepFailingTheirCheckAreAskedAboutAtABackoffAndTheAttemptsCountOn() {
+        ChecksumLayout layout = new ChecksumLayout(10, ChecksumLayout.Order.ASKS_THEN_BIDS, "",
+                ChecksumLayout.Numbers.FIXED_DIGITS, 2, 0);
+        BookSnapshot wrong = new BookSnapshot(market, List.of(new PriceLevel(d("0.5"), d("10"))),
+                List.of(new PriceLevel(d("0.6"), d("5"))), 0, 1, 2, 0, new BookClaim.Checksum(layout, 12345));
+        actor.tell(new MarketActor.Apply(wrong));
+        ResyncRequest first = resyncs.receiveMessage();
+        assertEquals(1, first.attempt());
+        assertTrue(first.reason().startsWith("snapshot checksum mismatch"), first.reason());
+        // The venue answers at once with another book that fails: no request at its round-trip rate.
+        actor.tell(new MarketActor.Apply(wrong));
+        MarketState state = state();
+        assertTrue(state.stale());
+        assertEquals(1, state.counters().resyncRequests(), "the next request waits for the backoff");
+        assertTrue(publisher.on(Channel.BOOK).isEmpty(), "a book the venue disowns is not published");
+        assertEquals(2, resyncs.receiveMessage(Duration.ofSeconds(3)).attempt(), "the count goes on, so escalation can act");
+    }
+
+    @Test
+    void aSizeBeyondSeventeenDigitsIsRefusedWithTheWholeFrame() {
+        actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.5"), d("10000000000000000")),
+                new PriceLevel(d("0.6"), d("5")))));
+        actor.tell(new MarketActor.Apply(new BookDelta(market, BookDelta.Mode.RELATIVE, List.of(
+                level(Side.ASK, "0.6", "1"), level(Side.BID, "0.5", "0.5")), 2, 1, 2)));
+        BookView view = book();
+        assertTrue(view.stale());
+        assertTrue(view.staleReason().contains("significant digits"), view.staleReason());
+        assertEquals(List.of(new PriceLevel(d("0.6"), d("5"))), view.asks(), "the first level was undone");
+    }
+
+    @Test
+    void aLateUnfollowFromASocketThatNoLongerFeedsTheMarketIsIgnored() {
+        actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.5"), d("10")), new PriceLevel(d("0.6"), d("5"))),
+                0, 2));
+        actor.tell(new MarketActor.Unfollow(1));
+        assertFalse(state().stale(), "fed by socket 2: socket 1's unfollow is an old one");
+        actor.tell(new MarketActor.Unfollow(2));
+        testKit.createTestProbe().expectTerminated(actor);
+    }
+
+    @Test
+    void anUnfollowedMarketWaitsUntilKafkaTakesTheRecordThatDropsTheBook() {
+        actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.5"), d("10")), new PriceLevel(d("0.6"), d("5")))));
+        assertFalse(state().stale());
+        publisher.accepting = false;
+        actor.tell(new MarketActor.Unfollow());
+        assertTrue(state().stale(), "unfollowed, still here: its consumers are not told yet");
+        publisher.accepting = true;
+        testKit.createTestProbe().expectTerminated(actor, Duration.ofSeconds(5));
+        MarketRecord<?> last = publisher.on(Channel.BOOK).get(publisher.on(Channel.BOOK).size() - 1);
+        assertEquals("no longer followed", assertInstanceOf(BookReset.class, last.payload()).reason());
+    }
 }

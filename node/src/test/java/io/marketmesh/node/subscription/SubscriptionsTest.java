@@ -1,0 +1,46 @@
+package io.marketmesh.node.subscription;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.ConfigFactory;
+import io.marketmesh.protocol.Venue;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What a connection worker is told about the followed markets. */
+class SubscriptionsTest {
+
+    private final ActorTestKit testKit = ActorTestKit.create("subscriptions", ConfigFactory.parseString("""
+            pekko.actor.provider = cluster
+            pekko.remote.artery.canonical.hostname = 127.0.0.1
+            pekko.remote.artery.canonical.port = 0
+            """).withFallback(ConfigFactory.load()));
+
+    @AfterEach
+    void stop() {
+        testKit.shutdownTestKit();
+    }
+
+    @Test
+    void aWatcherIsToldTheFollowedMarketsOnlyOnceTheyAreReadNeverAnEmptyGuess() {
+        ActorRef<Subscriptions.Command> subscriptions = testKit.spawn(Subscriptions.create(Duration.ofSeconds(5),
+                new AtomicBoolean(), Map.of(Venue.KALSHI, List.of("AAA", "BBB"))));
+        TestProbe<Subscriptions.VenueSymbols> worker = testKit.createTestProbe();
+        // Before the node has joined nothing is read: a worker told "nothing is followed" now would drop its markets.
+        subscriptions.tell(new Subscriptions.Watch(Venue.KALSHI, worker.getRef()));
+        Cluster cluster = Cluster.get(testKit.system());
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        assertEquals(Set.of("AAA", "BBB"), worker.receiveMessage(Duration.ofSeconds(20)).symbols(),
+                "the first view is the one read (and seeded), not the empty start");
+    }
+}
