@@ -173,7 +173,8 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
-    public static void sleep(long millis) {
+    /** Between polls only: a test waits for a signal ({@link #await}, {@link #awaitJson}), never for time to pass. */
+    private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
