@@ -47,20 +47,8 @@ class ManagementTest {
         }
     }
 
+    /** pekko-management's answer once it is {@code status}; it may not listen yet when the node has just started. */
     private static TestNode.Reply awaitStatus(int port, String path, int status) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        RuntimeException last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                TestNode.Reply reply = TestNode.get(port, path);
-                if (reply.status() == status) {
-                    return reply;
-                }
-            } catch (RuntimeException e) {
-                last = e;
-            }
-            TestNode.sleep(200);
-        }
-        throw new AssertionError(path + " on " + port + " never answered " + status, last);
+        return TestNode.awaitJson(port, path, r -> r.status() == status, Duration.ofSeconds(20));
     }
 }

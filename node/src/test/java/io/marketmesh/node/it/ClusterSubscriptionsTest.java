@@ -34,7 +34,13 @@ class ClusterSubscriptionsTest {
         // Same configuration (AAA, BBB, CCC) on the joining node: the cluster's set wins, on every node.
         TestNode second = start(seedPort, 0, 4, true);
         first.awaitJson("/api/v1/cluster", r -> r.body().path("totals").path("members").asInt() == 2, Duration.ofSeconds(20));
-        TestNode.sleep(3000); // several gossip rounds: a resurrected entry would have spread by now
+        // Whatever could bring BBB back has run: the joiner reports ready only after its start-up seeding (of the
+        // configured markets, were it the oldest node; see Subscriptions), and worker 0's seeding from discovery has
+        // settled (off here: the markets are configured). A write of the joiner's is in its own view at once, so
+        // once both views are equal, a market brought back shows on both.
+        second.awaitJson("/api/v1/venues", r -> seedingSettled(r.body(), "kalshi"), Duration.ofSeconds(20));
+        TestNode.await(() -> kalshiSymbols(second).equals(kalshiSymbols(first)), Duration.ofSeconds(20),
+                "the joining node's view of the followed markets equals the first node's");
         assertEquals(List.of("AAA", "CCC"), kalshiSymbols(second));
         assertEquals(List.of("AAA", "CCC"), kalshiSymbols(first));
     }
@@ -61,6 +67,17 @@ class ClusterSubscriptionsTest {
         TestNode node = awaitReady ? TestNode.start(settings) : TestNode.startWithoutWaiting(settings);
         nodes.add(node);
         return node;
+    }
+
+    /** Worker 0 of the venue has done what it does about seeding: nothing (markets configured), or seeded, or skipped. */
+    private static boolean seedingSettled(JsonNode venues, String venue) {
+        for (JsonNode v : venues.path("venues")) {
+            if (v.path("venue").asText().equals(venue)) {
+                String discovery = v.path("discovery").asText("");
+                return discovery.startsWith("off:") || discovery.startsWith("done:") || discovery.startsWith("skipped:");
+            }
+        }
+        return false;
     }
 
     private static List<String> kalshiSymbols(TestNode node) {

@@ -147,23 +147,9 @@ class KafkaProducerRestartTest {
 
     private Map<String, List<MarketRecord<MarketEvent>>> awaitEveryMarketEndsWithItsFullBook(
             List<String> markets, Map<String, List<PriceLevel>[]> served) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            Map<String, List<MarketRecord<MarketEvent>>> book = KafkaRecords.byMarket(
-                    KafkaRecords.readAll(broker.bootstrapServers(), "marketmesh.book", KafkaRecords.EVENT));
-            boolean done = markets.stream().allMatch(m -> {
-                List<MarketRecord<MarketEvent>> records = book.get(m);
-                return records != null && records.get(records.size() - 1).payload() instanceof BookSnapshot s
-                        && s.bids().equals(served.get(m)[0]) && s.asks().equals(served.get(m)[1]);
-            });
-            if (done) {
-                return book;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not every market's book topic ends with its full book");
-            }
-            TestNode.sleep(500);
-        }
+        return KafkaRecords.awaitByMarket(broker.bootstrapServers(), "marketmesh.book", KafkaRecords.EVENT,
+                book -> markets.stream().allMatch(m -> KafkaRecords.endsWithFullBook(book.get(m), served.get(m)[0],
+                        served.get(m)[1])), WAIT, "every market's book topic ends with its full book");
     }
 
     /** The rules of docs/kafka.md: a sequence that does not follow drops the book until the next full book. */

@@ -234,13 +234,6 @@ class SimulatedVenuesEndToEndTest {
     }
 
     private static void awaitCondition(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + HEAL.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            TestNode.sleep(200);
-        }
-        throw new AssertionError("not within " + HEAL + ": " + what);
+        TestNode.await(condition, HEAL, what);
     }
 }

@@ -1,9 +1,11 @@
 package io.marketmesh.node.testkit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.Continuity;
 import io.marketmesh.protocol.MarketEvent;
 import io.marketmesh.protocol.MarketRecord;
+import io.marketmesh.protocol.PriceLevel;
 import io.marketmesh.protocol.ProtocolJson;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,7 +57,12 @@ public final class KafkaRecords {
                 }
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
-                        records.add(ProtocolJson.mapper().readValue(record.value(), type));
+                        MarketRecord<T> decoded = ProtocolJson.mapper().readValue(record.value(), type);
+                        if (!decoded.market().equals(record.key())) {
+                            throw new AssertionError("a record of " + topic + " is keyed " + record.key()
+                                    + ", not by its market: " + decoded);
+                        }
+                        records.add(decoded);
                     }
                 }
             }
@@ -70,6 +79,32 @@ public final class KafkaRecords {
             byMarket.computeIfAbsent(record.market(), m -> new ArrayList<>()).add(record);
         }
         return byMarket;
+    }
+
+    /**
+     * Reads {@code topic} to its end again and again until what was read, by market, satisfies {@code done}; returns
+     * that read. Fails naming {@code what} after {@code timeout}.
+     */
+    public static <T> Map<String, List<MarketRecord<T>>> awaitByMarket(
+            String bootstrap, String topic, TypeReference<MarketRecord<T>> type,
+            Predicate<Map<String, List<MarketRecord<T>>>> done, Duration timeout, String what) {
+        AtomicReference<Map<String, List<MarketRecord<T>>>> read = new AtomicReference<>();
+        TestNode.await(() -> {
+            read.set(byMarket(readAll(bootstrap, topic, type)));
+            return done.test(read.get());
+        }, timeout, what);
+        return read.get();
+    }
+
+    /**
+     * Whether a market's book records end with a full book of exactly these levels: once its venue is quiet, a
+     * market's last book record is the periodic full book of what it serves.
+     */
+    public static boolean endsWithFullBook(List<MarketRecord<MarketEvent>> records, List<PriceLevel> bids,
+                                           List<PriceLevel> asks) {
+        return records != null && !records.isEmpty()
+                && records.get(records.size() - 1).payload() instanceof BookSnapshot full
+                && full.bids().equals(bids) && full.asks().equals(asks);
     }
 
     private static boolean reached(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {

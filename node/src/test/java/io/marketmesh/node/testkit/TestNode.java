@@ -99,12 +99,17 @@ public final class TestNode implements AutoCloseable {
 
     /** Polls a GET until the condition holds; fails with the last reply when time runs out. */
     public Reply awaitJson(String path, Predicate<Reply> condition, Duration timeout) {
+        return awaitJson(httpPort, path, condition, timeout);
+    }
+
+    /** As {@link #awaitJson(String, Predicate, Duration)}, on another port (pekko-management, say), bound or not yet. */
+    public static Reply awaitJson(int port, String path, Predicate<Reply> condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Reply last = null;
         RuntimeException lastError = null;
         while (System.nanoTime() < deadline) {
             try {
-                last = get(path);
+                last = get(port, path);
                 if (condition.test(last)) {
                     return last;
                 }
@@ -113,7 +118,7 @@ public final class TestNode implements AutoCloseable {
             }
             sleep(200);
         }
-        throw new AssertionError("condition on " + path + " not met within " + timeout + "; last reply: "
+        throw new AssertionError("condition on " + path + " (port " + port + ") not met within " + timeout + "; last reply: "
                 + (last == null ? lastError : last.status() + " " + last.body()));
     }
 
@@ -168,7 +173,8 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
-    public static void sleep(long millis) {
+    /** Between polls only: a test waits for a signal ({@link #await}, {@link #awaitJson}), never for time to pass. */
+    private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
