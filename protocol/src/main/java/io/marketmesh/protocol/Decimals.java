@@ -304,15 +304,25 @@ public final class Decimals {
         if (ea == eb) {
             return normalize(ca + cb, ea);
         }
-        // Align to the smaller exponent; the other mantissa grows by 10^d. Beyond a long, BigDecimal decides.
+        int high = Math.max(ea, eb);
         int low = Math.min(ea, eb);
-        int d = Math.abs(ea - eb);
+        int d = high - low;
+        long cHigh = ea > eb ? ca : cb;
+        long cLow = ea > eb ? cb : ca;
         if (d < POW10.length) {
-            long hi = Math.multiplyHigh(ea > eb ? ca : cb, POW10[d]);
-            long scaled = (ea > eb ? ca : cb) * POW10[d];
+            // Usually the finer value's low digits are zeros (a size of 1420 and a change of -0.05): drop them and add
+            // at the coarser exponent; both mantissas then fit a long with room to spare.
+            long p = POW10[d];
+            long shifted = cLow / p;
+            if (shifted * p == cLow) {
+                return normalize(cHigh + shifted, high);
+            }
+            // Otherwise align to the finer exponent: the coarser mantissa grows by 10^d, if a long holds it.
+            long hi = Math.multiplyHigh(cHigh, p);
+            long scaled = cHigh * p;
             if (hi == (scaled >> 63)) {
-                long sum = scaled + (ea > eb ? cb : ca);
-                if (((scaled ^ sum) & ((ea > eb ? cb : ca) ^ sum)) >= 0) {
+                long sum = scaled + cLow;
+                if (((scaled ^ sum) & (cLow ^ sum)) >= 0) {
                     return normalize(sum, low);
                 }
             }
@@ -363,8 +373,10 @@ public final class Decimals {
             mantissa *= POW10[DIGITS - length];
             exponent -= DIGITS - length;
         } else if (length > DIGITS) {
-            long divisor = POW10[length - DIGITS];
-            long quotient = mantissa / divisor;
+            int drop = length - DIGITS;
+            long divisor = POW10[drop];
+            // A sum is one or two digits too long: dividing by a constant lets the JIT multiply instead of divide.
+            long quotient = drop == 1 ? mantissa / 10 : drop == 2 ? mantissa / 100 : mantissa / divisor;
             if (quotient * divisor != mantissa) {
                 throw new ArithmeticException("more than " + DIGITS + " significant digits: "
                         + BigDecimal.valueOf(value).scaleByPowerOfTen(exponent).toPlainString());
