@@ -3,7 +3,6 @@ package io.marketmesh.node.connection;
 import io.marketmesh.node.market.MarketPublisher;
 import io.marketmesh.node.metrics.NodeMetrics;
 import io.marketmesh.node.venue.ConnectRequest;
-import io.marketmesh.node.venue.FetchRequest;
 import io.marketmesh.node.venue.FetchResponse;
 import io.marketmesh.node.venue.SessionOutput;
 import io.marketmesh.node.venue.VenueAdapter;
@@ -11,7 +10,6 @@ import io.marketmesh.node.venue.VenueSession;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.protocol.Channel;
 import io.marketmesh.protocol.Continuity;
-import io.marketmesh.protocol.MarketEvent;
 import io.marketmesh.protocol.RawFrame;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,9 +43,9 @@ import org.slf4j.Logger;
  * {@code inbound-buffer} frames the actor has not handled yet, so a slow consumer slows the socket instead of growing
  * a mailbox. Messages of an earlier incarnation's socket are recognized by their generation and dropped.
  *
- * <p>What a session asks of it ({@link SessionOutput}): frames to send, paced to the venue's limit
- * ({@link OutgoingPacer}); HTTP GETs ({@link VenueHttp}) and timers, whose answers come back to the same session as
- * messages of this actor, never after its socket is gone.
+ * <p>What a session asks of it ({@link SessionOutput}, kept by {@link ConnectionOutput}): frames to send, paced to
+ * the venue's limit ({@link OutgoingPacer}); HTTP GETs ({@link VenueHttp}) and timers, whose answers come back to the
+ * same session as messages of this actor, never after its socket is gone.
  */
 public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> {
 
@@ -86,10 +84,10 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private record StreamEnded(long generation, Throwable cause) implements Command {
     }
 
-    private record Fetched(long generation, String tag, FetchResponse response) implements Command {
+    record Fetched(long generation, String tag, FetchResponse response) implements Command {
     }
 
-    private record SessionTimer(long generation, String tag) implements Command {
+    record SessionTimer(long generation, String tag) implements Command {
     }
 
     /** Raw frame records may have been lost on their way to Kafka. */
@@ -97,7 +95,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         INSTANCE
     }
 
-    private enum Tick implements Command {
+    enum Tick implements Command {
         HEARTBEAT, WATCHDOG, STATUS, CONNECT_TIMEOUT, SEND_PACED
     }
 
@@ -144,8 +142,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private final Logger log;
     private final long generation = GENERATIONS.incrementAndGet();
     private final MarketRouter markets;
-    private final Output output = new Output();
-    private final OutgoingPacer pacer;
+    private final ConnectionOutput output;
     /** Where this socket's raw frames and connection records go, keyed {@code venue:socket-N}. */
     private final MarketPublisher.Outlet records;
     /** Whether each frame goes to the raw topic (the publisher takes raw records). */
@@ -161,7 +158,6 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private long connectedAt;
     private long lastMessageAt;
     private long framesReceived;
-    private long badFrames;
     private long binaryFrames;
 
     private ConnectionActor(ActorContext<Command> context, TimerScheduler<Command> timers, Dependencies dependencies,
@@ -176,7 +172,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         this.log = context.getLog();
         this.metrics = NodeMetrics.get(context.getSystem());
         this.markets = new MarketRouter(venue.venue(), socketId, ClusterSharding.get(context.getSystem()));
-        this.pacer = adapter.pacing().limited() ? new OutgoingPacer(adapter.pacing(), settings.outgoingBuffer()) : null;
+        this.output = new ConnectionOutput(context, timers, generation, socketId, venue.venue().id(), adapter.pacing(),
+                settings, markets, manager, () -> socket);
         MarketPublisher publisher = dependencies.publisher();
         this.publishRaw = publisher != MarketPublisher.NONE && publisher.accepts(Channel.RAW);
         ActorRef<Command> self = context.getSelf();
@@ -329,8 +326,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         try {
             for (int i = 0; i < count && session != null; i++) {
                 onFrame(batch.get(i));
-                if (output.failure != null) {
-                    return fail(output.failure);
+                if (output.failure() != null) {
+                    return fail(output.failure());
                 }
             }
         } finally {
@@ -346,7 +343,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         framesReceived++;
         metrics.onFrameReceived();
         // Events the session emits while handling this frame carry its receipt stamp to the MarketActor.
-        output.receivedNanos = frame.receivedNanos();
+        output.receivedNanos(frame.receivedNanos());
         try {
             if (frame.isBinary()) {
                 binaryFrames++;
@@ -359,7 +356,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
             }
             guarded(() -> session.onText(frame.text(), frame.receivedAt(), output));
         } finally {
-            output.receivedNanos = 0;
+            output.receivedNanos(0);
         }
     }
 
@@ -419,37 +416,26 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         try {
             call.run();
         } catch (RuntimeException e) {
-            if (output.failure == null) {
+            if (output.failure() == null) {
                 log.error("{} socket {}: the venue session failed", venue.venue().id(), socketId, e);
-                output.failure = "venue session failed: " + e;
+                output.fails("venue session failed: " + e);
             }
         }
     }
 
     /** After the session had its turn: a frame it could not send, or a session that failed, ends the socket. */
     private Behavior<Command> afterSession() {
-        return output.failure != null ? fail(output.failure) : this;
+        return output.failure() != null ? fail(output.failure()) : this;
     }
 
     private Behavior<Command> sendPaced() {
-        sendWhatThePaceAllows();
+        output.sendWhatThePaceAllows();
         return afterSession();
-    }
-
-    /** Sends the waiting frames the venue's pace allows now, in order, and comes back when the next may go. */
-    private void sendWhatThePaceAllows() {
-        long now = System.nanoTime();
-        for (String frame = pacer.poll(now); frame != null; frame = pacer.poll(now)) {
-            output.write(frame);
-        }
-        if (pacer.hasWaiting() && !timers.isTimerActive(Tick.SEND_PACED)) {
-            timers.startSingleTimer(Tick.SEND_PACED, Duration.ofNanos(Math.max(pacer.nanosUntilNext(now), 1_000_000)));
-        }
     }
 
     private void reportStatus() {
         manager.tell(new ConnectionManager.SocketStatusUpdate(socketId, state, markets.size(), connectedAt,
-                lastMessageAt, framesReceived, badFrames, binaryFrames));
+                lastMessageAt, framesReceived, output.badFrames(), binaryFrames));
     }
 
     /** Marks the socket's books stale, tells the manager why, and throws so the supervisor restarts with backoff. */
@@ -486,93 +472,5 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         if (current != null) {
             current.close();
         }
-    }
-
-    private String abbreviate(String frame) {
-        if (frame == null) {
-            return "";
-        }
-        int max = settings.maxFrameLogLength();
-        return frame.length() <= max ? frame : frame.substring(0, max) + "...(" + frame.length() + " chars)";
-    }
-
-    /** Where the session's output goes: the socket, the market actors, the log, the counters, HTTP and timers. */
-    private final class Output implements SessionOutput {
-
-        private String failure;
-        /** {@code receivedNanos} of the frame being handled; 0 outside {@link #onFrame}. */
-        private long receivedNanos;
-
-        @Override
-        public void send(String frame) {
-            if (pacer == null) {
-                write(frame);
-            } else if (pacer.offer(frame)) {
-                sendWhatThePaceAllows();
-            } else {
-                fails("outgoing frame not accepted (" + settings.outgoingBuffer() + " frames waiting for the venue's pace)");
-            }
-        }
-
-        void write(String frame) {
-            VenueSocket current = socket;
-            if (current != null && !current.send(frame)) {
-                // A frame the venue never gets leaves our view of the subscription wrong: start over.
-                fails("outgoing frame not accepted (" + settings.outgoingBuffer() + " frames waiting)");
-            }
-        }
-
-        private void fails(String reason) {
-            if (failure == null) {
-                failure = reason;
-            }
-        }
-
-        @Override
-        public void event(MarketEvent event) {
-            markets.route(event, receivedNanos);
-        }
-
-        @Override
-        public void stale(String symbol, String reason) {
-            markets.markStale(symbol, reason);
-        }
-
-        @Override
-        public void badFrame(String reason, String frame) {
-            badFrames++;
-            // One line per bad frame while they are rare; a flood is summarized instead of drowning the log.
-            if (badFrames <= 20 || badFrames % 1000 == 0) {
-                log.warn("{} socket {} skipped a bad frame #{}: {} | {}", venue.venue().id(), socketId, badFrames,
-                        reason, abbreviate(frame));
-            }
-        }
-
-        @Override
-        public void venueError(String message) {
-            log.warn("{} socket {} venue error: {}", venue.venue().id(), socketId, message);
-            manager.tell(new ConnectionManager.SocketFailed(socketId, message));
-        }
-
-        @Override
-        public void fetch(String tag, FetchRequest request) {
-            long gen = generation;
-            getContext().pipeToSelf(VenueHttp.get(request), (response, failure) -> new Fetched(gen, tag,
-                    failure != null ? FetchResponse.failed(VenueSocket.rootMessage(failure)) : response));
-        }
-
-        @Override
-        public void schedule(String tag, Duration delay) {
-            timers.startSingleTimer(new TimerKey(tag), new SessionTimer(generation, tag), delay);
-        }
-
-        @Override
-        public void cancel(String tag) {
-            timers.cancel(new TimerKey(tag));
-        }
-    }
-
-    /** A session timer's key: one pending timer per tag. */
-    private record TimerKey(String tag) {
     }
 }
