@@ -138,17 +138,32 @@ public final class Decimals {
     }
 
     private static long slowParse(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            // BigDecimal would also take other scripts' digits; a venue's number is ASCII.
-            if (!(c >= '0' && c <= '9') && c != '.' && c != 'e' && c != 'E' && c != '-' && c != '+') {
-                throw new NumberFormatException("not a decimal: " + text);
-            }
-        }
+        requireAscii(text);
         try {
             return fromBigDecimal(new BigDecimal(text));
         } catch (ArithmeticException e) {
             throw new NumberFormatException("cannot hold exactly: " + text);
+        }
+    }
+
+    /**
+     * Parses decimal text of any width exactly, for totals that may outgrow 17 digits (see {@link Exact}).
+     *
+     * @throws NumberFormatException when the text is not a plain ASCII decimal (an exponent is allowed)
+     */
+    public static BigDecimal parseWide(CharSequence text) {
+        String s = text.toString();
+        requireAscii(s);
+        return new BigDecimal(s);
+    }
+
+    /** BigDecimal would also take other scripts' digits; a venue's number is ASCII. */
+    private static void requireAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9') && c != '.' && c != 'e' && c != 'E' && c != '-' && c != '+') {
+                throw new NumberFormatException("not a decimal: " + text);
+            }
         }
     }
 
@@ -174,7 +189,9 @@ public final class Decimals {
         }
         long magnitude = Math.abs(value);
         long mantissa = magnitude & MANTISSA_MASK;
-        return BigDecimal.valueOf(value < 0 ? -mantissa : mantissa, -exponentOf(magnitude)).stripTrailingZeros();
+        BigDecimal exact = BigDecimal.valueOf(value < 0 ? -mantissa : mantissa, -exponentOf(magnitude)).stripTrailingZeros();
+        // No trailing fraction zeros, and no negative scale: 351970 stays 351970, not 3.5197E+5.
+        return exact.scale() < 0 ? exact.setScale(0) : exact;
     }
 
     /**
@@ -239,6 +256,11 @@ public final class Decimals {
         StringBuilder sb = new StringBuilder(24);
         appendTo(sb, value);
         return sb.toString();
+    }
+
+    /** Plain text of a decimal of any width, without trailing zeros: {@code 1127313210.00855204}, never {@code 1E+3}. */
+    public static String toString(BigDecimal value) {
+        return value.signum() == 0 ? "0" : value.stripTrailingZeros().toPlainString();
     }
 
     /** Appends the plain decimal text of {@code value}; allocation-free apart from the builder's growth. */

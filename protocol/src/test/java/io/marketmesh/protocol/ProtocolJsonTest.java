@@ -31,12 +31,23 @@ class ProtocolJsonTest {
                 new BookReset(POLY, "tick size change 0.01 -> 0.001", 1739068041853L, 1739068041860L),
                 new Trade(KALSHI, "cd6c95cc", d("0.42"), d("3"), Side.BID, 1780096775004L, 1780096775010L),
                 new Trade(POLY, null, d("0.491"), d("85.36"), null, 1L, 2L),
-                new Ticker(KALSHI, d("0.01"), d("1410"), d("0.98"), d("2500"), d("0"), Decimals.NONE, Decimals.NONE, 5L, 6L),
+                new Ticker(KALSHI, d("0.01"), d("1410"), d("0.98"), d("2500"), d("0"), new java.math.BigDecimal("123456789012.12345678"),
+                        null, 5L, 6L),
                 new StatusUpdate(KALSHI, MarketStatus.DETERMINED, "determined: result=no", 7L, 8L));
         for (MarketEvent event : events) {
             String json = ProtocolJson.encode(event);
             assertEquals(event, ProtocolJson.decode(json, MarketEvent.class), json);
         }
+    }
+
+    @Test
+    void totalsOfAnyWidthAreExactPlainStrings() {
+        Ticker t = new Ticker(KALSHI, Decimals.NONE, Decimals.NONE, Decimals.NONE, Decimals.NONE, Decimals.NONE,
+                new java.math.BigDecimal("123456789012.12345678"), new java.math.BigDecimal("1E+3"), 1, 2);
+        String json = ProtocolJson.encode(t);
+        assertTrue(json.contains("\"volume\":\"123456789012.12345678\",\"openInterest\":\"1000\""), json);
+        assertEquals(0, new java.math.BigDecimal("123456789012.12345678").compareTo(
+                ((Ticker) ProtocolJson.decode(json, MarketEvent.class)).volume()));
     }
 
     @Test
@@ -63,8 +74,8 @@ class ProtocolJsonTest {
 
     @Test
     void absentValuesAreNull() {
-        Ticker t = new Ticker(POLY, d("0.73"), Decimals.NONE, d("0.77"), Decimals.NONE, Decimals.NONE, Decimals.NONE,
-                Decimals.NONE, 1, 2);
+        Ticker t = new Ticker(POLY, d("0.73"), Decimals.NONE, d("0.77"), Decimals.NONE, Decimals.NONE, null,
+                null, 1, 2);
         String json = ProtocolJson.encode(t);
         assertTrue(json.contains("\"bestBidSize\":null"), json);
         assertEquals(t, ProtocolJson.decode(json, MarketEvent.class));

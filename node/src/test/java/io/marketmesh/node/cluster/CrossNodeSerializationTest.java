@@ -87,7 +87,7 @@ class CrossNodeSerializationTest {
         roundTrips(new MarketActor.Apply(new Trade(KALSHI, "t-1", Decimals.parse("0.53"), Decimals.parse("10"),
                 Side.ASK, 1L, 2L)));
         roundTrips(new MarketActor.Apply(new Ticker(KALSHI, Decimals.parse("0.52"), Decimals.of(5, 0), Decimals.NONE, Decimals.NONE,
-                Decimals.parse("0.53"), Decimals.of(100, 0), Decimals.of(50, 0), 1L, 2L)));
+                Decimals.parse("0.53"), new java.math.BigDecimal("1127313210.00855204"), java.math.BigDecimal.TEN, 1L, 2L)));
         roundTrips(new MarketActor.Apply(new StatusUpdate(KALSHI, MarketStatus.ACTIVE, "open", 1L, 2L)));
         roundTrips(new MarketActor.Bootstrap(new BookSnapshot(POLY, bids, asks, 0, 0, 3L), 1_700_000_000_000L));
         roundTrips(new MarketActor.MarkStale("connection lost"));

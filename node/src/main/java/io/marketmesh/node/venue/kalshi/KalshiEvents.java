@@ -99,8 +99,8 @@ final class KalshiEvents {
                 either(frame.yesBidDollars, frame.yesBidCents), frame.yesBidSizeFp,
                 either(frame.yesAskDollars, frame.yesAskCents), frame.yesAskSizeFp,
                 either(frame.priceDollars, frame.priceCents),
-                either(frame.volumeFp, frame.volume),
-                either(frame.openInterestFp, frame.openInterest),
+                total(either(frame.volumeFp, frame.volume)),
+                total(either(frame.openInterestFp, frame.openInterest)),
                 frame.venueTimestamp(), receivedAt));
     }
 
@@ -173,6 +173,11 @@ final class KalshiEvents {
     }
 
     /** The 2026 field when present, else its legacy counterpart (either may be absent). */
+    /** A volume or open interest as the ticker's exact total; null when absent. */
+    private static java.math.BigDecimal total(long value) {
+        return value == ABSENT ? null : Decimals.toBigDecimal(value);
+    }
+
     private static long either(long current, long legacy) {
         return current != ABSENT ? current : legacy;
     }

@@ -359,7 +359,7 @@ public final class PolymarketSession implements VenueSession, WireReader.Sink {
         }
         if (a.subscribed) {
             out.event(new Ticker(a.key, literal(m.bestBid), Decimals.NONE, literal(m.bestAsk), Decimals.NONE,
-                    Decimals.NONE, Decimals.NONE, Decimals.NONE, m.timestamp, receivedAt));
+                    Decimals.NONE, null, null, m.timestamp, receivedAt));
         }
     }
 

@@ -92,8 +92,8 @@ class KalshiFixturesTest {
         assertEquals(d("0.98"), ticker.bestAsk());
         assertEquals(d("2500"), ticker.bestAskSize());
         assertEquals(0, ticker.lastPrice());
-        assertEquals(0, ticker.volume());
-        assertEquals(0, ticker.openInterest());
+        assertEquals(0, java.math.BigDecimal.ZERO.compareTo(ticker.volume()));
+        assertEquals(0, java.math.BigDecimal.ZERO.compareTo(ticker.openInterest()));
         assertEquals(1787838990880L, ticker.venueTimestamp());
 
         // The ok ack carries seq 108 on sid 1; the excerpt left out seq 3..107, so this is a gap on the book sid.
@@ -298,8 +298,8 @@ class KalshiFixturesTest {
         assertEquals(d("0.11"), t.bestBid());
         assertEquals(d("0.12"), t.bestAsk());
         assertEquals(d("0.12"), t.lastPrice());
-        assertEquals(d("351970"), t.volume());
-        assertEquals(d("182646"), t.openInterest());
+        assertEquals(new java.math.BigDecimal("351970"), t.volume());
+        assertEquals(new java.math.BigDecimal("182646"), t.openInterest());
         assertEquals(Decimals.NONE, t.bestBidSize());
         assertEquals(Decimals.NONE, t.bestAskSize());
         assertEquals(1732579880000L, t.venueTimestamp());
@@ -314,7 +314,7 @@ class KalshiFixturesTest {
         assertEquals(d("0.11"), cents.bestBid());
         assertEquals(d("0.12"), cents.bestAsk());
         assertEquals(d("0.12"), cents.lastPrice());
-        assertEquals(d("351970"), cents.volume());
+        assertEquals(new java.math.BigDecimal("351970"), cents.volume());
     }
 
     // ---------------------------------------------------------------- helpers

@@ -341,8 +341,8 @@ class PolymarketSessionParsingTest {
         assertEquals(Decimals.NONE, ticker.bestBidSize());
         assertEquals(Decimals.NONE, ticker.bestAskSize());
         assertEquals(Decimals.NONE, ticker.lastPrice());
-        assertEquals(Decimals.NONE, ticker.volume());
-        assertEquals(Decimals.NONE, ticker.openInterest());
+        assertNull(ticker.volume());
+        assertNull(ticker.openInterest());
         assertEquals(1766789469958L, ticker.venueTimestamp());
     }
 
