@@ -130,6 +130,9 @@ class UnfollowTest {
             // Followed again: fresh books, each starting its book topic over with a full book numbered 1.
             follow(gone);
             awaitFresh(gone);
+            // Their new full books were queued before they served fresh: wait until Kafka has them.
+            long queuedNow = metrics.kafkaQueued();
+            TestNode.await(() -> metrics.kafkaAcknowledged() >= queuedNow, WAIT, "Kafka has the new full books");
             Map<String, List<MarketRecord<MarketEvent>>> after = KafkaRecords.byMarket(
                     KafkaRecords.readAll(bootstrap, "marketmesh.book", KafkaRecords.EVENT));
             for (String market : gone) {
