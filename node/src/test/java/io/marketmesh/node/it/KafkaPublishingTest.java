@@ -8,10 +8,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.marketmesh.node.metrics.NodeMetrics;
 import io.marketmesh.node.publish.EmbeddedKafka;
-import io.marketmesh.node.simulator.SimulatorSettings;
 import io.marketmesh.node.simulator.VenueSimulator;
 import io.marketmesh.node.testkit.BookTruth;
 import io.marketmesh.node.testkit.KafkaRecords;
+import io.marketmesh.node.testkit.SimulatedVenues;
 import io.marketmesh.node.testkit.TestNode;
 import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookReset;
@@ -34,7 +34,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +58,7 @@ class KafkaPublishingTest {
     @TempDir
     Path tmp;
 
-    private ActorSystem<Void> venues;
+    private SimulatedVenues venues;
     private VenueSimulator simulator;
     private TestNode node;
     /** A broker of the test's own, outside the node (the outage test stops and restarts it). */
@@ -73,11 +72,8 @@ class KafkaPublishingTest {
         if (broker != null) {
             broker.close();
         }
-        if (simulator != null) {
-            simulator.close();
-        }
         if (venues != null) {
-            venues.terminate();
+            venues.close();
         }
     }
 
@@ -206,8 +202,8 @@ class KafkaPublishingTest {
         }
         node.close();
         node = null;
-        simulator.close();
-        simulator = null;
+        venues.close();
+        venues = null;
 
         node = TestNode.start(settings);
         for (String market : markets) {
@@ -334,16 +330,11 @@ class KafkaPublishingTest {
     }
 
     private Map<String, Object> startVenuesAndSettings(Map<String, Object> kafka) {
-        venues = TestNode.localSystem("venues");
-        simulator = VenueSimulator.start(venues, new SimulatorSettings(0, 3, 3, 200, 11, null, ""));
-        Map<String, Object> settings = new HashMap<>(kafka);
+        venues = SimulatedVenues.startUnsigned(3, 3, 200, 11);
+        simulator = venues.simulator();
+        Map<String, Object> settings = venues.unsignedNodeSettings();
+        settings.putAll(kafka);
         settings.put("marketmesh.kafka.snapshot-interval", "2s");
-        settings.put("marketmesh.venues.polymarket.ws-url", simulator.polymarketWsUrl());
-        settings.put("marketmesh.venues.polymarket.rest-url", simulator.polymarketRestUrl());
-        settings.put("marketmesh.venues.kalshi.ws-url", simulator.kalshiWsUrl());
-        settings.put("marketmesh.venues.kalshi.rest-url", simulator.kalshiRestUrl());
-        settings.put("marketmesh.connection.min-backoff", "200ms");
-        settings.put("marketmesh.connection.max-backoff", "1s");
         return settings;
     }
 
