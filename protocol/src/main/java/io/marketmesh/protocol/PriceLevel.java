@@ -8,6 +8,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonPropertyOrder({"price", "size"})
 public record PriceLevel(@Fixed long price, @Fixed long size) {
 
+    /**
+     * A level from the venue's size text, exactly as sent; see {@link LevelUpdate#parse}.
+     *
+     * @throws NumberFormatException when the size is not a decimal or cannot be held exactly
+     */
+    public static PriceLevel parse(long price, CharSequence size) {
+        return new PriceLevel(price, Decimals.parse(size));
+    }
+
     @Override
     public String toString() {
         return "[" + Decimals.toString(price) + ", " + Decimals.toString(size) + "]";

@@ -6,7 +6,10 @@ import java.util.Locale;
 
 /** A venue marketmesh follows. Its {@link #id()} is the lowercase name used in keys, URLs and config. */
 public enum Venue {
-    POLYMARKET, KALSHI, BINANCE, COINBASE, KRAKEN, OKX, BYBIT;
+    POLYMARKET, KALSHI, BINANCE, COINBASE, KRAKEN, OKX, BYBIT, CRYPTOCOM, BITSTAMP;
+
+    private static final String KNOWN = String.join(", ",
+            java.util.Arrays.stream(values()).map(Venue::id).toArray(String[]::new));
 
     private final String id = name().toLowerCase(Locale.ROOT);
 
@@ -23,6 +26,6 @@ public enum Venue {
                 return v;
             }
         }
-        throw new IllegalArgumentException("unknown venue '" + id + "' (known: polymarket, kalshi, binance, coinbase, kraken, okx, bybit)");
+        throw new IllegalArgumentException("unknown venue '" + id + "' (known: " + KNOWN + ")");
     }
 }

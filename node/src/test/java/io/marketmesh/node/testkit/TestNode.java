@@ -51,6 +51,14 @@ public final class TestNode implements AutoCloseable {
         // Most tests need no Kafka; a test that does sets marketmesh.kafka.enabled and gives a free
         // marketmesh.kafka.embedded.port and a temporary data-dir (see kafkaSettings).
         all.put("marketmesh.kafka.enabled", false);
+        // A test follows only the venues it points somewhere: the defaults reach for the live venues, which a test
+        // machine cannot (and must not) reach.
+        for (io.marketmesh.protocol.Venue venue : io.marketmesh.protocol.Venue.values()) {
+            String prefix = "marketmesh.venues." + venue.id() + ".";
+            if (settings.keySet().stream().noneMatch(key -> key.startsWith(prefix))) {
+                all.put(prefix + "enabled", false);
+            }
+        }
         all.putAll(settings);
         Config config = NodeConfig.load(ConfigFactory.parseMap(all));
         ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(), "marketmesh", config);
