@@ -58,6 +58,17 @@ public record VenueSettings(
         return options.hasPath(key) ? options.getString(key) : "";
     }
 
+    /**
+     * The quote assets discovery keeps ({@code quote-assets}, upper case); empty when the venue has no such key.
+     */
+    public java.util.Set<String> quoteAssets() {
+        if (!options.hasPath("quote-assets")) {
+            return java.util.Set.of();
+        }
+        return options.getStringList("quote-assets").stream().map(q -> q.trim().toUpperCase(java.util.Locale.ROOT))
+                .filter(q -> !q.isEmpty()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
     @Override
     public String toString() {
         return "VenueSettings[" + venue.id() + ", enabled=" + enabled + ", ws-url=" + wsUrl + ", rest-url=" + restUrl
