@@ -55,9 +55,9 @@ final class OkxBookChain {
             return null;
         }
         if (b.hasPrevSeqId && inst.lastSeqId != OkxInstrument.NO_SEQ) {
-            counters.sequenceChecks++;
-            if (b.prevSeqId != inst.lastSeqId) {
-                counters.sequenceFailures++;
+            boolean inOrder = b.prevSeqId == inst.lastSeqId;
+            out.sequenceChecked(inOrder);
+            if (!inOrder) {
                 return "books sequence broken: update has prevSeqId " + b.prevSeqId + ", the last seqId applied is "
                         + inst.lastSeqId;
             }
@@ -82,7 +82,6 @@ final class OkxBookChain {
             counters.checksumsAbsent++;
             return null;
         }
-        counters.checksumChecks++;
         // OKX sends the CRC32 as a signed 32-bit integer; the claim carries it unsigned.
         return new BookClaim.Checksum(CHECKSUM, b.checksum & 0xFFFF_FFFFL);
     }

@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The OKX v5 public protocol on one socket: {@code books}, {@code trades} and {@code tickers} of each instrument
@@ -27,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * snapshot; updates are dropped until it comes. Resyncs asked within a few milliseconds of each other share one pair of
  * frames.
  *
+ * <p>A {@code notice} (the venue's warning that it will close the socket for a service upgrade) makes the socket
+ * reconnect at once rather than lose its feed when the venue cuts it.
+ *
  * <p>Keep-alive: OKX closes a socket that carried nothing for 30 s. When nothing has arrived for {@code
  * heartbeat-interval} the session sends the text {@code ping}; the venue answers {@code pong}.
  */
@@ -37,8 +38,6 @@ public final class OkxSession implements VenueSession {
     static final Duration RESYNC_GATHER = Duration.ofMillis(20);
     /** A resync asked while the snapshot asked for less than this long ago is still on its way waits for it. */
     static final Duration SNAPSHOT_PATIENCE = Duration.ofSeconds(3);
-
-    private static final Logger log = LoggerFactory.getLogger(OkxSession.class);
 
     private final Map<String, OkxInstrument> instruments = new HashMap<>();
     private final Set<String> resyncs = new LinkedHashSet<>();
@@ -239,10 +238,9 @@ public final class OkxSession implements VenueSession {
             }
             case "error" -> out.venueError("OKX error " + frame.code + ": " + frame.msg);
             case "notice" -> {
+                // 64008: "The connection will soon be closed for a service upgrade. Please reconnect." (30 s ahead)
                 counters.notices++;
-                log.warn("OKX notice {} on this socket: {} (the venue closes it soon; the node reconnects then)",
-                        frame.code, frame.msg);
-                out.venueError("OKX notice " + frame.code + ": " + frame.msg);
+                out.reconnect("OKX notice " + frame.code + ": " + frame.msg);
             }
             default -> out.badFrame("unknown OKX event '" + frame.event + "'", text);
         }
