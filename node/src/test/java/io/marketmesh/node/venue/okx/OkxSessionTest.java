@@ -333,17 +333,16 @@ class OkxSessionTest {
         assertEquals(new BigDecimal("99999999999.999999"), Decimals.toBigDecimal(snapshot.bids().get(0).size()));
         assertEquals(new BigDecimal("12345678901.234567"), Decimals.toBigDecimal(snapshot.asks().get(0).size()));
 
-        // A size of 20 significant digits: held exactly once the representation is wide enough; until then the frame
-        // is refused loudly (and the book resynced), never rounded.
+        // A size of 20 significant digits, and a book built from it: exact, never rounded.
         out.clear();
         feed(book(BTC, "update", "[[\"0.0000000123\",\"123456789012.12345678\",\"0\",\"1\"]]", "[]", 11, 10, 0));
-        if (out.events.isEmpty()) {
-            assertEquals(1, out.badFrames.size());
-            assertEquals(List.of(BTC), out.staleSymbols());
-        } else {
-            LevelUpdate u = ((BookDelta) out.events.get(0)).updates().get(0);
-            assertEquals(new BigDecimal("123456789012.12345678"), Decimals.toBigDecimal(u.size()));
-        }
+        assertEquals(List.of(), out.badFrames);
+        LevelUpdate u = ((BookDelta) out.events.get(0)).updates().get(0);
+        assertEquals(new BigDecimal("123456789012.12345678"), u.exactSize());
+        out.clear();
+        feed(book(BTC, "snapshot", "[[\"0.0000000123\",\"123456789012.12345678\",\"0\",\"1\"]]", "[]", 12, -1, 0));
+        assertEquals(new BigDecimal("123456789012.12345678"),
+                ((BookSnapshot) out.events.get(0)).bids().get(0).exactSize());
     }
 
     @Test
