@@ -11,6 +11,7 @@ import io.marketmesh.protocol.PriceLevel;
 import io.marketmesh.protocol.Side;
 import io.marketmesh.protocol.Ticker;
 import io.marketmesh.protocol.Trade;
+import io.marketmesh.protocol.WideSizes;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.function.Function;
@@ -262,7 +263,7 @@ final class OkxFrameReader {
     private void trade(JsonParser p, OkxFrame f) throws IOException {
         String tradeId = null;
         long price = Decimals.NONE;
-        long size = Decimals.NONE;
+        BigDecimal size = null;
         Side side = null;
         long ts = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -271,13 +272,13 @@ final class OkxFrameReader {
             switch (name) {
                 case "tradeId" -> tradeId = string(p, v);
                 case "px" -> price = decimal(p, v, f, name);
-                case "sz" -> size = decimal(p, v, f, name);
+                case "sz" -> size = wide(p, v, f, name);
                 case "side" -> side = takerSide(p, v, f);
                 case "ts" -> ts = timestamp(p, v);
                 default -> p.skipChildren();
             }
         }
-        if (price == Decimals.NONE || size == Decimals.NONE || side == null) {
+        if (price == Decimals.NONE || size == null || side == null) {
             f.fail("trade without px, sz or side");
             return;
         }
@@ -302,9 +303,9 @@ final class OkxFrameReader {
     private void ticker(JsonParser p, OkxFrame f) throws IOException {
         long last = Decimals.NONE;
         long bid = Decimals.NONE;
-        long bidSize = Decimals.NONE;
+        BigDecimal bidSize = null;
         long ask = Decimals.NONE;
-        long askSize = Decimals.NONE;
+        BigDecimal askSize = null;
         BigDecimal volume = null;
         long ts = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -313,9 +314,9 @@ final class OkxFrameReader {
             switch (name) {
                 case "last" -> last = decimal(p, v, f, name);
                 case "bidPx" -> bid = decimal(p, v, f, name);
-                case "bidSz" -> bidSize = decimal(p, v, f, name);
+                case "bidSz" -> bidSize = wide(p, v, f, name);
                 case "askPx" -> ask = decimal(p, v, f, name);
-                case "askSz" -> askSize = decimal(p, v, f, name);
+                case "askSz" -> askSize = wide(p, v, f, name);
                 // 24-hour volume in the base currency (spot) or in contracts (swaps); volCcy24h is the other unit
                 case "vol24h" -> volume = wide(p, v, f, name);
                 case "ts" -> ts = timestamp(p, v);
@@ -361,12 +362,13 @@ final class OkxFrameReader {
         }
     }
 
+    /** A size or total of any width, exact (an empty string: not sent). */
     private BigDecimal wide(JsonParser p, JsonToken v, OkxFrame f, String field) throws IOException {
         if (!scalar(p, v) || text.length() == 0) {
             return null;
         }
         try {
-            return Decimals.parseWide(text);
+            return WideSizes.parse(text);
         } catch (NumberFormatException e) {
             f.fail("bad " + field + " '" + text + "': " + e.getMessage());
             return null;

@@ -90,7 +90,7 @@ class OkxFixturesTest {
         assertEquals("BTC-USD-220527", trade.market().symbol());
         assertEquals("7849", trade.tradeId());
         assertEquals(Decimals.parse("30218.8"), trade.price());
-        assertEquals(Decimals.parse("1"), trade.size());
+        assertEquals(new BigDecimal("1"), trade.size());
         assertEquals(Side.BID, trade.aggressor(), "side buy: the taker bought");
         assertEquals(1652459199958L, trade.venueTimestamp());
         assertEquals(26, trades.stream().filter(t -> t.aggressor() == Side.ASK).count(), "the 26 sell trades");
@@ -101,9 +101,9 @@ class OkxFixturesTest {
         Ticker ticker = tickers.get(0);
         assertEquals("BTC-USD-220527", ticker.market().symbol());
         assertEquals(Decimals.parse("30210.4"), ticker.bestBid());
-        assertEquals(Decimals.parse("4"), ticker.bestBidSize());
+        assertEquals(new BigDecimal("4"), ticker.bestBidSize());
         assertEquals(Decimals.parse("30220.1"), ticker.bestAsk());
-        assertEquals(Decimals.parse("3"), ticker.bestAskSize());
+        assertEquals(new BigDecimal("3"), ticker.bestAskSize());
         assertEquals(Decimals.parse("30218.8"), ticker.lastPrice());
         assertEquals(new BigDecimal("779573"), ticker.volume());
         assertNull(ticker.openInterest());

@@ -301,13 +301,17 @@ class OkxSessionTest {
                 + "{\"instId\":\"BTC-USDT-SWAP\",\"tradeId\":\"130639474\",\"px\":\"42219.9\",\"sz\":\"0.12060306\","
                 + "\"side\":\"sell\",\"ts\":\"1630048897897\",\"count\":\"3\"},"
                 + "{\"instId\":\"BTC-USDT-SWAP\",\"tradeId\":\"130639475\",\"px\":\"42220\",\"sz\":\"1\",\"side\":\"buy\","
-                + "\"ts\":\"1630048897898\",\"count\":\"1\"}]}");
+                + "\"ts\":\"1630048897898\",\"count\":\"1\"},"
+                + "{\"instId\":\"BTC-USDT-SWAP\",\"tradeId\":\"130639476\",\"px\":\"0.0000000123\","
+                + "\"sz\":\"123456789012.12345678\",\"side\":\"buy\",\"ts\":\"1630048897899\",\"count\":\"1\"}]}");
         List<Trade> trades = out.events(Trade.class);
-        assertEquals(2, trades.size());
+        assertEquals(3, trades.size());
         assertEquals(Side.ASK, trades.get(0).aggressor(), "sell: the taker sold into the bid");
-        assertEquals(Decimals.parse("0.12060306"), trades.get(0).size());
+        assertEquals(new BigDecimal("0.12060306"), trades.get(0).size());
         assertEquals(Side.BID, trades.get(1).aggressor());
         assertEquals(1630048897898L, trades.get(1).venueTimestamp());
+        assertEquals(new BigDecimal("123456789012.12345678"), trades.get(2).size(), "a trade of 20 digits, exact");
+        assertEquals(Decimals.parse("0.0000000123"), trades.get(2).price());
 
         out.clear();
         feed("{\"arg\":{\"channel\":\"tickers\",\"instId\":\"BTC-USDT-SWAP\"},\"data\":[{\"instType\":\"SWAP\","
@@ -317,7 +321,7 @@ class OkxSessionTest {
                 + "\"ts\":\"1597026383085\"}]}");
         Ticker ticker = (Ticker) out.events.get(0);
         assertEquals(Decimals.NONE, ticker.bestAsk(), "no ask quoted");
-        assertEquals(Decimals.NONE, ticker.bestAskSize());
+        assertNull(ticker.bestAskSize());
         assertEquals(Decimals.parse("8888.88"), ticker.bestBid());
         assertEquals(new BigDecimal("123456789012345678901.5"), ticker.volume(), "a total wider than 17 digits, exact");
         assertEquals(List.of(), out.badFrames);
