@@ -101,6 +101,25 @@ final class OkxRequests {
         timerSet = true;
     }
 
+    /**
+     * Whether {@code frames} more requests may go out now, none waiting before them. When not, the budget timer is
+     * set, so the caller can try again when it fires.
+     */
+    boolean roomFor(int frames, SessionOutput out) {
+        long now = clock.getAsLong();
+        while (!sent.isEmpty() && sent.peekFirst() <= now - WINDOW.toMillis()) {
+            sent.pollFirst();
+        }
+        if (waiting.isEmpty() && sent.size() + frames <= perHour) {
+            return true;
+        }
+        if (!timerSet) {
+            out.schedule(TIMER, Duration.ofMillis(sent.peekFirst() + WINDOW.toMillis() - now + 1));
+            timerSet = true;
+        }
+        return false;
+    }
+
     /** The budget timer fired. */
     void onTimer(SessionOutput out) {
         timerSet = false;

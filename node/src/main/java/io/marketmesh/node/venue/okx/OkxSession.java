@@ -129,16 +129,28 @@ public final class OkxSession implements VenueSession {
     public void onTimer(String tag, SessionOutput out) {
         if (RESYNC_TIMER.equals(tag)) {
             resyncTimerSet = false;
-            List<String> due = new ArrayList<>(resyncs);
-            resyncs.clear();
-            if (!due.isEmpty()) {
-                counters.resubscribes += due.size();
-                requests.request("unsubscribe", OkxRequests.BOOKS_ONLY, due, Integer.MAX_VALUE, out);
-                requests.request("subscribe", OkxRequests.BOOKS_ONLY, due, Integer.MAX_VALUE, out);
-            }
+            resubscribeBooks(out);
         } else if (OkxRequests.TIMER.equals(tag)) {
             requests.onTimer(out);
+            resubscribeBooks(out);
         }
+    }
+
+    /**
+     * Unsubscribes and subscribes again the books of every instrument awaiting a fresh snapshot, in one pair of frames.
+     * While the hourly budget has no room for the pair they stay gathered here, one entry per instrument however often
+     * they are asked for, and go out when the budget timer fires.
+     */
+    private void resubscribeBooks(SessionOutput out) {
+        resyncs.retainAll(instruments.keySet());
+        if (resyncs.isEmpty() || !requests.roomFor(2, out)) {
+            return;
+        }
+        List<String> due = new ArrayList<>(resyncs);
+        resyncs.clear();
+        counters.resubscribes += due.size();
+        requests.request("unsubscribe", OkxRequests.BOOKS_ONLY, due, Integer.MAX_VALUE, out);
+        requests.request("subscribe", OkxRequests.BOOKS_ONLY, due, Integer.MAX_VALUE, out);
     }
 
     @Override

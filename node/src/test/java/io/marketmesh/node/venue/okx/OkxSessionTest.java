@@ -267,31 +267,55 @@ class OkxSessionTest {
     }
 
     @Test
-    void requestsBeyondTheHourlyBudgetWaitInOrderForTheirTimer() {
+    void requestsBeyondTheHourlyBudgetWaitForTheirTimerAndResyncsGatherMeanwhile() {
         session = OkxTestSupport.session(clock, 4, 20);
-        session.subscribe(List.of(BTC), out); // 1 of 4
+        session.subscribe(List.of(BTC, SWAP), out); // 1 of 4
         feed(book(BTC, "snapshot", "[[\"100\",\"1\",\"0\",\"1\"]]", "[]", 10, -1, 0));
+        feed(book(SWAP, "snapshot", "[[\"100\",\"1\",\"0\",\"1\"]]", "[]", 10, -1, 0));
         session.resync(BTC, out);
         session.onTimer(OkxSession.RESYNC_TIMER, out); // 3 of 4
-        clock.addAndGet(OkxSession.SNAPSHOT_PATIENCE.toMillis() + 1000);
-        session.resync(BTC, out);
-        session.onTimer(OkxSession.RESYNC_TIMER, out); // the unsubscribe is the 4th; its subscribe must wait
-        assertEquals(4, out.sent.size());
-        assertTrue(out.sent.get(3).startsWith("{\"op\":\"unsubscribe\""));
-        assertEquals(1, session.counters().requestsWaiting());
+        assertEquals(3, out.sent.size());
+
+        // No room for an unsubscribe and its subscribe: neither goes, however often the books ask.
+        for (int i = 0; i < 5; i++) {
+            clock.addAndGet(OkxSession.SNAPSHOT_PATIENCE.toMillis());
+            session.resync(BTC, out);
+            session.resync(SWAP, out);
+            session.onTimer(OkxSession.RESYNC_TIMER, out);
+        }
+        assertEquals(3, out.sent.size());
         Duration wait = out.timers.get(OkxRequests.TIMER);
-        assertEquals(Duration.ofHours(1).minusMillis(OkxSession.SNAPSHOT_PATIENCE.toMillis() + 1000).plusMillis(1), wait);
+        assertEquals(Duration.ofHours(1).minus(OkxSession.SNAPSHOT_PATIENCE).plusMillis(1), wait,
+                "set at the first refusal: until the first request of the hour leaves the window");
+        clock.addAndGet(10_000); // 25 s without a frame
+        session.heartbeat(out);
+        assertEquals("ping", out.sent.get(out.sent.size() - 1), "pings never wait for the budget");
+        out.sent.remove(out.sent.size() - 1);
 
         clock.addAndGet(wait.toMillis());
         session.onTimer(OkxRequests.TIMER, out);
-        assertEquals(5, out.sent.size());
-        assertTrue(out.sent.get(4).startsWith("{\"op\":\"subscribe\""));
-        assertEquals(0, session.counters().requestsWaiting());
+        assertEquals(List.of(
+                "{\"op\":\"unsubscribe\",\"args\":[{\"channel\":\"books\",\"instId\":\"BTC-USDT\"},"
+                        + "{\"channel\":\"books\",\"instId\":\"BTC-USDT-SWAP\"}]}",
+                "{\"op\":\"subscribe\",\"args\":[{\"channel\":\"books\",\"instId\":\"BTC-USDT\"},"
+                        + "{\"channel\":\"books\",\"instId\":\"BTC-USDT-SWAP\"}]}"), out.sent.subList(3, 5));
         assertEquals(5, session.counters().requestsSent());
-        session.heartbeat(out);
-        clock.addAndGet(60_000);
-        session.heartbeat(out);
-        assertEquals("ping", out.sent.get(out.sent.size() - 1), "pings never wait for the budget");
+        assertEquals(0, session.counters().requestsWaiting());
+
+        // Subscriptions the manager asks for wait in order behind a spent budget too.
+        out.clear();
+        session.subscribe(List.of("ETH-USDT"), out); // 3 of 4 this hour
+        session.unsubscribe(List.of(SWAP), out); // 4 of 4
+        assertEquals(2, out.sent.size());
+        out.clear();
+        session.subscribe(List.of("SOL-USDT"), out);
+        session.unsubscribe(List.of("ETH-USDT"), out);
+        assertEquals(List.of(), out.sent);
+        assertEquals(2, session.counters().requestsWaiting());
+        clock.addAndGet(Duration.ofHours(1).toMillis());
+        session.onTimer(OkxRequests.TIMER, out);
+        assertEquals(2, out.sent.size());
+        assertTrue(out.sent.get(0).startsWith("{\"op\":\"subscribe\"") && out.sent.get(1).startsWith("{\"op\":\"unsubscribe\""));
     }
 
     @Test
