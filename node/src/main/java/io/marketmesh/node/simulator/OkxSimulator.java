@@ -160,9 +160,7 @@ final class OkxSimulator extends CryptoSimVenue {
         boolean reset = prev > 1000 && random.nextInt(400) == 0;
         long seqId = reset ? 1 + random.nextInt(100) : prev + 1 + random.nextInt(5);
         seqIds.put(instId, seqId);
-        String level = "[\"" + CryptoBook.plain(change.price()) + "\",\"" + CryptoBook.plain(change.newSize()) + "\",\"0\",\""
-                + (change.newSize().signum() == 0 ? 0 : 1 + random.nextInt(9)) + "\"]";
-        String update = booksFrame(instrument, "update", change.bid() ? level : "", change.bid() ? "" : level, seqId, prev);
+        String update = null; // written once, for the first socket that follows the instrument's book
         for (SimConnection connection : liveConnections()) {
             Subscriber s = subscribers.get(connection.id);
             if (s == null || !s.books.contains(instId)) {
@@ -172,19 +170,34 @@ final class OkxSimulator extends CryptoSimVenue {
                 s.dropNext = null; // never sent: its seqId is spent
                 continue;
             }
+            if (update == null) {
+                String level = "[\"" + CryptoBook.plain(change.price()) + "\",\"" + CryptoBook.plain(change.newSize())
+                        + "\",\"0\",\"" + (change.newSize().signum() == 0 ? 0 : 1 + random.nextInt(9)) + "\"]";
+                update = booksFrame(instrument, "update", change.bid() ? level : "", change.bid() ? "" : level, seqId,
+                        prev);
+            }
             connection.send(update);
         }
-        if (random.nextInt(40) == 0) {
+        if (random.nextInt(40) == 0 && followed("books", instId)) {
             // What the venue sends on a book that stayed quiet: nothing changed, seqId == prevSeqId.
             sendTo("books", instId, booksFrame(instrument, "update", "", "", seqId, seqId));
         }
-        if (random.nextInt(4) == 0) {
+        if (random.nextInt(4) == 0 && followed("trades", instId)) {
             sendTo("trades", instId, tradeFrame(instrument));
         }
-        if (random.nextInt(5) == 0) {
+        if (random.nextInt(5) == 0 && followed("tickers", instId)) {
             sendTo("tickers", instId, tickerFrame(instrument));
         }
         closeNoticedSockets();
+    }
+
+    private boolean followed(String channel, String instId) {
+        for (Subscriber s : subscribers.values()) {
+            if (s.of(channel).contains(instId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void sendTo(String channel, String instId, String frame) {
