@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -42,8 +43,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * also what the MarketActor then does with it: the change applied to a 400-level book (window kept) and the venue's
  * CRC32 over the top 25 levels recomputed by the node's own {@code BookVerifier} and compared.
  *
- * <p>The frames are shaped like the venue's (BTC-USDT, {@code [px, sz, "0", orders]}, 10 to 30 level changes as in the
- * captured updates, about a fifth of them removals, {@code seqId} stepping by 1 to 5), each carrying the checksum of the true book after it, so
+ * <p>The frames are shaped like the venue's (BTC-USDT, {@code [px, sz, "0", orders]}, {@link #levels} level changes on
+ * average, about a fifth of them removals, {@code seqId} stepping by 1 to 5), each carrying the checksum of the true book after it, so
  * every check passes; when they run out a fresh session and book are set up from the snapshot.
  *
  * <p>Run: {@code java -cp <test classpath> org.openjdk.jmh.Main OkxParserBenchmark -f 1 -wi 2 -i 3} (see
@@ -82,12 +83,20 @@ public class OkxParserBenchmark {
         }
     }
 
+    /**
+     * Level changes per update frame, on average: 20 as on BTC-USDT (the 2022 capture's updates have 19 as median, 25
+     * as mean; OKX batches 100 ms of changes), 2 as on a quiet instrument.
+     */
+    @Param({"20", "2"})
+    public int levels;
+
     private String snapshot;
     private String[] updates;
     private OkxSession session;
     private Capture out;
     private OrderBook book;
     private Object verifier;
+    private BookClaim lastClaim;
     private int next;
 
     /** Keeps the last event, so the benchmark can hand it to the book as the MarketActor would. */
@@ -132,6 +141,7 @@ public class OkxParserBenchmark {
         book = new OrderBook();
         book.replace(s.bids(), s.asks());
         book.keepBest(s.depthLimit());
+        lastClaim = s.claim();
         String failed = (String) VERIFY.invokeExact(verifier, s.claim(), book);
         if (failed != null) {
             throw new IllegalStateException("prepared snapshot fails its checksum");
@@ -166,6 +176,12 @@ public class OkxParserBenchmark {
         return applyAndVerify(updates[next++]);
     }
 
+    /** The node's checksum of the current book alone (what {@link #booksUpdateWithChecksum} adds, less the apply). */
+    @Benchmark
+    public String checksumOnly() throws Throwable {
+        return (String) VERIFY.invokeExact(verifier, lastClaim, book);
+    }
+
     // ---------------------------------------------------------------- the prepared feed
 
     private void prepareFrames(Random random) {
@@ -182,7 +198,7 @@ public class OkxParserBenchmark {
         for (int f = 0; f < FRAMES; f++) {
             StringBuilder bidLevels = new StringBuilder();
             StringBuilder askLevels = new StringBuilder();
-            int changes = 10 + random.nextInt(21); // 10 to 30: the 2022 capture's updates have 19 (median), 25 (mean)
+            int changes = levels / 2 + random.nextInt(levels + 1); // levels on average
             for (int c = 0; c < changes; c++) {
                 boolean bid = random.nextBoolean();
                 TreeMap<BigDecimal, BigDecimal> side = bid ? bids : asks;
