@@ -1,10 +1,5 @@
 package io.marketmesh.node.venue.okx;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import io.marketmesh.node.venue.CharWindow;
 import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.LevelUpdate;
 import io.marketmesh.protocol.PriceLevel;
@@ -12,14 +7,13 @@ import io.marketmesh.protocol.Side;
 import io.marketmesh.protocol.Ticker;
 import io.marketmesh.protocol.Trade;
 import io.marketmesh.protocol.WideSizes;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.function.Function;
 
 /**
- * Streams one OKX text frame into an {@link OkxFrame} with Jackson's {@link JsonParser}: no tree, names and small
- * values matched in the parser's buffer, every price and size parsed exactly from its text. Hot path: every {@code
- * books} update goes through here.
+ * Reads one OKX text frame into an {@link OkxFrame} with {@link OkxJson}, in place: names matched in the frame,
+ * every price and size parsed exactly from its text, no string made per value. Hot path: every {@code books} update
+ * goes through here.
  *
  * <p>The venue writes {@code arg} and {@code action} before {@code data}; should a frame put {@code data} first, it is
  * skipped on the first pass and read on a second one, once the channel, instrument and action are known. A push for
@@ -27,12 +21,12 @@ import java.util.function.Function;
  */
 final class OkxFrameReader {
 
-    /** Thread-safe and costly to make: one for the JVM. */
-    private static final JsonFactory JSON = JsonFactory.builder().build();
-
     private final Function<String, OkxInstrument> instruments;
-    private final CharWindow text = new CharWindow();
+    private final OkxJson json = new OkxJson();
+    private final OkxJson.Text text = json.text;
     private long receivedAt;
+    /** Whether the last {@link #integer} read a value (not null). */
+    private boolean present;
 
     /** @param instruments the socket's instrument of an {@code instId}, or null */
     OkxFrameReader(Function<String, OkxInstrument> instruments) {
@@ -43,59 +37,43 @@ final class OkxFrameReader {
      * Reads {@code frame} into {@code f}. A value that cannot be read is recorded as {@link OkxFrame#error} and the
      * rest of the frame still read.
      *
-     * @throws IOException (a {@link com.fasterxml.jackson.core.JsonProcessingException}) when the frame is not one
-     *                     JSON object; {@code f} then holds what was read before the break
+     * @throws OkxJson.Malformed when the frame is not one JSON object; {@code f} then holds what was read before
      */
-    void read(String frame, long receivedAt, OkxFrame f) throws IOException {
+    void read(String frame, long receivedAt, OkxFrame f) throws OkxJson.Malformed {
         f.reset();
         this.receivedAt = receivedAt;
-        boolean dataSkipped = false;
-        try (JsonParser p = JSON.createParser(frame)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new JsonParseException(p, "frame is not a JSON object");
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (name) {
-                    case "event" -> f.event = string(p, v);
-                    case "code" -> f.code = string(p, v);
-                    case "msg" -> f.msg = string(p, v);
-                    case "arg" -> arg(p, v, f);
-                    case "action" -> action(p, v, f);
-                    case "data" -> {
-                        f.hasData = true;
-                        if (readyForData(f)) {
-                            data(p, v, f);
-                        } else {
-                            dataSkipped = true;
-                            p.skipChildren();
-                        }
-                    }
-                    default -> p.skipChildren();
+        json.reset(frame);
+        int skippedData = -1;
+        json.expect('{');
+        for (boolean first = true; json.nextField(first); first = false) {
+            if (text.is("arg")) {
+                arg(f);
+            } else if (text.is("action")) {
+                action(f);
+            } else if (text.is("data")) {
+                f.hasData = true;
+                if (readyForData(f)) {
+                    data(f);
+                } else {
+                    skippedData = json.position();
+                    json.skipValue();
                 }
-            }
-            if (p.nextToken() != null) {
-                throw new JsonParseException(p, "trailing data after the JSON object");
+            } else if (text.is("event")) {
+                f.event = string();
+            } else if (text.is("code")) {
+                f.code = string();
+            } else if (text.is("msg")) {
+                f.msg = string();
+            } else {
+                json.skipValue();
             }
         }
-        if (dataSkipped && readyForData(f)) {
-            readDataAgain(frame, f);
+        if (!json.atEnd()) {
+            throw new OkxJson.Malformed("trailing data after the JSON object at char " + json.position());
         }
-    }
-
-    private void readDataAgain(String frame, OkxFrame f) throws IOException {
-        try (JsonParser p = JSON.createParser(frame)) {
-            p.nextToken();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                if ("data".equals(name)) {
-                    data(p, v, f);
-                    return;
-                }
-                p.skipChildren();
-            }
+        if (skippedData >= 0 && readyForData(f)) {
+            json.seek(skippedData);
+            data(f);
         }
     }
 
@@ -111,127 +89,134 @@ final class OkxFrameReader {
         };
     }
 
-    private void arg(JsonParser p, JsonToken v, OkxFrame f) throws IOException {
-        if (v != JsonToken.START_OBJECT) {
-            f.fail("arg is " + v + ", not an object");
-            p.skipChildren();
+    private void arg(OkxFrame f) throws OkxJson.Malformed {
+        if (json.peek() != '{') {
+            f.fail("arg is not an object");
+            json.skipValue();
             return;
         }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken av = p.nextToken();
-            switch (name) {
-                case "channel" -> {
-                    if (scalar(p, av)) {
-                        f.channel = text.contentEquals("books") ? OkxFrame.Channel.BOOKS
-                                : text.contentEquals("trades") ? OkxFrame.Channel.TRADES
-                                : text.contentEquals("tickers") ? OkxFrame.Channel.TICKERS
-                                : OkxFrame.Channel.OTHER;
-                        f.channelName = f.channel == OkxFrame.Channel.OTHER ? text.toString() : null;
-                    }
+        json.expect('{');
+        for (boolean first = true; json.nextField(first); first = false) {
+            if (text.is("channel")) {
+                if (scalar()) {
+                    f.channel = text.is("books") ? OkxFrame.Channel.BOOKS
+                            : text.is("trades") ? OkxFrame.Channel.TRADES
+                            : text.is("tickers") ? OkxFrame.Channel.TICKERS
+                            : OkxFrame.Channel.OTHER;
+                    f.channelName = f.channel == OkxFrame.Channel.OTHER ? text.toString() : null;
                 }
-                case "instId" -> {
-                    if (scalar(p, av)) {
-                        f.instId = text.toString();
-                        f.instrument = instruments.apply(f.instId);
-                    }
+            } else if (text.is("instId")) {
+                if (scalar()) {
+                    f.instId = text.toString();
+                    f.instrument = instruments.apply(f.instId);
                 }
-                default -> p.skipChildren();
+            } else {
+                json.skipValue();
             }
         }
     }
 
-    private void action(JsonParser p, JsonToken v, OkxFrame f) throws IOException {
-        if (!scalar(p, v)) {
+    private void action(OkxFrame f) throws OkxJson.Malformed {
+        if (!scalar()) {
             return;
         }
-        f.action = text.contentEquals("snapshot") ? OkxFrame.Action.SNAPSHOT
-                : text.contentEquals("update") ? OkxFrame.Action.UPDATE : OkxFrame.Action.OTHER;
+        f.action = text.is("snapshot") ? OkxFrame.Action.SNAPSHOT
+                : text.is("update") ? OkxFrame.Action.UPDATE : OkxFrame.Action.OTHER;
         f.actionName = f.action == OkxFrame.Action.OTHER ? text.toString() : null;
     }
 
-    private void data(JsonParser p, JsonToken v, OkxFrame f) throws IOException {
-        if (v != JsonToken.START_ARRAY) {
-            f.fail("data is " + v + ", not an array");
-            p.skipChildren();
+    private void data(OkxFrame f) throws OkxJson.Malformed {
+        if (json.peek() != '[') {
+            f.fail("data is not an array");
+            json.skipValue();
             return;
         }
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t != JsonToken.START_OBJECT) {
-                f.fail("data element is " + t + ", not an object");
-                p.skipChildren();
+        json.expect('[');
+        for (boolean first = true; json.nextElement(first); first = false) {
+            if (json.peek() != '{') {
+                f.fail("data element is not an object");
+                json.skipValue();
                 continue;
             }
+            json.expect('{');
             switch (f.channel) {
-                case BOOKS -> book(p, f.nextBook(), f);
-                case TRADES -> trade(p, f);
-                case TICKERS -> ticker(p, f);
-                default -> p.skipChildren();
+                case BOOKS -> book(f.nextBook(), f);
+                case TRADES -> trade(f);
+                case TICKERS -> ticker(f);
+                default -> throw new IllegalStateException("data of " + f.channel + " is never read");
             }
         }
     }
 
     // ---------------------------------------------------------------- books
 
-    private void book(JsonParser p, OkxFrame.Book b, OkxFrame f) throws IOException {
+    /** After the data element's {@code {}. */
+    private void book(OkxFrame.Book b, OkxFrame f) throws OkxJson.Malformed {
         boolean snapshot = f.action == OkxFrame.Action.SNAPSHOT;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "bids" -> levels(p, v, Side.BID, snapshot, b, f);
-                case "asks" -> levels(p, v, Side.ASK, snapshot, b, f);
-                case "seqId" -> {
-                    b.seqId = integer(p, v, f, name);
-                    b.hasSeqId = v != JsonToken.VALUE_NULL;
-                }
-                case "prevSeqId" -> {
-                    b.prevSeqId = integer(p, v, f, name);
-                    b.hasPrevSeqId = v != JsonToken.VALUE_NULL;
-                }
-                case "checksum" -> {
-                    b.checksum = integer(p, v, f, name);
-                    b.hasChecksum = v != JsonToken.VALUE_NULL;
-                }
-                case "ts" -> b.ts = timestamp(p, v);
-                default -> p.skipChildren();
+        for (boolean first = true; json.nextField(first); first = false) {
+            if (text.is("bids")) {
+                levels(Side.BID, snapshot, b, f);
+            } else if (text.is("asks")) {
+                levels(Side.ASK, snapshot, b, f);
+            } else if (text.is("seqId")) {
+                b.seqId = integer(f, "seqId");
+                b.hasSeqId = present;
+            } else if (text.is("prevSeqId")) {
+                b.prevSeqId = integer(f, "prevSeqId");
+                b.hasPrevSeqId = present;
+            } else if (text.is("checksum")) {
+                b.checksum = integer(f, "checksum");
+                b.hasChecksum = present;
+            } else if (text.is("ts")) {
+                b.ts = timestamp();
+            } else {
+                json.skipValue();
             }
         }
     }
 
     /** {@code [["8476.98","415","0","13"], ...]}: price, size, a deprecated "0", the number of orders. */
-    private void levels(JsonParser p, JsonToken v, Side side, boolean snapshot, OkxFrame.Book b, OkxFrame f)
-            throws IOException {
-        if (v != JsonToken.START_ARRAY) {
-            if (v != JsonToken.VALUE_NULL) {
-                f.fail(side.id() + "s is " + v + ", not an array");
-                p.skipChildren();
+    private void levels(Side side, boolean snapshot, OkxFrame.Book b, OkxFrame f) throws OkxJson.Malformed {
+        char c = json.peek();
+        if (c != '[') {
+            if (json.scalar() != OkxJson.Kind.NULL) {
+                f.fail(side.id() + "s is not an array");
             }
             return;
         }
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t != JsonToken.START_ARRAY) {
-                f.fail(side.id() + " level is " + t + ", not an array");
-                p.skipChildren();
+        json.expect('[');
+        for (boolean first = true; json.nextElement(first); first = false) {
+            if (json.peek() != '[') {
+                f.fail(side.id() + " level is not an array");
+                json.skipValue();
                 continue;
             }
-            level(p, side, snapshot, b, f);
+            json.expect('[');
+            level(side, snapshot, b, f);
         }
     }
 
-    private void level(JsonParser p, Side side, boolean snapshot, OkxFrame.Book b, OkxFrame f) throws IOException {
-        JsonToken t = p.nextToken();
+    /** After the level's {@code [}. */
+    private void level(Side side, boolean snapshot, OkxFrame.Book b, OkxFrame f) throws OkxJson.Malformed {
         long price = Decimals.NONE;
-        if (t != JsonToken.END_ARRAY && scalar(p, t)) {
-            try {
-                price = Decimals.parse(text, 0, text.length());
-            } catch (NumberFormatException e) {
-                f.fail("bad " + side.id() + " price '" + text + "': " + e.getMessage());
-            }
-            t = p.nextToken();
-            if (t != JsonToken.END_ARRAY && scalar(p, t) && price != Decimals.NONE) {
+        int index = 0;
+        for (boolean first = true; json.nextElement(first); first = false, index++) {
+            boolean value = scalar();
+            if (index == 0) {
+                if (!value) {
+                    f.fail(side.id() + " level without a price");
+                    continue;
+                }
+                try {
+                    price = Decimals.parse(text, 0, text.length());
+                } catch (NumberFormatException e) {
+                    f.fail("bad " + side.id() + " price '" + text + "': " + e.getMessage());
+                }
+            } else if (index == 1 && price != Decimals.NONE) {
+                if (!value) {
+                    f.fail(side.id() + " level at " + Decimals.toString(price) + " without a size");
+                    continue;
+                }
                 try {
                     if (snapshot) {
                         (side == Side.BID ? b.bids : b.asks).add(PriceLevel.parse(price, text));
@@ -242,40 +227,36 @@ final class OkxFrameReader {
                     f.fail("bad " + side.id() + " size '" + text + "' at " + Decimals.toString(price) + ": "
                             + e.getMessage());
                 }
-            } else if (price != Decimals.NONE) {
-                f.fail(side.id() + " level at " + Decimals.toString(price) + " without a size");
             }
-        } else {
-            f.fail(side.id() + " level without a price");
+            // The rest: the deprecated "0" and the order count, not needed for the book.
         }
-        // The rest: the deprecated "0" and the order count, not needed for the book.
-        while (t != JsonToken.END_ARRAY) {
-            t = p.nextToken();
-            if (t == null) {
-                throw new JsonParseException(p, "unterminated level");
-            }
-            p.skipChildren();
+        if (index < 2 && price != Decimals.NONE) {
+            f.fail(side.id() + " level at " + Decimals.toString(price) + " without a size");
         }
     }
 
     // ---------------------------------------------------------------- trades and tickers
 
-    private void trade(JsonParser p, OkxFrame f) throws IOException {
+    /** After the data element's {@code {}. */
+    private void trade(OkxFrame f) throws OkxJson.Malformed {
         String tradeId = null;
         long price = Decimals.NONE;
         BigDecimal size = null;
         Side side = null;
         long ts = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "tradeId" -> tradeId = string(p, v);
-                case "px" -> price = decimal(p, v, f, name);
-                case "sz" -> size = wide(p, v, f, name);
-                case "side" -> side = takerSide(p, v, f);
-                case "ts" -> ts = timestamp(p, v);
-                default -> p.skipChildren();
+        for (boolean first = true; json.nextField(first); first = false) {
+            if (text.is("tradeId")) {
+                tradeId = string();
+            } else if (text.is("px")) {
+                price = decimal(f, "px");
+            } else if (text.is("sz")) {
+                size = wide(f, "sz");
+            } else if (text.is("side")) {
+                side = takerSide(f);
+            } else if (text.is("ts")) {
+                ts = timestamp();
+            } else {
+                json.skipValue();
             }
         }
         if (price == Decimals.NONE || size == null || side == null) {
@@ -286,21 +267,22 @@ final class OkxFrameReader {
     }
 
     /** OKX's {@code side} of a public trade is the taker's: {@code buy} = the taker bought (hit the ask). */
-    private Side takerSide(JsonParser p, JsonToken v, OkxFrame f) throws IOException {
-        if (!scalar(p, v)) {
+    private Side takerSide(OkxFrame f) throws OkxJson.Malformed {
+        if (!scalar()) {
             return null;
         }
-        if (text.contentEquals("buy")) {
+        if (text.is("buy")) {
             return Side.BID;
         }
-        if (text.contentEquals("sell")) {
+        if (text.is("sell")) {
             return Side.ASK;
         }
         f.fail("bad trade side '" + text + "'");
         return null;
     }
 
-    private void ticker(JsonParser p, OkxFrame f) throws IOException {
+    /** After the data element's {@code {}. */
+    private void ticker(OkxFrame f) throws OkxJson.Malformed {
         long last = Decimals.NONE;
         long bid = Decimals.NONE;
         BigDecimal bidSize = null;
@@ -308,19 +290,24 @@ final class OkxFrameReader {
         BigDecimal askSize = null;
         BigDecimal volume = null;
         long ts = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "last" -> last = decimal(p, v, f, name);
-                case "bidPx" -> bid = decimal(p, v, f, name);
-                case "bidSz" -> bidSize = wide(p, v, f, name);
-                case "askPx" -> ask = decimal(p, v, f, name);
-                case "askSz" -> askSize = wide(p, v, f, name);
+        for (boolean first = true; json.nextField(first); first = false) {
+            if (text.is("last")) {
+                last = decimal(f, "last");
+            } else if (text.is("bidPx")) {
+                bid = decimal(f, "bidPx");
+            } else if (text.is("bidSz")) {
+                bidSize = wide(f, "bidSz");
+            } else if (text.is("askPx")) {
+                ask = decimal(f, "askPx");
+            } else if (text.is("askSz")) {
+                askSize = wide(f, "askSz");
+            } else if (text.is("vol24h")) {
                 // 24-hour volume in the base currency (spot) or in contracts (swaps); volCcy24h is the other unit
-                case "vol24h" -> volume = wide(p, v, f, name);
-                case "ts" -> ts = timestamp(p, v);
-                default -> p.skipChildren();
+                volume = wide(f, "vol24h");
+            } else if (text.is("ts")) {
+                ts = timestamp();
+            } else {
+                json.skipValue();
             }
         }
         f.events.add(new Ticker(f.instrument.market, bid, bidSize, ask, askSize, last, volume, null, ts, receivedAt));
@@ -328,30 +315,19 @@ final class OkxFrameReader {
 
     // ---------------------------------------------------------------- values
 
-    /** Points {@link #text} at a scalar. False for null; a non-scalar is skipped and also false. */
-    private boolean scalar(JsonParser p, JsonToken v) throws IOException {
-        switch (v) {
-            case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-                text.set(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-                return true;
-            }
-            case VALUE_NULL -> {
-                return false;
-            }
-            default -> {
-                p.skipChildren();
-                return false;
-            }
-        }
+    /** Reads a string or number into {@link #text}: true; null or anything else (skipped): false. */
+    private boolean scalar() throws OkxJson.Malformed {
+        OkxJson.Kind kind = json.scalar();
+        return kind == OkxJson.Kind.STRING || kind == OkxJson.Kind.NUMBER;
     }
 
-    private String string(JsonParser p, JsonToken v) throws IOException {
-        return scalar(p, v) ? text.toString() : null;
+    private String string() throws OkxJson.Malformed {
+        return scalar() ? text.toString() : null;
     }
 
     /** A decimal; an empty string (a ticker side the venue has no quote for) is {@link Decimals#NONE}. */
-    private long decimal(JsonParser p, JsonToken v, OkxFrame f, String field) throws IOException {
-        if (!scalar(p, v) || text.length() == 0) {
+    private long decimal(OkxFrame f, String field) throws OkxJson.Malformed {
+        if (!scalar() || text.length() == 0) {
             return Decimals.NONE;
         }
         try {
@@ -363,8 +339,8 @@ final class OkxFrameReader {
     }
 
     /** A size or total of any width, exact (an empty string: not sent). */
-    private BigDecimal wide(JsonParser p, JsonToken v, OkxFrame f, String field) throws IOException {
-        if (!scalar(p, v) || text.length() == 0) {
+    private BigDecimal wide(OkxFrame f, String field) throws OkxJson.Malformed {
+        if (!scalar() || text.length() == 0) {
             return null;
         }
         try {
@@ -375,29 +351,42 @@ final class OkxFrameReader {
         }
     }
 
-    /** {@code seqId}, {@code prevSeqId}, {@code checksum}: JSON integers (a string of one is taken too). */
-    private long integer(JsonParser p, JsonToken v, OkxFrame f, String field) throws IOException {
-        if (v == JsonToken.VALUE_NUMBER_INT) {
-            return p.getLongValue();
+    /**
+     * {@code seqId}, {@code prevSeqId}, {@code checksum}: JSON integers (a string of one is taken too); sets
+     * {@link #present}.
+     */
+    private long integer(OkxFrame f, String field) throws OkxJson.Malformed {
+        OkxJson.Kind kind = json.scalar();
+        present = kind != OkxJson.Kind.NULL;
+        if (kind == OkxJson.Kind.OTHER) {
+            f.fail(field + " is not an integer");
+            return 0;
         }
-        if (v == JsonToken.VALUE_STRING) {
-            try {
-                return Long.parseLong(p.getText());
-            } catch (NumberFormatException e) {
-                f.fail("bad " + field + " '" + p.getText() + "'");
+        if (!present) {
+            return 0;
+        }
+        int n = text.length();
+        boolean negative = n > 0 && text.charAt(0) == '-';
+        int i = negative ? 1 : 0;
+        if (i == n || n - i > 18) {
+            f.fail("bad " + field + " '" + text + "'");
+            return 0;
+        }
+        long value = 0;
+        for (; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                f.fail("bad " + field + " '" + text + "'");
                 return 0;
             }
+            value = value * 10 + (c - '0');
         }
-        if (v != JsonToken.VALUE_NULL) {
-            f.fail(field + " is " + v + ", not an integer");
-            p.skipChildren();
-        }
-        return 0;
+        return negative ? -value : value;
     }
 
     /** Epoch-ms string. A timestamp changes no book, so an unreadable one is 0 rather than a bad frame. */
-    private long timestamp(JsonParser p, JsonToken v) throws IOException {
-        if (!scalar(p, v) || text.length() == 0 || text.length() > 18) {
+    private long timestamp() throws OkxJson.Malformed {
+        if (!scalar() || text.length() == 0 || text.length() > 18) {
             return 0;
         }
         long value = 0;

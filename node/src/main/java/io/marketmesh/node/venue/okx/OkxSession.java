@@ -1,10 +1,8 @@
 package io.marketmesh.node.venue.okx;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.marketmesh.node.venue.SessionOutput;
 import io.marketmesh.node.venue.VenueSession;
 import io.marketmesh.node.venue.VenueSettings;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -177,11 +175,11 @@ public final class OkxSession implements VenueSession {
         }
         try {
             reader.read(text, receivedAt, frame);
-        } catch (JsonProcessingException e) {
-            out.badFrame("OKX frame is not valid JSON: " + e.getOriginalMessage(), text);
+        } catch (OkxJson.Malformed e) {
+            out.badFrame("OKX frame is not valid JSON: " + e.getMessage(), text);
             bookLost("its books frame was not valid JSON", out);
             return;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             out.badFrame("OKX frame cannot be read: " + e, text);
             bookLost("its books frame could not be read", out);
             return;

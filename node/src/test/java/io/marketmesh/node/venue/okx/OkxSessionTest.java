@@ -384,6 +384,36 @@ class OkxSessionTest {
         assertEquals(5, snapshot.venueTimestamp());
     }
 
+    @Test
+    void framesAreReadAsJsonWhateverTheirLayoutAndRefusedWhenTheyAreNot() {
+        subscribed(BTC);
+        // Pretty-printed, numbers unquoted, an escaped instId, an unknown field with nested values.
+        feed("{\n  \"arg\" : { \"channel\" : \"books\", \"instId\" : \"BTC\\u002dUSDT\" },\n  \"action\" : \"snapshot\",\n"
+                + "  \"extra\" : [ {\"a\": [1, -2.5e3, true, false, null]}, \"x\\\"y\" ],\n"
+                + "  \"data\" : [ { \"asks\" : [ [ 101.5 , 2 , 0 , 1 ] ], \"bids\" : [ ], \"seqId\" : 7 ,"
+                + " \"prevSeqId\" : -1 , \"checksum\" : 0 , \"ts\" : \"9\" } ]\n}\n");
+        assertEquals(List.of(), out.badFrames);
+        BookSnapshot snapshot = (BookSnapshot) out.events.get(0);
+        assertEquals(List.of(level("101.5", "2")), snapshot.asks());
+        assertEquals(7, snapshot.venueSequence());
+
+        out.clear();
+        String good = book(BTC, "update", "[[\"100\",\"1\",\"0\",\"1\"]]", "[]", 8, 7, 0);
+        List<String> malformed = List.of(
+                good + "x", // trailing data
+                good.replace("[[\"100\"", "[[\"10\u00010\""), // a control character in a string
+                good.replace("\"action\":\"update\"", "\"action\":\"upd\\qate\""), // a bad escape
+                good.replace(",\"ts\"", " \"ts\""), // a missing comma
+                good.replace("\"checksum\":0", "\"checksum\":tru"), // a bad literal
+                good.replace("\"seqId\":8", "\"seqId\":-")); // a bad number
+        for (String frame : malformed) {
+            feed(frame);
+        }
+        assertEquals(6, out.badFrames.size(), out.badFrameReasons().toString());
+        assertTrue(out.badFrameReasons().stream().allMatch(r -> r.contains("not valid JSON")), out.badFrameReasons().toString());
+        assertEquals(List.of(BTC), out.staleSymbols(), "the book heals once, from the first frame it could not read");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void subscribed(String... symbols) {
