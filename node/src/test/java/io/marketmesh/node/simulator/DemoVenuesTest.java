@@ -40,10 +40,13 @@ class DemoVenuesTest {
 
             Map<String, String> env = venues.nodeEnvironment();
             int port = venues.simulator().port();
+            List<String> keys = List.copyOf(env.keySet());
             assertEquals(List.of("MARKETMESH_POLYMARKET_ENABLED", "MARKETMESH_POLYMARKET_WS_URL", "MARKETMESH_POLYMARKET_REST_URL",
                     "MARKETMESH_POLYMARKET_MARKETS", "MARKETMESH_KALSHI_ENABLED", "MARKETMESH_KALSHI_WS_URL",
                     "MARKETMESH_KALSHI_REST_URL", "MARKETMESH_KALSHI_MARKETS", "MARKETMESH_KALSHI_KEY_ID",
-                    "MARKETMESH_KALSHI_PRIVATE_KEY_FILE"), List.copyOf(env.keySet()));
+                    "MARKETMESH_KALSHI_PRIVATE_KEY_FILE"), keys.subList(0, 10));
+            // Then enabled, ws-url, rest-url and markets of each simulated crypto venue.
+            assertEquals(10 + 4 * venues.simulator().cryptoVenues().size(), keys.size(), keys.toString());
             assertEquals("ws://127.0.0.1:" + port + "/ws/market", env.get("MARKETMESH_POLYMARKET_WS_URL"));
             assertEquals("http://127.0.0.1:" + port + "/trade-api/v2", env.get("MARKETMESH_KALSHI_REST_URL"));
             assertEquals("", env.get("MARKETMESH_KALSHI_MARKETS"), "empty: the node discovers the simulated markets");

@@ -41,13 +41,16 @@ final class CoinbaseEvents {
         long sequence = Math.max(0, f.sequence);
         for (int e = 0; e < books.count; e++) {
             Product p = books.products[e];
-            if (!p.subscribed) {
-                continue;
-            }
             EventType type = books.types[e];
             if (type == EventType.OTHER) {
-                out.badFrame("level2 event of " + p.symbol + " with an unknown type", text);
-                session.booksLost(List.of(p), "level2 event of an unknown type", out);
+                // Undocumented: worth reporting on any socket; a book of this socket may have missed a change.
+                out.badFrame("level2 event of an unknown type" + (p.subscribed ? " for " + p.symbol : ""), text);
+                if (p.subscribed) {
+                    session.booksLost(List.of(p), "level2 event of an unknown type", out);
+                }
+                continue;
+            }
+            if (!p.subscribed) {
                 continue;
             }
             if (type == EventType.UPDATE && p.awaitingSnapshot) {

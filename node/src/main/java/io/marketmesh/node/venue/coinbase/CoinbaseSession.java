@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +27,23 @@ import org.slf4j.LoggerFactory;
  * its snapshot is only marked stale on a jump: the snapshot it waits for is complete in itself, and if the lost frame
  * was that snapshot the market asks again after its backoff.
  *
+ * <p>Asking again. The venue allows 8 messages a second per IP, so a socket sends at most 2 a second and its frames
+ * may wait a moment in the connection's queue. A market's resync request for a book whose snapshot was asked for less
+ * than {@link #ASK_AGAIN_AFTER} ago is therefore not sent again (it would only queue more frames behind the ones
+ * bringing the snapshot); past that it is. A venue that never answers is left to the connection's escalation, which
+ * reopens the socket.
+ *
  * <p>Not thread-safe: owned by the one actor of its socket, like every {@link VenueSession}.
  */
 public final class CoinbaseSession implements VenueSession {
 
     private static final Logger log = LoggerFactory.getLogger(CoinbaseSession.class);
 
+    /** How long a snapshot request is left to be answered before a resync asks again. */
+    static final Duration ASK_AGAIN_AFTER = Duration.ofSeconds(5);
+
     private final VenueSettings settings;
+    private final LongSupplier nanoClock;
     private final ProductIndex products = new ProductIndex();
     private final CoinbaseFrameReader reader = new CoinbaseFrameReader(products);
     private final CoinbaseEvents events = new CoinbaseEvents(this);
@@ -43,7 +54,13 @@ public final class CoinbaseSession implements VenueSession {
     private long droppedAwaitingSnapshot;
 
     public CoinbaseSession(VenueSettings settings) {
+        this(settings, System::nanoTime);
+    }
+
+    /** @param nanoClock monotonic nanoseconds, for when a snapshot was last asked for */
+    CoinbaseSession(VenueSettings settings, LongSupplier nanoClock) {
         this.settings = settings;
+        this.nanoClock = nanoClock;
     }
 
     @Override
@@ -57,6 +74,7 @@ public final class CoinbaseSession implements VenueSession {
             if (!p.subscribed) {
                 p.subscribed = true;
                 p.awaitingSnapshot = true;
+                p.snapshotAskedAt = nanoClock.getAsLong();
                 fresh.add(symbol);
             }
         }
@@ -93,12 +111,19 @@ public final class CoinbaseSession implements VenueSession {
         }
     }
 
-    /** Unsubscribes and subscribes the product's {@code level2} again: the venue then sends a fresh snapshot. */
+    /**
+     * Unsubscribes and subscribes the product's {@code level2} again: the venue then sends a fresh snapshot. Not when
+     * one was asked for less than {@link #ASK_AGAIN_AFTER} ago and has not come yet.
+     */
     @Override
     public void resync(String symbol, SessionOutput out) {
         Product p = symbol == null ? null : products.find(symbol);
         if (p == null || !p.subscribed) {
             log.warn("coinbase resync of {} ignored: not subscribed on this socket", symbol);
+            return;
+        }
+        if (p.awaitingSnapshot && nanoClock.getAsLong() - p.snapshotAskedAt < ASK_AGAIN_AFTER.toNanos()) {
+            log.debug("coinbase resync of {}: its snapshot was asked for a moment ago", symbol);
             return;
         }
         resubscribeBooks(List.of(p), out);
@@ -142,7 +167,10 @@ public final class CoinbaseSession implements VenueSession {
         }
     }
 
-    /** Sequence checks made and failed on this socket: every frame with a sequence_num is one check. */
+    /**
+     * Sequence checks made and failed by this session (every frame with a sequence_num is one check); the same are
+     * reported to the connection ({@link SessionOutput#sequenceChecked}), which shows them per venue.
+     */
     public SequenceCounts counts() {
         return new SequenceCounts(sequenceChecks, sequenceFailures);
     }
@@ -159,6 +187,7 @@ public final class CoinbaseSession implements VenueSession {
         // The venue numbers a connection's frames from 0.
         long due = lastSequence == CoinbaseFrame.NO_SEQUENCE ? 0 : lastSequence + 1;
         lastSequence = sequence;
+        out.sequenceChecked(sequence == due);
         if (sequence != due) {
             sequenceFailures++;
             String reason = "sequence_num " + sequence + " where " + due + " was due: a frame of this socket was lost";
@@ -211,8 +240,10 @@ public final class CoinbaseSession implements VenueSession {
             return;
         }
         List<String> symbols = new ArrayList<>(books.size());
+        long now = nanoClock.getAsLong();
         for (Product p : books) {
             p.awaitingSnapshot = true;
+            p.snapshotAskedAt = now;
             symbols.add(p.symbol);
         }
         send(SubscriptionFrames.LEVEL2, symbols, false, out);

@@ -18,6 +18,8 @@ final class Product {
      * them to a book the venue is about to replace would build a wrong one.
      */
     boolean awaitingSnapshot;
+    /** When (session clock, ns) its level2 snapshot was last asked for. */
+    long snapshotAskedAt;
 
     Product(String symbol) {
         this.symbol = symbol;

@@ -153,6 +153,25 @@ class CoinbaseSessionTest {
     }
 
     @Test
+    void aResyncForASnapshotAskedForAMomentAgoQueuesNothingMore() {
+        long[] now = {0};
+        CoinbaseSession session = new CoinbaseSession(settings(10), () -> now[0]);
+        session.subscribe(List.of("BTC-USD"), out);
+        out.clear();
+        now[0] += CoinbaseSession.ASK_AGAIN_AFTER.toNanos() - 1;
+        session.resync("BTC-USD", out);
+        assertEquals(List.of(), out.sent, "the subscription's snapshot may still be on its way (2 messages a second)");
+        now[0] += 1;
+        session.resync("BTC-USD", out);
+        assertEquals(List.of(
+                "{\"type\":\"unsubscribe\",\"product_ids\":[\"BTC-USD\"],\"channel\":\"level2\"}",
+                "{\"type\":\"subscribe\",\"product_ids\":[\"BTC-USD\"],\"channel\":\"level2\"}"), out.sent);
+        out.clear();
+        session.resync("BTC-USD", out);
+        assertEquals(List.of(), out.sent, "asked again just now");
+    }
+
+    @Test
     void aMalformedFrameIsReportedAndEveryTrustedBookResubscribed() {
         CoinbaseSession session = trustedSession();
         session.onText("{\"channel\":\"l2_data\",\"sequence_num\":2,\"events\":[{\"type\":\"upd", RECEIVED_AT, out);
@@ -182,9 +201,13 @@ class CoinbaseSessionTest {
     void anUnknownLevel2EventTypeIsABadFrameAndItsBookIsResubscribed() {
         CoinbaseSession session = trustedSession();
         feed(session, frame("l2_data", "{\"type\":\"replay\",\"product_id\":\"BTC-USD\",\"updates\":[]}"));
-        assertEquals(1, out.badFrames.size());
+        assertEquals(List.of("level2 event of an unknown type for BTC-USD"), out.badFrameReasons());
         assertEquals(List.of("BTC-USD"), out.staleSymbols());
         assertEquals(2, out.sent.size());
+        out.clear();
+        feed(session, frame("l2_data", "{\"type\":\"replay\",\"product_id\":\"XRP-USD\",\"updates\":[]}"));
+        assertEquals(1, out.badFrames.size(), "undocumented on any socket, even for a product it does not carry");
+        assertEquals(List.of(), out.stale);
     }
 
     @Test
