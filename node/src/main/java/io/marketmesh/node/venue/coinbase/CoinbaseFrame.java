@@ -145,14 +145,14 @@ final class CoinbaseFrame {
         Product[] products = new Product[16];
         String[] ids = new String[16];
         long[] prices = new long[16];
-        long[] sizes = new long[16];
+        BigDecimal[] sizes = new BigDecimal[16];
         /** The side of the resting (maker) order, as the venue reports it. */
         Side[] makerSides = new Side[16];
         long[] times = new long[16];
         boolean[] snapshot = new boolean[16];
         int count;
 
-        void add(Product product, String id, long price, long size, Side makerSide, long time) {
+        void add(Product product, String id, long price, BigDecimal size, Side makerSide, long time) {
             if (count == products.length) {
                 int grown = count * 2;
                 products = Arrays.copyOf(products, grown);
@@ -174,19 +174,19 @@ final class CoinbaseFrame {
         }
     }
 
-    /** The tickers of every {@code ticker} event. Absent or empty values are {@link Decimals#NONE} / null. */
+    /** The tickers of every {@code ticker} event. Absent or empty prices are {@link Decimals#NONE}, sizes null. */
     static final class Tickers {
         Product[] products = new Product[4];
         long[] prices = new long[4];
         BigDecimal[] volumes = new BigDecimal[4];
         long[] bestBids = new long[4];
-        long[] bestBidSizes = new long[4];
+        BigDecimal[] bestBidSizes = new BigDecimal[4];
         long[] bestAsks = new long[4];
-        long[] bestAskSizes = new long[4];
+        BigDecimal[] bestAskSizes = new BigDecimal[4];
         int count;
 
-        void add(Product product, long price, BigDecimal volume, long bestBid, long bestBidSize, long bestAsk,
-                 long bestAskSize) {
+        void add(Product product, long price, BigDecimal volume, long bestBid, BigDecimal bestBidSize, long bestAsk,
+                 BigDecimal bestAskSize) {
             if (count == products.length) {
                 int grown = count * 2;
                 products = Arrays.copyOf(products, grown);

@@ -8,6 +8,7 @@ import io.marketmesh.node.venue.CharWindow;
 import io.marketmesh.node.venue.coinbase.CoinbaseFrame.EventType;
 import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.Side;
+import io.marketmesh.protocol.WideSizes;
 import java.io.IOException;
 import java.math.BigDecimal;
 
@@ -218,7 +219,7 @@ final class CoinbaseFrameReader {
             Product product = null;
             String id = null;
             long price = Decimals.NONE;
-            long size = Decimals.NONE;
+            BigDecimal size = null;
             Side makerSide = null;
             long time = 0;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -228,13 +229,13 @@ final class CoinbaseFrameReader {
                     case "product_id" -> product = product(p, tv, f);
                     case "trade_id" -> id = scalar(p, tv, f, name) ? text.toString() : null;
                     case "price" -> price = decimal(p, tv, f, name);
-                    case "size" -> size = decimal(p, tv, f, name);
+                    case "size" -> size = wide(p, tv, f, name);
                     case "side" -> makerSide = tradeSide(p, tv, f);
                     case "time" -> time = time(p, tv);
                     default -> p.skipChildren();
                 }
             }
-            if (product == null || price == Decimals.NONE || size == Decimals.NONE || makerSide == null) {
+            if (product == null || price == Decimals.NONE || size == null || makerSide == null) {
                 f.fail("trade without product_id, price, size or side");
             } else {
                 f.trades.add(product, id, price, size, makerSide, time);
@@ -272,9 +273,9 @@ final class CoinbaseFrameReader {
             long price = Decimals.NONE;
             BigDecimal volume = null;
             long bestBid = Decimals.NONE;
-            long bestBidSize = Decimals.NONE;
+            BigDecimal bestBidSize = null;
             long bestAsk = Decimals.NONE;
-            long bestAskSize = Decimals.NONE;
+            BigDecimal bestAskSize = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken tv = p.nextToken();
@@ -283,9 +284,9 @@ final class CoinbaseFrameReader {
                     case "price" -> price = optionalDecimal(p, tv, f, name);
                     case "volume_24_h" -> volume = wide(p, tv, f, name);
                     case "best_bid" -> bestBid = optionalDecimal(p, tv, f, name);
-                    case "best_bid_quantity" -> bestBidSize = optionalDecimal(p, tv, f, name);
+                    case "best_bid_quantity" -> bestBidSize = wide(p, tv, f, name);
                     case "best_ask" -> bestAsk = optionalDecimal(p, tv, f, name);
-                    case "best_ask_quantity" -> bestAskSize = optionalDecimal(p, tv, f, name);
+                    case "best_ask_quantity" -> bestAskSize = wide(p, tv, f, name);
                     default -> p.skipChildren();
                 }
             }
@@ -347,13 +348,16 @@ final class CoinbaseFrameReader {
         return decimal(p, v, f, field);
     }
 
-    /** A total of any width (a memecoin's daily volume outgrows 17 digits). */
+    /**
+     * A size or total of any width (a micro-priced token's trade, a memecoin's daily volume outgrow 17 digits); an
+     * empty string is none.
+     */
     private BigDecimal wide(JsonParser p, JsonToken v, CoinbaseFrame f, String field) throws IOException {
         if (!scalar(p, v, f, field) || text.length() == 0) {
             return null;
         }
         try {
-            return Decimals.parseWide(text);
+            return WideSizes.parse(text);
         } catch (NumberFormatException e) {
             f.fail("bad " + field + " '" + text + "': " + e.getMessage());
             return null;

@@ -174,7 +174,7 @@ class CoinbaseCaptureTest {
         assertEquals(BTC, first.market());
         assertEquals("1068572091", first.tradeId());
         assertEquals(d("65083.67"), first.price());
-        assertEquals(d("0.01034361"), first.size());
+        assertEquals(new BigDecimal("0.01034361"), first.size());
         assertEquals(Side.BID, first.aggressor(), "sent as side SELL (the maker's), at the offer: a buyer took");
         assertEquals(java.time.Instant.parse("2026-08-09T21:05:48.167Z").toEpochMilli(), first.venueTimestamp());
 
@@ -199,9 +199,9 @@ class CoinbaseCaptureTest {
         Ticker first = tickers.get(0); // the subscription's snapshot, sequence_num 6
         assertEquals(BTC, first.market());
         assertEquals(d("65083.66"), first.bestBid());
-        assertEquals(d("0.20371215"), first.bestBidSize());
+        assertEquals(new BigDecimal("0.20371215"), first.bestBidSize());
         assertEquals(d("65083.67"), first.bestAsk());
-        assertEquals(d("0.24290402"), first.bestAskSize());
+        assertEquals(new BigDecimal("0.24290402"), first.bestAskSize());
         assertEquals(d("65086.18"), first.lastPrice());
         assertEquals(new BigDecimal("2867.54532609"), first.volume());
         assertEquals(null, first.openInterest());
