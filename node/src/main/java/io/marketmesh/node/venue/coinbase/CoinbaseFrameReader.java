@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.marketmesh.node.venue.CharWindow;
 import io.marketmesh.node.venue.coinbase.CoinbaseFrame.EventType;
 import io.marketmesh.protocol.Decimals;
@@ -24,6 +25,13 @@ final class CoinbaseFrameReader {
 
     /** Thread-safe and costly to make: one for the JVM. */
     private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    // The fields in the order the venue writes them: matched straight against the input, without a symbol-table
+    // lookup per name (a level update has four, and a frame a few dozen); any other order still reads.
+    private static final SerializedString[] ENVELOPE_FIELDS = names("channel", "client_id", "timestamp", "sequence_num",
+            "events");
+    private static final SerializedString[] EVENT_FIELDS = names("type", "product_id", "updates");
+    private static final SerializedString[] LEVEL_FIELDS = names("side", "event_time", "price_level", "new_quantity");
 
     private final ProductIndex products;
     private final CoinbaseFrame frame = new CoinbaseFrame();
@@ -57,8 +65,8 @@ final class CoinbaseFrameReader {
     }
 
     private void envelope(JsonParser p, CoinbaseFrame f) throws IOException {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+        String name;
+        for (int field = 0; (name = nextName(p, ENVELOPE_FIELDS, field)) != null; field++) {
             JsonToken v = p.nextToken();
             switch (name) {
                 case "channel" -> {
@@ -104,8 +112,8 @@ final class CoinbaseFrameReader {
         boolean hasUpdates = false;
         int levelsFrom = f.levels.count;
         int tradesFrom = f.trades.count;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+        String name;
+        for (int field = 0; (name = nextName(p, EVENT_FIELDS, field)) != null; field++) {
             JsonToken v = p.nextToken();
             switch (name) {
                 case "type" -> type = scalar(p, v, f, name) ? eventType() : null;
@@ -157,8 +165,8 @@ final class CoinbaseFrameReader {
             Side side = null;
             long price = Decimals.NONE;
             int slot = -1;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
+            String name;
+            for (int field = 0; (name = nextName(p, LEVEL_FIELDS, field)) != null; field++) {
                 JsonToken lv = p.nextToken();
                 switch (name) {
                     case "side" -> side = bookSide(p, lv, f);
@@ -296,6 +304,28 @@ final class CoinbaseFrameReader {
                 f.tickers.add(product, price, volume, bestBid, bestBidSize, bestAsk, bestAskSize);
             }
         }
+    }
+
+    /**
+     * The next field's name, or null at the end of the object: the {@code index}-th of the usual {@code order} is
+     * tried first, matched against the input without a symbol-table lookup.
+     */
+    private static String nextName(JsonParser p, SerializedString[] order, int index) throws IOException {
+        if (index < order.length) {
+            if (p.nextFieldName(order[index])) {
+                return order[index].getValue();
+            }
+            return p.currentToken() == JsonToken.FIELD_NAME ? p.currentName() : null;
+        }
+        return p.nextToken() == JsonToken.FIELD_NAME ? p.currentName() : null;
+    }
+
+    private static SerializedString[] names(String... names) {
+        SerializedString[] result = new SerializedString[names.length];
+        for (int i = 0; i < names.length; i++) {
+            result[i] = new SerializedString(names[i]);
+        }
+        return result;
     }
 
     // ---- values ----------------------------------------------------------------------------------------------

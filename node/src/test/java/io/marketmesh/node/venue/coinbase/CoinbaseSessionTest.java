@@ -88,6 +88,23 @@ class CoinbaseSessionTest {
     }
 
     @Test
+    void fieldsInAnotherOrderReadTheSame() {
+        CoinbaseSession session = trustedSession();
+        feed(session, update("BTC-USD", "[" + level("bid", "100.5", "0") + "," + level("offer", "101.25", "7") + "]"));
+        BookDelta usual = out.only(BookDelta.class);
+        out.clear();
+        // events before channel, the event's type last, a level's fields reversed, an unknown field among them.
+        session.onText("{\"events\":[{\"updates\":[{\"new_quantity\":\"0\",\"price_level\":\"100.5\",\"extra\":{\"a\":[1]},"
+                + "\"side\":\"bid\"},{\"price_level\":\"101.25\",\"side\":\"offer\",\"new_quantity\":\"7\"}],"
+                + "\"product_id\":\"BTC-USD\",\"type\":\"update\"}],\"sequence_num\":" + sequence++
+                + ",\"timestamp\":\"2026-08-09T21:05:48.506659391Z\",\"channel\":\"l2_data\"}", RECEIVED_AT, out);
+        BookDelta reordered = out.only(BookDelta.class);
+        assertEquals(usual.updates(), reordered.updates());
+        assertEquals(usual.venueTimestamp(), reordered.venueTimestamp());
+        assertEquals(usual.venueSequence() + 1, reordered.venueSequence());
+    }
+
+    @Test
     void aJumpInSequenceNumResubscribesEveryBookOnTheSocketWhichStaysStaleUntilItsSnapshot() {
         CoinbaseSession session = trustedSession();
         sequence++; // frame 2 never arrives
