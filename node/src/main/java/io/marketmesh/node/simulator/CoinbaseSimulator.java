@@ -63,10 +63,12 @@ final class CoinbaseSimulator extends CryptoSimVenue {
     private long tradeIds = 1_068_572_000L;
 
     static Behavior<Command> create(SimulatorSettings settings) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new CoinbaseSimulator(context, timers, settings)));
+        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+                new CoinbaseSimulator(context, timers, settings)));
     }
 
-    private CoinbaseSimulator(ActorContext<Command> context, TimerScheduler<Command> timers, SimulatorSettings settings) {
+    private CoinbaseSimulator(ActorContext<Command> context, TimerScheduler<Command> timers,
+                              SimulatorSettings settings) {
         super(context, timers, Venue.COINBASE, settings);
         timers.startTimerAtFixedRate(HEARTBEAT_TICK,
                 new RestGet(HEARTBEAT_TICK, Map.of(), context.getSystem().ignoreRef()), Duration.ofSeconds(1));
@@ -129,8 +131,9 @@ final class CoinbaseSimulator extends CryptoSimVenue {
                 if (subscribe) {
                     for (String product : products) {
                         client.trades.add(product);
+                        BigDecimal bid = instruments.get(product).book().bestBid();
                         send(connection, client, "market_trades", "{\"type\":\"snapshot\",\"trades\":["
-                                + trade(product, instruments.get(product).book().bestBid(), BigDecimal.ONE, "BUY") + "]}");
+                                + trade(product, bid, BigDecimal.ONE, "BUY") + "]}");
                     }
                 } else {
                     products.forEach(client.trades::remove);
@@ -140,7 +143,8 @@ final class CoinbaseSimulator extends CryptoSimVenue {
                 if (subscribe) {
                     for (String product : products) {
                         client.tickers.add(product);
-                        send(connection, client, "ticker", "{\"type\":\"snapshot\",\"tickers\":[" + ticker(product) + "]}");
+                        send(connection, client, "ticker",
+                                "{\"type\":\"snapshot\",\"tickers\":[" + ticker(product) + "]}");
                     }
                 } else {
                     products.forEach(client.tickers::remove);
@@ -170,7 +174,8 @@ final class CoinbaseSimulator extends CryptoSimVenue {
         boolean atTheTouch = change.price().equals(change.bid() ? book.bestBid() : book.bestAsk())
                 || change.newSize().signum() == 0;
         // A level at the touch that shrank was traded against: the maker was that level's side.
-        boolean traded = change.newSize().signum() > 0 && change.newSize().compareTo(change.oldSize()) < 0 && atTheTouch;
+        boolean traded = atTheTouch && change.newSize().signum() > 0
+                && change.newSize().compareTo(change.oldSize()) < 0;
         for (SimConnection connection : liveConnections()) {
             Client client = clients.get(connection.id);
             if (client == null) {
@@ -185,8 +190,9 @@ final class CoinbaseSimulator extends CryptoSimVenue {
                 }
             }
             if (traded && client.trades.contains(product)) {
-                send(connection, client, "market_trades", "{\"type\":\"update\",\"trades\":[" + trade(product,
-                        change.price(), change.oldSize().subtract(change.newSize()), change.bid() ? "BUY" : "SELL") + "]}");
+                BigDecimal size = change.oldSize().subtract(change.newSize());
+                send(connection, client, "market_trades", "{\"type\":\"update\",\"trades\":["
+                        + trade(product, change.price(), size, change.bid() ? "BUY" : "SELL") + "]}");
             }
             if (atTheTouch && client.tickers.contains(product)) {
                 send(connection, client, "ticker", "{\"type\":\"update\",\"tickers\":[" + ticker(product) + "]}");
@@ -211,7 +217,8 @@ final class CoinbaseSimulator extends CryptoSimVenue {
 
     @Override
     protected String malformedFrame() {
-        return "{\"channel\":\"l2_data\",\"client_id\":\"\",\"timestamp\":\"" + now() + "\",\"events\":[{\"type\":\"upd";
+        return "{\"channel\":\"l2_data\",\"client_id\":\"\",\"timestamp\":\"" + now()
+                + "\",\"events\":[{\"type\":\"upd";
     }
 
     @Override
@@ -237,8 +244,8 @@ final class CoinbaseSimulator extends CryptoSimVenue {
         for (int i = 0; i < listed.size(); i++) {
             Instrument instrument = listed.get(i);
             // Listing order is volume order: the first listed trades most.
-            all.add(product(instrument.symbol(), instrument.pair(), BigDecimal.valueOf((listed.size() - i) * 1_000_000L),
-                    "online", "", instrument.book()));
+            BigDecimal volume = BigDecimal.valueOf((listed.size() - i) * 1_000_000L);
+            all.add(product(instrument.symbol(), instrument.pair(), volume, "online", "", instrument.book()));
         }
         // Two the node must not follow: an alias (the market-data channels answer it with its target's data), traded
         // more than anything, and a delisted product.
@@ -349,7 +356,8 @@ final class CoinbaseSimulator extends CryptoSimVenue {
     private String ticker(String product) {
         CryptoBook book = instruments.get(product).book();
         String bid = CryptoBook.plain(book.bestBid());
-        return "{\"type\":\"ticker\",\"product_id\":\"" + product + "\",\"price\":\"" + bid + "\",\"volume_24_h\":\"1234.5\","
+        return "{\"type\":\"ticker\",\"product_id\":\"" + product + "\",\"price\":\"" + bid + "\","
+                + "\"volume_24_h\":\"1234.5\","
                 + "\"low_24_h\":\"" + bid + "\",\"high_24_h\":\"" + CryptoBook.plain(book.bestAsk()) + "\","
                 + "\"low_52_w\":\"" + bid + "\",\"high_52_w\":\"" + CryptoBook.plain(book.bestAsk()) + "\","
                 + "\"price_percent_chg_24_h\":\"0\",\"best_bid\":\"" + bid + "\",\"best_ask\":\""

@@ -126,7 +126,10 @@ final class CoinbaseDiscovery {
         return value.isBlank() ? otherwise : value;
     }
 
-    /** An exact decimal, or {@code otherwise} when absent, empty or not a number (one odd product must not stop discovery). */
+    /**
+     * An exact decimal, or {@code otherwise} when absent, empty or not a number (one odd product must not stop
+     * discovery).
+     */
     private static BigDecimal decimal(JsonNode p, String field, BigDecimal otherwise) {
         String value = p.path(field).asText("").strip();
         if (value.isEmpty()) {

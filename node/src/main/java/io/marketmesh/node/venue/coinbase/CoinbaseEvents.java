@@ -67,7 +67,8 @@ final class CoinbaseEvents {
                 }
             } catch (NumberFormatException ex) {
                 // A size that cannot be held exactly: never rounded, the change is lost, so the book is too.
-                out.badFrame("level2 " + type.name().toLowerCase(java.util.Locale.ROOT) + " of " + p.symbol + ": " + ex.getMessage(), text);
+                String kind = type.name().toLowerCase(java.util.Locale.ROOT);
+                out.badFrame("level2 " + kind + " of " + p.symbol + ": " + ex.getMessage(), text);
                 session.booksLost(List.of(p), "unreadable level2 size: " + ex.getMessage(), out);
             }
         }

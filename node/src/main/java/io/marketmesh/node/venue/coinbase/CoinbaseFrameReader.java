@@ -26,10 +26,11 @@ final class CoinbaseFrameReader {
 
     // The fields in the order the venue writes them: matched straight against the input, without a symbol-table
     // lookup per name (a level update has four, and a frame a few dozen); any other order still reads.
-    private static final SerializedString[] ENVELOPE_FIELDS = CoinbaseValues.names("channel", "client_id", "timestamp", "sequence_num",
-            "events");
+    private static final SerializedString[] ENVELOPE_FIELDS =
+            CoinbaseValues.names("channel", "client_id", "timestamp", "sequence_num", "events");
     private static final SerializedString[] EVENT_FIELDS = CoinbaseValues.names("type", "product_id", "updates");
-    private static final SerializedString[] LEVEL_FIELDS = CoinbaseValues.names("side", "event_time", "price_level", "new_quantity");
+    private static final SerializedString[] LEVEL_FIELDS =
+            CoinbaseValues.names("side", "event_time", "price_level", "new_quantity");
 
     private final CoinbaseFrame frame = new CoinbaseFrame();
     private final CoinbaseValues values;

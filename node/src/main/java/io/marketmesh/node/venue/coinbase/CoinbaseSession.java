@@ -258,7 +258,8 @@ public final class CoinbaseSession implements VenueSession {
         int batch = settings.subscribeBatchSize();
         for (int from = 0; from < symbols.size(); from += batch) {
             List<String> ids = symbols.subList(from, Math.min(symbols.size(), from + batch));
-            out.send(subscribe ? SubscriptionFrames.subscribe(channel, ids) : SubscriptionFrames.unsubscribe(channel, ids));
+            out.send(subscribe ? SubscriptionFrames.subscribe(channel, ids)
+                    : SubscriptionFrames.unsubscribe(channel, ids));
         }
     }
 }
