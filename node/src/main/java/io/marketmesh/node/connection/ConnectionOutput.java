@@ -119,6 +119,12 @@ final class ConnectionOutput implements SessionOutput {
     }
 
     @Override
+    public void reconnect(String reason) {
+        // Ends the socket like any failure (books stale, a fresh socket after the restart backoff), for the venue's reason.
+        fails("the venue asked for a reconnect: " + reason);
+    }
+
+    @Override
     public void badFrame(String reason, String frame) {
         badFrames++;
         // One line per bad frame while they are rare; a flood is summarized instead of drowning the log.

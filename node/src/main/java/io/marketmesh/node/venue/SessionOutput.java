@@ -22,6 +22,14 @@ public interface SessionOutput {
      */
     void stale(String symbol, String reason);
 
+    /**
+     * The venue asked this socket to go away (Bitstamp's {@code bts:request_reconnect}, a maintenance notice): once the
+     * session's turn is over the connection closes the socket and opens a fresh one, with a fresh session that
+     * subscribes everything again. Its books are stale meanwhile, as after any lost socket, and rebuilt from new
+     * snapshots.
+     */
+    void reconnect(String reason);
+
     /** A frame that could not be understood: counted, logged once with context, skipped. */
     void badFrame(String reason, String frame);
 

@@ -34,6 +34,11 @@ class BlackholeOutput implements SessionOutput {
     }
 
     @Override
+    public void reconnect(String reason) {
+        throw new IllegalStateException("benchmark frames must not ask for a reconnect: " + reason);
+    }
+
+    @Override
     public void badFrame(String reason, String frame) {
         throw new IllegalStateException("benchmark frame rejected: " + reason);
     }

@@ -26,6 +26,8 @@ public final class RecordingOutput implements SessionOutput {
     public final List<Stale> stale = new ArrayList<>();
     public final List<BadFrame> badFrames = new ArrayList<>();
     public final List<String> venueErrors = new ArrayList<>();
+    /** Reasons of the reconnects the session asked for. */
+    public final List<String> reconnects = new ArrayList<>();
     public final List<Fetch> fetches = new ArrayList<>();
     /** Pending timers by tag, as the connection would hold them. */
     public final Map<String, Duration> timers = new LinkedHashMap<>();
@@ -43,6 +45,11 @@ public final class RecordingOutput implements SessionOutput {
     @Override
     public void stale(String symbol, String reason) {
         stale.add(new Stale(symbol, reason));
+    }
+
+    @Override
+    public void reconnect(String reason) {
+        reconnects.add(reason);
     }
 
     @Override
@@ -97,6 +104,7 @@ public final class RecordingOutput implements SessionOutput {
         stale.clear();
         badFrames.clear();
         venueErrors.clear();
+        reconnects.clear();
         fetches.clear();
         timers.clear();
     }
