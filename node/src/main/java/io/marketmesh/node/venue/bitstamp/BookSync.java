@@ -29,7 +29,8 @@ import java.util.List;
  * no sequence number and no checksum, so a lost diff is invisible on the socket. Hence the <b>recheck</b>: every
  * {@code recheck-interval} the book records the diffs it sends, fetches a fresh REST snapshot and rebuilds the book
  * from it; the CRC32 of that rebuilt book goes to the MarketActor as a claim (an empty {@link BookDelta}), where a book
- * that drifted fails it and is resynchronised.
+ * that drifted fails it and is resynchronised. A REST book newer than the last diff applied is compared only once the
+ * stream has passed it (or {@code snapshot-delay} later), since the diffs it holds may still be on their way.
  */
 final class BookSync {
 
@@ -62,6 +63,11 @@ final class BookSync {
     private final ArrayList<BookDelta> diffs = new ArrayList<>();
     private boolean rechecking;
     private long recheckFrom;
+    /**
+     * A recheck's REST book newer than the last diff applied: diffs up to it may still be on their way over the
+     * socket (a REST answer can overtake them), so it is compared once the stream has passed it.
+     */
+    private SplicedBook pendingCheck;
     private long snapshotMicros = -1;
     private long lastApplied = -1;
 
@@ -158,6 +164,9 @@ final class BookSync {
             start("diff microtimestamp " + micros + " not after " + lastApplied + "; resynchronising", out);
             return;
         }
+        if (pendingCheck != null && micros > pendingCheck.microtimestamp) {
+            completeRecheck(out); // every diff the REST book holds has been applied: compare now, before this one
+        }
         BookDelta delta = delta(micros, levels, receivedAt);
         out.event(delta);
         lastApplied = micros;
@@ -176,7 +185,9 @@ final class BookSync {
     }
 
     void onFetchTimer(SessionOutput out) {
-        if (mode == Mode.SYNCING || rechecking) {
+        if (pendingCheck != null) {
+            completeRecheck(out); // no newer diff came: the stream has long delivered what the REST book holds
+        } else if (mode == Mode.SYNCING || rechecking) {
             attempts++;
             out.fetch(fetchTag(), FetchRequest.get(snapshotUrl, REST_TIMEOUT));
         }
@@ -202,7 +213,7 @@ final class BookSync {
     }
 
     void onSnapshot(int tagGeneration, FetchResponse response, long now, SessionOutput out) {
-        if (tagGeneration != generation || !(mode == Mode.SYNCING || rechecking)) {
+        if (tagGeneration != generation || !(mode == Mode.SYNCING || rechecking) || pendingCheck != null) {
             return; // an answer to an abandoned round
         }
         if (!response.ok()) {
@@ -228,6 +239,22 @@ final class BookSync {
             retry("REST snapshot at " + book.microtimestamp + " older than the diffs held from " + from, out);
             return;
         }
+        if (mode == Mode.SYNCING) {
+            splice(book, now, out);
+        } else if (book.microtimestamp > lastApplied) {
+            pendingCheck = book;
+            out.schedule(fetchTimer, settings.snapshotDelay());
+        } else {
+            pendingCheck = book;
+            completeRecheck(out);
+        }
+    }
+
+    /**
+     * Seeds the book: the REST book with the buffered diffs newer than it. Diffs at or before it that are still on
+     * their way are dropped when they come ({@link #apply}).
+     */
+    private void splice(SplicedBook book, long now, SessionOutput out) {
         long last = book.microtimestamp;
         for (BookDelta diff : diffs) {
             if (diff.venueSequence() <= book.microtimestamp) {
@@ -237,21 +264,31 @@ final class BookSync {
                 last = diff.venueSequence();
             }
         }
-        if (mode == Mode.SYNCING) {
-            out.event(new BookSnapshot(market, book.bids(), book.asks(), last, last / 1000, now));
-            counters.snapshotsSpliced++;
-            mode = Mode.LIVE;
-            snapshotMicros = book.microtimestamp;
-            lastApplied = last;
-            endRound();
-            scheduleRecheck(out);
-        } else {
-            // The book as the venue has it now: the MarketActor's must be the same, level by level.
-            out.event(new BookDelta(market, BookDelta.Mode.ABSOLUTE, List.of(), lastApplied, lastApplied / 1000, now,
-                    new BookClaim.Checksum(SplicedBook.WHOLE_BOOK, book.checksum())));
-            counters.checksumChecks++;
-            endRecheck(out);
+        out.event(new BookSnapshot(market, book.bids(), book.asks(), last, last / 1000, now));
+        counters.snapshotsSpliced++;
+        mode = Mode.LIVE;
+        snapshotMicros = book.microtimestamp;
+        lastApplied = last;
+        endRound();
+        scheduleRecheck(out);
+    }
+
+    /**
+     * The venue's book now (the recheck's REST book with the diffs sent since that are newer than it): the
+     * MarketActor's must be the same, level by level. Sent as a claim on an empty change.
+     */
+    private void completeRecheck(SessionOutput out) {
+        SplicedBook book = pendingCheck;
+        pendingCheck = null;
+        for (BookDelta diff : diffs) {
+            if (diff.venueSequence() > book.microtimestamp) {
+                book.apply(diff.updates());
+            }
         }
+        out.event(new BookDelta(market, BookDelta.Mode.ABSOLUTE, List.of(), lastApplied, lastApplied / 1000,
+                System.currentTimeMillis(), new BookClaim.Checksum(SplicedBook.WHOLE_BOOK, book.checksum())));
+        counters.checksumChecks++;
+        endRecheck(out);
     }
 
     private void retry(String reason, SessionOutput out) {
@@ -287,6 +324,7 @@ final class BookSync {
     }
 
     private void endRound() {
+        pendingCheck = null;
         generation++;
         attempts = 0;
         diffs.clear();

@@ -201,6 +201,43 @@ class BitstampSessionTest {
     }
 
     @Test
+    void aRecheckBookNewerThanTheStreamWaitsForTheDiffsItHoldsToArrive() {
+        BitstampSession session = new BitstampSession(BitstampTestSupport.settings(Duration.ofSeconds(30), 3),
+                Duration.ofSeconds(10), BitstampTestSupport.REST);
+        session.subscribe(List.of("btcusd"), out);
+        answerSnapshot(session, out, "btcusd", 200, restBook(T, "[\"100\",\"1\"]", "[\"101\",\"1\"]"));
+        session.onTimer("recheck|btcusd", out);
+        out.events.clear();
+        // The REST answer overtook the diff at T + 5 on the socket: it holds the 99 bid, the book not yet.
+        answerSnapshot(session, out, "btcusd", 200, restBook(T + 5, "[\"100\",\"1\"],[\"99\",\"2\"]", "[\"101\",\"1\"]"));
+        assertEquals(List.of(), out.events, "not compared yet");
+        session.onText(diff("btcusd", T + 5, "[\"99\",\"2\"]", ""), RECEIVED, out);
+        session.onText(diff("btcusd", T + 9, "[\"98\",\"3\"]", ""), RECEIVED, out);
+        List<BookDelta> sent = out.events(BookDelta.class);
+        assertEquals(3, sent.size());
+        assertEquals(T + 5, sent.get(0).venueSequence());
+        BookClaim.Checksum claim = (BookClaim.Checksum) sent.get(1).claim();
+        assertEquals(T + 5, sent.get(1).venueSequence(), "compared once the stream passed the REST book, before going on");
+        Book held = new Book();
+        held.set(true, "100", "1");
+        held.set(true, "99", "2");
+        held.set(false, "101", "1");
+        assertEquals(held.crc(), claim.expected());
+        assertEquals(T + 9, sent.get(2).venueSequence());
+
+        // A quiet book: compared when the settle timer fires; a lost diff shows as a different book.
+        session.onTimer("recheck|btcusd", out);
+        answerSnapshot(session, out, "btcusd", 200, restBook(T + 12, "[\"100\",\"1\"],[\"99\",\"2\"],[\"98\",\"3\"]",
+                "[\"101\",\"4\"]"));
+        out.events.clear();
+        session.onTimer("fetch|btcusd", out);
+        held.set(true, "98", "3");
+        assertNotEquals(held.crc(), ((BookClaim.Checksum) out.only(BookDelta.class).claim()).expected(),
+                "the venue's 101 ask of 4 never reached the book");
+        assertEquals(2, session.counters().checksumChecks());
+    }
+
+    @Test
     void aRecheckThatFindsNoRecentEnoughSnapshotIsSkippedAndTheBookKeepsGoing() {
         BitstampSession session = new BitstampSession(BitstampTestSupport.settings(Duration.ofSeconds(30), 2),
                 Duration.ofSeconds(10), BitstampTestSupport.REST);
