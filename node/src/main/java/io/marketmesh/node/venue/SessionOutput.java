@@ -22,16 +22,21 @@ public interface SessionOutput {
      */
     void stale(String symbol, String reason);
 
+    /** A frame that could not be understood: counted, logged once with context, skipped. */
+    void badFrame(String reason, String frame);
+
     /**
-     * The venue asked this socket to go away (Bitstamp's {@code bts:request_reconnect}, a maintenance notice): once the
-     * session's turn is over the connection closes the socket and opens a fresh one, with a fresh session that
-     * subscribes everything again. Its books are stale meanwhile, as after any lost socket, and rebuilt from new
-     * snapshots.
+     * The venue asked this socket to go (a reconnect request, a maintenance notice, a planned close): the socket is
+     * closed and opened again after the usual backoff, and every book on it rebuilt from fresh snapshots.
      */
     void reconnect(String reason);
 
-    /** A frame that could not be understood: counted, logged once with context, skipped. */
-    void badFrame(String reason, String frame);
+    /**
+     * The session checked one of the venue's sequence numbers ({@code inOrder} false: a gap or a repeat it could not
+     * accept). Counted per socket and venue and shown in {@code GET /api/v1/venues}; checksums passed as
+     * {@link io.marketmesh.protocol.BookClaim}s are counted by the connection itself.
+     */
+    void sequenceChecked(boolean inOrder);
 
     /** The venue answered a request with an error (bad subscription, auth, ...). */
     void venueError(String message);

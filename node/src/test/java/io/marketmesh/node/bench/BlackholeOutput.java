@@ -34,11 +34,6 @@ class BlackholeOutput implements SessionOutput {
     }
 
     @Override
-    public void reconnect(String reason) {
-        throw new IllegalStateException("benchmark frames must not ask for a reconnect: " + reason);
-    }
-
-    @Override
     public void badFrame(String reason, String frame) {
         throw new IllegalStateException("benchmark frame rejected: " + reason);
     }
@@ -46,6 +41,18 @@ class BlackholeOutput implements SessionOutput {
     @Override
     public void venueError(String message) {
         throw new IllegalStateException(message);
+    }
+
+    @Override
+    public void reconnect(String reason) {
+        throw new IllegalStateException("reconnect asked in a benchmark: " + reason);
+    }
+
+    @Override
+    public void sequenceChecked(boolean inOrder) {
+        if (!inOrder) {
+            throw new IllegalStateException("sequence gap in a benchmark");
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.marketmesh.node.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.marketmesh.node.simulator.VenueSimulator;
@@ -66,6 +67,11 @@ class BitstampEndToEndTest {
         TestNode.await(() -> simulator.stats(BITSTAMP).updatesPublished() > published + 6 * RATE, HEAL, "6 s of changes");
         assertEquals(0, sumOverMarkets(markets, m -> m.path("counters").path("staleEvents").asLong()),
                 "no recheck of an intact book fails");
+        JsonNode integrity = integrity();
+        assertTrue(integrity.path("sequenceChecks").asLong() > 0, "every diff's microtimestamp checked: " + integrity);
+        assertTrue(integrity.path("checksumChecks").asLong() >= 4, "each book rechecked against REST: " + integrity);
+        assertEquals(0, integrity.path("sequenceFailures").asLong());
+        assertEquals(0, integrity.path("checksumFailures").asLong());
 
         // A truncated frame (nobody's, as far as anyone can tell: every book is rechecked) and an unknown event.
         long badBefore = sumOverSockets(c -> c.path("badFrames").asLong());
@@ -79,6 +85,7 @@ class BitstampEndToEndTest {
         dropOneDiff();
         TestNode.await(() -> sumOverMarkets(markets, m -> m.path("counters").path("staleEvents").asLong()) == 1, HEAL,
                 "the recheck exposes the lost diff on exactly one book");
+        TestNode.await(() -> integrity().path("checksumFailures").asLong() == 1, HEAL, "the failed recheck counted");
         markets.forEach(this::awaitBookEqualsTruth);
         simulator.setUpdatesPerSecond(RATE);
         simulator.resume();
@@ -140,6 +147,15 @@ class BitstampEndToEndTest {
         settings.put(prefix + "ticker-interval", "1s");
         settings.put(prefix + "stale-after", "5s");
         return settings;
+    }
+
+    private JsonNode integrity() {
+        for (JsonNode v : node.get("/api/v1/venues").body().path("venues")) {
+            if (v.path("venue").asText().equals(BITSTAMP.id())) {
+                return v.path("integrity");
+            }
+        }
+        throw new AssertionError("no bitstamp in /api/v1/venues");
     }
 
     private static String market(String symbol) {

@@ -7,7 +7,9 @@ import io.marketmesh.node.venue.CharWindow;
 import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.LevelUpdate;
 import io.marketmesh.protocol.Side;
+import io.marketmesh.protocol.WideSizes;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 
 /**
@@ -73,7 +75,8 @@ final class BitstampFrame {
     // live_trades
     String tradeId;
     long price;
-    long amount;
+    /** Exact at any width: a trade of a micro-priced token can need more than 17 digits. */
+    BigDecimal amount;
     /** {@code type}: 0 = the taker bought, 1 = the taker sold; -1 absent. */
     int tradeType;
 
@@ -111,7 +114,7 @@ final class BitstampFrame {
         valueError = null;
         tradeId = null;
         price = Decimals.NONE;
-        amount = Decimals.NONE;
+        amount = null;
         tradeType = -1;
         errorMessage = null;
         errorCode = null;
@@ -171,7 +174,7 @@ final class BitstampFrame {
         }
         // The *_str fields are exact; the JSON numbers beside them are floats, read only when a string is missing.
         price = decimal(priceStr != null ? priceStr : priceNumber, "price");
-        amount = decimal(amountStr != null ? amountStr : amountNumber, "amount");
+        amount = wide(amountStr != null ? amountStr : amountNumber, "amount");
     }
 
     private void readLevels(JsonParser p, JsonToken v, Side side) throws IOException {
@@ -261,6 +264,18 @@ final class BitstampFrame {
         } catch (RuntimeException e) {
             error(what + " " + text + ": " + e.getMessage());
             return Decimals.NONE;
+        }
+    }
+
+    private BigDecimal wide(String text, String what) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return WideSizes.parse(text);
+        } catch (RuntimeException e) {
+            error(what + " " + text + ": " + e.getMessage());
+            return null;
         }
     }
 

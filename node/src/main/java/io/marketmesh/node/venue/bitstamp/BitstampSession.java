@@ -157,8 +157,7 @@ public final class BitstampSession implements VenueSession {
             ignoreOrReject(text, out);
             return;
         }
-        if (frame.valueError != null || frame.price == io.marketmesh.protocol.Decimals.NONE
-                || frame.amount == io.marketmesh.protocol.Decimals.NONE) {
+        if (frame.valueError != null || frame.price == io.marketmesh.protocol.Decimals.NONE || frame.amount == null) {
             out.badFrame("Bitstamp trade of " + book.pair + " not understood: "
                     + (frame.valueError != null ? frame.valueError : "no price or amount"), text);
             return;

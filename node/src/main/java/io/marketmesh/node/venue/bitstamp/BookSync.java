@@ -140,6 +140,7 @@ final class BookSync {
         if (!diffs.isEmpty()) {
             counters.sequenceChecks++;
             long previous = diffs.get(diffs.size() - 1).venueSequence();
+            out.sequenceChecked(micros > previous);
             if (micros <= previous) {
                 counters.sequenceFailures++;
                 start("diff microtimestamp " + micros + " not after " + previous + "; resynchronising", out);
@@ -155,6 +156,8 @@ final class BookSync {
 
     private void apply(long micros, List<LevelUpdate> levels, long receivedAt, SessionOutput out) {
         counters.sequenceChecks++;
+        // Only a diff at or before the snapshot it was spliced onto may come late (it was on its way meanwhile).
+        out.sequenceChecked(micros > lastApplied || lastApplied == snapshotMicros);
         if (micros <= lastApplied) {
             if (lastApplied == snapshotMicros) {
                 counters.diffsInSnapshot++; // sent before the snapshot was taken, arriving after it was spliced

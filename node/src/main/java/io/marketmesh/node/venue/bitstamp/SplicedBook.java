@@ -120,7 +120,7 @@ final class SplicedBook {
     void apply(List<LevelUpdate> updates) {
         for (int i = 0, n = updates.size(); i < n; i++) {
             LevelUpdate u = updates.get(i);
-            set(u.side(), new PriceLevel(u.price(), u.size()));
+            set(u.side(), new PriceLevel(u.price(), u.size(), u.wideSize()));
         }
     }
 
@@ -171,6 +171,10 @@ final class SplicedBook {
         }
         Decimals.appendTo(text, level.price());
         text.append(WHOLE_BOOK.separator());
-        Decimals.appendTo(text, level.size());
+        if (level.wideSize() == null) {
+            Decimals.appendTo(text, level.size());
+        } else {
+            text.append(Decimals.toString(level.wideSize())); // the exact digits, as the MarketActor writes them
+        }
     }
 }

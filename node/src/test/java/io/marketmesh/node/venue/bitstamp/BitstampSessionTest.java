@@ -96,6 +96,8 @@ class BitstampSessionTest {
         assertEquals(Duration.ofSeconds(1), out.timers.get("fetch|btcusd"));
         assertEquals(1, session.counters().sequenceFailures());
         assertEquals(2, session.counters().sequenceChecks());
+        assertEquals(1, out.sequenceFailures, "told to the connection, which counts them per socket and venue");
+        assertEquals(1, out.sequenceChecks, "since the output was cleared");
 
         // Healed by the next snapshot, with what was buffered meanwhile.
         session.onText(diff("btcusd", T + 20, "[\"97\",\"3\"]", ""), RECEIVED, out);
@@ -294,18 +296,39 @@ class BitstampSessionTest {
     }
 
     @Test
+    void sizesOfAnyWidthStayExactInBooksAndRechecks() {
+        BitstampSession session = new BitstampSession(BitstampTestSupport.settings(Duration.ofSeconds(30), 3),
+                Duration.ofSeconds(10), BitstampTestSupport.REST);
+        session.subscribe(List.of("pepeusd"), out);
+        session.onText(diff("pepeusd", T + 1, "[\"0.0000000122\",\"987654321098.76543210\"]", ""), RECEIVED, out);
+        session.onText(diff("pepeusd", T + 2, "[\"0.0000000123\",\"123456789012.12345678\"]", ""), RECEIVED, out);
+        answerSnapshot(session, out, "pepeusd", 200, restBook(T + 1, "[\"0.0000000122\",\"987654321098.76543210\"]",
+                "[\"0.0000000125\",\"1\"]"));
+        BookSnapshot book = out.only(BookSnapshot.class);
+        assertEquals(new BigDecimal("123456789012.12345678"), book.bids().get(0).exactSize(), "20 digits, exact");
+        assertEquals(new BigDecimal("987654321098.7654321"), book.bids().get(1).exactSize());
+        Book held = new Book();
+        held.apply(book);
+        session.onTimer("recheck|pepeusd", out);
+        answerSnapshot(session, out, "pepeusd", 200, restBook(T + 2, "[\"0.0000000123\",\"123456789012.12345678\"],"
+                + "[\"0.0000000122\",\"987654321098.76543210\"]", "[\"0.0000000125\",\"1\"]"));
+        BookDelta claim = out.events(BookDelta.class).get(0);
+        assertEquals(held.crc(), ((BookClaim.Checksum) claim.claim()).expected(), "the claim is over the exact digits");
+    }
+
+    @Test
     void tradesNameTheTakerByType() {
         BitstampSession session = BitstampTestSupport.session();
         session.subscribe(List.of("pepeusd"), out);
         out.clear();
-        session.onText(trade("pepeusd", "\"id\":7,\"type\":0,\"price_str\":\"0.0000000123\",\"amount_str\":\"98765432109.1234\""), RECEIVED, out);
+        session.onText(trade("pepeusd", "\"id\":7,\"type\":0,\"price_str\":\"0.0000000123\",\"amount_str\":\"98765432109.123456789\""), RECEIVED, out);
         session.onText(trade("pepeusd", "\"id\":8,\"id_str\":\"8\",\"type\":1,\"price\":0.0000000124,\"amount\":5"), RECEIVED, out);
         session.onText(trade("pepeusd", "\"id\":9,\"price_str\":\"0.0000000125\",\"amount_str\":\"1\""), RECEIVED, out);
         session.onText(trade("pepeusd", "\"id\":10,\"type\":0,\"price_str\":\"abc\",\"amount_str\":\"1\""), RECEIVED, out);
         List<Trade> trades = out.events(Trade.class);
         assertEquals(3, trades.size());
-        assertEquals(new Trade(trades.get(0).market(), "7", Decimals.parse("0.0000000123"), Decimals.parse("98765432109.1234"),
-                Side.BID, T / 1000, RECEIVED), trades.get(0));
+        assertEquals(new Trade(trades.get(0).market(), "7", Decimals.parse("0.0000000123"),
+                new BigDecimal("98765432109.123456789"), Side.BID, T / 1000, RECEIVED), trades.get(0), "a 20-digit amount, exact");
         assertEquals(Side.ASK, trades.get(1).aggressor());
         assertEquals(Decimals.parse("0.0000000124"), trades.get(1).price(), "a float read from its literal text, exactly");
         assertNull(trades.get(2).aggressor(), "no type: the taker is not known");
@@ -353,7 +376,7 @@ class BitstampSessionTest {
         assertEquals("btcusd", ticker.market().symbol());
         assertEquals(Decimals.parse("65000"), ticker.bestBid());
         assertEquals(Decimals.parse("65001"), ticker.bestAsk());
-        assertEquals(Decimals.NONE, ticker.bestBidSize(), "Bitstamp's ticker has no sizes");
+        assertNull(ticker.bestBidSize(), "Bitstamp's ticker has no sizes");
         assertEquals(Decimals.parse("65000.5"), ticker.lastPrice());
         assertEquals(new BigDecimal("123456789012.12345678"), ticker.volume(), "20 digits, exact");
         assertEquals(1_800_000_000_000L, ticker.venueTimestamp());

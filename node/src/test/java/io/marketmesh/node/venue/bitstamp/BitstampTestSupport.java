@@ -65,11 +65,11 @@ final class BitstampTestSupport {
             if (event instanceof BookSnapshot s) {
                 bids.clear();
                 asks.clear();
-                s.bids().forEach(l -> put(bids, l.price(), l.size()));
-                s.asks().forEach(l -> put(asks, l.price(), l.size()));
+                s.bids().forEach(l -> put(bids, l.price(), l.exactSize()));
+                s.asks().forEach(l -> put(asks, l.price(), l.exactSize()));
             } else if (event instanceof BookDelta d) {
                 for (LevelUpdate u : d.updates()) {
-                    put(u.side() == Side.BID ? bids : asks, u.price(), u.size());
+                    put(u.side() == Side.BID ? bids : asks, u.price(), u.exactSize());
                 }
             }
         }
@@ -85,12 +85,12 @@ final class BitstampTestSupport {
             }
         }
 
-        private static void put(TreeMap<BigDecimal, BigDecimal> side, long price, long size) {
+        private static void put(TreeMap<BigDecimal, BigDecimal> side, long price, BigDecimal size) {
             BigDecimal p = Decimals.toBigDecimal(price).stripTrailingZeros();
-            if (size == 0) {
+            if (size.signum() == 0) {
                 side.remove(p);
             } else {
-                side.put(p, Decimals.toBigDecimal(size).stripTrailingZeros());
+                side.put(p, size.stripTrailingZeros());
             }
         }
 
