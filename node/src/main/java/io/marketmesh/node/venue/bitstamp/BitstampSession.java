@@ -39,6 +39,7 @@ public final class BitstampSession implements VenueSession {
     private final Map<String, BookSync> byDiffChannel = new HashMap<>();
     private final Map<String, BookSync> byTradeChannel = new HashMap<>();
     private boolean tickersPolled;
+    private int rounds;
 
     public BitstampSession(VenueSettings settings) {
         this(BitstampSettings.of(settings), settings.heartbeatInterval(), settings.restUrl());
@@ -58,7 +59,7 @@ public final class BitstampSession implements VenueSession {
             if (books.containsKey(pair)) {
                 continue;
             }
-            BookSync book = new BookSync(pair, restBase, settings, counters);
+            BookSync book = new BookSync(pair, restBase, settings, counters, () -> ++rounds);
             books.put(pair, book);
             byDiffChannel.put(book.diffChannel, book);
             byTradeChannel.put(book.tradeChannel, book);

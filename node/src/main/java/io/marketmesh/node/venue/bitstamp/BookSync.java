@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * One followed Bitstamp book on one socket: the {@code diff_order_book} stream spliced onto REST snapshots on
@@ -54,6 +55,8 @@ final class BookSync {
     private final String recheckTimer;
     private final BitstampSettings settings;
     private final BitstampCounters.Running counters;
+    /** The session's round numbers: unique per socket, so a book followed again never takes an old book's answer. */
+    private final IntSupplier rounds;
 
     private Mode mode = Mode.GIVEN_UP;
     /** Bumped whenever a sync or recheck starts or ends, so a late answer to an earlier fetch is recognised. */
@@ -71,7 +74,8 @@ final class BookSync {
     private long snapshotMicros = -1;
     private long lastApplied = -1;
 
-    BookSync(String pair, String restBase, BitstampSettings settings, BitstampCounters.Running counters) {
+    BookSync(String pair, String restBase, BitstampSettings settings, BitstampCounters.Running counters,
+             IntSupplier rounds) {
         this.pair = pair;
         this.market = MarketKey.of(Venue.BITSTAMP, pair);
         this.diffChannel = "diff_order_book_" + pair;
@@ -81,6 +85,8 @@ final class BookSync {
         this.recheckTimer = "recheck|" + pair;
         this.settings = settings;
         this.counters = counters;
+        this.rounds = rounds;
+        this.generation = rounds.getAsInt();
     }
 
     Mode mode() {
@@ -328,7 +334,7 @@ final class BookSync {
 
     private void endRound() {
         pendingCheck = null;
-        generation++;
+        generation = rounds.getAsInt();
         attempts = 0;
         diffs.clear();
     }

@@ -281,6 +281,20 @@ class BitstampSessionTest {
     }
 
     @Test
+    void aBookFollowedAgainOnTheSameSocketTakesNoAnswerMeantForItsPredecessor() {
+        BitstampSession session = BitstampTestSupport.session();
+        session.subscribe(List.of("btcusd"), out);
+        session.onTimer("fetch|btcusd", out);
+        String oldTag = out.fetches.get(0).tag();
+        session.unsubscribe(List.of("btcusd"), out);
+        session.subscribe(List.of("btcusd"), out);
+        session.onFetched(oldTag, new FetchResponse(200, restBook(T, "[\"1\",\"1\"]", ""), null), out);
+        assertEquals(List.of(), out.events);
+        answerSnapshot(session, out, "btcusd", 200, restBook(T, "[\"2\",\"1\"]", ""));
+        assertEquals("[[2, 1]]", out.only(BookSnapshot.class).bids().toString());
+    }
+
+    @Test
     void aBookThatBuffersTooMuchGivesUpStale() {
         BitstampSession session = new BitstampSession(new BitstampSettings(Duration.ofSeconds(1), Duration.ofSeconds(1),
                 3, Duration.ZERO, Duration.ZERO, 3), Duration.ofSeconds(10), BitstampTestSupport.REST);
