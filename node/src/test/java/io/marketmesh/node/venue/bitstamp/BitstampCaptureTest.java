@@ -211,6 +211,9 @@ class BitstampCaptureTest {
             assertEquals(0, new BigDecimal(data.get("price_str").asText()).compareTo(Decimals.toBigDecimal(trade.price())));
             assertEquals(0, new BigDecimal(data.get("amount_str").asText()).compareTo(trade.size()));
             assertEquals(micros(data) / 1000, trade.venueTimestamp());
+            // The taker's order is the one that arrived last: the newer (higher) order id.
+            boolean buyNewer = data.get("buy_order_id").asLong() > data.get("sell_order_id").asLong();
+            assertEquals(buyNewer ? Side.BID : Side.ASK, trade.aggressor(), "trade " + trade.tradeId());
         }
         Trade lift = trades.get(0);
         assertEquals("216000477", lift.tradeId());
@@ -244,7 +247,7 @@ class BitstampCaptureTest {
         assertEquals("2001939623936278528", trade.tradeId(), "an id past 2^53, exact");
         assertEquals(Decimals.parse("77204"), trade.price());
         assertEquals(new BigDecimal("0.00921"), trade.size());
-        assertEquals(Side.BID, trade.aggressor());
+        assertEquals(Side.BID, trade.aggressor(), "type 0; its buy order (…601216) is newer than its sell order (…740993)");
         assertEquals(1789456400586L, trade.venueTimestamp(), "from microtimestamp; this perp's timestamp is in ms");
         assertEquals(List.of(), out.stale);
 
