@@ -25,7 +25,7 @@ record BitstampSettings(Duration snapshotDelay, Duration snapshotRetryDelay, int
     static final double MAX_RECHECKS_PER_SECOND = 5;
 
     static final BitstampSettings DEFAULTS = new BitstampSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 6,
-            Duration.ofSeconds(30), Duration.ofSeconds(30), 20_000);
+            Duration.ofSeconds(10), Duration.ofSeconds(30), 20_000);
 
     BitstampSettings {
         positive("snapshot-delay", snapshotDelay);

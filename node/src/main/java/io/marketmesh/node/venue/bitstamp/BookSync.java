@@ -25,8 +25,8 @@ import java.util.function.IntSupplier;
  * its MarketActor asks again). Otherwise the buffered diffs at or before the snapshot's microtimestamp are dropped (it
  * holds them) and the rest applied to it; the result goes out as one {@link BookSnapshot}.
  *
- * <p><b>Live</b>: each diff must be newer than the last one applied, or the book is resynchronised (a diff at or
- * before the snapshot, still in flight when it was spliced, is dropped). Nothing else can be checked: the diffs carry
+ * <p><b>Live</b>: a diff older than the last one applied makes the book resynchronise (a diff at or before the
+ * snapshot, still in flight when it was spliced, is dropped). Nothing else can be checked: the diffs carry
  * no sequence number and no checksum, so a lost diff is invisible on the socket. Hence the <b>recheck</b>: every
  * {@code recheck-interval} the book records the diffs it sends, fetches a fresh REST snapshot and rebuilds the book
  * from it; the CRC32 of that rebuilt book goes to the MarketActor as a claim (an empty {@link BookDelta}), where a book
@@ -146,10 +146,10 @@ final class BookSync {
         if (!diffs.isEmpty()) {
             counters.sequenceChecks++;
             long previous = diffs.get(diffs.size() - 1).venueSequence();
-            out.sequenceChecked(micros > previous);
-            if (micros <= previous) {
+            out.sequenceChecked(micros >= previous);
+            if (micros < previous) {
                 counters.sequenceFailures++;
-                start("diff microtimestamp " + micros + " not after " + previous + "; resynchronising", out);
+                start("diff microtimestamp " + micros + " before " + previous + "; resynchronising", out);
                 return;
             }
         }
@@ -162,15 +162,17 @@ final class BookSync {
 
     private void apply(long micros, List<LevelUpdate> levels, long receivedAt, SessionOutput out) {
         counters.sequenceChecks++;
-        // Only a diff at or before the snapshot it was spliced onto may come late (it was on its way meanwhile).
-        out.sequenceChecked(micros > lastApplied || lastApplied == snapshotMicros);
-        if (micros <= lastApplied) {
-            if (lastApplied == snapshotMicros) {
-                counters.diffsInSnapshot++; // sent before the snapshot was taken, arriving after it was spliced
-                return;
-            }
+        if (lastApplied == snapshotMicros && micros <= snapshotMicros) {
+            // Sent before the snapshot was taken, on its way while the book was spliced: the snapshot holds it.
+            out.sequenceChecked(true);
+            counters.diffsInSnapshot++;
+            return;
+        }
+        // Time must not go back. Two diffs in one microsecond (never seen on the venue) are taken in arrival order.
+        out.sequenceChecked(micros >= lastApplied);
+        if (micros < lastApplied) {
             counters.sequenceFailures++;
-            start("diff microtimestamp " + micros + " not after " + lastApplied + "; resynchronising", out);
+            start("diff microtimestamp " + micros + " before " + lastApplied + "; resynchronising", out);
             return;
         }
         if (pendingCheck != null && micros > pendingCheck.microtimestamp) {

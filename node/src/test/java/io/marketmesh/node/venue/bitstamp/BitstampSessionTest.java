@@ -84,18 +84,21 @@ class BitstampSessionTest {
     }
 
     @Test
-    void aDiffThatDoesNotMoveTimeForwardMakesTheBookResync() {
+    void aDiffFromBeforeTheLastOneMakesTheBookResync() {
         BitstampSession session = live("btcusd", T);
         session.onText(diff("btcusd", T + 10, "[\"99\",\"1\"]", ""), RECEIVED, out);
+        // Two diffs in one microsecond (never seen on the venue): taken in arrival order.
+        session.onText(diff("btcusd", T + 10, "[\"99.5\",\"1\"]", ""), RECEIVED, out);
+        assertEquals(2, out.events(BookDelta.class).size());
         out.clear();
-        session.onText(diff("btcusd", T + 10, "[\"98\",\"1\"]", ""), RECEIVED, out);
+        session.onText(diff("btcusd", T + 9, "[\"98\",\"1\"]", ""), RECEIVED, out);
         assertEquals(List.of(), out.events, "not applied");
         assertEquals(List.of("btcusd"), out.staleSymbols());
-        assertTrue(out.stale.get(0).reason().contains("not after"), out.stale.toString());
+        assertTrue(out.stale.get(0).reason().contains("before " + (T + 10)), out.stale.toString());
         assertEquals(BookSync.Mode.SYNCING, session.mode("btcusd"));
         assertEquals(Duration.ofSeconds(1), out.timers.get("fetch|btcusd"));
         assertEquals(1, session.counters().sequenceFailures());
-        assertEquals(2, session.counters().sequenceChecks());
+        assertEquals(3, session.counters().sequenceChecks());
         assertEquals(1, out.sequenceFailures, "told to the connection, which counts them per socket and venue");
         assertEquals(1, out.sequenceChecks, "since the output was cleared");
 
@@ -105,7 +108,7 @@ class BitstampSessionTest {
         out.events.clear();
         answerSnapshot(session, out, "btcusd", 200, restBook(T + 25, "[\"100\",\"1\"],[\"97\",\"3\"]", "[\"101\",\"1\"]"));
         BookSnapshot healed = out.only(BookSnapshot.class);
-        assertEquals("[[100, 1], [97, 3], [96, 4]]", healed.bids().toString());
+        assertEquals("[[100, 1], [97, 3], [96, 4]]", healed.bids().toString(), "the REST book, then the diff after it");
         assertEquals(T + 30, healed.venueSequence());
     }
 
