@@ -59,7 +59,7 @@ final class BookSync {
     private final IntSupplier rounds;
 
     private Mode mode = Mode.GIVEN_UP;
-    /** Bumped whenever a sync or recheck starts or ends, so a late answer to an earlier fetch is recognised. */
+    /** Renumbered whenever a sync or recheck starts or ends, so a late answer to an earlier fetch is recognised. */
     private int generation;
     private int attempts;
     /** Syncing: every diff since the sync began. Rechecking: every diff sent since the recheck began. */
@@ -91,10 +91,6 @@ final class BookSync {
 
     Mode mode() {
         return mode;
-    }
-
-    boolean rechecking() {
-        return rechecking;
     }
 
     /** Starts over from a fresh snapshot; the book is stale meanwhile (its diffs are held back). */
