@@ -30,29 +30,42 @@ public final class BybitAdapter implements VenueAdapter {
         return Venue.BYBIT;
     }
 
-    /** The spot socket: the one {@code ws-url} names. */
+    /** The spot socket, the one {@code ws-url} names (the connection layer asks per group; see below). */
     @Override
     public ConnectRequest connectRequest(VenueSettings settings) {
-        return connectRequest(settings, socketGroup(""));
+        return connectRequest(settings, BybitCategory.SPOT.wire);
     }
 
     /** A spot session: markets of another category are refused by it (reported as venue errors). */
     @Override
     public VenueSession newSession(VenueSettings settings) {
-        return newSession(settings, socketGroup(""));
+        return newSession(settings, BybitCategory.SPOT.wire);
     }
 
-    /** The socket kind a market needs: {@code spot} or {@code linear}, by its symbol's prefix. */
+    /**
+     * The socket a market needs: {@code spot} for a plain venue symbol, {@code linear} for {@code linear:} + venue
+     * symbol. The two never share a socket.
+     *
+     * @throws IllegalArgumentException for a symbol with another prefix ({@code inverse:BTCUSD})
+     */
+    @Override
     public String socketGroup(String symbol) {
-        return BybitCategory.ofMarket(symbol).wire;
+        BybitCategory category = BybitCategory.ofMarket(symbol);
+        if (category.venueSymbol(symbol).indexOf(':') >= 0) {
+            throw new IllegalArgumentException("'" + symbol + "' is neither a Bybit spot symbol (BTCUSDT) nor a linear "
+                    + "one (linear:BTCUSDT)");
+        }
+        return category.wire;
     }
 
-    /** The socket of a group named by {@link #socketGroup}. */
+    /** The socket of a group named by {@link #socketGroup}: {@code ws-url}, or the linear one. */
+    @Override
     public ConnectRequest connectRequest(VenueSettings settings, String group) {
         return ConnectRequest.of(BybitSettings.of(settings).wsUrl(category(group)));
     }
 
     /** A session for one socket of a group named by {@link #socketGroup}: it is told its category here. */
+    @Override
     public VenueSession newSession(VenueSettings settings, String group) {
         return new BybitSession(settings, category(group));
     }

@@ -185,7 +185,9 @@ public final class BybitSession implements VenueSession {
         }
         sequenceChecks++;
         long expected = market.lastUpdateId + 1;
-        if (frame.updateId != expected) {
+        boolean inOrder = frame.updateId == expected;
+        out.sequenceChecked(inOrder);
+        if (!inOrder) {
             sequenceFailures++;
             subscriptions.resubscribeBook(market, out);
             out.stale(market.marketSymbol, "update id gap on " + market.bookTopic + ": expected u=" + expected

@@ -79,6 +79,7 @@ class BybitAdapterTest {
         VenueSettings settings = settings(Map.of());
         assertEquals("spot", adapter.socketGroup("BTCUSDT"));
         assertEquals("linear", adapter.socketGroup("linear:BTCUSDT"));
+        assertThrows(IllegalArgumentException.class, () -> adapter.socketGroup("inverse:BTCUSD"));
         assertEquals("wss://stream.bybit.com/v5/public/spot", adapter.connectRequest(settings).url());
         assertEquals("wss://stream.bybit.com/v5/public/spot", adapter.connectRequest(settings, "spot").url());
         assertEquals("wss://stream.bybit.com/v5/public/linear", adapter.connectRequest(settings, "linear").url());

@@ -126,6 +126,8 @@ class BybitCaptureTest {
 
         assertEquals(new BybitChecks(1594, 0, 4, 0), linear.session.checks(),
                 "every one of the 1594 deltas follows its predecessor's u by exactly 1");
+        assertEquals(1594, linear.out.sequenceChecks, "every check reported to the connection's integrity counts");
+        assertEquals(0, linear.out.sequenceFailures);
         assertEquals(List.of(), linear.out.stale);
         assertEquals(List.of(), linear.out.venueErrors, "17 subscribe acks, all successes");
         assertEquals(List.of(), linear.out.sent, "nothing asked of the venue: no resubscription");
@@ -274,6 +276,8 @@ class BybitCaptureTest {
                 "{\"req_id\":\"4\",\"op\":\"subscribe\",\"args\":[\"orderbook.200.BTCUSDT\"]}"), linear.out.sent);
         // 99 BTC deltas applied, the 101st checked and refused, the other 312 dropped until a snapshot comes.
         assertEquals(new BybitChecks(1594 - 413 + 100, 1, 4, 413 - 101), linear.session.checks());
+        assertEquals(1, linear.out.sequenceFailures);
+        assertEquals(1594 - 413 + 100, linear.out.sequenceChecks);
         assertEquals(0, linear.deletesOfAbsentLevels);
     }
 

@@ -104,6 +104,7 @@ class BybitSessionTest {
         session.onText(book("delta", "BTCUSDT", 251, "[\"64000\",\"3\"]", ""), RECEIVED, out);
         assertEquals(251, out.only(BookDelta.class).venueSequence());
         assertEquals(new BybitChecks(2, 1, 2, 1), session.checks());
+        assertEquals(1, out.sequenceChecks, "the refused delta was reported when checked, the in-order one after clear()");
     }
 
     @Test
