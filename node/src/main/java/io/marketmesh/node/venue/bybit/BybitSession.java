@@ -170,7 +170,7 @@ public final class BybitSession implements VenueSession {
         List<PriceLevel> bids = new ArrayList<>(depth);
         List<PriceLevel> asks = new ArrayList<>(depth);
         for (LevelUpdate level : frame.levels) {
-            (level.side() == Side.BID ? bids : asks).add(new PriceLevel(level.price(), level.size()));
+            (level.side() == Side.BID ? bids : asks).add(new PriceLevel(level.price(), level.size(), level.wideSize()));
         }
         market.awaitingSnapshot = false;
         market.lastUpdateId = frame.updateId;

@@ -194,23 +194,20 @@ class BybitSessionTest {
     }
 
     @Test
-    void aSizeWiderThanTheDecimalsHoldIsTakenAsLevelUpdateTakesItNeverRounded() {
+    void sizesWiderThanSeventeenDigitsStayExactInSnapshotsAndDeltas() {
         BybitSession session = spot();
         session.subscribe(List.of("PEPEUSDT"), out);
         out.clear();
         String wide = "123456789012.12345678";
-        session.onText(book("snapshot", "PEPEUSDT", 1, "[\"0.0000000123\",\"" + wide + "\"]", ""), RECEIVED, out);
-        LevelUpdate expected;
-        try {
-            expected = LevelUpdate.parse(Side.BID, d("0.0000000123"), wide);
-        } catch (NumberFormatException e) {
-            // Until sizes are widened (LevelUpdate.parse), such a level refuses its frame loudly.
-            assertEquals(1, out.badFrames.size());
-            assertTrue(out.events.isEmpty());
-            return;
-        }
+        session.onText(book("snapshot", "PEPEUSDT", 1, "[\"0.0000000123\",\"" + wide + "\"]",
+                "[\"0.0000000124\",\"1234567890123456789\"]"), RECEIVED, out);
         BookSnapshot s = out.only(BookSnapshot.class);
-        assertEquals(new PriceLevel(expected.price(), expected.size()), s.bids().get(0));
+        assertEquals(new BigDecimal(wide), s.bids().get(0).exactSize());
+        assertEquals(wide, s.bids().get(0).sizeText());
+        assertEquals(new BigDecimal("1234567890123456789"), s.asks().get(0).exactSize());
+        out.clear();
+        session.onText(book("delta", "PEPEUSDT", 2, "[\"0.0000000123\",\"123456789012.12345679\"]", ""), RECEIVED, out);
+        assertEquals(new BigDecimal("123456789012.12345679"), out.only(BookDelta.class).updates().get(0).exactSize());
     }
 
     @Test
