@@ -13,7 +13,6 @@ final class BybitMarket {
 
     final String marketSymbol;
     final String venueSymbol;
-    final char[] venueChars;
     final MarketKey key;
     final String bookTopic;
     final String tradeTopic;
@@ -35,7 +34,6 @@ final class BybitMarket {
 
     BybitMarket(BybitCategory category, String venueSymbol, int depth) {
         this.venueSymbol = venueSymbol;
-        this.venueChars = venueSymbol.toCharArray();
         this.marketSymbol = category.marketSymbol(venueSymbol);
         this.key = MarketKey.of(Venue.BYBIT, marketSymbol);
         this.bookTopic = "orderbook." + depth + "." + venueSymbol;

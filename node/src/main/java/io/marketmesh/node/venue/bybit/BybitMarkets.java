@@ -1,10 +1,8 @@
 package io.marketmesh.node.venue.bybit;
 
-import java.util.Arrays;
-
 /**
- * Venue symbol → {@link BybitMarket} of one socket, looked up straight from the parser's character buffer (the symbol
- * is the tail of the frame's topic), so no String is made per frame. Open addressing with linear probing; entries are
+ * Venue symbol → {@link BybitMarket} of one socket, looked up straight from the frame's text (the symbol is the tail of
+ * its topic), so no String is made per frame. Open addressing with linear probing; entries are
  * never removed (an unsubscribed market is only flagged), which bounds the table by the markets this socket carried.
  */
 final class BybitMarkets {
@@ -13,7 +11,7 @@ final class BybitMarkets {
     private int size;
 
     BybitMarket get(String venueSymbol) {
-        return find(venueSymbol.toCharArray(), 0, venueSymbol.length());
+        return find(venueSymbol, 0, venueSymbol.length());
     }
 
     void add(BybitMarket market) {
@@ -30,16 +28,16 @@ final class BybitMarkets {
         size++;
     }
 
-    /** The market whose venue symbol is {@code chars[offset, offset+length)}, or null. */
-    BybitMarket find(char[] chars, int offset, int length) {
+    /** The market whose venue symbol is {@code text[start, end)}, or null. */
+    BybitMarket find(String text, int start, int end) {
         int mask = table.length - 1;
-        int slot = hash(chars, offset, length) & mask;
+        int slot = hash(text, start, end) & mask;
         while (true) {
             BybitMarket m = table[slot];
             if (m == null) {
                 return null;
             }
-            if (Arrays.equals(m.venueChars, 0, m.venueChars.length, chars, offset, offset + length)) {
+            if (m.venueSymbol.length() == end - start && text.regionMatches(start, m.venueSymbol, 0, end - start)) {
                 return m;
             }
             slot = (slot + 1) & mask;
@@ -48,17 +46,17 @@ final class BybitMarkets {
 
     private static void insert(BybitMarket[] into, BybitMarket market) {
         int mask = into.length - 1;
-        int slot = hash(market.venueChars, 0, market.venueChars.length) & mask;
+        int slot = hash(market.venueSymbol, 0, market.venueSymbol.length()) & mask;
         while (into[slot] != null) {
             slot = (slot + 1) & mask;
         }
         into[slot] = market;
     }
 
-    private static int hash(char[] chars, int offset, int length) {
+    private static int hash(String text, int start, int end) {
         int h = 0;
-        for (int i = offset; i < offset + length; i++) {
-            h = 31 * h + chars[i];
+        for (int i = start; i < end; i++) {
+            h = 31 * h + text.charAt(i);
         }
         return h ^ (h >>> 16);
     }

@@ -1,6 +1,5 @@
 package io.marketmesh.node.venue.bybit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.marketmesh.node.venue.SessionOutput;
 import io.marketmesh.node.venue.VenueSession;
 import io.marketmesh.node.venue.VenueSettings;
@@ -96,10 +95,10 @@ public final class BybitSession implements VenueSession {
     public void onText(String text, long receivedAt, SessionOutput out) {
         try {
             frame.read(text);
-        } catch (JsonProcessingException e) {
-            out.badFrame("Bybit frame is not valid JSON: " + e.getOriginalMessage(), text);
+        } catch (IOException e) {
+            out.badFrame("Bybit frame is not valid JSON: " + e.getMessage(), text);
             return;
-        } catch (IOException | RuntimeException e) { // NumberFormatException included
+        } catch (RuntimeException e) { // NumberFormatException included
             out.badFrame("Bybit frame cannot be read: " + e.getMessage(), text);
             return;
         }
@@ -134,7 +133,7 @@ public final class BybitSession implements VenueSession {
 
     /** The market this data frame is about, or null when it is not carried here (counted as ignored). */
     private BybitMarket market() {
-        BybitMarket market = markets.find(frame.topicChars(), frame.symbolStart, frame.symbolLength());
+        BybitMarket market = markets.find(frame.text(), frame.symbolStart, frame.topicEnd);
         if (market == null || !market.subscribed) {
             framesIgnored++;
             return null;
