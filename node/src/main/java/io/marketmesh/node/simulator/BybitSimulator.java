@@ -102,9 +102,13 @@ final class BybitSimulator extends CryptoSimVenue {
         listings = BybitSimRest.listings(listed());
     }
 
+    /** Bybit's names: spot {@code BTCUSDT}; linear USDT perpetuals {@code BTCUSDT}, USDC ones {@code SOLPERP}. */
     @Override
     protected String symbolOf(CryptoPair pair, String kind) {
-        return (kind.equals("linear") ? LINEAR_PREFIX : "") + pair.base() + pair.quote();
+        if (kind.equals("linear")) {
+            return LINEAR_PREFIX + pair.base() + (pair.quote().equals("USDC") ? "PERP" : pair.quote());
+        }
+        return pair.base() + pair.quote();
     }
 
     /** The symbol on the wire: the market symbol without the node's {@code linear:}. */

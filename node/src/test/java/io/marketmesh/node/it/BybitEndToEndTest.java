@@ -40,7 +40,7 @@ class BybitEndToEndTest {
 
     @BeforeEach
     void startVenues() {
-        // 4 spot pairs (BTC, ETH and PEPE in USDT, SOL in USDC), each also as a linear perpetual.
+        // 4 spot pairs (BTC, ETH and PEPE in USDT, SOL in USDC), each also a linear perpetual (SOL's is SOLPERP).
         venues = SimulatedVenues.startUnsigned(0, 0, 4, 200, 11);
         simulator = venues.simulator();
     }
@@ -71,7 +71,7 @@ class BybitEndToEndTest {
         node = TestNode.start(settings);
         List<String> symbols = simulator.markets(Venue.BYBIT);
         assertEquals(List.of("BTCUSDT", "ETHUSDT", "PEPEUSDT", "SOLUSDC", "linear:BTCUSDT", "linear:ETHUSDT",
-                "linear:PEPEUSDT", "linear:SOLUSDC"), symbols);
+                "linear:PEPEUSDT", "linear:SOLPERP"), symbols);
 
         // Discovery over REST finds every spot pair and perpetual (not the dated future), and every book arrives.
         JsonNode markets = node.awaitJson("/api/v1/markets", r -> r.body().path("total").asInt() == 8, HEAL).body();
