@@ -3,6 +3,7 @@ package io.marketmesh.node.venue.bybit;
 import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.LevelUpdate;
 import io.marketmesh.protocol.Side;
+import io.marketmesh.protocol.WideSizes;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -66,9 +67,9 @@ final class BybitFrame {
     int tickerFields;
     long lastPrice;
     long bid;
-    long bidSize;
+    BigDecimal bidSize;
     long ask;
-    long askSize;
+    BigDecimal askSize;
     BigDecimal volume;
     BigDecimal openInterest;
 
@@ -76,7 +77,8 @@ final class BybitFrame {
     int tradeCount;
     long[] tradeTime = new long[16];
     long[] tradePrice = new long[16];
-    long[] tradeSize = new long[16];
+    /** Exact at any width: a trade of a micro-priced token can need more than 17 digits. */
+    BigDecimal[] tradeSize = new BigDecimal[16];
     Side[] tradeSide = new Side[16];
     String[] tradeId = new String[16];
     /** The taker side word of a trade that is neither Buy nor Sell (null when all were one of them). */
@@ -133,6 +135,7 @@ final class BybitFrame {
         volume = openInterest = null;
         for (int i = 0; i < tradeCount; i++) {
             tradeId[i] = null;
+            tradeSize[i] = null;
         }
         tradeCount = 0;
         oddSide = null;
@@ -257,11 +260,11 @@ final class BybitFrame {
             } else if (json.is("bid1Price")) {
                 bid = tickerDecimal(BID);
             } else if (json.is("bid1Size")) {
-                bidSize = tickerDecimal(BID_SIZE);
+                bidSize = tickerSize(BID_SIZE);
             } else if (json.is("ask1Price")) {
                 ask = tickerDecimal(ASK);
             } else if (json.is("ask1Size")) {
-                askSize = tickerDecimal(ASK_SIZE);
+                askSize = tickerSize(ASK_SIZE);
             } else if (json.is("volume24h")) {
                 volume = tickerWide(VOLUME);
             } else if (json.is("openInterest")) {
@@ -310,6 +313,13 @@ final class BybitFrame {
         return json.stop == json.start ? Decimals.NONE : Decimals.parse(json.text(), json.start, json.stop);
     }
 
+    /** A ticker size, exact at any width (a micro-priced token's best level can need 20 digits). */
+    private BigDecimal tickerSize(int bit) throws IOException {
+        tickerFields |= bit;
+        json.stringValue("ticker size");
+        return json.stop == json.start ? null : WideSizes.parse(size.set(json.text(), json.start, json.stop));
+    }
+
     private BigDecimal tickerWide(int bit) throws IOException {
         tickerFields |= bit;
         json.stringValue("ticker total");
@@ -327,7 +337,8 @@ final class BybitFrame {
         }
         int i = tradeCount++;
         tradeTime[i] = 0;
-        tradePrice[i] = tradeSize[i] = Decimals.NONE;
+        tradePrice[i] = Decimals.NONE;
+        tradeSize[i] = null;
         tradeSide[i] = null;
         json.expect('{');
         for (boolean first = true; json.more('}', first); first = false) {
@@ -339,7 +350,7 @@ final class BybitFrame {
                 tradePrice[i] = Decimals.parse(json.text(), json.start, json.stop);
             } else if (json.is("v")) {
                 json.stringValue("trade size");
-                tradeSize[i] = Decimals.parse(json.text(), json.start, json.stop);
+                tradeSize[i] = WideSizes.parse(size.set(json.text(), json.start, json.stop));
             } else if (json.is("S")) {
                 json.stringValue("trade side");
                 // Bybit's S is the taker's side: Buy = the taker bought (lifted an ask).

@@ -26,9 +26,9 @@ final class BybitMarket {
 
     long lastPrice = Decimals.NONE;
     long bid = Decimals.NONE;
-    long bidSize = Decimals.NONE;
+    BigDecimal bidSize;
     long ask = Decimals.NONE;
-    long askSize = Decimals.NONE;
+    BigDecimal askSize;
     BigDecimal volume;
     BigDecimal openInterest;
 
@@ -47,7 +47,7 @@ final class BybitMarket {
     }
 
     void clearTicker() {
-        lastPrice = bid = bidSize = ask = askSize = Decimals.NONE;
-        volume = openInterest = null;
+        lastPrice = bid = ask = Decimals.NONE;
+        bidSize = askSize = volume = openInterest = null;
     }
 }

@@ -207,7 +207,7 @@ public final class BybitSession implements VenueSession {
             return;
         }
         for (int i = 0; i < frame.tradeCount; i++) {
-            if (frame.tradePrice[i] == Decimals.NONE || frame.tradeSize[i] == Decimals.NONE) {
+            if (frame.tradePrice[i] == Decimals.NONE || frame.tradeSize[i] == null) {
                 out.badFrame("Bybit trade without price p or size v", text);
                 return;
             }

@@ -204,16 +204,16 @@ class BybitCaptureTest {
                 .filter(t -> t.market().symbol().equals("linear:BTCUSDT")).toList();
         Ticker snapshot = btc.get(0);
         assertEquals(d("65114.20"), snapshot.bestBid());
-        assertEquals(d("5.954"), snapshot.bestBidSize());
+        assertEquals(new BigDecimal("5.954"), snapshot.bestBidSize());
         assertEquals(d("65114.30"), snapshot.bestAsk());
-        assertEquals(d("10.470"), snapshot.bestAskSize());
+        assertEquals(new BigDecimal("10.47"), snapshot.bestAskSize(), "10.470 as sent, normalized");
         assertEquals(d("65114.30"), snapshot.lastPrice());
         assertEquals(new BigDecimal("17573.9120"), snapshot.volume());
         assertEquals(new BigDecimal("59891.732"), snapshot.openInterest());
         // The first delta sends only the book top; the last price, volume and open interest are the snapshot's.
         Ticker merged = btc.get(1);
-        assertEquals(d("6.054"), merged.bestBidSize());
-        assertEquals(d("10.486"), merged.bestAskSize());
+        assertEquals(new BigDecimal("6.054"), merged.bestBidSize());
+        assertEquals(new BigDecimal("10.486"), merged.bestAskSize());
         assertEquals(d("65114.30"), merged.lastPrice());
         assertEquals(new BigDecimal("17573.9120"), merged.volume());
         assertEquals(new BigDecimal("59891.732"), merged.openInterest());

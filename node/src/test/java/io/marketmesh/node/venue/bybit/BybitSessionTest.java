@@ -252,6 +252,22 @@ class BybitSessionTest {
     }
 
     @Test
+    void tradeAndTickerSizesOfAnyWidthStayExact() {
+        BybitSession session = spot();
+        session.subscribe(List.of("PEPEUSDT"), out);
+        out.clear();
+        session.onText("{\"topic\":\"publicTrade.PEPEUSDT\",\"ts\":1,\"type\":\"snapshot\",\"data\":[{\"i\":\"7\","
+                + "\"T\":1,\"p\":\"0.0000000123\",\"v\":\"123456789012.12345678\",\"S\":\"Buy\"}]}", RECEIVED, out);
+        assertEquals(new BigDecimal("123456789012.12345678"), out.only(Trade.class).size());
+        out.clear();
+        BybitSession linear = new BybitSession(BybitCategory.LINEAR, 50, 10, Duration.ofSeconds(20));
+        linear.subscribe(List.of("linear:1000PEPEUSDT"), out);
+        linear.onText("{\"topic\":\"tickers.1000PEPEUSDT\",\"type\":\"snapshot\",\"data\":{\"bid1Price\":\"0.0000123\","
+                + "\"bid1Size\":\"12345678901234567890.5\"},\"cs\":1,\"ts\":2}", RECEIVED, out);
+        assertEquals(new BigDecimal("12345678901234567890.5"), out.events(Ticker.class).get(0).bestBidSize());
+    }
+
+    @Test
     void aTickerSnapshotStartsOverAndDeltasChangeOnlyWhatTheyCarry() {
         BybitSession linear = new BybitSession(BybitCategory.LINEAR, 50, 10, Duration.ofSeconds(20));
         linear.subscribe(List.of("linear:BTCUSDT"), out);
