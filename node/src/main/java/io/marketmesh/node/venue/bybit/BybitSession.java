@@ -112,9 +112,10 @@ public final class BybitSession implements VenueSession {
             case TICKERS -> onTicker(text, receivedAt, out);
             case OTHER -> out.badFrame("Bybit topic not followed by this node: " + frame.topic(), text);
             case NONE -> {
+                // An answer without its op: a success says nothing more, a refusal is the venue's error.
                 if (frame.success == 0) {
                     out.venueError("bybit error: " + frame.retMsg);
-                } else {
+                } else if (frame.success != 1) {
                     out.badFrame("Bybit frame with neither topic nor op", text);
                 }
             }

@@ -303,8 +303,11 @@ class BybitSessionTest {
                 RECEIVED, out);
         session.onText("{\"success\":false,\"ret_msg\":\"Invalid symbol :[orderbook.50.NOPEUSDT]\",\"conn_id\":\"c\","
                 + "\"req_id\":\"1\",\"op\":\"subscribe\"}", RECEIVED, out);
+        session.onText("{\"success\":true,\"ret_msg\":\"subscribe\",\"conn_id\":\"c\"}", RECEIVED, out);
+        session.onText("{\"success\":false,\"ret_msg\":\"Params Error\",\"conn_id\":\"c\"}", RECEIVED, out);
         assertEquals(List.of("bybit subscribe refused: Invalid symbol :[orderbook.50.NOPEUSDT] (request 1: "
-                + "[orderbook.50.NOPEUSDT, publicTrade.NOPEUSDT, tickers.NOPEUSDT])"), out.venueErrors);
+                + "[orderbook.50.NOPEUSDT, publicTrade.NOPEUSDT, tickers.NOPEUSDT])", "bybit error: Params Error"),
+                out.venueErrors);
         assertTrue(out.badFrames.isEmpty() && out.events.isEmpty());
     }
 
