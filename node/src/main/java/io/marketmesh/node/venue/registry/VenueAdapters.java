@@ -2,6 +2,7 @@ package io.marketmesh.node.venue.registry;
 
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.bitstamp.BitstampAdapter;
+import io.marketmesh.node.venue.bybit.BybitAdapter;
 import io.marketmesh.node.venue.kalshi.KalshiAdapter;
 import io.marketmesh.node.venue.polymarket.PolymarketAdapter;
 import io.marketmesh.protocol.Venue;
@@ -17,6 +18,7 @@ public final class VenueAdapters {
     static {
         register(new PolymarketAdapter());
         register(new KalshiAdapter());
+        register(new BybitAdapter());
         register(new BitstampAdapter());
     }
 
