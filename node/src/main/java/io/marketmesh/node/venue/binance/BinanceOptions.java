@@ -53,19 +53,15 @@ record BinanceOptions(String tradeStream, int snapshotDepth, Duration snapshotTi
     /** @throws IllegalArgumentException naming the key when a value is out of range or of the wrong type */
     static BinanceOptions of(VenueSettings settings) {
         Config c = settings.options();
-        try {
-            return new BinanceOptions(
-                    read(c, "trade-stream", Config::getString, DEFAULTS.tradeStream).trim(),
-                    read(c, "snapshot-depth", Config::getInt, DEFAULTS.snapshotDepth),
-                    read(c, "snapshot-timeout", Config::getDuration, DEFAULTS.snapshotTimeout),
-                    read(c, "snapshot-attempts", Config::getInt, DEFAULTS.snapshotAttempts),
-                    read(c, "snapshot-retry-delay", Config::getDuration, DEFAULTS.snapshotRetryDelay),
-                    read(c, "snapshots-in-flight", Config::getInt, DEFAULTS.snapshotsInFlight),
-                    read(c, "diff-buffer", Config::getInt, DEFAULTS.diffBuffer),
-                    read(c, "quiet-snapshot-after", Config::getDuration, DEFAULTS.quietSnapshotAfter));
-        } catch (com.typesafe.config.ConfigException e) {
-            throw new IllegalArgumentException(PREFIX + e.getMessage(), e);
-        }
+        return new BinanceOptions(
+                read(c, "trade-stream", Config::getString, DEFAULTS.tradeStream).trim(),
+                read(c, "snapshot-depth", Config::getInt, DEFAULTS.snapshotDepth),
+                read(c, "snapshot-timeout", Config::getDuration, DEFAULTS.snapshotTimeout),
+                read(c, "snapshot-attempts", Config::getInt, DEFAULTS.snapshotAttempts),
+                read(c, "snapshot-retry-delay", Config::getDuration, DEFAULTS.snapshotRetryDelay),
+                read(c, "snapshots-in-flight", Config::getInt, DEFAULTS.snapshotsInFlight),
+                read(c, "diff-buffer", Config::getInt, DEFAULTS.diffBuffer),
+                read(c, "quiet-snapshot-after", Config::getDuration, DEFAULTS.quietSnapshotAfter));
     }
 
     private interface Reader<T> {
@@ -73,7 +69,11 @@ record BinanceOptions(String tradeStream, int snapshotDepth, Duration snapshotTi
     }
 
     private static <T> T read(Config config, String key, Reader<T> reader, T fallback) {
-        return config.hasPath(key) ? reader.read(config, key) : fallback;
+        try {
+            return config.hasPath(key) ? reader.read(config, key) : fallback;
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new IllegalArgumentException(PREFIX + key + ": " + e.getMessage(), e);
+        }
     }
 
     private static void positive(Duration d, String key) {
