@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One market's order book kept in step with Binance the way the venue documents it ("How to manage a local order
@@ -24,6 +26,8 @@ import java.util.List;
  * a snapshot is spliced with an empty buffer, and the first diff after it must still bridge it.
  */
 final class BookSync {
+
+    private static final Logger log = LoggerFactory.getLogger(BookSync.class);
 
     enum State {
         /** Subscribed (or asked to resync); no snapshot asked for yet: the next diff, or quiet, asks for one. */
@@ -208,7 +212,9 @@ final class BookSync {
             return;
         }
         state = State.RETRY_WAIT;
-        host.retryLater(this, options.snapshotRetryDelay().multipliedBy(1L << Math.min(attempts - 1, 10)), out);
+        Duration delay = options.snapshotRetryDelay().multipliedBy(1L << Math.min(attempts - 1, 10));
+        log.info("binance {}: {}; fetching another snapshot in {} ms", symbol, reason, delay.toMillis());
+        host.retryLater(this, delay, out);
     }
 
     private void giveUp(String reason, SessionOutput out) {
