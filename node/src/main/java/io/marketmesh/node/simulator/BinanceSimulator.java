@@ -29,7 +29,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *
  * <p>Faults: a diff never sent on each socket (its ids spent: {@code U} then jumps), the next snapshot of each book
  * served from before the last changes (older than what a client buffered), a truncated frame, an unknown event type,
- * {@code serverShutdown} followed by the close, and closed sockets.
+ * the {@code serverShutdown} notice, and closed sockets.
  */
 final class BinanceSimulator extends CryptoSimVenue {
 
@@ -363,13 +363,15 @@ final class BinanceSimulator extends CryptoSimVenue {
         return ids.size();
     }
 
-    /** {@code serverShutdown}, then the close the venue makes after it. */
+    /**
+     * {@code serverShutdown} on every socket. The venue closes them some minutes later; here they stay open, so only a
+     * client that honours the notice reconnects.
+     */
     @Override
     protected int requestReconnect() {
         List<SimConnection> live = liveConnections();
         for (SimConnection connection : live) {
             connection.send("{\"e\":\"serverShutdown\",\"E\":" + nowMs() + "}");
-            connection.close();
         }
         return live.size();
     }

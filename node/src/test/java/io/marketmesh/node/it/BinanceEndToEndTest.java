@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A real node following the simulated Binance over loopback (its {@code /ws} socket and its REST API), through every
  * fault the venue can throw: a truncated frame, an unknown event, a diff never sent (the next diff's {@code U} then
- * does not follow), snapshots older than the diffs buffered, {@code serverShutdown} with the close after it, and
- * dropped sockets. Afterwards every book served over HTTP equals the venue's true book, none stale.
+ * does not follow), snapshots older than the diffs buffered, the {@code serverShutdown} notice (the node reopens its
+ * sockets), and sockets the venue closes. Afterwards every book served over HTTP equals the venue's true book, none stale.
  */
 class BinanceEndToEndTest {
 
@@ -74,6 +74,9 @@ class BinanceEndToEndTest {
         awaitCondition(() -> total(symbols, "staleEvents") >= staleBefore + 2
                 && total(symbols, "snapshots") >= snapshotsBefore + 2, "the two gapped books re-synced");
         awaitLiveBooks(symbols);
+        // Every diff's update ids were checked, and the two that did not follow are counted for the venue.
+        awaitCondition(() -> integrity().path("sequenceFailures").asLong() >= 2
+                && integrity().path("sequenceChecks").asLong() > 100, "integrity counts in /api/v1/venues");
 
         // Every book's next snapshot is older than what a client buffered; closed sockets make every book fetch one.
         assertEquals(4, simulator.serveStaleSnapshots(Venue.BINANCE));
@@ -81,7 +84,7 @@ class BinanceEndToEndTest {
         awaitCondition(() -> sum(c -> c.path("reconnects").asLong()) >= 2, "every socket reconnected");
         awaitLiveBooks(symbols);
 
-        // serverShutdown, then the venue closes the socket: a normal reconnect.
+        // serverShutdown: the sockets reopen before the venue closes them.
         long reconnects = sum(c -> c.path("reconnects").asLong());
         assertEquals(2, simulator.requestReconnect(Venue.BINANCE));
         awaitCondition(() -> sum(c -> c.path("reconnects").asLong()) >= reconnects + 2, "reconnected after the shutdown");
@@ -137,6 +140,15 @@ class BinanceEndToEndTest {
             node.awaitJson("/api/v1/markets/binance/" + symbol, r -> r.status() == 200
                     && r.body().path("hasBook").asBoolean() && !r.body().path("stale").asBoolean(true), HEAL);
         }
+    }
+
+    private JsonNode integrity() {
+        for (JsonNode v : node.get("/api/v1/venues").body().path("venues")) {
+            if (v.path("venue").asText().equals(Venue.BINANCE.id())) {
+                return v.path("integrity");
+            }
+        }
+        throw new AssertionError("binance is not in /api/v1/venues");
     }
 
     private long total(List<String> symbols, String counter) {

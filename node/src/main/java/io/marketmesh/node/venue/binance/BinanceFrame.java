@@ -35,6 +35,11 @@ final class BinanceFrame {
     }
 
     static final long ABSENT = Long.MIN_VALUE;
+    /**
+     * A trade's or best level's size with more than 17 significant digits: exact in a book level (see
+     * {@link io.marketmesh.protocol.WideSizes}), but a {@code Trade} or {@code Ticker} holds only a 17-digit size.
+     */
+    static final long TOO_WIDE = Long.MIN_VALUE + 1;
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
@@ -193,9 +198,9 @@ final class BinanceFrame {
             case 'T' -> tradeTime = longValue(value, p);
             case 't' -> tradeId = longValue(value, p);
             case 'p' -> price = decimal(value, p);
-            case 'q' -> size = decimal(value, p);
-            case 'B' -> bidSize = decimal(value, p);
-            case 'A' -> askSize = decimal(value, p);
+            case 'q' -> size = sizeOrTooWide(value, p);
+            case 'B' -> bidSize = sizeOrTooWide(value, p);
+            case 'A' -> askSize = sizeOrTooWide(value, p);
             case 'm' -> buyerIsMaker = value == JsonToken.VALUE_TRUE ? Boolean.TRUE
                     : value == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
             case 'b' -> {
@@ -247,6 +252,15 @@ final class BinanceFrame {
         }
         CharWindow w = window(p);
         return Decimals.parse(w, 0, w.length());
+    }
+
+    private long sizeOrTooWide(JsonToken token, JsonParser p) throws IOException {
+        try {
+            return decimal(token, p);
+        } catch (NumberFormatException e) {
+            io.marketmesh.protocol.WideSizes.parse(window(p)); // still a decimal, or the frame is bad
+            return TOO_WIDE;
+        }
     }
 
     private CharWindow window(JsonParser p) throws IOException {

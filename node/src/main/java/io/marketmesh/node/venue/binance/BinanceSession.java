@@ -150,9 +150,9 @@ public final class BinanceSession implements VenueSession {
             case RESPONSE -> requests.onResponse(frame.id, books, out);
             case ERROR -> requests.onError(frame.id, frame.errorCode, frame.errorMessage, out);
             case SERVER_SHUTDOWN -> {
-                // The venue closes the socket soon after; the connection reopens it then, like after any close.
+                // The venue is about to close the socket: reopen it now rather than lose the feed when it does.
                 serverShutdowns++;
-                out.venueError("Binance announced a server shutdown: this socket will be closed and reopened");
+                out.reconnect("Binance announced a server shutdown (serverShutdown)");
             }
             case UNKNOWN_EVENT -> out.badFrame("unknown Binance event type '" + frame.eventType + "'", text);
             case UNRECOGNIZED -> out.badFrame("not a Binance message this session knows", text);
@@ -190,6 +190,11 @@ public final class BinanceSession implements VenueSession {
             counters.framesForUnknownMarkets++;
             return;
         }
+        if (frame.size == BinanceFrame.TOO_WIDE) {
+            out.badFrame("Binance " + frame.eventType + " size has more than " + Decimals.DIGITS
+                    + " significant digits, more than a trade holds", text);
+            return;
+        }
         long id = frame.kind == BinanceFrame.Kind.AGG_TRADE ? frame.aggregateId : frame.tradeId;
         Side aggressor = frame.buyerIsMaker == null ? null : frame.buyerIsMaker ? Side.ASK : Side.BID;
         long time = frame.tradeTime != BinanceFrame.ABSENT ? frame.tradeTime : orZero(frame.eventTime);
@@ -214,8 +219,10 @@ public final class BinanceSession implements VenueSession {
                 ? Decimals.NONE : price;
     }
 
+    /** A best level's size wider than a ticker holds is left out (NONE) rather than rounded; the book has it exact. */
     private static long sizeOf(long price, long size) {
-        return best(price, size) == Decimals.NONE || size == BinanceFrame.ABSENT ? Decimals.NONE : size;
+        return best(price, size) == Decimals.NONE || size == BinanceFrame.ABSENT || size == BinanceFrame.TOO_WIDE
+                ? Decimals.NONE : size;
     }
 
     @Override

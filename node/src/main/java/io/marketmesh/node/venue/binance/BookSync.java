@@ -100,20 +100,20 @@ final class BookSync {
             applyLive(diff, out);
             return;
         }
-        buffer(diff);
+        buffer(diff, out);
         if (state == State.WAITING) {
             state = State.FETCHING;
             host.requestSnapshot(this, out);
         }
     }
 
-    private void buffer(DepthDiff diff) {
+    private void buffer(DepthDiff diff, SessionOutput out) {
         DepthDiff previous = buffer.peekLast();
         if (previous != null) {
-            counters.sequenceChecks++;
-            if (diff.first() != previous.last() + 1) {
+            boolean follows = diff.first() == previous.last() + 1;
+            counted(follows, out);
+            if (!follows) {
                 // Nothing before a gap can be spliced: the buffer starts over from this diff.
-                counters.sequenceFailures++;
                 buffer.clear();
             }
         }
@@ -134,10 +134,9 @@ final class BookSync {
             }
             return;
         }
-        counters.sequenceChecks++;
         boolean follows = bridging ? diff.first() <= lastUpdateId + 1 : diff.first() == lastUpdateId + 1;
+        counted(follows, out);
         if (!follows) {
-            counters.sequenceFailures++;
             out.stale(symbol, bridging
                     ? "first diff after the snapshot (U=" + diff.first() + ", u=" + diff.last()
                             + ") does not bridge its lastUpdateId " + lastUpdateId
@@ -150,6 +149,15 @@ final class BookSync {
                 diff.receivedAt()));
         lastUpdateId = diff.last();
         bridging = false;
+    }
+
+    /** One update-id check: in the session's counters and the socket's ({@code sequenceChecks} in /api/v1/venues). */
+    private void counted(boolean inOrder, SessionOutput out) {
+        counters.sequenceChecks++;
+        if (!inOrder) {
+            counters.sequenceFailures++;
+        }
+        out.sequenceChecked(inOrder);
     }
 
     /** A diff did not follow the book: it starts a new buffer, and a fresh snapshot is fetched at once. */

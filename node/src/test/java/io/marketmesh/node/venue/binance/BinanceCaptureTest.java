@@ -85,6 +85,8 @@ class BinanceCaptureTest {
         // One check per applied diff: the first bridges its snapshot, each next follows the one before.
         int applied = replay.references.values().stream().mapToInt(r -> r.applied).sum();
         assertEquals(applied, replay.session.counters().sequenceChecks());
+        assertEquals(applied, out.sequenceChecks, "every check reported to the socket's integrity counts");
+        assertEquals(0, out.sequenceFailures);
         assertEquals(150 + 15 + 10 + 2 - 5, applied);
     }
 

@@ -158,15 +158,42 @@ class BinanceSessionTest {
     }
 
     @Test
-    void aServerShutdownNoticeIsReportedAndTheSocketLivesOnUntilTheVenueClosesIt() {
+    void aServerShutdownNoticeMakesTheSocketReconnect() {
         session.subscribe(List.of("BTCUSDT"), out);
         feed("{\"e\":\"serverShutdown\",\"E\":1770123456789}");
-        feed("{\"event\":{\"e\":\"serverShutdown\",\"E\":1770123456790}}");
+        feed("{\"event\":{\"e\":\"serverShutdown\",\"E\":1770123456790}}"); // the WebSocket API's form
         assertEquals(2, session.serverShutdowns());
-        assertEquals(2, out.venueErrors.size());
+        assertEquals(List.of("Binance announced a server shutdown (serverShutdown)",
+                "Binance announced a server shutdown (serverShutdown)"), out.reconnects);
         assertEquals(List.of(), out.badFrames);
-        feed(diff("BTCUSDT", 1, 1, "", ""));
-        assertEquals(1, out.fetches.size());
+        assertEquals(List.of(), out.venueErrors);
+    }
+
+    @Test
+    void sizesWiderThanSeventeenDigitsStayExactInTheBookAndAreNeverRounded() {
+        session.subscribe(List.of("PEPEUSDT"), out);
+        feed(diff("PEPEUSDT", 1, 1, "[\"0.00000012\",\"123456789012.12345678\"]", ""));
+        session.onFetched(BinanceTestSupport.lastFetch(out).tag(), BinanceTestSupport.ok(
+                BinanceTestSupport.snapshot(0, "[\"0.00000011\",\"9876543210987.65432101\"]", "")), out);
+        List<io.marketmesh.protocol.LevelUpdate> updates =
+                out.events(io.marketmesh.protocol.BookDelta.class).get(0).updates();
+        assertEquals(new java.math.BigDecimal("123456789012.12345678"), updates.get(0).exactSize());
+        assertEquals("123456789012.12345678", updates.get(0).sizeText());
+        io.marketmesh.protocol.PriceLevel snapshotLevel =
+                out.events(io.marketmesh.protocol.BookSnapshot.class).get(0).bids().get(0);
+        assertEquals(new java.math.BigDecimal("9876543210987.65432101"), snapshotLevel.exactSize());
+
+        // A ticker holds 17 digits: the too-wide size is left out, the price kept; a trade cannot be held at all.
+        feed("{\"u\":2,\"s\":\"PEPEUSDT\",\"b\":\"0.00000012\",\"B\":\"123456789012.12345678\","
+                + "\"a\":\"0.00000013\",\"A\":\"5.00000000\"}");
+        Ticker ticker = out.events(Ticker.class).get(0);
+        assertEquals(d("0.00000012"), ticker.bestBid());
+        assertEquals(Decimals.NONE, ticker.bestBidSize());
+        assertEquals(d("5"), ticker.bestAskSize());
+        feed("{\"e\":\"trade\",\"s\":\"PEPEUSDT\",\"t\":1,\"p\":\"0.00000012\",\"q\":\"123456789012.12345678\","
+                + "\"T\":1,\"m\":true}");
+        assertEquals(List.of(), out.events(Trade.class));
+        assertTrue(out.badFrameReasons().get(0).contains("more than 17 significant digits"), out.badFrameReasons().toString());
     }
 
     @Test

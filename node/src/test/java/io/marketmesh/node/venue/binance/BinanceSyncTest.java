@@ -89,6 +89,8 @@ class BinanceSyncTest {
         assertEquals(1, out.events(BookDelta.class).size(), "the diff after the gap is not applied to the old book");
         assertEquals(1, out.fetches.size(), "a fresh snapshot at once");
         assertEquals(1, session.counters().sequenceFailures());
+        assertEquals(2, out.sequenceChecks, "each diff's ids checked and reported to the socket's counters");
+        assertEquals(1, out.sequenceFailures);
 
         feed(diff(BTC, 110, 110, "", "[\"100.9\",\"1\"]"));
         answer(snapshot(109, "[\"100.3\",\"1\"]", "[\"100.6\",\"4\"]"));
