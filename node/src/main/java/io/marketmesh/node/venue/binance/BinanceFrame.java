@@ -46,7 +46,12 @@ final class BinanceFrame {
     private final CharWindow text = new CharWindow();
 
     Kind kind;
+    /** {@code e} as sent (null when absent). */
     String eventType;
+    /** What {@code e} names; null when absent. */
+    private Kind eventKind;
+    /** The last symbol read: most frames name one of a few, so it is reused rather than made anew. */
+    private String lastSymbol = "";
     String symbol;
     long eventTime;
     /** depthUpdate {@code U} and {@code u}; bookTicker's {@code u}. */
@@ -101,6 +106,7 @@ final class BinanceFrame {
     private void clear() {
         kind = Kind.UNRECOGNIZED;
         eventType = null;
+        eventKind = null;
         symbol = null;
         eventTime = ABSENT;
         firstUpdateId = ABSENT;
@@ -123,15 +129,8 @@ final class BinanceFrame {
     }
 
     private Kind kindOf() {
-        if (eventType != null) {
-            return switch (eventType) {
-                case "depthUpdate" -> Kind.DEPTH_UPDATE;
-                case "trade" -> Kind.TRADE;
-                case "aggTrade" -> Kind.AGG_TRADE;
-                case "bookTicker" -> Kind.BOOK_TICKER;
-                case "serverShutdown" -> Kind.SERVER_SHUTDOWN;
-                default -> Kind.UNKNOWN_EVENT;
-            };
+        if (eventKind != null) {
+            return eventKind;
         }
         if (errorCode != ABSENT || errorMessage != null) {
             return Kind.ERROR;
@@ -190,9 +189,9 @@ final class BinanceFrame {
 
     private void readShortField(char key, JsonToken value, JsonParser p) throws IOException {
         switch (key) {
-            case 'e' -> eventType = p.getValueAsString();
+            case 'e' -> readEventType(value, p);
             case 'E' -> eventTime = longValue(value, p);
-            case 's' -> symbol = p.getValueAsString();
+            case 's' -> symbol = value == JsonToken.VALUE_STRING ? symbol(p) : null;
             case 'U' -> firstUpdateId = longValue(value, p);
             case 'u' -> lastUpdateId = longValue(value, p);
             case 'T' -> tradeTime = longValue(value, p);
@@ -221,6 +220,37 @@ final class BinanceFrame {
             }
             default -> p.skipChildren();
         }
+    }
+
+    private static final String[] EVENT_NAMES = {"depthUpdate", "trade", "aggTrade", "bookTicker", "serverShutdown"};
+    private static final Kind[] EVENT_KINDS = {Kind.DEPTH_UPDATE, Kind.TRADE, Kind.AGG_TRADE, Kind.BOOK_TICKER,
+        Kind.SERVER_SHUTDOWN};
+
+    /** Matched in the parser's buffer: the common event types cost no String. */
+    private void readEventType(JsonToken value, JsonParser p) throws IOException {
+        if (value != JsonToken.VALUE_STRING) {
+            eventType = p.getValueAsString();
+            eventKind = Kind.UNKNOWN_EVENT;
+            return;
+        }
+        CharWindow w = window(p);
+        for (int i = 0; i < EVENT_NAMES.length; i++) {
+            if (w.contentEquals(EVENT_NAMES[i])) {
+                eventType = EVENT_NAMES[i];
+                eventKind = EVENT_KINDS[i];
+                return;
+            }
+        }
+        eventType = w.toString();
+        eventKind = Kind.UNKNOWN_EVENT;
+    }
+
+    private String symbol(JsonParser p) throws IOException {
+        CharWindow w = window(p);
+        if (!w.contentEquals(lastSymbol)) {
+            lastSymbol = w.toString();
+        }
+        return lastSymbol;
     }
 
     /** {@code [["price","size"], ...]}: each level built from the size text exactly as sent. */

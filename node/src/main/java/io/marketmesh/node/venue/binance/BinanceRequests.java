@@ -107,6 +107,11 @@ final class BinanceRequests {
                 + (message == null ? "no message" : message));
     }
 
+    /** Requests sent on this socket so far. */
+    long sent() {
+        return nextId - 1;
+    }
+
     int pending() {
         return pending.size();
     }

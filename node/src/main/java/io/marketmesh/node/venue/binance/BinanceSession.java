@@ -69,8 +69,8 @@ public final class BinanceSession implements VenueSession {
             }
 
             @Override
-            public void awaitQuiet(BookSync book, SessionOutput out) {
-                out.schedule(QUIET + book.wireSymbol, options.quietSnapshotAfter());
+            public void awaitQuiet(BookSync book, Duration delay, SessionOutput out) {
+                out.schedule(QUIET + book.wireSymbol, delay);
             }
         };
     }
@@ -91,6 +91,13 @@ public final class BinanceSession implements VenueSession {
             }
         }
         requests.subscribe(fresh, out);
+        // Until the venue confirms (which re-arms the timer at quiet-snapshot-after): twice that, plus the time the
+        // socket's pace needs to send every request so far.
+        Duration fallback = options.quietSnapshotAfter().multipliedBy(2)
+                .plus(BinanceAdapter.PACING.window().multipliedBy(requests.sent()).dividedBy(BinanceAdapter.PACING.messages()));
+        for (String wire : fresh) {
+            books.get(wire).onSubscribeSent(fallback, out);
+        }
     }
 
     @Override

@@ -48,7 +48,7 @@ final class BookSync {
 
         void retryLater(BookSync book, Duration delay, SessionOutput out);
 
-        void awaitQuiet(BookSync book, SessionOutput out);
+        void awaitQuiet(BookSync book, Duration delay, SessionOutput out);
     }
 
     final String symbol;
@@ -240,10 +240,21 @@ final class BookSync {
 
     // ---------------------------------------------------------------- subscription and resync
 
+    /**
+     * The subscription was sent, not yet confirmed. Should the venue never confirm it, a quiet market is still
+     * snapshotted after {@code fallback}, long enough for the paced subscription to have gone out; a snapshot taken
+     * before its stream started is caught by the bridge check of the first diff.
+     */
+    void onSubscribeSent(Duration fallback, SessionOutput out) {
+        if (state == State.WAITING) {
+            host.awaitQuiet(this, fallback, out);
+        }
+    }
+
     /** The venue confirmed the subscription: the stream runs, so a quiet market can be snapshotted after a while. */
     void onSubscribed(SessionOutput out) {
         if (state == State.WAITING) {
-            host.awaitQuiet(this, out);
+            host.awaitQuiet(this, options.quietSnapshotAfter(), out);
         }
     }
 
@@ -266,13 +277,13 @@ final class BookSync {
                 bridging = false;
                 attempts = 0;
                 state = State.WAITING;
-                host.awaitQuiet(this, out);
+                host.awaitQuiet(this, options.quietSnapshotAfter(), out);
             }
             case GAVE_UP -> {
                 attempts = 0;
                 if (buffer.isEmpty()) {
                     state = State.WAITING;
-                    host.awaitQuiet(this, out);
+                    host.awaitQuiet(this, options.quietSnapshotAfter(), out);
                 } else {
                     state = State.FETCHING;
                     host.requestSnapshot(this, out);

@@ -140,6 +140,8 @@ class BinanceSyncTest {
 
         assertEquals(3, out.fetches.size());
         assertEquals(Map.of(), out.timers, "no further attempt of its own");
+        bounded.onTimer("quiet:BTCUSDT", out);
+        assertEquals(3, out.fetches.size(), "a quiet timer left from the subscription fetches nothing now");
         assertEquals(BookSync.State.GAVE_UP, bounded.book(BTC).state());
         assertEquals(1, out.venueErrors.size());
         assertTrue(out.venueErrors.get(0).contains("no usable depth snapshot"), out.venueErrors.get(0));
@@ -163,7 +165,8 @@ class BinanceSyncTest {
 
         assertEquals(BookSync.State.RETRY_WAIT, session.book(BTC).state());
         assertEquals(BookSync.State.GAVE_UP, session.book("ETHUSDT").state());
-        assertEquals(List.of("retry:BTCUSDT"), List.copyOf(out.timers.keySet()));
+        assertEquals(Duration.ofMillis(500), out.timers.get("retry:BTCUSDT"));
+        assertEquals(null, out.timers.get("retry:ETHUSDT"));
         assertEquals(1, out.venueErrors.size());
         assertTrue(out.venueErrors.get(0).contains("HTTP 429"), out.venueErrors.get(0));
         assertEquals(2, session.counters().snapshotFailures());
@@ -184,9 +187,10 @@ class BinanceSyncTest {
     @Test
     void aQuietMarketIsSnapshottedOnceItsSubscriptionIsConfirmedAndTheNextDiffMustBridgeIt() {
         session.subscribe(List.of(BTC), out);
-        assertEquals(Map.of(), out.timers, "not before the venue confirmed the subscription");
+        assertEquals(Duration.ofMillis(6250), out.timers.get("quiet:BTCUSDT"),
+                "unconfirmed: twice quiet-snapshot-after, plus a quarter second per request sent");
         feed("{\"result\":null,\"id\":1}");
-        assertEquals(Duration.ofSeconds(3), out.timers.get("quiet:BTCUSDT"));
+        assertEquals(Duration.ofSeconds(3), out.timers.get("quiet:BTCUSDT"), "confirmed: the stream runs");
         session.onTimer("quiet:BTCUSDT", out);
         answer(snapshot(50, "[\"9\",\"1\"]", "[\"10\",\"1\"]"));
         assertEquals(50, out.events(BookSnapshot.class).get(0).venueSequence(), "nothing moved: the snapshot is the book");
