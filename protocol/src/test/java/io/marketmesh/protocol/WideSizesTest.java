@@ -63,4 +63,22 @@ class WideSizesTest {
         assertThrows(NumberFormatException.class, () -> PriceLevel.parse(1, "12a"));
         assertThrows(NumberFormatException.class, () -> LevelUpdate.parse(Side.ASK, 1, ""));
     }
+
+    @Test
+    void tradeAndTickerSizesAreExactAtAnyWidth() {
+        Trade trade = new Trade(KEY, "t1", Decimals.parse("0.0000000123"), WideSizes.parse("123456789012.12345678"),
+                Side.ASK, 1, 2);
+        String json = ProtocolJson.encode(trade);
+        assertTrue(json.contains("\"size\":\"123456789012.12345678\""), json);
+        assertEquals(trade, ProtocolJson.decode(json, Trade.class));
+        assertEquals(new Trade(KEY, "t1", 5, Decimals.parse("3"), Side.BID, 1, 2),
+                new Trade(KEY, "t1", 5, new BigDecimal("3.000"), Side.BID, 1, 2));
+
+        Ticker ticker = new Ticker(KEY, Decimals.parse("0.0000000123"), WideSizes.parse("98765432109876.54321"),
+                Decimals.NONE, null, Decimals.NONE, null, null, 1, 2);
+        String tickerJson = ProtocolJson.encode(ticker);
+        assertTrue(tickerJson.contains("\"bestBidSize\":\"98765432109876.54321\""), tickerJson);
+        assertTrue(tickerJson.contains("\"bestAskSize\":null"), tickerJson);
+        assertEquals(ticker, ProtocolJson.decode(tickerJson, Ticker.class));
+    }
 }

@@ -176,6 +176,20 @@ public final class OrderBook {
         return asks.bestSize();
     }
 
+    /** The best bid's size exactly, whatever its width; null when there are no bids. */
+    public BigDecimal bestBidExactSize() {
+        return bids.isEmpty() ? null : exact(bids.sizeAt(0), bids.wideSizeAt(0));
+    }
+
+    /** The best ask's size exactly, whatever its width; null when there are no asks. */
+    public BigDecimal bestAskExactSize() {
+        return asks.isEmpty() ? null : exact(asks.sizeAt(0), asks.wideSizeAt(0));
+    }
+
+    private static BigDecimal exact(long size, BigDecimal wideSize) {
+        return wideSize != null ? wideSize : Decimals.toBigDecimal(size);
+    }
+
     public int bidDepth() {
         return bids.depth();
     }
