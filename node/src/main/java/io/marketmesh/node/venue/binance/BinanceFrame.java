@@ -7,7 +7,9 @@ import io.marketmesh.node.venue.CharWindow;
 import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.LevelUpdate;
 import io.marketmesh.protocol.Side;
+import io.marketmesh.protocol.WideSizes;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 
 /**
@@ -35,11 +37,6 @@ final class BinanceFrame {
     }
 
     static final long ABSENT = Long.MIN_VALUE;
-    /**
-     * A trade's or best level's size with more than 17 significant digits: exact in a book level (see
-     * {@link io.marketmesh.protocol.WideSizes}), but a {@code Trade} or {@code Ticker} holds only a 17-digit size.
-     */
-    static final long TOO_WIDE = Long.MIN_VALUE + 1;
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
@@ -62,13 +59,14 @@ final class BinanceFrame {
 
     // bookTicker
     long bidPrice;
-    long bidSize;
+    /** Sizes are exact at any width (a best level or a trade of a micro-priced token can need 20 digits). */
+    BigDecimal bidSize;
     long askPrice;
-    long askSize;
+    BigDecimal askSize;
 
     // trade / aggTrade
     long price;
-    long size;
+    BigDecimal size;
     long tradeTime;
     long tradeId;
     /** aggTrade's id is its {@code a}, a number. */
@@ -113,11 +111,11 @@ final class BinanceFrame {
         lastUpdateId = ABSENT;
         levels.clear();
         bidPrice = ABSENT;
-        bidSize = ABSENT;
+        bidSize = null;
         askPrice = ABSENT;
-        askSize = ABSENT;
+        askSize = null;
         price = ABSENT;
-        size = ABSENT;
+        size = null;
         tradeTime = ABSENT;
         tradeId = ABSENT;
         aggregateId = ABSENT;
@@ -197,9 +195,9 @@ final class BinanceFrame {
             case 'T' -> tradeTime = longValue(value, p);
             case 't' -> tradeId = longValue(value, p);
             case 'p' -> price = decimal(value, p);
-            case 'q' -> size = sizeOrTooWide(value, p);
-            case 'B' -> bidSize = sizeOrTooWide(value, p);
-            case 'A' -> askSize = sizeOrTooWide(value, p);
+            case 'q' -> size = exactSize(value, p);
+            case 'B' -> bidSize = exactSize(value, p);
+            case 'A' -> askSize = exactSize(value, p);
             case 'm' -> buyerIsMaker = value == JsonToken.VALUE_TRUE ? Boolean.TRUE
                     : value == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
             case 'b' -> {
@@ -284,12 +282,11 @@ final class BinanceFrame {
         return Decimals.parse(w, 0, w.length());
     }
 
-    private long sizeOrTooWide(JsonToken token, JsonParser p) throws IOException {
+    private BigDecimal exactSize(JsonToken token, JsonParser p) throws IOException {
         try {
-            return decimal(token, p);
-        } catch (NumberFormatException e) {
-            io.marketmesh.protocol.WideSizes.parse(window(p)); // still a decimal, or the frame is bad
-            return TOO_WIDE;
+            return Decimals.toBigDecimal(decimal(token, p));
+        } catch (NumberFormatException tooWideOrNotANumber) {
+            return WideSizes.parse(window(p));
         }
     }
 

@@ -10,6 +10,7 @@ import io.marketmesh.protocol.Side;
 import io.marketmesh.protocol.Ticker;
 import io.marketmesh.protocol.Trade;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -188,18 +189,13 @@ public final class BinanceSession implements VenueSession {
 
     /** {@code m}: the buyer is the maker, so the taker sold (ASK); otherwise the taker bought (BID). */
     private void onTrade(String text, long receivedAt, SessionOutput out) {
-        if (frame.symbol == null || frame.price == BinanceFrame.ABSENT || frame.size == BinanceFrame.ABSENT) {
+        if (frame.symbol == null || frame.price == BinanceFrame.ABSENT || frame.size == null) {
             out.badFrame("Binance " + frame.eventType + " without s, p or q", text);
             return;
         }
         BookSync book = books.get(frame.symbol);
         if (book == null) {
             counters.framesForUnknownMarkets++;
-            return;
-        }
-        if (frame.size == BinanceFrame.TOO_WIDE) {
-            out.badFrame("Binance " + frame.eventType + " size has more than " + Decimals.DIGITS
-                    + " significant digits, more than a trade holds", text);
             return;
         }
         long id = frame.kind == BinanceFrame.Kind.AGG_TRADE ? frame.aggregateId : frame.tradeId;
@@ -221,15 +217,12 @@ public final class BinanceSession implements VenueSession {
     }
 
     /** An empty side comes as price 0 and size 0: no best price. */
-    private static long best(long price, long size) {
-        return price == BinanceFrame.ABSENT || (price == 0 && (size == 0 || size == BinanceFrame.ABSENT))
-                ? Decimals.NONE : price;
+    private static long best(long price, BigDecimal size) {
+        return price == BinanceFrame.ABSENT || (price == 0 && (size == null || size.signum() == 0)) ? Decimals.NONE : price;
     }
 
-    /** A best level's size wider than a ticker holds is left out (NONE) rather than rounded; the book has it exact. */
-    private static long sizeOf(long price, long size) {
-        return best(price, size) == Decimals.NONE || size == BinanceFrame.ABSENT || size == BinanceFrame.TOO_WIDE
-                ? Decimals.NONE : size;
+    private static BigDecimal sizeOf(long price, BigDecimal size) {
+        return best(price, size) == Decimals.NONE ? null : size;
     }
 
     @Override

@@ -129,7 +129,7 @@ class BinanceCaptureTest {
         assertEquals("NKNUSDT", nkn.market().symbol());
         assertEquals("15683430", nkn.tradeId());
         assertEquals(d("0.3528"), nkn.price());
-        assertEquals(d("58"), nkn.size());
+        assertEquals(new BigDecimal("58"), nkn.size());
         assertEquals(Side.BID, nkn.aggressor(), "m=false: the buyer took liquidity");
         assertEquals(1633998523963L, nkn.venueTimestamp());
         Trade lrc = trades.get(1);
@@ -146,9 +146,9 @@ class BinanceCaptureTest {
         Ticker first = tickers.get(0);
         assertEquals("NKNUSDT", first.market().symbol());
         assertEquals(d("0.3521"), first.bestBid());
-        assertEquals(d("672"), first.bestBidSize());
+        assertEquals(new BigDecimal("672"), first.bestBidSize());
         assertEquals(d("0.3526"), first.bestAsk());
-        assertEquals(d("3199"), first.bestAskSize());
+        assertEquals(new BigDecimal("3199"), first.bestAskSize());
         assertEquals(Decimals.NONE, first.lastPrice());
         assertNull(first.volume());
     }

@@ -12,6 +12,7 @@ import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.Side;
 import io.marketmesh.protocol.Ticker;
 import io.marketmesh.protocol.Trade;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,7 +60,7 @@ class BinanceSessionTest {
         assertEquals(Side.ASK, trades.get(0).aggressor(), "m=true: the buyer was the maker, the taker sold");
         assertEquals("12345", trades.get(0).tradeId());
         assertEquals(d("0.001"), trades.get(0).price());
-        assertEquals(d("100"), trades.get(0).size());
+        assertEquals(new BigDecimal("100"), trades.get(0).size());
         assertEquals(1672515782134L, trades.get(0).venueTimestamp(), "the trade time, not the event time");
         assertEquals(Side.BID, trades.get(1).aggressor(), "m=false: the taker bought");
         assertEquals(d("0.00100001"), trades.get(1).price());
@@ -77,12 +78,12 @@ class BinanceSessionTest {
         List<Ticker> tickers = out.events(Ticker.class);
         assertEquals(2, tickers.size(), out.badFrameReasons().toString());
         assertEquals(d("25.3519"), tickers.get(0).bestBid());
-        assertEquals(d("31.21"), tickers.get(0).bestBidSize());
+        assertEquals(new BigDecimal("31.21"), tickers.get(0).bestBidSize());
         assertEquals(d("25.3652"), tickers.get(0).bestAsk());
-        assertEquals(d("40.66"), tickers.get(0).bestAskSize());
+        assertEquals(new BigDecimal("40.66"), tickers.get(0).bestAskSize());
         assertEquals(RECEIVED_AT, tickers.get(0).receivedAt());
         assertEquals(Decimals.NONE, tickers.get(1).bestBid(), "an empty side has no best price");
-        assertEquals(Decimals.NONE, tickers.get(1).bestBidSize());
+        assertNull(tickers.get(1).bestBidSize());
         assertEquals(d("25.3652"), tickers.get(1).bestAsk());
     }
 
@@ -183,17 +184,17 @@ class BinanceSessionTest {
                 out.events(io.marketmesh.protocol.BookSnapshot.class).get(0).bids().get(0);
         assertEquals(new java.math.BigDecimal("9876543210987.65432101"), snapshotLevel.exactSize());
 
-        // A ticker holds 17 digits: the too-wide size is left out, the price kept; a trade cannot be held at all.
+        // Best levels and trades of such a book: their sizes exact too.
         feed("{\"u\":2,\"s\":\"PEPEUSDT\",\"b\":\"0.00000012\",\"B\":\"123456789012.12345678\","
                 + "\"a\":\"0.00000013\",\"A\":\"5.00000000\"}");
         Ticker ticker = out.events(Ticker.class).get(0);
         assertEquals(d("0.00000012"), ticker.bestBid());
-        assertEquals(Decimals.NONE, ticker.bestBidSize());
-        assertEquals(d("5"), ticker.bestAskSize());
+        assertEquals(new BigDecimal("123456789012.12345678"), ticker.bestBidSize());
+        assertEquals(new BigDecimal("5"), ticker.bestAskSize());
         feed("{\"e\":\"trade\",\"s\":\"PEPEUSDT\",\"t\":1,\"p\":\"0.00000012\",\"q\":\"123456789012.12345678\","
                 + "\"T\":1,\"m\":true}");
-        assertEquals(List.of(), out.events(Trade.class));
-        assertTrue(out.badFrameReasons().get(0).contains("more than 17 significant digits"), out.badFrameReasons().toString());
+        assertEquals(new BigDecimal("123456789012.12345678"), out.events(Trade.class).get(0).size());
+        assertEquals(List.of(), out.badFrames);
     }
 
     @Test
