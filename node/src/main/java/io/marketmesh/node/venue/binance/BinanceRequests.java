@@ -96,11 +96,22 @@ final class BinanceRequests {
         }
     }
 
-    /** A refused request. The keep-alive's refusal proves the socket alive as well as its answer would. */
-    void onError(long id, long code, String message, SessionOutput out) {
+    /**
+     * A refused request. The keep-alive's refusal proves the socket alive as well as its answer would; a refused
+     * subscription leaves its markets without a stream, so they must not be snapshotted as if quiet.
+     */
+    void onError(long id, long code, String message, Map<String, BookSync> books, SessionOutput out) {
         Pending request = id == BinanceFrame.ABSENT ? null : pending.remove(id);
         if (request != null && request.method == Method.LIST_SUBSCRIPTIONS) {
             return;
+        }
+        if (request != null && request.method == Method.SUBSCRIBE) {
+            for (String symbol : request.symbols) {
+                BookSync book = books.get(symbol);
+                if (book != null) {
+                    book.onRefused();
+                }
+            }
         }
         String what = request != null ? request.describe() : id == BinanceFrame.ABSENT ? "a request" : "request " + id;
         out.venueError("Binance refused " + what + ": code " + (code == BinanceFrame.ABSENT ? "?" : code) + ", "

@@ -156,7 +156,7 @@ public final class BinanceSession implements VenueSession {
             case TRADE, AGG_TRADE -> onTrade(text, receivedAt, out);
             case BOOK_TICKER -> onBookTicker(text, receivedAt, out);
             case RESPONSE -> requests.onResponse(frame.id, books, out);
-            case ERROR -> requests.onError(frame.id, frame.errorCode, frame.errorMessage, out);
+            case ERROR -> requests.onError(frame.id, frame.errorCode, frame.errorMessage, books, out);
             case SERVER_SHUTDOWN -> {
                 // The venue is about to close the socket: reopen it now rather than lose the feed when it does.
                 serverShutdowns++;

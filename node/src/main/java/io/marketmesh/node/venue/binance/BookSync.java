@@ -71,6 +71,8 @@ final class BookSync {
     String expectedTag;
     /** Dropped from the socket: anything still queued or in flight for it is ignored. */
     boolean removed;
+    /** The venue refused its subscription (until a diff shows the stream runs after all). */
+    private boolean refused;
 
     BookSync(String symbol, String wireSymbol, BinanceOptions options, SyncCounters counters, Host host) {
         this.symbol = symbol;
@@ -96,6 +98,7 @@ final class BookSync {
     // ---------------------------------------------------------------- the diff stream
 
     void onDiff(DepthDiff diff, SessionOutput out) {
+        refused = false;
         if (state == State.LIVE) {
             applyLive(diff, out);
             return;
@@ -258,8 +261,17 @@ final class BookSync {
         }
     }
 
+    /**
+     * The venue refused the subscription: no quiet-market snapshot then, which would serve a book no stream keeps up to
+     * date. The market's resync requests go unanswered until its socket is reopened (the connection's escalation),
+     * which subscribes it again.
+     */
+    void onRefused() {
+        refused = true;
+    }
+
     void onQuiet(SessionOutput out) {
-        if (state == State.WAITING) {
+        if (state == State.WAITING && !refused) {
             state = State.FETCHING;
             host.requestSnapshot(this, out);
         }

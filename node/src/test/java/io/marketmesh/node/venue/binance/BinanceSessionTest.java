@@ -132,6 +132,10 @@ class BinanceSessionTest {
         assertEquals(List.of("Binance refused SUBSCRIBE of BTCUSDT, NOPE: code 2, Invalid request: invalid stream",
                 "Binance refused request 99: code 3, Invalid JSON"), out.venueErrors);
         assertEquals(List.of(), out.badFrames);
+        session.onTimer("quiet:NOPE", out);
+        assertEquals(List.of(), out.fetches, "no snapshot for a market without a stream: it would look live, frozen");
+        feed(diff("BTCUSDT", 1, 1, "", ""));
+        assertEquals(1, out.fetches.size(), "a diff shows the stream runs after all");
     }
 
     @Test
