@@ -1,6 +1,7 @@
 package io.marketmesh.node.venue.registry;
 
 import io.marketmesh.node.venue.VenueAdapter;
+import io.marketmesh.node.venue.binance.BinanceAdapter;
 import io.marketmesh.node.venue.bitstamp.BitstampAdapter;
 import io.marketmesh.node.venue.bybit.BybitAdapter;
 import io.marketmesh.node.venue.kalshi.KalshiAdapter;
@@ -18,6 +19,7 @@ public final class VenueAdapters {
     static {
         register(new PolymarketAdapter());
         register(new KalshiAdapter());
+        register(new BinanceAdapter());
         register(new BybitAdapter());
         register(new BitstampAdapter());
     }
