@@ -57,6 +57,8 @@ final class BitstampFrame {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final CharWindow view = new CharWindow();
+    private final ChannelNames channels = new ChannelNames();
+    private char[] input = new char[512];
 
     Event event;
     String unknownEvent;
@@ -86,7 +88,13 @@ final class BitstampFrame {
 
     void read(String text) throws IOException {
         clear();
-        try (JsonParser p = JSON.createParser(text)) {
+        // Parsed from a reused array: Jackson would otherwise copy every frame's text into a new one.
+        int length = text.length();
+        if (input.length < length) {
+            input = new char[Math.max(length, input.length * 2)];
+        }
+        text.getChars(0, length, input, 0);
+        try (JsonParser p = JSON.createParser(input, 0, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("a Bitstamp frame is a JSON object");
             }
@@ -95,7 +103,8 @@ final class BitstampFrame {
                 JsonToken value = p.nextToken();
                 switch (name) {
                     case "event" -> readEvent(p, value);
-                    case "channel" -> channel = value == JsonToken.VALUE_STRING && p.getTextLength() > 0 ? p.getText() : null;
+                    case "channel" -> channel = value == JsonToken.VALUE_STRING && p.getTextLength() > 0
+                            ? channels.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()) : null;
                     case "data" -> readData(p, value);
                     default -> p.skipChildren();
                 }
