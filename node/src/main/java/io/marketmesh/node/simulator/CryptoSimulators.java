@@ -23,6 +23,7 @@ final class CryptoSimulators {
         // one line per venue, e.g. all.add(new Entry(Venue.BINANCE, List.of("ws"), BinanceSimulator::create));
         all.add(new Entry(Venue.BINANCE, List.of("ws"), BinanceSimulator::create));
         all.add(new Entry(Venue.BYBIT, List.of(BybitSimulator.SPOT_PATH, BybitSimulator.LINEAR_PATH), BybitSimulator::create));
+        all.add(new Entry(Venue.BITSTAMP, List.of(""), BitstampSimulator::create)); // wss://ws.bitstamp.net: the root
         ALL = List.copyOf(all);
     }
 

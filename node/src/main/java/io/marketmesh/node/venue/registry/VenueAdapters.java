@@ -2,6 +2,7 @@ package io.marketmesh.node.venue.registry;
 
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.binance.BinanceAdapter;
+import io.marketmesh.node.venue.bitstamp.BitstampAdapter;
 import io.marketmesh.node.venue.bybit.BybitAdapter;
 import io.marketmesh.node.venue.kalshi.KalshiAdapter;
 import io.marketmesh.node.venue.polymarket.PolymarketAdapter;
@@ -20,6 +21,7 @@ public final class VenueAdapters {
         register(new KalshiAdapter());
         register(new BinanceAdapter());
         register(new BybitAdapter());
+        register(new BitstampAdapter());
     }
 
     private VenueAdapters() {
