@@ -26,6 +26,7 @@ final class CryptocomMarketData {
     /** Markets whose next trade frame is the on-subscribe history. */
     private final Set<String> historyDue = new HashSet<>();
     private long tradesReplayed;
+    private boolean[] fresh = new boolean[64];
 
     CryptocomMarketData(TradeHistory history) {
         this.history = history;
@@ -57,17 +58,34 @@ final class CryptocomMarketData {
         String symbol = key.symbol();
         boolean replay = historyDue.remove(symbol);
         boolean newestFirst = n > 1 && frame.item(0).t > frame.item(n - 1).t;
+        if (replay) {
+            // Judged against what was published before this frame: one taker's fills may look alike within it.
+            if (fresh.length < n) {
+                fresh = new boolean[Math.max(n, fresh.length * 2)];
+            }
+            for (int i = 0; i < n; i++) {
+                CryptocomFrame.Item item = frame.item(i);
+                fresh[i] = history.isNew(symbol, time(item), tradeKey(item));
+            }
+        }
         for (int k = 0; k < n; k++) {
-            CryptocomFrame.Item item = frame.item(newestFirst ? n - 1 - k : k);
-            long time = item.t == CryptocomFrame.ABSENT ? 0 : item.t;
-            String tradeKey = TradeHistory.key(item.tradeId, item.matchId, item.price, item.quantity);
-            if (replay && !history.isNew(symbol, time, tradeKey)) {
+            int i = newestFirst ? n - 1 - k : k;
+            CryptocomFrame.Item item = frame.item(i);
+            if (replay && !fresh[i]) {
                 tradesReplayed++;
                 continue;
             }
-            out.event(new Trade(key, item.tradeId, item.price, item.quantity, item.takerSide, time, receivedAt));
-            history.published(symbol, time, tradeKey);
+            out.event(new Trade(key, item.tradeId, item.price, item.quantity, item.takerSide, time(item), receivedAt));
+            history.published(symbol, time(item), tradeKey(item));
         }
+    }
+
+    private static long time(CryptocomFrame.Item item) {
+        return item.t == CryptocomFrame.ABSENT ? 0 : item.t;
+    }
+
+    private static String tradeKey(CryptocomFrame.Item item) {
+        return TradeHistory.key(item.tradeId, item.matchId, item.price, item.quantity);
     }
 
     void onTicker(MarketKey key, CryptocomFrame frame, long receivedAt, SessionOutput out) {
