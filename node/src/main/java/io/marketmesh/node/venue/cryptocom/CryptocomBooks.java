@@ -100,7 +100,9 @@ final class CryptocomBooks {
             return null;
         }
         sequenceChecks++;
-        if (item.u == CryptocomFrame.ABSENT || item.pu == CryptocomFrame.ABSENT || item.pu != chain.lastU) {
+        boolean inOrder = item.u != CryptocomFrame.ABSENT && item.pu != CryptocomFrame.ABSENT && item.pu == chain.lastU;
+        out.sequenceChecked(inOrder);
+        if (!inOrder) {
             sequenceFailures++;
             chain.live = false;
             return item.pu == CryptocomFrame.ABSENT || item.u == CryptocomFrame.ABSENT

@@ -99,6 +99,7 @@ class CryptocomFixturesTest {
         // Line 4 is from the same run but not the next delta: pu 375554807297984 is not the snapshot's u.
         session.onText(lines.get(3), RECEIVED, out);
         assertTrue(out.events.isEmpty(), "a delta that does not follow is never applied");
+        assertEquals(1, out.sequenceFailures);
         assertEquals(List.of("ETHUSD-PERP"), out.staleSymbols());
         assertTrue(out.stale.get(0).reason().contains("pu=375554807297984 does not follow u=375554806244928"));
         fire(session, CryptocomSession.RESYNC_TIMER, out);
@@ -225,6 +226,8 @@ class CryptocomFixturesTest {
         assertEquals(249977186042272L, delta.venueSequence());
         assertEquals(1758447954211L, delta.venueTimestamp());
         assertEquals(new SyncCounters(1, 0, 0, 0, 1, 0), session.syncCounters());
+        assertEquals(1, out.sequenceChecks, "counted where /api/v1/venues shows it");
+        assertEquals(0, out.sequenceFailures);
     }
 
     @Test
