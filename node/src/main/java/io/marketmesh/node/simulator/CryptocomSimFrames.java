@@ -126,6 +126,54 @@ final class CryptocomSimFrames {
         return body.toString();
     }
 
+    /** {@code public/get-instruments} data: spot pairs as {@code CCY_PAIR}, the perpetual as {@code PERPETUAL_SWAP}. */
+    static ArrayNode instruments(List<CryptoSimVenue.Instrument> listed) {
+        ArrayNode data = JSON.createArrayNode();
+        for (CryptoSimVenue.Instrument instrument : listed) {
+            CryptoPair pair = instrument.pair();
+            boolean perp = instrument.kind().equals(CryptocomSimulator.PERPETUAL);
+            ObjectNode node = data.addObject().put("symbol", instrument.symbol())
+                    .put("inst_type", perp ? CryptocomSimulator.PERPETUAL : "CCY_PAIR")
+                    .put("display_name", perp ? instrument.symbol().replace("-PERP", " Perpetual")
+                            : pair.base() + "/" + pair.quote())
+                    .put("base_ccy", pair.base()).put("quote_ccy", pair.quote())
+                    .put("quote_decimals", String.valueOf(pair.priceDecimals()))
+                    .put("quantity_decimals", String.valueOf(pair.sizeDecimals()))
+                    .put("price_tick_size", CryptoBook.plain(pair.tick())).put("qty_tick_size", CryptoBook.plain(pair.lot()))
+                    .put("max_leverage", perp ? "50" : "1").put("tradable", true).put("expiry_timestamp_ms", "0")
+                    .put("beta_product", false);
+            if (perp) {
+                node.put("underlying_symbol", pair.base() + pair.quote() + "-INDEX").put("contract_size", "1");
+            }
+        }
+        return data;
+    }
+
+    /**
+     * {@code public/get-tickers} data, of one instrument or all: the WebSocket ticker's fields without the sizes
+     * ({@code bs}/{@code ks} are WebSocket-only), {@code t} a string as in the REST examples.
+     */
+    static ArrayNode tickers(List<CryptoSimVenue.Instrument> listed, Map<String, TickerState> states, String only, long now) {
+        ArrayNode data = JSON.createArrayNode();
+        for (CryptoSimVenue.Instrument instrument : listed) {
+            if (only != null && !only.equals(instrument.symbol())) {
+                continue;
+            }
+            String frame = ticker(-1, instrument.symbol(), instrument.pair(), instrument.book(),
+                    states.get(instrument.symbol()), now);
+            try {
+                ObjectNode item = (ObjectNode) JSON.readTree(frame).path("result").path("data").get(0);
+                item.remove("bs");
+                item.remove("ks");
+                item.put("t", Long.toString(now));
+                data.add(item);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return data;
+    }
+
     private static String push(long id, String symbol, String subscription, String channel, int depth, ObjectNode item) {
         ObjectNode result = result(symbol, subscription, channel);
         result.put("depth", depth);

@@ -3,23 +3,20 @@ package io.marketmesh.node.simulator;
 import static io.marketmesh.node.simulator.CryptocomSimFrames.JSON;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.marketmesh.node.simulator.CryptocomSimFrames.SimTrade;
+import io.marketmesh.node.simulator.CryptocomSimClient.BookStream;
+import io.marketmesh.node.simulator.CryptocomSimClient.Client;
 import io.marketmesh.node.simulator.CryptocomSimFrames.TickerState;
 import io.marketmesh.protocol.Venue;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -62,41 +59,6 @@ final class CryptocomSimulator extends CryptoSimVenue {
     private static final int HISTORY = 50;
 
     private enum TickKey { INSTANCE }
-
-    /** One book stream of one socket: its window as last sent and where its chain stands. */
-    private static final class BookStream {
-        final int depth;
-        final NavigableMap<BigDecimal, BigDecimal> bids = new TreeMap<>(Comparator.reverseOrder());
-        final NavigableMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
-        long lastU;
-        long lastSentAt;
-        boolean dropNext;
-
-        BookStream(int depth) {
-            this.depth = depth;
-        }
-    }
-
-    /** One socket's subscriptions, request count and heartbeat. */
-    private static final class Client {
-        final Map<String, BookStream> books = new LinkedHashMap<>();
-        final Set<String> trades = new LinkedHashSet<>();
-        final Map<String, Long> tickers = new LinkedHashMap<>();
-        boolean subscribedOnce;
-        long second;
-        int requestsThisSecond;
-        long nextHeartbeatAt;
-        long heartbeatId;
-        long heartbeatSentAt;
-
-        Client(long now) {
-            nextHeartbeatAt = now + FIRST_HEARTBEAT_MS;
-        }
-
-        int channels() {
-            return books.size() + trades.size() + tickers.size();
-        }
-    }
 
     private final Map<Long, Client> clients = new HashMap<>();
     private final Map<String, Long> updateIds = new HashMap<>();
@@ -142,7 +104,7 @@ final class CryptocomSimulator extends CryptoSimVenue {
     @Override
     protected void onClientText(SimConnection connection, String text) {
         long now = nowMs();
-        Client client = clients.computeIfAbsent(connection.id, id -> new Client(now));
+        Client client = clients.computeIfAbsent(connection.id, id -> new Client(now, FIRST_HEARTBEAT_MS));
         JsonNode request;
         try {
             request = JSON.readTree(text);
@@ -373,7 +335,7 @@ final class CryptocomSimulator extends CryptoSimVenue {
     private void tick() {
         long now = nowMs();
         for (SimConnection connection : liveConnections()) {
-            Client client = clients.computeIfAbsent(connection.id, id -> new Client(now));
+            Client client = clients.computeIfAbsent(connection.id, id -> new Client(now, FIRST_HEARTBEAT_MS));
             if (client.heartbeatId != 0 && now - client.heartbeatSentAt > HEARTBEAT_ANSWER_MS) {
                 getContext().getLog().info("simulated Crypto.com closes socket {}: heartbeat {} unanswered",
                         connection.id, client.heartbeatId);
@@ -409,58 +371,10 @@ final class CryptocomSimulator extends CryptoSimVenue {
         }
         String method = path.startsWith("/exchange/v1/") ? path.substring("/exchange/v1".length()) : path;
         return switch (method) {
-            case "/public/get-instruments" -> RestReply.ok(CryptocomSimFrames.rest("public/get-instruments", instrumentList()));
-            case "/public/get-tickers" -> RestReply.ok(CryptocomSimFrames.rest("public/get-tickers", tickerList(query)));
+            case "/public/get-instruments" -> RestReply.ok(CryptocomSimFrames.rest("public/get-instruments", CryptocomSimFrames.instruments(listed())));
+            case "/public/get-tickers" -> RestReply.ok(CryptocomSimFrames.rest("public/get-tickers", CryptocomSimFrames.tickers(listed(), tickers, query.get("instrument_name"), nowMs())));
             default -> RestReply.notFound("no such method on the simulated Crypto.com: " + path);
         };
-    }
-
-    private ArrayNode instrumentList() {
-        ArrayNode data = JSON.createArrayNode();
-        for (Instrument instrument : listed()) {
-            CryptoPair pair = instrument.pair();
-            boolean perp = instrument.kind().equals(PERPETUAL);
-            var node = data.addObject().put("symbol", instrument.symbol()).put("inst_type", perp ? PERPETUAL : "CCY_PAIR")
-                    .put("display_name", perp ? instrument.symbol().replace("-PERP", " Perpetual")
-                            : pair.base() + "/" + pair.quote())
-                    .put("base_ccy", pair.base()).put("quote_ccy", pair.quote())
-                    .put("quote_decimals", String.valueOf(pair.priceDecimals()))
-                    .put("quantity_decimals", String.valueOf(pair.sizeDecimals()))
-                    .put("price_tick_size", CryptoBook.plain(pair.tick())).put("qty_tick_size", CryptoBook.plain(pair.lot()))
-                    .put("max_leverage", perp ? "50" : "1").put("tradable", true).put("expiry_timestamp_ms", "0")
-                    .put("beta_product", false);
-            if (perp) {
-                node.put("underlying_symbol", pair.base() + pair.quote() + "-INDEX").put("contract_size", "1");
-            }
-        }
-        return data;
-    }
-
-    private ArrayNode tickerList(Map<String, String> query) {
-        ArrayNode data = JSON.createArrayNode();
-        String only = query.get("instrument_name");
-        long now = nowMs();
-        for (Instrument instrument : listed()) {
-            if (only == null || only.equals(instrument.symbol())) {
-                JsonNode item = ticker(instrument, now);
-                data.add(item);
-            }
-        }
-        return data;
-    }
-
-    private JsonNode ticker(Instrument instrument, long now) {
-        String frame = CryptocomSimFrames.ticker(-1, instrument.symbol(), instrument.pair(), instrument.book(),
-                tickers.get(instrument.symbol()), now);
-        try {
-            var item = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(frame).path("result").path("data").get(0);
-            item.remove("bs"); // sizes are WebSocket-only
-            item.remove("ks");
-            item.put("t", Long.toString(now)); // a string in the REST examples
-            return item;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     // ---------------------------------------------------------------- faults

@@ -72,7 +72,7 @@ final class CryptocomBooks {
      *
      * @return null, or why it cannot start a chain (the book then waits for another)
      */
-    String onSnapshot(MarketKey key, CryptocomFrame.Item item, int frameDepth, long receivedAt, SessionOutput out) {
+    String onSnapshot(MarketKey key, CryptocomItem item, int frameDepth, long receivedAt, SessionOutput out) {
         Chain chain = chains.get(key.symbol());
         if (item.u == CryptocomFrame.ABSENT) {
             chain.live = false;
@@ -93,7 +93,7 @@ final class CryptocomBooks {
      *
      * @return null when applied or ignored (its book awaits a snapshot); otherwise the gap that broke the chain
      */
-    String onDelta(MarketKey key, CryptocomFrame.Item item, long receivedAt, SessionOutput out) {
+    String onDelta(MarketKey key, CryptocomItem item, long receivedAt, SessionOutput out) {
         Chain chain = chains.get(key.symbol());
         if (!chain.live) {
             deltasIgnored++;
@@ -121,7 +121,7 @@ final class CryptocomBooks {
         return new SyncCounters(sequenceChecks, sequenceFailures, 0, 0, snapshots, deltasIgnored);
     }
 
-    private static long timestamp(CryptocomFrame.Item item) {
+    private static long timestamp(CryptocomItem item) {
         return item.t == CryptocomFrame.ABSENT ? 0 : item.t;
     }
 

@@ -16,7 +16,7 @@ import java.util.List;
  * One incoming Crypto.com Exchange v1 frame, read with Jackson's streaming parser into reusable fields (one instance
  * per session, overwritten by every frame). The envelope is {@code {id, method, code, [message, channel, original],
  * result: {instrument_name, subscription, channel, [depth], data: [...]}}}; the venue fixes that field order, but
- * nothing here depends on it: every data item is read into one {@link Item} whatever its channel (the fields of book,
+ * nothing here depends on it: every data item is read into one {@link CryptocomItem} whatever its channel (the fields of book,
  * trade and ticker items do not clash), and the session decides what it is once the whole frame is read.
  *
  * <p>Numbers arrive as JSON strings (level entries, trade and ticker decimals) or JSON numbers ({@code t}, {@code u},
@@ -37,53 +37,9 @@ final class CryptocomFrame {
         BOOK, BOOK_UPDATE, TRADE, TICKER, OTHER, MISSING
     }
 
-    /** One element of {@code result.data}: a book snapshot or delta, a trade, or a ticker. */
-    static final class Item {
-        long t;
-        long u;
-        long pu;
-        /** A snapshot's sides ({@code asks}/{@code bids} on the item itself), best first or not, zero sizes dropped. */
-        boolean snapshotSides;
-        final ArrayList<PriceLevel> bids = new ArrayList<>();
-        final ArrayList<PriceLevel> asks = new ArrayList<>();
-        /** A delta's {@code update} object: its levels in the order sent, asks and bids as they come. */
-        boolean update;
-        final ArrayList<LevelUpdate> updates = new ArrayList<>();
-        // trade
-        String tradeId;
-        String matchId;
-        long price;
-        long quantity;
-        Side takerSide;
-        String sideText;
-        // ticker
-        long bestBid;
-        long bestBidSize;
-        long bestAsk;
-        long bestAskSize;
-        long last;
-        String volume;
-        String openInterest;
-
-        private void clear() {
-            t = u = pu = ABSENT;
-            snapshotSides = false;
-            bids.clear();
-            asks.clear();
-            update = false;
-            updates.clear();
-            tradeId = matchId = null;
-            price = quantity = Decimals.NONE;
-            takerSide = null;
-            sideText = null;
-            bestBid = bestBidSize = bestAsk = bestAskSize = last = Decimals.NONE;
-            volume = openInterest = null;
-        }
-    }
-
     private final CharWindow view = new CharWindow();
     private final StringCache names = new StringCache(256);
-    private final List<Item> items = new ArrayList<>();
+    private final List<CryptocomItem> items = new ArrayList<>();
 
     long id;
     Method method;
@@ -138,7 +94,7 @@ final class CryptocomFrame {
         }
     }
 
-    Item item(int index) {
+    CryptocomItem item(int index) {
         return items.get(index);
     }
 
@@ -201,7 +157,11 @@ final class CryptocomFrame {
             p.nextToken();
             switch (name) {
                 case "instrument_name" -> instrument = readName(p);
-                case "subscription" -> subscription = readName(p);
+                case "subscription" -> {
+                    if (instrument == null) { // only needed without instrument_name, which comes first
+                        subscription = readName(p);
+                    }
+                }
                 case "channel" -> readChannel(p);
                 case "depth" -> depth = (int) readLong(p);
                 case "data" -> readData(p);
@@ -238,15 +198,15 @@ final class CryptocomFrame {
                 throw new IllegalArgumentException("an element of 'result.data' is not an object");
             }
             if (itemCount == items.size()) {
-                items.add(new Item());
+                items.add(new CryptocomItem());
             }
-            Item item = items.get(itemCount++);
+            CryptocomItem item = items.get(itemCount++);
             item.clear();
             readItem(p, item);
         }
     }
 
-    private void readItem(JsonParser p, Item item) throws IOException {
+    private void readItem(JsonParser p, CryptocomItem item) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             p.nextToken();
@@ -280,7 +240,7 @@ final class CryptocomFrame {
         }
     }
 
-    private void readUpdate(JsonParser p, Item item) throws IOException {
+    private void readUpdate(JsonParser p, CryptocomItem item) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw new IllegalArgumentException("'update' is not an object");
         }
@@ -349,7 +309,7 @@ final class CryptocomFrame {
         }
     }
 
-    private void readTakerSide(JsonParser p, Item item) throws IOException {
+    private void readTakerSide(JsonParser p, CryptocomItem item) throws IOException {
         if (p.currentToken() != JsonToken.VALUE_STRING) {
             p.skipChildren();
             return;

@@ -47,7 +47,7 @@ final class CryptocomMarketData {
     void onTrades(MarketKey key, CryptocomFrame frame, long receivedAt, SessionOutput out) {
         int n = frame.itemCount;
         for (int i = 0; i < n; i++) {
-            CryptocomFrame.Item item = frame.item(i);
+            CryptocomItem item = frame.item(i);
             if (item.price == Decimals.NONE || item.quantity == Decimals.NONE) {
                 throw new IllegalArgumentException("trade without price 'p' or quantity 'q'");
             }
@@ -64,13 +64,13 @@ final class CryptocomMarketData {
                 fresh = new boolean[Math.max(n, fresh.length * 2)];
             }
             for (int i = 0; i < n; i++) {
-                CryptocomFrame.Item item = frame.item(i);
+                CryptocomItem item = frame.item(i);
                 fresh[i] = history.isNew(symbol, time(item), tradeKey(item));
             }
         }
         for (int k = 0; k < n; k++) {
             int i = newestFirst ? n - 1 - k : k;
-            CryptocomFrame.Item item = frame.item(i);
+            CryptocomItem item = frame.item(i);
             if (replay && !fresh[i]) {
                 tradesReplayed++;
                 continue;
@@ -80,17 +80,17 @@ final class CryptocomMarketData {
         }
     }
 
-    private static long time(CryptocomFrame.Item item) {
+    private static long time(CryptocomItem item) {
         return item.t == CryptocomFrame.ABSENT ? 0 : item.t;
     }
 
-    private static String tradeKey(CryptocomFrame.Item item) {
+    private static String tradeKey(CryptocomItem item) {
         return TradeHistory.key(item.tradeId, item.matchId, item.price, item.quantity);
     }
 
     void onTicker(MarketKey key, CryptocomFrame frame, long receivedAt, SessionOutput out) {
         for (int i = 0; i < frame.itemCount; i++) {
-            CryptocomFrame.Item item = frame.item(i);
+            CryptocomItem item = frame.item(i);
             out.event(new Ticker(key, item.bestBid, item.bestBidSize, item.bestAsk, item.bestAskSize, item.last,
                     total(item.volume), total(item.openInterest), item.t == CryptocomFrame.ABSENT ? 0 : item.t,
                     receivedAt));

@@ -218,7 +218,7 @@ public final class CryptocomSession implements VenueSession {
             }
             case BOOK_UPDATE -> {
                 for (int i = 0; i < frame.itemCount; i++) {
-                    CryptocomFrame.Item item = frame.item(i);
+                    CryptocomItem item = frame.item(i);
                     if (!item.update) {
                         throw new IllegalArgumentException("book.update without an 'update' object");
                     }
