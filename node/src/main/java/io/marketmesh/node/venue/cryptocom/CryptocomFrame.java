@@ -8,7 +8,9 @@ import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.LevelUpdate;
 import io.marketmesh.protocol.PriceLevel;
 import io.marketmesh.protocol.Side;
+import io.marketmesh.protocol.WideSizes;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -226,12 +228,12 @@ final class CryptocomFrame {
                 case "d" -> item.tradeId = readText(p);
                 case "m" -> item.matchId = readText(p);
                 case "p" -> item.price = readDecimal(p);
-                case "q" -> item.quantity = readDecimal(p);
+                case "q" -> item.quantity = readWide(p);
                 case "s" -> readTakerSide(p, item);
                 case "b" -> item.bestBid = readDecimal(p);
-                case "bs" -> item.bestBidSize = readDecimal(p);
+                case "bs" -> item.bestBidSize = readWide(p);
                 case "k" -> item.bestAsk = readDecimal(p);
-                case "ks" -> item.bestAskSize = readDecimal(p);
+                case "ks" -> item.bestAskSize = readWide(p);
                 case "a" -> item.last = readDecimal(p);
                 case "v" -> item.volume = readText(p);
                 case "oi" -> item.openInterest = readText(p);
@@ -374,6 +376,15 @@ final class CryptocomFrame {
                 yield Decimals.parse(text, 0, text.length());
             }
             case VALUE_NULL -> Decimals.NONE;
+            default -> throw new NumberFormatException("expected a decimal, got " + p.currentToken());
+        };
+    }
+
+    /** A size of any width, exact (trade quantities, ticker sizes); null for null. */
+    private BigDecimal readWide(JsonParser p) throws IOException {
+        return switch (p.currentToken()) {
+            case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> WideSizes.parse(window(p));
+            case VALUE_NULL -> null;
             default -> throw new NumberFormatException("expected a decimal, got " + p.currentToken());
         };
     }

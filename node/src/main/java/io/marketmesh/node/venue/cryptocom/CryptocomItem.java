@@ -4,6 +4,7 @@ import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.LevelUpdate;
 import io.marketmesh.protocol.PriceLevel;
 import io.marketmesh.protocol.Side;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 
 /**
@@ -25,14 +26,15 @@ final class CryptocomItem {
     String tradeId;
     String matchId;
     long price;
-    long quantity;
+    /** Exact at any width: a trade of a micro-priced token can need more than 17 digits. */
+    BigDecimal quantity;
     Side takerSide;
     String sideText;
     // ticker
     long bestBid;
-    long bestBidSize;
+    BigDecimal bestBidSize;
     long bestAsk;
-    long bestAskSize;
+    BigDecimal bestAskSize;
     long last;
     String volume;
     String openInterest;
@@ -45,10 +47,12 @@ final class CryptocomItem {
         update = false;
         updates.clear();
         tradeId = matchId = null;
-        price = quantity = Decimals.NONE;
+        price = Decimals.NONE;
+        quantity = null;
         takerSide = null;
         sideText = null;
-        bestBid = bestBidSize = bestAsk = bestAskSize = last = Decimals.NONE;
+        bestBid = bestAsk = last = Decimals.NONE;
+        bestBidSize = bestAskSize = null;
         volume = openInterest = null;
     }
 }

@@ -48,10 +48,10 @@ final class CryptocomMarketData {
         int n = frame.itemCount;
         for (int i = 0; i < n; i++) {
             CryptocomItem item = frame.item(i);
-            if (item.price == Decimals.NONE || item.quantity == Decimals.NONE) {
+            if (item.price == Decimals.NONE || item.quantity == null) {
                 throw new IllegalArgumentException("trade without price 'p' or quantity 'q'");
             }
-            if (item.price <= 0 || item.quantity <= 0) {
+            if (item.price <= 0 || item.quantity.signum() <= 0) {
                 throw new IllegalArgumentException("trade with a price or quantity not above zero");
             }
         }
@@ -85,7 +85,7 @@ final class CryptocomMarketData {
     }
 
     private static String tradeKey(CryptocomItem item) {
-        return TradeHistory.key(item.tradeId, item.matchId, item.price, item.quantity);
+        return TradeHistory.key(item.tradeId, item.matchId, item.price, item.quantity.toPlainString());
     }
 
     void onTicker(MarketKey key, CryptocomFrame frame, long receivedAt, SessionOutput out) {

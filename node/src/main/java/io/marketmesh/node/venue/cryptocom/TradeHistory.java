@@ -47,8 +47,8 @@ final class TradeHistory {
         }
     }
 
-    /** Price and quantity as their exact {@code Decimals} encodings. */
-    static String key(String tradeId, String matchId, long price, long quantity) {
+    /** Price as its exact {@code Decimals} encoding, quantity as its normalized exact text. */
+    static String key(String tradeId, String matchId, long price, String quantity) {
         return tradeId + '|' + matchId + '|' + price + '|' + quantity;
     }
 }

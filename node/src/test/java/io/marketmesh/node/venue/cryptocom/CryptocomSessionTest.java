@@ -175,6 +175,34 @@ class CryptocomSessionTest {
     }
 
     @Test
+    void sizesWiderThanSeventeenDigitsStayExactInBooksTradesAndTickers() {
+        CryptocomSession session = session();
+        session.subscribe(List.of("PEPE_USDT"), out);
+        session.onText(snapshot("PEPE_USDT", 50, 1, "[\"0.0000000123\",\"123456789012.12345678\",\"1\"]",
+                "[\"0.0000000124\",\"1\",\"1\"]"), RECEIVED, out);
+        BookSnapshot book = out.only(BookSnapshot.class);
+        assertEquals(new java.math.BigDecimal("123456789012.12345678"), book.bids().get(0).exactSize());
+        out.clear();
+        session.onText(delta("PEPE_USDT", 50, 1, 2, "", "[\"0.0000000124\",\"98765432109.87654321\",\"2\"]"),
+                RECEIVED, out);
+        assertEquals(new java.math.BigDecimal("98765432109.87654321"),
+                out.only(BookDelta.class).updates().get(0).exactSize());
+        out.clear();
+        session.onText(trades("PEPE_USDT", "{\"d\":\"1\",\"t\":5,\"p\":\"0.0000000124\",\"q\":\"123456789012.12345678\","
+                + "\"s\":\"BUY\",\"i\":\"PEPE_USDT\"}"), RECEIVED, out);
+        assertEquals(new java.math.BigDecimal("123456789012.12345678"), out.only(Trade.class).size());
+        out.clear();
+        session.onText("{\"id\":-1,\"method\":\"subscribe\",\"code\":0,\"result\":{\"instrument_name\":\"PEPE_USDT\","
+                + "\"subscription\":\"ticker.PEPE_USDT\",\"channel\":\"ticker\",\"data\":[{\"b\":\"0.0000000123\","
+                + "\"bs\":\"123456789012.12345678\",\"k\":null,\"ks\":null,\"a\":null,\"v\":\"99999999999999999999.5\","
+                + "\"t\":7}]}}", RECEIVED, out);
+        io.marketmesh.protocol.Ticker ticker = out.only(io.marketmesh.protocol.Ticker.class);
+        assertEquals(new java.math.BigDecimal("123456789012.12345678"), ticker.bestBidSize());
+        assertEquals(io.marketmesh.protocol.Decimals.NONE, ticker.bestAsk(), "no asks: null on the wire");
+        assertEquals(new java.math.BigDecimal("99999999999999999999.5"), ticker.volume());
+    }
+
+    @Test
     void refusedSubscriptionsAreToldAndTheirBooksMarkedStale() {
         CryptocomSession session = session();
         session.subscribe(List.of("A_USD", "B_USD"), out); // request id 1
