@@ -206,6 +206,9 @@ public final class CryptocomSession implements VenueSession {
         switch (frame.channel) {
             case BOOK -> {
                 for (int i = 0; i < frame.itemCount; i++) {
+                    if (!frame.item(i).snapshotSides) {
+                        throw new IllegalArgumentException("book snapshot without asks or bids");
+                    }
                     String problem = books.onSnapshot(key, frame.item(i), frame.depth, receivedAt, out);
                     if (problem != null) {
                         // Not resubscribed from here: a venue that keeps sending such books would loop. The book
@@ -238,8 +241,9 @@ public final class CryptocomSession implements VenueSession {
     /** A subscribe/unsubscribe the venue refused: told, and the books it left without a snapshot marked stale. */
     private void refused(SessionOutput out) {
         String what = frame.ackChannel != null ? frame.ackChannel : "request " + frame.id;
-        String reason = "Crypto.com refused " + frame.method.name().toLowerCase(Locale.ROOT) + " of " + what
-                + ": " + frame.code + " " + orEmpty(frame.message);
+        String method = frame.method == CryptocomFrame.Method.OTHER ? frame.unknownMethod
+                : frame.method.name().toLowerCase(Locale.ROOT);
+        String reason = "Crypto.com refused " + method + " of " + what + ": " + frame.code + " " + orEmpty(frame.message);
         out.venueError(reason);
         if (frame.method != CryptocomFrame.Method.SUBSCRIBE) {
             return;
