@@ -1,6 +1,8 @@
 package io.marketmesh.node.venue.registry;
 
 import io.marketmesh.node.venue.VenueAdapter;
+import io.marketmesh.node.venue.binance.BinanceAdapter;
+import io.marketmesh.node.venue.bybit.BybitAdapter;
 import io.marketmesh.node.venue.cryptocom.CryptocomAdapter;
 import io.marketmesh.node.venue.kalshi.KalshiAdapter;
 import io.marketmesh.node.venue.polymarket.PolymarketAdapter;
@@ -17,6 +19,8 @@ public final class VenueAdapters {
     static {
         register(new PolymarketAdapter());
         register(new KalshiAdapter());
+        register(new BinanceAdapter());
+        register(new BybitAdapter());
         register(new CryptocomAdapter());
     }
 
