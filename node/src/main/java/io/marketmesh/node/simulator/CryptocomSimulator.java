@@ -48,8 +48,6 @@ final class CryptocomSimulator extends CryptoSimVenue {
     static final String WS_PATH = "exchange/v1/market";
     static final String PERPETUAL = "PERPETUAL_SWAP";
 
-    private static final String INTERNAL_TICK = "/__cryptocom-simulator-tick";
-    private static final Duration TICK_EVERY = Duration.ofMillis(100);
     private static final long FIRST_HEARTBEAT_MS = 2_000;
     private static final long HEARTBEAT_EVERY_MS = 30_000;
     private static final long HEARTBEAT_ANSWER_MS = 5_000;
@@ -58,7 +56,6 @@ final class CryptocomSimulator extends CryptoSimVenue {
     private static final int MAX_REQUESTS_PER_SECOND = 100;
     private static final int HISTORY = 50;
 
-    private enum TickKey { INSTANCE }
 
     private final Map<Long, Client> clients = new HashMap<>();
     private final Map<String, Long> updateIds = new HashMap<>();
@@ -84,9 +81,6 @@ final class CryptocomSimulator extends CryptoSimVenue {
             tickers.put(instrument.symbol(), new TickerState(mid, mid, null, mid, volume,
                     instrument.kind().equals(PERPETUAL) ? new BigDecimal("1234.5") : null));
         }
-        // The seam has no timer hook for a venue: a RestGet to a path only this actor uses stands in for one.
-        timers.startTimerAtFixedRate(TickKey.INSTANCE,
-                new RestGet(INTERNAL_TICK, Map.of(), context.getSystem().<RestReply>ignoreRef()), TICK_EVERY);
     }
 
     @Override
@@ -332,8 +326,8 @@ final class CryptocomSimulator extends CryptoSimVenue {
 
     // ---------------------------------------------------------------- heartbeats and idle deltas
 
-    private void tick() {
-        long now = nowMs();
+    @Override
+    protected void onClockTick(long now) {
         for (SimConnection connection : liveConnections()) {
             Client client = clients.computeIfAbsent(connection.id, id -> new Client(now, FIRST_HEARTBEAT_MS));
             if (client.heartbeatId != 0 && now - client.heartbeatSentAt > HEARTBEAT_ANSWER_MS) {
@@ -365,10 +359,6 @@ final class CryptocomSimulator extends CryptoSimVenue {
 
     @Override
     protected RestReply onRest(String path, Map<String, String> query) {
-        if (path.equals(INTERNAL_TICK)) {
-            tick();
-            return RestReply.ok("{}");
-        }
         String method = path.startsWith("/exchange/v1/") ? path.substring("/exchange/v1".length()) : path;
         return switch (method) {
             case "/public/get-instruments" -> RestReply.ok(CryptocomSimFrames.rest("public/get-instruments", CryptocomSimFrames.instruments(listed())));
