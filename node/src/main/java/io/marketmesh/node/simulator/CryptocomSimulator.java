@@ -9,7 +9,6 @@ import io.marketmesh.node.simulator.CryptocomSimClient.Client;
 import io.marketmesh.node.simulator.CryptocomSimFrames.TickerState;
 import io.marketmesh.protocol.Venue;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
