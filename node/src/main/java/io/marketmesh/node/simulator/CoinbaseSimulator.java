@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.marketmesh.protocol.Venue;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -40,11 +39,7 @@ final class CoinbaseSimulator extends CryptoSimVenue {
 
     static final String PRODUCTS_PATH = "/api/v3/brokerage/market/products";
     static final int MAX_L2_PRODUCTS = 16;
-    /**
-     * The heartbeat timer's message: the seam's messages are sealed, and a REST GET is the one a venue may answer
-     * itself, so the timer sends one on a path no HTTP request can carry.
-     */
-    private static final String HEARTBEAT_TICK = "\u0000heartbeats";
+    private static final long HEARTBEAT_EVERY_MS = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What one client socket has subscribed, and its message counter. */
@@ -60,6 +55,7 @@ final class CoinbaseSimulator extends CryptoSimVenue {
 
     private final Map<Long, Client> clients = new HashMap<>();
     private long heartbeatCounter = 41_000;
+    private long lastHeartbeatAt;
     private long tradeIds = 1_068_572_000L;
 
     static Behavior<Command> create(SimulatorSettings settings) {
@@ -70,8 +66,15 @@ final class CoinbaseSimulator extends CryptoSimVenue {
     private CoinbaseSimulator(ActorContext<Command> context, TimerScheduler<Command> timers,
                               SimulatorSettings settings) {
         super(context, timers, Venue.COINBASE, settings);
-        timers.startTimerAtFixedRate(HEARTBEAT_TICK,
-                new RestGet(HEARTBEAT_TICK, Map.of(), context.getSystem().ignoreRef()), Duration.ofSeconds(1));
+    }
+
+    /** The heartbeats go out once a second whether the books move or not. */
+    @Override
+    protected void onClockTick(long nowMs) {
+        if (nowMs - lastHeartbeatAt >= HEARTBEAT_EVERY_MS) {
+            lastHeartbeatAt = nowMs;
+            heartbeats();
+        }
     }
 
     @Override
@@ -232,10 +235,6 @@ final class CoinbaseSimulator extends CryptoSimVenue {
 
     @Override
     protected RestReply onRest(String path, Map<String, String> query) {
-        if (path.equals(HEARTBEAT_TICK)) {
-            heartbeats();
-            return RestReply.ok("{}");
-        }
         if (!path.equals(PRODUCTS_PATH)) {
             return super.onRest(path, query);
         }
