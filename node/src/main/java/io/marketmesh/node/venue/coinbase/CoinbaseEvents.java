@@ -122,8 +122,9 @@ final class CoinbaseEvents {
 
     /**
      * {@code market_trades} updates. The venue's {@code side} is the MAKER's, the resting order's: a {@code SELL}
-     * trade is a buyer lifting an offer (in the capture every SELL prints at or above the best offer, every BUY at or
-     * below the best bid; Coinbase's own docs say so of the same field on its Exchange feed), so the taker, the
+     * trade is a buyer lifting an offer (in the capture every trade printed at or through the touch agrees: SELL at or
+     * above the best offer, BUY at or below the best bid; Coinbase's docs say so of the same field on its Exchange
+     * feed), so the taker, the
      * node's aggressor, is the other side. The venue lists a batch newest first; trades go out oldest first, so the
      * market's last trade is the newest. The {@code snapshot} sent on subscribing is history (and would repeat trades
      * after every reconnect): skipped.
