@@ -2,6 +2,7 @@ package io.marketmesh.node.venue.registry;
 
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.kalshi.KalshiAdapter;
+import io.marketmesh.node.venue.kraken.KrakenAdapter;
 import io.marketmesh.node.venue.polymarket.PolymarketAdapter;
 import io.marketmesh.protocol.Venue;
 import java.util.EnumMap;
@@ -16,6 +17,7 @@ public final class VenueAdapters {
     static {
         register(new PolymarketAdapter());
         register(new KalshiAdapter());
+        register(new KrakenAdapter());
     }
 
     private VenueAdapters() {
