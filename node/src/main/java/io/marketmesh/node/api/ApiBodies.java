@@ -1,6 +1,7 @@
 package io.marketmesh.node.api;
 
 import io.marketmesh.node.connection.ConnectionManager;
+import io.marketmesh.node.connection.IntegrityCounts;
 import io.marketmesh.node.connection.SocketStatus;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.protocol.MarketKey;
@@ -54,7 +55,7 @@ final class ApiBodies {
 
     /** One venue over the whole cluster: its workers (where they run) and every socket they hold. */
     record VenueStatusView(String venue, boolean enabled, String wsUrl, int followed, String discovery,
-                           int workersConfigured, int workersRunning, List<WorkerRow> workers,
+                           int workersConfigured, int workersRunning, IntegrityCounts integrity, List<WorkerRow> workers,
                            List<SocketStatus> connections) implements VenueView {
 
         /** {@code statuses}: the workers that answered, by worker index; worker 0 did the discovery. */
@@ -68,8 +69,10 @@ final class ApiBodies {
                 workers.add(new WorkerRow(status.worker(), status.node(), status.markets(), status.connections().size()));
                 sockets.addAll(status.connections());
             }
+            IntegrityCounts integrity = sockets.stream().map(SocketStatus::integrity)
+                    .reduce(IntegrityCounts.NONE, IntegrityCounts::plus);
             return new VenueStatusView(config.venue().id(), true, config.wsUrl(), followed, discovery, workersConfigured,
-                    statuses.size(), workers, sockets);
+                    statuses.size(), integrity, workers, sockets);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.marketmesh.node.connection;
 
 import io.marketmesh.node.market.MarketPublisher;
+import io.marketmesh.node.market.ResyncRequest;
 import io.marketmesh.node.metrics.NodeMetrics;
 import io.marketmesh.node.venue.ConnectRequest;
 import io.marketmesh.node.venue.FetchResponse;
@@ -121,9 +122,15 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
     public static Behavior<Command> create(Dependencies dependencies, int socketId,
                                            ActorRef<ConnectionManager.Command> manager) {
+        return create(dependencies, socketId, "", manager);
+    }
+
+    /** A socket for markets of one {@link VenueAdapter#socketGroup socket group}. */
+    public static Behavior<Command> create(Dependencies dependencies, int socketId, String group,
+                                           ActorRef<ConnectionManager.Command> manager) {
         ConnectionSettings settings = dependencies.settings();
         Behavior<Command> connection = Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new ConnectionActor(context, timers, dependencies, socketId, manager)));
+                timers -> new ConnectionActor(context, timers, dependencies, socketId, group, manager)));
         return Behaviors.supervise(connection).onFailure(Exception.class,
                 SupervisorStrategy.restartWithBackoff(settings.minBackoff(), settings.maxBackoff(), settings.randomFactor())
                         // Messages wait through the backoff; many markets' resyncs must not push out an Unsubscribe.
@@ -133,6 +140,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
     private final TimerScheduler<Command> timers;
     private final VenueAdapter adapter;
+    /** The socket group of every market on this socket ({@link VenueAdapter#socketGroup}). */
+    private final String group;
     private final VenueSettings venue;
     private final ConnectionSettings settings;
     /** Resyncs asked of the venue on the current socket, per market. */
@@ -161,8 +170,9 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private long binaryFrames;
 
     private ConnectionActor(ActorContext<Command> context, TimerScheduler<Command> timers, Dependencies dependencies,
-                            int socketId, ActorRef<ConnectionManager.Command> manager) {
+                            int socketId, String group, ActorRef<ConnectionManager.Command> manager) {
         super(context);
+        this.group = group;
         this.timers = timers;
         this.adapter = dependencies.adapter();
         this.venue = dependencies.venue();
@@ -186,7 +196,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private void connect() {
         ConnectRequest request;
         try {
-            request = adapter.connectRequest(venue);
+            request = adapter.connectRequest(venue, group);
         } catch (Exception e) {
             fail("cannot build the connection request: " + e.getMessage());
             return;
@@ -273,6 +283,9 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     }
 
     private Behavior<Command> onResync(Resync resync) {
+        if (resync.reason() != null && resync.reason().startsWith(ResyncRequest.CHECKSUM_MISMATCH)) {
+            output.checksumFailed();
+        }
         // Before the socket is open there is nothing to do: opening it subscribes, which brings snapshots.
         if (session != null && markets.carries(resync.symbol())) {
             int askedBefore = resyncsThisSession.getOrDefault(resync.symbol(), 0);
@@ -302,7 +315,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         state = "open";
         connectedAt = System.currentTimeMillis();
         lastMessageAt = connectedAt;
-        session = adapter.newSession(venue);
+        session = adapter.newSession(venue, group);
         resyncsThisSession.clear();
         if (markets.size() > 0) {
             guarded(() -> session.subscribe(List.copyOf(markets.symbols()), output));
@@ -435,7 +448,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
     private void reportStatus() {
         manager.tell(new ConnectionManager.SocketStatusUpdate(socketId, state, markets.size(), connectedAt,
-                lastMessageAt, framesReceived, output.badFrames(), binaryFrames));
+                lastMessageAt, framesReceived, output.badFrames(), binaryFrames, output.integrity()));
     }
 
     /** Marks the socket's books stale, tells the manager why, and throws so the supervisor restarts with backoff. */

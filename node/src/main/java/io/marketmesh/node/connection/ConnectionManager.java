@@ -78,7 +78,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     }
 
     record SocketStatusUpdate(int socket, String state, int subscriptions, long connectedAt, long lastMessageAt,
-                              long framesReceived, long badFrames, long binaryFrames) implements Command {
+                              long framesReceived, long badFrames, long binaryFrames, IntegrityCounts integrity)
+            implements Command {
     }
 
     record SocketFailed(int socket, String reason) implements Command {
@@ -115,15 +116,19 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     /** One socket's share of the markets and what it last reported. */
     private static final class Slot {
         final int id;
+        final String group;
         final Set<String> symbols = new LinkedHashSet<>();
         final ActorRef<ConnectionActor.Command> actor;
         long starts;
         SocketStatusUpdate last;
+        /** What the socket's earlier incarnations counted: each new one counts from zero. */
+        IntegrityCounts earlier = IntegrityCounts.NONE;
         String lastError;
         long lastErrorAt;
 
-        Slot(int id, ActorRef<ConnectionActor.Command> actor) {
+        Slot(int id, String group, ActorRef<ConnectionActor.Command> actor) {
             this.id = id;
+            this.group = group;
             this.actor = actor;
         }
     }
@@ -282,7 +287,14 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
             if (slotBySymbol.containsKey(symbol)) {
                 continue;
             }
-            Slot slot = slotWithRoom();
+            String group;
+            try {
+                group = adapter.socketGroup(symbol);
+            } catch (IllegalArgumentException e) {
+                getContext().getLog().warn("{}: not following {}: {}", venue.venue().id(), symbol, e.getMessage());
+                continue;
+            }
+            Slot slot = slotWithRoom(group);
             slot.symbols.add(symbol);
             slotBySymbol.put(symbol, slot);
             bySlot.computeIfAbsent(slot, s -> new ArrayList<>()).add(symbol);
@@ -290,9 +302,9 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         bySlot.forEach((slot, list) -> slot.actor.tell(new ConnectionActor.Subscribe(List.copyOf(list))));
     }
 
-    private Slot slotWithRoom() {
+    private Slot slotWithRoom(String group) {
         for (Slot slot : slots.values()) {
-            if (slot.symbols.size() < venue.marketsPerSocket()) {
+            if (slot.group.equals(group) && slot.symbols.size() < venue.marketsPerSocket()) {
                 return slot;
             }
         }
@@ -300,8 +312,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         int id = nextSlotId;
         nextSlotId += workers;
         ActorRef<ConnectionActor.Command> actor = getContext().spawn(
-                ConnectionActor.create(sockets, id, getContext().getSelf()), "socket-" + id);
-        Slot slot = new Slot(id, actor);
+                ConnectionActor.create(sockets, id, group, getContext().getSelf()), "socket-" + id);
+        Slot slot = new Slot(id, group, actor);
         slots.put(id, slot);
         return slot;
     }
@@ -352,7 +364,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
             sockets.add(new SocketStatus(worker, node, slot.id, s == null ? "connecting" : s.state(), slot.symbols.size(),
                     s == null ? 0 : s.connectedAt(), s == null ? 0 : s.lastMessageAt(),
                     s == null ? 0 : s.framesReceived(), s == null ? 0 : s.badFrames(), s == null ? 0 : s.binaryFrames(),
-                    Math.max(0, slot.starts - 1), slot.lastError, slot.lastErrorAt));
+                    Math.max(0, slot.starts - 1), slot.lastError, slot.lastErrorAt,
+                    s == null ? slot.earlier : slot.earlier.plus(s.integrity())));
         }
         get.replyTo().tell(new WorkerStatus(venue.venue(), worker, node, venue.wsUrl(), slotBySymbol.size(), discovery,
                 sockets));
@@ -363,6 +376,10 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         Slot slot = slots.get(starting.socket());
         if (slot != null) {
             slot.starts++;
+            if (slot.last != null) {
+                slot.earlier = slot.earlier.plus(slot.last.integrity());
+                slot.last = null;
+            }
             // A (re)started socket knows nothing: hand it every market it carries.
             starting.self().tell(new ConnectionActor.Subscribe(List.copyOf(slot.symbols)));
         }

@@ -4,6 +4,9 @@ import io.marketmesh.node.venue.FetchRequest;
 import io.marketmesh.node.venue.FetchResponse;
 import io.marketmesh.node.venue.Pacing;
 import io.marketmesh.node.venue.SessionOutput;
+import io.marketmesh.protocol.BookClaim;
+import io.marketmesh.protocol.BookDelta;
+import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.MarketEvent;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -58,6 +61,11 @@ final class ConnectionOutput implements SessionOutput {
         this.log = context.getLog();
     }
 
+    private long sequenceChecks;
+    private long sequenceFailures;
+    private long checksumChecks;
+    private long checksumFailures;
+
     /** Why the socket must end, or null. */
     String failure() {
         return failure;
@@ -75,6 +83,15 @@ final class ConnectionOutput implements SessionOutput {
 
     long badFrames() {
         return badFrames;
+    }
+
+    IntegrityCounts integrity() {
+        return new IntegrityCounts(sequenceChecks, sequenceFailures, checksumChecks, checksumFailures);
+    }
+
+    /** A market's actor found the venue's checksum did not match its book (it asks for a resync saying so). */
+    void checksumFailed() {
+        checksumFailures++;
     }
 
     @Override
@@ -110,7 +127,25 @@ final class ConnectionOutput implements SessionOutput {
 
     @Override
     public void event(MarketEvent event) {
+        if (event instanceof BookDelta delta ? delta.claim() instanceof BookClaim.Checksum
+                : event instanceof BookSnapshot snapshot && snapshot.claim() instanceof BookClaim.Checksum) {
+            checksumChecks++;
+        }
         markets.route(event, receivedNanos);
+    }
+
+    @Override
+    public void reconnect(String reason) {
+        log.info("{} socket {}: the venue asks to reconnect: {}", venue, socketId, reason);
+        fails("the venue asked to reconnect: " + reason);
+    }
+
+    @Override
+    public void sequenceChecked(boolean inOrder) {
+        sequenceChecks++;
+        if (!inOrder) {
+            sequenceFailures++;
+        }
     }
 
     @Override

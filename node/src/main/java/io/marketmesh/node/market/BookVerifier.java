@@ -33,7 +33,7 @@ final class BookVerifier {
             return "checksum cannot be computed: " + e.getMessage();
         }
         return computed == checksum.expected() ? null
-                : "checksum mismatch over the top " + checksum.layout().levels() + " levels: computed " + computed
+                : ResyncRequest.CHECKSUM_MISMATCH + " over the top " + checksum.layout().levels() + " levels: computed " + computed
                 + ", venue says " + checksum.expected();
     }
 

@@ -14,4 +14,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public record ResyncRequest(MarketKey market, String reason, int attempt, ActorRef<MarketActor.Command> replyTo)
         implements CborSerializable {
+
+    /** How the reason of a resync asked for because the venue's checksum did not match the book begins. */
+    public static final String CHECKSUM_MISMATCH = "checksum mismatch";
+
 }

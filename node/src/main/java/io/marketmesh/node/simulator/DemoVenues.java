@@ -91,7 +91,7 @@ public final class DemoVenues implements AutoCloseable {
         try {
             VenueSimulator simulator = VenueSimulator.start(system, new SimulatorSettings(sim.getString("interface"), port,
                     sim.getInt("polymarket-markets"), sim.getInt("kalshi-markets"), sim.getDouble("updates-per-second"),
-                    sim.getLong("seed"), keys.getPublic(), DEMO_KEY_ID));
+                    sim.getLong("seed"), keys.getPublic(), DEMO_KEY_ID, sim.getInt("crypto-markets")));
             return new DemoVenues(system, simulator, keyFile, deleteKeyOnClose);
         } catch (RuntimeException e) {
             system.terminate();
@@ -112,7 +112,7 @@ public final class DemoVenues implements AutoCloseable {
 
     /** The settings that make a node follow these venues, discovering their markets over their REST APIs. */
     private List<Setting> nodeSettings() {
-        return List.of(
+        List<Setting> settings = List.of(
                 new Setting("marketmesh.venues.polymarket.enabled", "MARKETMESH_POLYMARKET_ENABLED", true),
                 new Setting("marketmesh.venues.polymarket.ws-url", "MARKETMESH_POLYMARKET_WS_URL", simulator.polymarketWsUrl()),
                 new Setting("marketmesh.venues.polymarket.rest-url", "MARKETMESH_POLYMARKET_REST_URL", simulator.polymarketRestUrl()),
@@ -124,6 +124,16 @@ public final class DemoVenues implements AutoCloseable {
                 new Setting("marketmesh.venues.kalshi.key-id", "MARKETMESH_KALSHI_KEY_ID", DEMO_KEY_ID),
                 new Setting("marketmesh.venues.kalshi.private-key-file", "MARKETMESH_KALSHI_PRIVATE_KEY_FILE",
                         privateKeyFile.toString()));
+        List<Setting> all = new java.util.ArrayList<>(settings);
+        for (Venue venue : simulator.cryptoVenues()) {
+            String env = "MARKETMESH_" + venue.id().toUpperCase(java.util.Locale.ROOT);
+            String path = "marketmesh.venues." + venue.id();
+            all.add(new Setting(path + ".enabled", env + "_ENABLED", true));
+            all.add(new Setting(path + ".ws-url", env + "_WS_URL", simulator.wsUrl(venue)));
+            all.add(new Setting(path + ".rest-url", env + "_REST_URL", simulator.restUrl(venue)));
+            all.add(new Setting(path + ".markets", env + "_MARKETS", List.of()));
+        }
+        return all;
     }
 
     /** Node settings (config paths) that follow the simulated venues; {@code --demo} starts its node with them. */

@@ -20,13 +20,20 @@ final class SimConnection {
 
     final long id;
     private final ActorRef<Out> outgoing;
+    /** The WebSocket path it opened, after the venue's prefix ("" for Polymarket and Kalshi). */
+    private final String path;
     private boolean frozen;
     private boolean ignoresResubscribe;
     private long framesSent;
 
-    SimConnection(long id, ActorRef<Out> outgoing) {
+    SimConnection(long id, ActorRef<Out> outgoing, String path) {
         this.id = id;
         this.outgoing = outgoing;
+        this.path = path;
+    }
+
+    String path() {
+        return path;
     }
 
     void send(String text) {

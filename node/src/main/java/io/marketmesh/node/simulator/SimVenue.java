@@ -27,7 +27,8 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
     sealed interface Command {
     }
 
-    record Connected(long connectionId, ActorRef<SimConnection.Out> outgoing) implements Command {
+    /** A socket opened on {@code path} (the part after the venue's prefix; "" for Polymarket and Kalshi). */
+    record Connected(long connectionId, ActorRef<SimConnection.Out> outgoing, String path) implements Command {
     }
 
     record ClientText(long connectionId, String text) implements Command {
@@ -50,7 +51,33 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
          */
         IGNORE_RESUBSCRIBE,
         /** One followed book's top level changes without any frame saying so. */
-        HIDDEN_TOP_CHANGE
+        HIDDEN_TOP_CHANGE,
+        /**
+         * The next REST snapshot of each book is served from before the diffs a client has buffered (its update id
+         * or timestamp older than the first buffered diff), as a lagging venue cache does.
+         */
+        STALE_SNAPSHOT,
+        /** The venue asks every socket to reconnect (Bitstamp's {@code bts:request_reconnect}, a maintenance notice). */
+        RECONNECT_REQUEST
+    }
+
+    /** A GET under the venue's REST prefix; answered by {@link #rest}. */
+    record RestGet(String path, Map<String, String> query, ActorRef<RestReply> replyTo) implements Command {
+    }
+
+    /** The answer to a {@link RestGet}: an HTTP status and a JSON body. */
+    record RestReply(int status, String body) {
+        static RestReply ok(String json) {
+            return new RestReply(200, json);
+        }
+
+        static RestReply notFound(String message) {
+            return new RestReply(404, "{\"error\":\"" + message.replace("\"", "'") + "\"}");
+        }
+    }
+
+    /** The native symbols of every book the venue serves. */
+    record GetMarkets(ActorRef<List<String>> replyTo) implements Command {
     }
 
     record Inject(Fault fault, ActorRef<Integer> replyTo) implements Command {
@@ -106,6 +133,25 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
 
     protected abstract Optional<BookSnapshot> trueBook(String symbol);
 
+    /** Answers a REST GET under the venue's prefix; a venue without REST answers 404. */
+    protected RestReply rest(String path, Map<String, String> query) {
+        return RestReply.notFound("no REST API here");
+    }
+
+    /** Serves the next REST snapshot of each book from before what the clients buffered; returns how many books. */
+    protected int injectStaleSnapshot() {
+        return 0;
+    }
+
+    /** Sends the venue's reconnect request or maintenance notice on every socket; returns how many sockets. */
+    protected int requestReconnect() {
+        return 0;
+    }
+
+    /** The native symbols of every book, for {@link GetMarkets}; venues whose catalogue is known up front need not. */
+    protected List<String> marketSymbols() {
+        return List.of();
+    }
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
@@ -123,6 +169,14 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
                     get.replyTo().tell(trueBook(get.symbol()));
                     return this;
                 })
+                .onMessage(RestGet.class, get -> {
+                    get.replyTo().tell(rest(get.path(), get.query()));
+                    return this;
+                })
+                .onMessage(GetMarkets.class, get -> {
+                    get.replyTo().tell(marketSymbols());
+                    return this;
+                })
                 .onMessage(GetStats.class, get -> {
                     get.replyTo().tell(stats());
                     return this;
@@ -132,7 +186,8 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
 
     private Behavior<Command> onConnected(Connected connected) {
         accepted++;
-        connections.put(connected.connectionId(), new SimConnection(connected.connectionId(), connected.outgoing()));
+        connections.put(connected.connectionId(),
+                new SimConnection(connected.connectionId(), connected.outgoing(), connected.path()));
         return this;
     }
 
@@ -186,6 +241,8 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
             case UNKNOWN_EVENT -> sendToAll(unknownEventFrame());
             case SEQUENCE_GAP -> injectSequenceGap();
             case HIDDEN_TOP_CHANGE -> hideTopChange();
+            case STALE_SNAPSHOT -> injectStaleSnapshot();
+            case RECONNECT_REQUEST -> requestReconnect();
             case IGNORE_RESUBSCRIBE -> {
                 connections.values().forEach(SimConnection::ignoreResubscribe);
                 yield connections.size();

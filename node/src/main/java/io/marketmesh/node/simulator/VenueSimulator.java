@@ -69,6 +69,7 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
     private final SimulatorSettings settings;
     private final SimCatalog catalog;
     private final Map<Venue, ActorRef<SimVenue.Command>> venues = new EnumMap<>(Venue.class);
+    private final Map<Venue, CryptoSimulators.Entry> crypto = new EnumMap<>(Venue.class);
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong kalshiAuthFailures = new AtomicLong();
     private ServerBinding binding;
@@ -82,6 +83,10 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
                 "sim-polymarket-" + instance));
         venues.put(Venue.KALSHI, spawn(KalshiSimulator.create(catalog, settings.updatesPerSecond(), settings.seed()),
                 "sim-kalshi-" + instance));
+        for (CryptoSimulators.Entry entry : CryptoSimulators.ALL) {
+            venues.put(entry.venue(), spawn(entry.factory().apply(settings), "sim-" + entry.venue().id() + "-" + instance));
+            crypto.put(entry.venue(), entry);
+        }
     }
 
     /** Starts the simulated venues and waits until their port is bound. */
@@ -127,6 +132,43 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
         return "http://" + settings.clientHost() + ":" + port() + "/trade-api/v2";
     }
 
+    /** The venues this simulator serves. */
+    public java.util.Set<Venue> servedVenues() {
+        return java.util.Collections.unmodifiableSet(venues.keySet());
+    }
+
+    /** The crypto venues this simulator serves, in registration order. */
+    public List<Venue> cryptoVenues() {
+        return List.copyOf(crypto.keySet());
+    }
+
+    /** A venue's WebSocket URL, as its {@code ws-url} setting takes it. */
+    public String wsUrl(Venue venue) {
+        return switch (venue) {
+            case POLYMARKET -> polymarketWsUrl();
+            case KALSHI -> kalshiWsUrl();
+            default -> "ws://" + settings.clientHost() + ":" + port() + "/" + venue.id() + "/"
+                    + cryptoEntry(venue).wsPaths().get(0);
+        };
+    }
+
+    /** A venue's REST base, as its {@code rest-url} setting takes it. */
+    public String restUrl(Venue venue) {
+        return switch (venue) {
+            case POLYMARKET -> polymarketRestUrl();
+            case KALSHI -> kalshiRestUrl();
+            default -> "http://" + settings.clientHost() + ":" + port() + "/" + cryptoEntry(venue).venue().id();
+        };
+    }
+
+    private CryptoSimulators.Entry cryptoEntry(Venue venue) {
+        CryptoSimulators.Entry entry = crypto.get(venue);
+        if (entry == null) {
+            throw new IllegalArgumentException("the simulator does not serve " + venue.id());
+        }
+        return entry;
+    }
+
     /** Base of the control routes ({@code /sim/...}) for a client on this machine. */
     public String controlUrl() {
         return "http://" + settings.clientHost() + ":" + port();
@@ -138,7 +180,7 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
             case POLYMARKET -> catalog.polymarket().stream()
                     .flatMap(m -> java.util.stream.Stream.of(m.yesToken(), m.noToken())).toList();
             case KALSHI -> catalog.kalshi().stream().map(SimCatalog.KalshiMarket::ticker).toList();
-            default -> List.of();
+            default -> crypto.containsKey(venue) ? await(ask(venue, SimVenue.GetMarkets::new)) : List.of();
         };
     }
 
@@ -179,7 +221,25 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
 
     /** On each Kalshi socket, the next change of one book subscription is never sent: its seq is skipped. */
     public int injectSequenceGap() {
-        return inject(Venue.KALSHI, SimVenue.Fault.SEQUENCE_GAP);
+        return injectSequenceGap(Venue.KALSHI);
+    }
+
+    /**
+     * The next change of one book subscription on each socket of the venue is never sent, its sequence number (or
+     * checksum) spent, so only the venue's own integrity rules can expose it. Returns how many were dropped.
+     */
+    public int injectSequenceGap(Venue venue) {
+        return inject(venue, SimVenue.Fault.SEQUENCE_GAP);
+    }
+
+    /** The next REST snapshot of each book is older than the diffs clients buffered (venues that splice). */
+    public int serveStaleSnapshots(Venue venue) {
+        return inject(venue, SimVenue.Fault.STALE_SNAPSHOT);
+    }
+
+    /** The venue asks every socket to reconnect (reconnect request, maintenance notice). Returns how many sockets. */
+    public int requestReconnect(Venue venue) {
+        return inject(venue, SimVenue.Fault.RECONNECT_REQUEST);
     }
 
     /** Every socket open on the venue now goes silent for good (not even command answers); new ones work. */
@@ -242,20 +302,38 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
                     return socket(Venue.KALSHI);
                 }))),
                 path(PathMatchers.segment("trade-api").slash("v2").slash("markets"), () -> get(this::kalshiMarkets)),
-                pathPrefix("sim", this::controlRoutes));
+                pathPrefix("sim", this::controlRoutes),
+                crypto.values().stream().map(this::cryptoRoutes).reduce(Route::orElse)
+                        .orElseGet(() -> reject()));
+    }
+
+    /** {@code /<venue>/<ws path>} upgrades to the venue's WebSocket; any other GET under {@code /<venue>} is its REST. */
+    private Route cryptoRoutes(CryptoSimulators.Entry entry) {
+        ActorRef<SimVenue.Command> venue = venues.get(entry.venue());
+        return pathPrefix(entry.venue().id(), () -> extractUnmatchedPath(rest -> {
+            String path = rest.startsWith("/") ? rest.substring(1) : rest;
+            if (entry.wsPaths().contains(path)) {
+                return extractWebSocketUpgrade(upgrade -> complete(upgrade.handleMessagesWith(socketFlow(venue, path))));
+            }
+            return get(() -> parameterMap(query -> onSuccess(
+                    AskPattern.<SimVenue.Command, SimVenue.RestReply>ask(venue,
+                            reply -> new SimVenue.RestGet(rest, Map.copyOf(query), reply), ASK_TIMEOUT, system.scheduler()),
+                    reply -> complete(HttpResponse.create().withStatus(reply.status())
+                            .withEntity(ContentTypes.APPLICATION_JSON, reply.body())))));
+        }));
     }
 
     private Route socket(Venue venue) {
-        return extractWebSocketUpgrade(upgrade -> complete(upgrade.handleMessagesWith(socketFlow(venues.get(venue)))));
+        return extractWebSocketUpgrade(upgrade -> complete(upgrade.handleMessagesWith(socketFlow(venues.get(venue), ""))));
     }
 
-    private Flow<Message, Message, NotUsed> socketFlow(ActorRef<SimVenue.Command> venue) {
+    private Flow<Message, Message, NotUsed> socketFlow(ActorRef<SimVenue.Command> venue, String path) {
         long id = connectionIds.incrementAndGet();
         Materializer materializer = Materializer.matFromSystem(system);
         Pair<ActorRef<SimConnection.Out>, Source<SimConnection.Out, NotUsed>> outgoing =
                 ActorSource.<SimConnection.Out>actorRef(out -> out == SimConnection.Close.INSTANCE, out -> Optional.empty(),
                         SOCKET_BUFFER, OverflowStrategy.fail()).preMaterialize(materializer);
-        venue.tell(new SimVenue.Connected(id, outgoing.first()));
+        venue.tell(new SimVenue.Connected(id, outgoing.first(), path));
         Source<Message, NotUsed> toClient = outgoing.second()
                 .map(out -> (Message) TextMessage.create(((SimConnection.Text) out).text()));
         Sink<Message, NotUsed> fromClient = Flow.<Message>create()
@@ -390,11 +468,13 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
                             case "stall" -> SimVenue.Fault.STALL;
                             case "ignore-resubscribe" -> SimVenue.Fault.IGNORE_RESUBSCRIBE;
                             case "hidden-top-change" -> SimVenue.Fault.HIDDEN_TOP_CHANGE;
+                            case "stale-snapshot" -> SimVenue.Fault.STALE_SNAPSHOT;
+                            case "reconnect-request" -> SimVenue.Fault.RECONNECT_REQUEST;
                             default -> null;
                         };
                         if (chosen == null) {
-                            return complete(StatusCodes.NOT_FOUND,
-                                    "faults: pause, resume, drop, malformed, unknown, gap, stall, ignore-resubscribe, hidden-top-change");
+                            return complete(StatusCodes.NOT_FOUND, "faults: pause, resume, drop, malformed, unknown, gap, "
+                                    + "stall, ignore-resubscribe, hidden-top-change, stale-snapshot, reconnect-request");
                         }
                         return completeJson("{\"fault\":\"" + fault + "\",\"touched\":" + inject(venue, chosen) + "}");
                     })));

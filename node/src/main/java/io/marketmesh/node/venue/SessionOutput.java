@@ -25,6 +25,19 @@ public interface SessionOutput {
     /** A frame that could not be understood: counted, logged once with context, skipped. */
     void badFrame(String reason, String frame);
 
+    /**
+     * The venue asked this socket to go (a reconnect request, a maintenance notice, a planned close): the socket is
+     * closed and opened again after the usual backoff, and every book on it rebuilt from fresh snapshots.
+     */
+    void reconnect(String reason);
+
+    /**
+     * The session checked one of the venue's sequence numbers ({@code inOrder} false: a gap or a repeat it could not
+     * accept). Counted per socket and venue and shown in {@code GET /api/v1/venues}; checksums passed as
+     * {@link io.marketmesh.protocol.BookClaim}s are counted by the connection itself.
+     */
+    void sequenceChecked(boolean inOrder);
+
     /** The venue answered a request with an error (bad subscription, auth, ...). */
     void venueError(String message);
 

@@ -18,6 +18,28 @@ public interface VenueAdapter {
     VenueSession newSession(VenueSettings settings);
 
     /**
+     * The kind of socket a market needs, for a venue that serves some markets on other endpoints (Bybit's spot and
+     * linear perpetuals): a socket only ever carries markets of one group, and is opened with
+     * {@link #connectRequest(VenueSettings, String)} and {@link #newSession(VenueSettings, String)} of that group.
+     * One group, {@code ""}, by default.
+     *
+     * @throws IllegalArgumentException when the symbol cannot be a market of this venue
+     */
+    default String socketGroup(String symbol) {
+        return "";
+    }
+
+    /** The HTTP upgrade request of a socket for markets of {@code group} (see {@link #socketGroup}). */
+    default ConnectRequest connectRequest(VenueSettings settings, String group) {
+        return connectRequest(settings);
+    }
+
+    /** A new session for a socket that carries markets of {@code group} (see {@link #socketGroup}). */
+    default VenueSession newSession(VenueSettings settings, String group) {
+        return newSession(settings);
+    }
+
+    /**
      * Active markets from the venue's REST API, used when no market list is configured. Blocking; called
      * off the actor threads.
      *

@@ -44,6 +44,18 @@ class BlackholeOutput implements SessionOutput {
     }
 
     @Override
+    public void reconnect(String reason) {
+        throw new IllegalStateException("reconnect asked in a benchmark: " + reason);
+    }
+
+    @Override
+    public void sequenceChecked(boolean inOrder) {
+        if (!inOrder) {
+            throw new IllegalStateException("sequence gap in a benchmark");
+        }
+    }
+
+    @Override
     public void fetch(String tag, FetchRequest request) {
         throw new IllegalStateException("benchmark sessions fetch nothing: " + request);
     }

@@ -110,7 +110,8 @@ class CrossNodeSerializationTest {
         TestProbe<MarketActor.Command> market = testKit.createTestProbe();
         roundTrips(new ResyncRequest(KALSHI, "gap", 2, market.getRef()));
         roundTrips(new ConnectionManager.WorkerStatus(Venue.KALSHI, 1, "127.0.0.1:7355", "wss://x", 3, null, List.of(
-                new SocketStatus(1, "127.0.0.1:7355", 5, "open", 3, 1, 2, 3, 4, 0, 5, "refused", 6))));
+                new SocketStatus(1, "127.0.0.1:7355", 5, "open", 3, 1, 2, 3, 4, 0, 5, "refused", 6,
+                        new io.marketmesh.node.connection.IntegrityCounts(7, 1, 8, 2)))));
         TestProbe<ConnectionManager.WorkerStatus> worker = testKit.createTestProbe();
         roundTrips(new ConnectionManager.GetStatus(worker.getRef()));
         roundTrips(ConnectionManager.Stop.INSTANCE);

@@ -26,6 +26,11 @@ public final class RecordingOutput implements SessionOutput {
     public final List<Stale> stale = new ArrayList<>();
     public final List<BadFrame> badFrames = new ArrayList<>();
     public final List<String> venueErrors = new ArrayList<>();
+    /** Why the session asked its socket to reconnect, in order. */
+    public final List<String> reconnects = new ArrayList<>();
+    /** Sequence checks the session reported, and how many failed. */
+    public long sequenceChecks;
+    public long sequenceFailures;
     public final List<Fetch> fetches = new ArrayList<>();
     /** Pending timers by tag, as the connection would hold them. */
     public final Map<String, Duration> timers = new LinkedHashMap<>();
@@ -53,6 +58,19 @@ public final class RecordingOutput implements SessionOutput {
     @Override
     public void venueError(String message) {
         venueErrors.add(message);
+    }
+
+    @Override
+    public void reconnect(String reason) {
+        reconnects.add(reason);
+    }
+
+    @Override
+    public void sequenceChecked(boolean inOrder) {
+        sequenceChecks++;
+        if (!inOrder) {
+            sequenceFailures++;
+        }
     }
 
     @Override
@@ -97,6 +115,9 @@ public final class RecordingOutput implements SessionOutput {
         stale.clear();
         badFrames.clear();
         venueErrors.clear();
+        reconnects.clear();
+        sequenceChecks = 0;
+        sequenceFailures = 0;
         fetches.clear();
         timers.clear();
     }

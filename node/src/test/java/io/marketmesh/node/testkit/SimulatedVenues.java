@@ -53,6 +53,42 @@ public final class SimulatedVenues implements AutoCloseable {
         }
     }
 
+    /**
+     * Venues whose Kalshi accepts unsigned handshakes and whose crypto venues list {@code cryptoMarkets} spot
+     * instruments each (the first of {@code CryptoPair.ALL}).
+     */
+    public static SimulatedVenues startUnsigned(int polymarketMarkets, int kalshiMarkets, int cryptoMarkets,
+                                                double updatesPerSecond, long seed) {
+        ActorSystem<Void> system = TestNode.localSystem("venues");
+        try {
+            return new SimulatedVenues(system, VenueSimulator.start(system, new SimulatorSettings(0, polymarketMarkets,
+                    kalshiMarkets, updatesPerSecond, seed, null, "").withCryptoMarkets(cryptoMarkets)), null);
+        } catch (RuntimeException e) {
+            system.terminate();
+            throw e;
+        }
+    }
+
+    /**
+     * Node settings that follow one simulated crypto venue (and no other venue unless the test adds it): its URLs,
+     * {@code markets} (empty = discover over its REST API), a 1 s heartbeat and the short backoffs of
+     * {@link #unsignedNodeSettings}.
+     */
+    public Map<String, Object> cryptoNodeSettings(io.marketmesh.protocol.Venue venue, java.util.List<String> markets) {
+        Map<String, Object> settings = new HashMap<>();
+        String prefix = "marketmesh.venues." + venue.id() + ".";
+        settings.put(prefix + "enabled", true);
+        settings.put(prefix + "ws-url", simulator.wsUrl(venue));
+        settings.put(prefix + "rest-url", simulator.restUrl(venue));
+        settings.put(prefix + "markets", markets);
+        settings.put(prefix + "heartbeat-interval", "1s");
+        settings.put("marketmesh.connection.min-backoff", "200ms");
+        settings.put("marketmesh.connection.max-backoff", "1s");
+        settings.put("marketmesh.market.resync-min-backoff", "500ms");
+        settings.put("marketmesh.market.resync-max-backoff", "2s");
+        return settings;
+    }
+
     public VenueSimulator simulator() {
         return simulator;
     }

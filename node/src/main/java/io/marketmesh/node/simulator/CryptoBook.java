@@ -1,0 +1,133 @@
+package io.marketmesh.node.simulator;
+
+import io.marketmesh.protocol.BookSnapshot;
+import io.marketmesh.protocol.MarketKey;
+import io.marketmesh.protocol.PriceLevel;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * A simulated crypto venue's true book for one instrument: exact decimals (prices on the pair's tick, sizes in lots),
+ * moving by random level changes near the touch, never crossed, never empty on a side. Kept small (about a dozen
+ * levels a side) so depth-limited venues see levels enter and leave their window.
+ */
+public final class CryptoBook {
+
+    /** Price to size, bids highest first. */
+    final NavigableMap<BigDecimal, BigDecimal> bids = new TreeMap<>(Comparator.reverseOrder());
+    /** Price to size, asks lowest first. */
+    final NavigableMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
+    final CryptoPair pair;
+
+    /** One level set to a new absolute size ({@code newSize} zero removes it). */
+    public record LevelChange(boolean bid, BigDecimal price, BigDecimal oldSize, BigDecimal newSize) {
+    }
+
+    private CryptoBook(CryptoPair pair) {
+        this.pair = pair;
+    }
+
+    static CryptoBook seeded(CryptoPair pair, Random random) {
+        CryptoBook book = new CryptoBook(pair);
+        for (int i = 1; i <= 12; i++) {
+            book.bids.put(book.priceAt(-i), book.randomSize(random));
+            book.asks.put(book.priceAt(i), book.randomSize(random));
+        }
+        return book;
+    }
+
+    /** The price {@code ticks} ticks away from the pair's starting mid. */
+    private BigDecimal priceAt(long ticks) {
+        return pair.mid().add(pair.tick().multiply(BigDecimal.valueOf(ticks)));
+    }
+
+    public BigDecimal bestBid() {
+        return bids.firstKey();
+    }
+
+    public BigDecimal bestAsk() {
+        return asks.firstKey();
+    }
+
+    /** Bids, best first. */
+    public NavigableMap<BigDecimal, BigDecimal> bids() {
+        return java.util.Collections.unmodifiableNavigableMap(bids);
+    }
+
+    /** Asks, best first. */
+    public NavigableMap<BigDecimal, BigDecimal> asks() {
+        return java.util.Collections.unmodifiableNavigableMap(asks);
+    }
+
+    /** Sets one level within 14 ticks of the touch to a new size, or removes it; applied before it is returned. */
+    LevelChange move(Random random) {
+        boolean bid = random.nextBoolean();
+        NavigableMap<BigDecimal, BigDecimal> side = bid ? bids : asks;
+        BigDecimal price;
+        if (bid) {
+            // anywhere from 14 ticks below the best ask up to one tick below it, so the bid can improve but not cross
+            long steps = 1 + random.nextInt(14);
+            price = bestAsk().subtract(pair.tick().multiply(BigDecimal.valueOf(steps)));
+        } else {
+            long steps = 1 + random.nextInt(14);
+            price = bestBid().add(pair.tick().multiply(BigDecimal.valueOf(steps)));
+        }
+        if (price.signum() <= 0) {
+            price = bid ? bestBid() : bestAsk();
+        }
+        BigDecimal old = side.getOrDefault(price, BigDecimal.ZERO);
+        boolean remove = old.signum() > 0 && side.size() > 3 && random.nextInt(3) == 0;
+        BigDecimal size = remove ? BigDecimal.ZERO : randomSize(random);
+        if (remove) {
+            side.remove(price);
+        } else {
+            side.put(price, size);
+        }
+        return new LevelChange(bid, price, old, size);
+    }
+
+    /** Removes the best level of a side that has more than one, as a hidden change; returns it. */
+    LevelChange removeBest(boolean bid) {
+        NavigableMap<BigDecimal, BigDecimal> side = bid ? bids : asks;
+        Map.Entry<BigDecimal, BigDecimal> best = side.pollFirstEntry();
+        return new LevelChange(bid, best.getKey(), best.getValue(), BigDecimal.ZERO);
+    }
+
+    private BigDecimal randomSize(Random random) {
+        long lots = 1 + Math.floorMod(random.nextLong(), pair.maxLots());
+        return pair.lot().multiply(BigDecimal.valueOf(lots));
+    }
+
+    /** The whole book (or its top {@code depth} levels a side), normalized as the node serves it. */
+    public BookSnapshot toSnapshot(MarketKey key, int depth) {
+        return new BookSnapshot(key, levels(bids, depth), levels(asks, depth), 0, 0, 0);
+    }
+
+    private static List<PriceLevel> levels(NavigableMap<BigDecimal, BigDecimal> side, int depth) {
+        List<PriceLevel> levels = new ArrayList<>(Math.min(depth, side.size()));
+        for (Map.Entry<BigDecimal, BigDecimal> level : side.entrySet()) {
+            if (levels.size() == depth) {
+                break;
+            }
+            levels.add(PriceLevel.parse(io.marketmesh.protocol.Decimals.parse(level.getKey().toPlainString()),
+                    level.getValue().toPlainString()));
+        }
+        return levels;
+    }
+
+    /** A decimal as a venue writing fixed decimals would: {@code 0.01000000} for 0.01 with 8 decimals. */
+    public static String fixed(BigDecimal value, int decimals) {
+        return value.setScale(decimals, java.math.RoundingMode.UNNECESSARY).toPlainString();
+    }
+
+    /** A decimal as a venue writing the shortest exact form would: {@code 0.01}, {@code 65000}. */
+    public static String plain(BigDecimal value) {
+        return value.signum() == 0 ? "0" : value.stripTrailingZeros().toPlainString();
+    }
+}
