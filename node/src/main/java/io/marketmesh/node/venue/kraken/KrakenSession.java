@@ -152,22 +152,24 @@ public final class KrakenSession implements VenueSession {
     }
 
     /**
-     * A book frame that broke off: whatever change it carried is missed, so the books it named are refetched, and
-     * every book on the socket when it broke before naming one (the checksum covers only the top 10 levels, so a
-     * missed change deeper down would go unnoticed).
+     * A book frame that broke off: whatever change it carried is missed, so the books it named that this socket
+     * carries are refetched, and every book on the socket when it broke before naming one (the checksum covers only
+     * the top 10 levels, so a missed change deeper down would go unnoticed).
      */
     private void unreadableBookFrame(KrakenMessage m, String reason, SessionOutput out) {
         List<KrakenBooks.Book> named = new ArrayList<>();
+        boolean anyNamed = false;
         for (int i = 0; i < m.itemCount; i++) {
             String symbol = m.item(i).symbol;
+            anyNamed |= symbol != null;
             KrakenBooks.Book book = symbol == null ? null : books.book(symbol);
             if (book != null && !named.contains(book)) {
                 named.add(book);
             }
         }
-        if (named.isEmpty()) {
+        if (!anyNamed) {
             books.resyncAll("unreadable book frame (" + reason + ")", out);
-        } else {
+        } else if (!named.isEmpty()) {
             books.resync(named, "unreadable book frame (" + reason + ")", out);
         }
     }

@@ -201,6 +201,12 @@ class KrakenSessionTest {
         assertEquals(1, out.badFrames.size());
         assertEquals(List.of("BTC/USD", "ETH/USD"), out.staleSymbols().stream().sorted().toList());
         out.clear();
+        // A book this socket does not carry: none of its books is touched.
+        session.onText("{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"SOL/USD\",\"bids\":[",
+                RECEIVED, out);
+        assertEquals(1, out.badFrames.size());
+        assertTrue(out.stale.isEmpty() && out.sent.isEmpty());
+        out.clear();
         // Not a book frame, or nothing to tell what it was: reported, no book refetched.
         session.onText("{\"channel\":\"trade\",\"data\":[{", RECEIVED, out);
         session.onText("not json", RECEIVED, out);
