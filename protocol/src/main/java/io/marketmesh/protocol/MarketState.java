@@ -5,11 +5,12 @@ package io.marketmesh.protocol;
  * venue's ticker, lifecycle, and integrity. {@code stale} true means the book is served but cannot be
  * trusted right now (a gap, a failed cross-check, no snapshot yet); {@code staleReason} says why.
  * {@code sequence} counts the changes applied to this book since the node started following it.
- * {@code bootstrappedFrom}: see {@link BookView#bootstrappedFrom()}.
+ * {@code bootstrappedFrom}: see {@link BookView#bootstrappedFrom()}. The best levels' sizes are exact at any width
+ * (null: that side is empty).
  */
 public record MarketState(MarketKey market, MarketStatus status, boolean stale, String staleReason,
-                          boolean hasBook, @Fixed long bestBid, @Fixed long bestBidSize, @Fixed long bestAsk,
-                          @Fixed long bestAskSize, int bidLevels, int askLevels, boolean crossed,
+                          boolean hasBook, @Fixed long bestBid, @Exact java.math.BigDecimal bestBidSize,
+                          @Fixed long bestAsk, @Exact java.math.BigDecimal bestAskSize, int bidLevels, int askLevels, boolean crossed,
                           Trade lastTrade, Ticker ticker, long sequence, long venueSequence,
                           long venueTimestamp, long updatedAt, long snapshotAt, Counters counters,
                           long bootstrappedFrom) {

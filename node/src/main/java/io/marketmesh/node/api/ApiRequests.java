@@ -103,8 +103,10 @@ final class ApiRequests {
             throw ApiError.badRequest("every symbol must be a non-empty string");
         }
         String symbol = node.asText().trim();
-        if (symbol.length() > 256 || symbol.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/')) {
-            throw ApiError.badRequest("symbol '" + symbol + "' is not valid (no spaces or '/', at most 256 chars)");
+        // A '/' is fine (Kraken's BTC/USD): paths carry it URL-encoded as %2F. Whitespace and control characters are
+        // never part of a venue's symbol, and would forge log lines.
+        if (symbol.length() > 256 || symbol.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            throw ApiError.badRequest("symbol is not valid (no spaces or control characters, at most 256 chars)");
         }
         return symbol;
     }

@@ -3,10 +3,12 @@ package io.marketmesh.node.market;
 import io.marketmesh.protocol.LevelUpdate;
 import io.marketmesh.protocol.Side;
 import java.util.ArrayList;
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The level changes an {@link OrderBook} operation made, in order: each level's size before and after. The book uses
@@ -22,6 +24,9 @@ public final class BookChanges {
     private long[] price = new long[16];
     private long[] before = new long[16];
     private long[] after = new long[16];
+    /** Exact sizes wider than a long, before and after (null: the long is exact); see {@code WideSizes}. */
+    private BigDecimal[] wideBefore = new BigDecimal[16];
+    private BigDecimal[] wideAfter = new BigDecimal[16];
     private int count;
 
     void clear() {
@@ -29,17 +34,26 @@ public final class BookChanges {
     }
 
     void record(boolean isBid, long levelPrice, long sizeBefore, long sizeAfter) {
+        record(isBid, levelPrice, sizeBefore, sizeAfter, null, null);
+    }
+
+    void record(boolean isBid, long levelPrice, long sizeBefore, long sizeAfter, BigDecimal exactBefore,
+                BigDecimal exactAfter) {
         if (count == price.length) {
             int capacity = count * 2;
             bid = Arrays.copyOf(bid, capacity);
             price = Arrays.copyOf(price, capacity);
             before = Arrays.copyOf(before, capacity);
             after = Arrays.copyOf(after, capacity);
+            wideBefore = Arrays.copyOf(wideBefore, capacity);
+            wideAfter = Arrays.copyOf(wideAfter, capacity);
         }
         bid[count] = isBid;
         price[count] = levelPrice;
         before[count] = sizeBefore;
         after[count] = sizeAfter;
+        wideBefore[count] = exactBefore;
+        wideAfter[count] = exactAfter;
         count++;
     }
 
@@ -67,6 +81,11 @@ public final class BookChanges {
         return after[i];
     }
 
+    /** The exact size before the i-th change when it was wider than a long, else null. */
+    BigDecimal wideBefore(int i) {
+        return wideBefore[i];
+    }
+
     /**
      * The net change of each level touched, in the order of each level's last change: its size after the last change
      * if that differs from its size before the first. A level set and set back is not there.
@@ -75,8 +94,9 @@ public final class BookChanges {
         List<LevelUpdate> net = new ArrayList<>(count);
         if (count <= SMALL) {
             for (int i = 0; i < count; i++) {
-                if (!changedAgainLater(i) && after[i] != firstBefore(i)) {
-                    net.add(new LevelUpdate(side(i), price[i], after[i]));
+                int first = firstChange(i);
+                if (!changedAgainLater(i) && differs(i, first)) {
+                    net.add(new LevelUpdate(side(i), price[i], after[i], wideAfter[i]));
                 }
             }
             return net;
@@ -92,8 +112,8 @@ public final class BookChanges {
         }
         for (int i = 0; i < count; i++) {
             if ((bid[i] ? lastBid : lastAsk).get(price[i]) == i
-                    && after[i] != before[(bid[i] ? firstBid : firstAsk).get(price[i])]) {
-                net.add(new LevelUpdate(side(i), price[i], after[i]));
+                    && differs(i, (bid[i] ? firstBid : firstAsk).get(price[i]))) {
+                net.add(new LevelUpdate(side(i), price[i], after[i], wideAfter[i]));
             }
         }
         return net;
@@ -108,12 +128,18 @@ public final class BookChanges {
         return false;
     }
 
-    private long firstBefore(int i) {
+    /** The index of the first change of the i-th change's level. */
+    private int firstChange(int i) {
         for (int k = 0; k < i; k++) {
             if (price[k] == price[i] && bid[k] == bid[i]) {
-                return before[k];
+                return k;
             }
         }
-        return before[i];
+        return i;
+    }
+
+    /** Whether the level's size after change {@code last} differs from its size before change {@code first}. */
+    private boolean differs(int last, int first) {
+        return after[last] != before[first] || !Objects.equals(wideAfter[last], wideBefore[first]);
     }
 }

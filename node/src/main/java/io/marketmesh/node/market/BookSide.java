@@ -1,7 +1,9 @@
 package io.marketmesh.node.market;
 
 import io.marketmesh.protocol.Decimals;
+import java.math.BigDecimal;
 import java.util.Arrays;
+import java.util.HashMap;
 
 /**
  * One side of a book as two parallel primitive arrays, kept sorted so that the BEST level is the LAST
@@ -19,6 +21,12 @@ final class BookSide {
     private long[] sizes;
     private int count;
     private long sizeBeforeLastAdd;
+    /**
+     * Exact sizes of the levels whose size is wider than a long holds ({@link WideSizes}), by price; null while there
+     * are none, which is nearly always. The long size of such a level is its rounding.
+     */
+    private HashMap<Long, BigDecimal> wide;
+    private BigDecimal wideBeforeLastPut;
 
     BookSide(boolean bids, int initialCapacity) {
         this.bids = bids;
@@ -36,6 +44,7 @@ final class BookSide {
 
     void clear() {
         count = 0;
+        wide = null;
     }
 
     /** Best price, or {@link Decimals#NONE} when empty. */
@@ -56,6 +65,11 @@ final class BookSide {
         return sizes[count - 1 - fromBest];
     }
 
+    /** The exact size of the i-th level from the best when it is wider than a long holds, else null. */
+    BigDecimal wideSizeAt(int fromBest) {
+        return wide == null ? null : wide.get(prices[count - 1 - fromBest]);
+    }
+
     /** Size at {@code price}, 0 when there is no such level. */
     long sizeOf(long price) {
         int i = find(price);
@@ -64,6 +78,23 @@ final class BookSide {
 
     /** Sets the level's total size (0 removes it) with one search; returns the size it had (0: no such level). */
     long put(long price, long size) {
+        return put(price, size, null);
+    }
+
+    /**
+     * As {@link #put(long, long)}, with the exact size when it is wider than a long ({@code size} is then its
+     * rounding); the exact size the level had is then in {@link #wideBeforeLastPut()}.
+     */
+    long put(long price, long size, BigDecimal wideSize) {
+        if (wide != null) {
+            wideBeforeLastPut = wideSize == null || size == 0 ? wide.remove(price) : wide.put(price, wideSize);
+        } else {
+            wideBeforeLastPut = null;
+            if (wideSize != null && size != 0) {
+                wide = new HashMap<>();
+                wide.put(price, wideSize);
+            }
+        }
         int i = find(price);
         if (i >= 0) {
             long before = sizes[i];
@@ -86,6 +117,9 @@ final class BookSide {
      * is then in {@link #sizeBeforeLastAdd()}.
      */
     long add(long price, long delta) {
+        if (wide != null && wide.containsKey(price)) {
+            throw new ArithmeticException("relative change to a size wider than a long holds");
+        }
         int i = find(price);
         long before = i >= 0 ? sizes[i] : 0;
         long result = Decimals.add(before, delta);
@@ -105,6 +139,10 @@ final class BookSide {
         return result;
     }
 
+    BigDecimal wideBeforeLastPut() {
+        return wideBeforeLastPut;
+    }
+
     long sizeBeforeLastAdd() {
         return sizeBeforeLastAdd;
     }
@@ -117,7 +155,7 @@ final class BookSide {
         }
         // The worst levels sit at the start: record them, then shift the kept ones down once.
         for (int k = 0; k < drop; k++) {
-            changes.record(bids, prices[k], sizes[k], 0);
+            changes.record(bids, prices[k], sizes[k], 0, wide == null ? null : wide.remove(prices[k]), null);
         }
         System.arraycopy(prices, drop, prices, 0, keep);
         System.arraycopy(sizes, drop, sizes, 0, keep);

@@ -3,6 +3,8 @@ package io.marketmesh.node.market;
 import io.marketmesh.protocol.BookClaim;
 import io.marketmesh.protocol.ChecksumLayout;
 import io.marketmesh.protocol.Decimals;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.zip.CRC32;
 
 /**
@@ -45,27 +47,27 @@ final class BookVerifier {
         switch (layout.order()) {
             case ASKS_THEN_BIDS -> {
                 for (int i = 0; i < asks; i++) {
-                    level(layout, book.askPriceAt(i), book.askSizeAt(i));
+                    level(layout, book.askPriceAt(i), book.askSizeAt(i), book.askWideSizeAt(i));
                 }
                 for (int i = 0; i < bids; i++) {
-                    level(layout, book.bidPriceAt(i), book.bidSizeAt(i));
+                    level(layout, book.bidPriceAt(i), book.bidSizeAt(i), book.bidWideSizeAt(i));
                 }
             }
             case BIDS_THEN_ASKS -> {
                 for (int i = 0; i < bids; i++) {
-                    level(layout, book.bidPriceAt(i), book.bidSizeAt(i));
+                    level(layout, book.bidPriceAt(i), book.bidSizeAt(i), book.bidWideSizeAt(i));
                 }
                 for (int i = 0; i < asks; i++) {
-                    level(layout, book.askPriceAt(i), book.askSizeAt(i));
+                    level(layout, book.askPriceAt(i), book.askSizeAt(i), book.askWideSizeAt(i));
                 }
             }
             case INTERLEAVED_BID_FIRST -> {
                 for (int i = 0; i < Math.max(bids, asks); i++) {
                     if (i < bids) {
-                        level(layout, book.bidPriceAt(i), book.bidSizeAt(i));
+                        level(layout, book.bidPriceAt(i), book.bidSizeAt(i), book.bidWideSizeAt(i));
                     }
                     if (i < asks) {
-                        level(layout, book.askPriceAt(i), book.askSizeAt(i));
+                        level(layout, book.askPriceAt(i), book.askSizeAt(i), book.askWideSizeAt(i));
                     }
                 }
             }
@@ -82,9 +84,25 @@ final class BookVerifier {
         return crc.getValue();
     }
 
-    private void level(ChecksumLayout layout, long price, long size) {
+    private void level(ChecksumLayout layout, long price, long size, BigDecimal wideSize) {
         number(layout, price, layout.priceDecimals());
-        number(layout, size, layout.sizeDecimals());
+        if (wideSize == null) {
+            number(layout, size, layout.sizeDecimals());
+        } else {
+            wideNumber(layout, wideSize, layout.sizeDecimals());
+        }
+    }
+
+    /** A size wider than a long, written as the layout writes numbers (rare: no effort to avoid allocation). */
+    private void wideNumber(ChecksumLayout layout, BigDecimal value, int decimals) {
+        if (text.length() > 0) {
+            text.append(layout.separator());
+        }
+        switch (layout.numbers()) {
+            case SHORTEST -> text.append(Decimals.toString(value));
+            case FIXED_DIGITS -> text.append(value.setScale(decimals, RoundingMode.UNNECESSARY).unscaledValue());
+            case FIXED -> text.append(value.setScale(decimals, RoundingMode.UNNECESSARY).toPlainString());
+        }
     }
 
     private void number(ChecksumLayout layout, long value, int decimals) {

@@ -481,7 +481,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             requestResyncIfNotPending("no snapshot yet");
         }
         get.replyTo().tell(new MarketState(market, status, state != BookState.LIVE, staleReason, state.hasBook(),
-                book.bestBid(), book.bestBidSize(), book.bestAsk(), book.bestAskSize(),
+                book.bestBid(), book.bestBidExactSize(), book.bestAsk(), book.bestAskExactSize(),
                 book.bidDepth(), book.askDepth(), book.isCrossed(), lastTrade, ticker, sequence, venueSequence,
                 venueTimestamp, updatedAt, snapshotAt, counters.toState(publication), bootstrappedFrom));
         return this;

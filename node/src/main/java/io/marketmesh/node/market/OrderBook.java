@@ -4,6 +4,7 @@ import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.LevelUpdate;
 import io.marketmesh.protocol.PriceLevel;
 import io.marketmesh.protocol.Side;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,10 +54,10 @@ public final class OrderBook {
         bids.clear();
         asks.clear();
         for (PriceLevel l : bidLevels) {
-            bids.put(l.price(), l.size());
+            bids.put(l.price(), l.size(), l.wideSize());
         }
         for (PriceLevel l : askLevels) {
-            asks.put(l.price(), l.size());
+            asks.put(l.price(), l.size(), l.wideSize());
         }
         return Result.APPLIED;
     }
@@ -96,8 +97,12 @@ public final class OrderBook {
             LevelUpdate u = updates.get(i);
             boolean bid = u.side() == Side.BID;
             if (!relative) {
-                setLevel(bid, u.price(), u.size());
+                setLevel(bid, u.price(), u.size(), u.wideSize());
                 continue;
+            }
+            if (u.wideSize() != null) {
+                undo();
+                return Result.UNREPRESENTABLE;
             }
             Result result = addToLevel(bid, u.price(), u.size());
             if (result != Result.APPLIED) {
@@ -109,7 +114,13 @@ public final class OrderBook {
     }
 
     private void setLevel(boolean bid, long price, long size) {
-        changes.record(bid, price, (bid ? bids : asks).put(price, size), size);
+        setLevel(bid, price, size, null);
+    }
+
+    private void setLevel(boolean bid, long price, long size, BigDecimal wideSize) {
+        BookSide side = bid ? bids : asks;
+        long before = side.put(price, size, wideSize);
+        changes.record(bid, price, before, size, side.wideBeforeLastPut(), size == 0 ? null : wideSize);
     }
 
     /** Anything but {@link Result#APPLIED} leaves the side untouched. */
@@ -144,7 +155,7 @@ public final class OrderBook {
 
     private void undo() {
         for (int i = changes.size() - 1; i >= 0; i--) {
-            (changes.isBid(i) ? bids : asks).put(changes.price(i), changes.before(i));
+            (changes.isBid(i) ? bids : asks).put(changes.price(i), changes.before(i), changes.wideBefore(i));
         }
         changes.clear();
     }
@@ -163,6 +174,20 @@ public final class OrderBook {
 
     public long bestAskSize() {
         return asks.bestSize();
+    }
+
+    /** The best bid's size exactly, whatever its width; null when there are no bids. */
+    public BigDecimal bestBidExactSize() {
+        return bids.isEmpty() ? null : exact(bids.sizeAt(0), bids.wideSizeAt(0));
+    }
+
+    /** The best ask's size exactly, whatever its width; null when there are no asks. */
+    public BigDecimal bestAskExactSize() {
+        return asks.isEmpty() ? null : exact(asks.sizeAt(0), asks.wideSizeAt(0));
+    }
+
+    private static BigDecimal exact(long size, BigDecimal wideSize) {
+        return wideSize != null ? wideSize : Decimals.toBigDecimal(size);
     }
 
     public int bidDepth() {
@@ -200,6 +225,15 @@ public final class OrderBook {
         return asks.sizeAt(i);
     }
 
+    /** The exact size of the i-th best bid when it is wider than a long holds, else null ({@code WideSizes}). */
+    public BigDecimal bidWideSizeAt(int i) {
+        return bids.wideSizeAt(i);
+    }
+
+    public BigDecimal askWideSizeAt(int i) {
+        return asks.wideSizeAt(i);
+    }
+
     public long sizeAt(Side side, long price) {
         return sideOf(side).sizeOf(price);
     }
@@ -218,7 +252,7 @@ public final class OrderBook {
         int n = Math.min(Math.max(depth, 0), side.depth());
         List<PriceLevel> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(new PriceLevel(side.priceAt(i), side.sizeAt(i)));
+            out.add(new PriceLevel(side.priceAt(i), side.sizeAt(i), side.wideSizeAt(i)));
         }
         return out;
     }

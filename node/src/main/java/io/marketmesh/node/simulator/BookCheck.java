@@ -330,13 +330,13 @@ public final class BookCheck {
     }
 
     private static String level(PriceLevel level) {
-        return Decimals.toString(level.size()) + " @ " + Decimals.toString(level.price());
+        return level.sizeText() + " @ " + Decimals.toString(level.price());
     }
 
     static List<PriceLevel> levels(JsonNode side) {
         List<PriceLevel> levels = new ArrayList<>();
         for (JsonNode level : side) {
-            levels.add(new PriceLevel(Decimals.parse(level.get(0).asText()), Decimals.parse(level.get(1).asText())));
+            levels.add(PriceLevel.parse(Decimals.parse(level.get(0).asText()), level.get(1).asText()));
         }
         return levels;
     }

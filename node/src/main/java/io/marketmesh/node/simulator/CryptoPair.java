@@ -23,7 +23,8 @@ public record CryptoPair(String base, String quote, BigDecimal tick, BigDecimal 
     public static final List<CryptoPair> ALL = List.of(
             pair("BTC", "USDT", "0.01", "0.00001", "65000.00", 500_000),
             pair("ETH", "USDT", "0.01", "0.0001", "3200.00", 500_000),
-            pair("PEPE", "USDT", "0.0000000001", "1", "0.0000123456", 900_000_000_000L),
+            // Sizes up to 19 significant digits: wider than a long holds (see WideSizes).
+            pair("PEPE", "USDT", "0.0000000001", "0.0000001", "0.0000123456", 9_000_000_000_000_000_000L),
             pair("SOL", "USDC", "0.001", "0.001", "151.250", 900_000),
             pair("BTC", "USD", "0.1", "0.00000001", "64990.0", 90_000_000),
             pair("ETH", "EUR", "0.01", "0.0001", "2950.00", 300_000),

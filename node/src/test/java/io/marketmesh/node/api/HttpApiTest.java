@@ -72,6 +72,21 @@ class HttpApiTest {
     }
 
     @Test
+    void aSymbolWithASlashWorksInEveryPathUrlEncoded() {
+        // Kraken names its pairs BTC/USD: the symbol travels in paths as BTC%2FUSD and stays one segment.
+        assertError(node.get("/api/v1/markets/polymarket/A%2FB/book"), 404, "unknown_market");
+        assertTrue(node.get("/api/v1/markets/polymarket/A%2FB/book").body().get("message").asText()
+                .contains("polymarket:A/B"));
+        TestNode.Reply followed = node.post("/api/v1/subscriptions", "{\"venue\":\"polymarket\",\"symbol\":\"A/B\"}");
+        assertTrue(followed.status() / 100 == 2, String.valueOf(followed.body()));
+        node.awaitJson("/api/v1/markets/polymarket/A%2FB", r -> r.status() == 200, java.time.Duration.ofSeconds(10));
+        assertEquals("polymarket:A/B", node.get("/api/v1/markets/polymarket/A%2FB").body().path("market").asText());
+        TestNode.Reply removed = node.delete("/api/v1/subscriptions/polymarket/A%2FB");
+        assertEquals(200, removed.status(), String.valueOf(removed.body()));
+        assertEquals("polymarket:A/B", removed.body().get("removed").asText());
+    }
+
+    @Test
     void unknownThingsAre404() {
         assertError(node.get("/api/v1/markets/polymarket/999"), 404, "unknown_market");
         assertError(node.get("/api/v1/markets/polymarket/999/book"), 404, "unknown_market");

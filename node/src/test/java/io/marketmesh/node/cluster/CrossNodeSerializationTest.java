@@ -102,8 +102,8 @@ class CrossNodeSerializationTest {
     @Test
     void repliesAndControlMessages() {
         Trade trade = new Trade(KALSHI, "t-1", Decimals.parse("0.53"), Decimals.parse("10"), Side.BID, 1L, 2L);
-        roundTrips(new MarketState(KALSHI, MarketStatus.ACTIVE, true, "gap", true, Decimals.parse("0.52"), Decimals.of(100, 0),
-                Decimals.NONE, Decimals.NONE, 3, 0, false, trade, null, 9, 8, 7, 6, 5,
+        roundTrips(new MarketState(KALSHI, MarketStatus.ACTIVE, true, "gap", true, Decimals.parse("0.52"),
+                new java.math.BigDecimal("123456789012.12345678"), Decimals.NONE, null, 3, 0, false, trade, null, 9, 8, 7, 6, 5,
                 new MarketState.Counters(1, 2, 3, 4, 5, 6, 7, 8, 9), 0));
         roundTrips(new BookView(POLY, List.of(new PriceLevel(Decimals.parse("0.1"), Decimals.ONE)), List.of(), false, null,
                 MarketStatus.UNKNOWN, 1, 0, 0, 2, 3, 1_700_000_000_000L));

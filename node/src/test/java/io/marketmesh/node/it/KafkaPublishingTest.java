@@ -367,7 +367,7 @@ class KafkaPublishingTest {
 
     private static List<PriceLevel> levels(JsonNode side) {
         List<PriceLevel> levels = new ArrayList<>();
-        side.forEach(l -> levels.add(new PriceLevel(Decimals.parse(l.get(0).asText()), Decimals.parse(l.get(1).asText()))));
+        side.forEach(l -> levels.add(PriceLevel.parse(Decimals.parse(l.get(0).asText()), l.get(1).asText())));
         return levels;
     }
 

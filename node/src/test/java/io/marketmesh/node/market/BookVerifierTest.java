@@ -147,6 +147,27 @@ class BookVerifierTest {
         assertEquals(crc.getValue(), verifier.checksum(fixed, book));
     }
 
+    @Test
+    void checksumsUseTheExactDigitsOfSizesWiderThanALong() {
+        // Kraken's layout (digits without point or leading zeros) and OKX's (shortest text) over a book whose sizes
+        // need 20 significant digits: the rounding a long holds would give another checksum.
+        OrderBook book = new OrderBook();
+        book.apply(List.of(LevelUpdate.parse(Side.BID, Decimals.parse("0.0000000123"), "123456789012.12345678"),
+                LevelUpdate.parse(Side.ASK, Decimals.parse("0.0000000124"), "987654321098.7654321")), false);
+        ChecksumLayout digits = new ChecksumLayout(10, ChecksumLayout.Order.ASKS_THEN_BIDS, "",
+                ChecksumLayout.Numbers.FIXED_DIGITS, 10, 8);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(("124" + "98765432109876543210" + "123" + "12345678901212345678").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(crc.getValue(), verifier.checksum(digits, book));
+
+        ChecksumLayout shortest = new ChecksumLayout(25, ChecksumLayout.Order.INTERLEAVED_BID_FIRST, ":",
+                ChecksumLayout.Numbers.SHORTEST, 0, 0);
+        crc.reset();
+        crc.update("0.0000000123:123456789012.12345678:0.0000000124:987654321098.7654321"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(crc.getValue(), verifier.checksum(shortest, book));
+    }
+
     private static void levels(JsonNode part, String key, Side side, List<LevelUpdate> into) {
         part.path(key).forEach(l -> into.add(new LevelUpdate(side, Decimals.parse(l.get(0).asText()),
                 Decimals.parse(l.get(1).asText()))));

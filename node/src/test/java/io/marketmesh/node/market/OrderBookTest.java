@@ -160,4 +160,40 @@ class OrderBookTest {
         levels.forEach((p, s) -> out.add(new PriceLevel(p, s)));
         return out;
     }
+
+    @Test
+    void sizesWiderThanALongAreHeldExactlyThroughChangesUndoAndWindows() {
+        OrderBook book = new OrderBook();
+        long p1 = Decimals.parse("0.0000000123");
+        long p2 = Decimals.parse("0.0000000122");
+        long p3 = Decimals.parse("0.0000000121");
+        assertEquals(OrderBook.Result.APPLIED, book.replace(
+                List.of(PriceLevel.parse(p1, "123456789012.12345678"), PriceLevel.parse(p2, "5")), List.of()));
+        assertEquals(List.of(PriceLevel.parse(p1, "123456789012.12345678"), PriceLevel.parse(p2, "5")),
+                book.topBids(10));
+        assertEquals("123456789012.12345678", book.topBids(1).get(0).sizeText());
+
+        // A change that differs only beyond the 17th digit is a change, and is published exactly.
+        assertEquals(OrderBook.Result.APPLIED, book.apply(List.of(LevelUpdate.parse(Side.BID, p1, "123456789012.12345679")), false));
+        assertEquals(List.of(LevelUpdate.parse(Side.BID, p1, "123456789012.12345679")), book.changes().net());
+
+        // A narrow size replaces a wide one, and a wide one a narrow one.
+        book.apply(List.of(LevelUpdate.parse(Side.BID, p1, "7"), LevelUpdate.parse(Side.BID, p3, "99999999999999999999")), false);
+        assertEquals(List.of(new PriceLevel(p1, Decimals.parse("7")), PriceLevel.parse(p2, "5"),
+                PriceLevel.parse(p3, "99999999999999999999")), book.topBids(10));
+
+        // A relative change to a wide level cannot be made exactly: refused, the book untouched.
+        List<PriceLevel> before = book.topBids(10);
+        assertEquals(OrderBook.Result.UNREPRESENTABLE,
+                book.apply(List.of(new LevelUpdate(Side.BID, p2, Decimals.parse("1")),
+                        new LevelUpdate(Side.BID, p3, Decimals.parse("1"))), true));
+        assertEquals(before, book.topBids(10));
+
+        // A window drops the worst level and publishes its removal; the wide size does not linger.
+        book.apply(List.of(LevelUpdate.parse(Side.BID, p3, "88888888888888888888")), false);
+        book.keepBest(2);
+        assertEquals(List.of(new PriceLevel(p1, Decimals.parse("7")), PriceLevel.parse(p2, "5")), book.topBids(10));
+        book.apply(List.of(new LevelUpdate(Side.BID, p3, Decimals.parse("1"))), false);
+        assertEquals(new PriceLevel(p3, Decimals.parse("1")), book.topBids(3).get(2));
+    }
 }

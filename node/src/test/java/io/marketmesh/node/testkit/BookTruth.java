@@ -34,7 +34,7 @@ public final class BookTruth {
     public static List<PriceLevel> levels(JsonNode side) {
         List<PriceLevel> levels = new ArrayList<>();
         for (JsonNode level : side) {
-            levels.add(new PriceLevel(Decimals.parse(level.get(0).asText()), Decimals.parse(level.get(1).asText())));
+            levels.add(PriceLevel.parse(Decimals.parse(level.get(0).asText()), level.get(1).asText()));
         }
         return levels;
     }

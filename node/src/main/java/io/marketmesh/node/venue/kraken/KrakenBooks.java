@@ -133,7 +133,7 @@ final class KrakenBooks {
         List<PriceLevel> bids = new ArrayList<>(item.bidCount);
         List<PriceLevel> asks = new ArrayList<>(item.askCount);
         for (LevelUpdate level : item.levels) {
-            (level.side() == Side.BID ? bids : asks).add(new PriceLevel(level.price(), level.size()));
+            (level.side() == Side.BID ? bids : asks).add(new PriceLevel(level.price(), level.size(), level.wideSize()));
         }
         counters.bookSnapshots++;
         out.event(new BookSnapshot(book.market, bids, asks, 0, item.timestamp, receivedAt, depth, claim(book, item)));

@@ -57,14 +57,15 @@ final class KrakenMessage {
         Side side;
         String sideText;
         long price;
-        long qty;
+        /** Exact at any width (a trade of a micro-priced token can need more than 17 digits). */
+        BigDecimal qty;
         String tradeId;
 
         // ticker
         long bid;
-        long bidQty;
+        BigDecimal bidQty;
         long ask;
-        long askQty;
+        BigDecimal askQty;
         long last;
         BigDecimal volume;
 
@@ -84,12 +85,12 @@ final class KrakenMessage {
             side = null;
             sideText = null;
             price = ABSENT;
-            qty = ABSENT;
+            qty = null;
             tradeId = null;
             bid = ABSENT;
-            bidQty = ABSENT;
+            bidQty = null;
             ask = ABSENT;
-            askQty = ABSENT;
+            askQty = null;
             last = ABSENT;
             volume = null;
             system = null;

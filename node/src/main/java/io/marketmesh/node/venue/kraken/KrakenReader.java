@@ -7,6 +7,8 @@ import io.marketmesh.node.venue.CharWindow;
 import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.LevelUpdate;
 import io.marketmesh.protocol.Side;
+import io.marketmesh.protocol.WideSizes;
+import java.math.BigDecimal;
 import java.io.IOException;
 
 /**
@@ -148,12 +150,12 @@ final class KrakenReader {
                 case "timestamp" -> item.timestamp = timestamp(p, v);
                 case "side" -> side(p, v, item);
                 case "price" -> item.price = decimal(p, v, item, name);
-                case "qty" -> item.qty = decimal(p, v, item, name);
+                case "qty" -> item.qty = size(p, v, item, name);
                 case "trade_id" -> item.tradeId = string(p, v);
                 case "bid" -> item.bid = decimal(p, v, item, name);
-                case "bid_qty" -> item.bidQty = decimal(p, v, item, name);
+                case "bid_qty" -> item.bidQty = size(p, v, item, name);
                 case "ask" -> item.ask = decimal(p, v, item, name);
-                case "ask_qty" -> item.askQty = decimal(p, v, item, name);
+                case "ask_qty" -> item.askQty = size(p, v, item, name);
                 case "last" -> item.last = decimal(p, v, item, name);
                 case "volume" -> volume(p, v, item);
                 case "system" -> item.system = string(p, v);
@@ -199,6 +201,7 @@ final class KrakenReader {
                 continue;
             }
             try {
+                // exact at any width: beyond 17 digits the level carries the exact size beside its rounding
                 LevelUpdate level = LevelUpdate.parse(side, price, qtyText);
                 item.qtyDecimals = Math.max(item.qtyDecimals, decimalsAsSent(qtyText, level.size()));
                 item.levels.add(level);
@@ -264,6 +267,19 @@ final class KrakenReader {
         } catch (NumberFormatException e) {
             item.fail("bad " + field + " '" + text + "': " + e.getMessage());
             return KrakenMessage.ABSENT;
+        }
+    }
+
+    /** A size outside a book level (a trade's, a ticker's best), exact at any width. */
+    private BigDecimal size(JsonParser p, JsonToken v, KrakenMessage.Item item, String field) throws IOException {
+        if (!scalar(p, v)) {
+            return null;
+        }
+        try {
+            return WideSizes.parse(text);
+        } catch (NumberFormatException e) {
+            item.fail("bad " + field + " '" + text + "': " + e.getMessage());
+            return null;
         }
     }
 

@@ -206,7 +206,7 @@ public final class KrakenSession implements VenueSession {
             KrakenBooks.Book book = item.symbol == null ? null : books.book(item.symbol);
             if (book == null) {
                 notFollowed(item, "trade", frame, out);
-            } else if (item.bad != null || item.price == KrakenMessage.ABSENT || item.qty == KrakenMessage.ABSENT) {
+            } else if (item.bad != null || item.price == KrakenMessage.ABSENT || item.qty == null) {
                 out.badFrame("Kraken trade for " + item.symbol + " not understood: "
                         + (item.bad != null ? item.bad : "no price or qty"), frame);
             } else {

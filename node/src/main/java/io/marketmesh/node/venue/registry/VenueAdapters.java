@@ -1,6 +1,7 @@
 package io.marketmesh.node.venue.registry;
 
 import io.marketmesh.node.venue.VenueAdapter;
+import io.marketmesh.node.venue.bybit.BybitAdapter;
 import io.marketmesh.node.venue.kalshi.KalshiAdapter;
 import io.marketmesh.node.venue.kraken.KrakenAdapter;
 import io.marketmesh.node.venue.polymarket.PolymarketAdapter;
@@ -17,6 +18,7 @@ public final class VenueAdapters {
     static {
         register(new PolymarketAdapter());
         register(new KalshiAdapter());
+        register(new BybitAdapter());
         register(new KrakenAdapter());
     }
 

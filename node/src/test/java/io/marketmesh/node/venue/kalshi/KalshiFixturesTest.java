@@ -2,6 +2,7 @@ package io.marketmesh.node.venue.kalshi;
 
 import io.marketmesh.node.testkit.RecordingOutput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -88,9 +89,9 @@ class KalshiFixturesTest {
         feed(session, frames.get(3));
         Ticker ticker = only(Ticker.class);
         assertEquals(d("0.01"), ticker.bestBid());
-        assertEquals(d("1410"), ticker.bestBidSize());
+        assertEquals(new java.math.BigDecimal("1410"), ticker.bestBidSize());
         assertEquals(d("0.98"), ticker.bestAsk());
-        assertEquals(d("2500"), ticker.bestAskSize());
+        assertEquals(new java.math.BigDecimal("2500"), ticker.bestAskSize());
         assertEquals(0, ticker.lastPrice());
         assertEquals(0, java.math.BigDecimal.ZERO.compareTo(ticker.volume()));
         assertEquals(0, java.math.BigDecimal.ZERO.compareTo(ticker.openInterest()));
@@ -235,7 +236,7 @@ class KalshiFixturesTest {
         assertEquals(traded, trade.market().symbol());
         assertEquals("cd6c95cc-46e1-4654-faa5-1636dec2e5fe", trade.tradeId());
         assertEquals(d("0.42"), trade.price());
-        assertEquals(d("3"), trade.size());
+        assertEquals(new java.math.BigDecimal("3"), trade.size());
         assertEquals(Side.BID, trade.aggressor(), "taker_outcome_side yes: the taker bought YES");
         assertEquals(1780096775004L, trade.venueTimestamp());
 
@@ -300,8 +301,8 @@ class KalshiFixturesTest {
         assertEquals(d("0.12"), t.lastPrice());
         assertEquals(new java.math.BigDecimal("351970"), t.volume());
         assertEquals(new java.math.BigDecimal("182646"), t.openInterest());
-        assertEquals(Decimals.NONE, t.bestBidSize());
-        assertEquals(Decimals.NONE, t.bestAskSize());
+        assertNull(t.bestBidSize());
+        assertNull(t.bestAskSize());
         assertEquals(1732579880000L, t.venueTimestamp());
         out.clear();
 

@@ -119,7 +119,7 @@ class KalshiSessionTest {
         List<Trade> trades = out.events(Trade.class);
         assertEquals(2, trades.size());
         assertEquals(Side.ASK, trades.get(0).aggressor(), "taker bought NO = sold YES");
-        assertEquals(d("1.5"), trades.get(1).size());
+        assertEquals(new java.math.BigDecimal("1.5"), trades.get(1).size());
         assertEquals(Side.BID, trades.get(1).aggressor());
         assertEquals(1, session.dataSequenceGaps());
         assertEquals(List.of(), out.stale);
@@ -351,7 +351,7 @@ class KalshiSessionTest {
                 + "\",\"yes_price\":42,\"no_price\":58,\"count\":3,\"taker_side\":\"no\",\"ts\":1780096775}}");
         Trade trade = out.events(Trade.class).get(0);
         assertEquals(d("0.42"), trade.price());
-        assertEquals(d("3"), trade.size());
+        assertEquals(new java.math.BigDecimal("3"), trade.size());
         assertEquals(Side.ASK, trade.aggressor(), "taker_side is the fallback");
         assertEquals(1780096775000L, trade.venueTimestamp());
         assertEquals(List.of(), out.badFrames);

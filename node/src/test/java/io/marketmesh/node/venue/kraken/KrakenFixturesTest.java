@@ -240,25 +240,30 @@ class KrakenFixturesTest {
     }
 
     @Test
-    void aSizeWiderThanSeventeenDigitsIsExactOrRefusedNeverRounded() {
+    void aSizeWiderThanSeventeenDigitsIsExactAndItsChecksumVerifies() {
         KrakenSession session = new KrakenSession(10, 10, Duration.ofSeconds(10));
         session.subscribe(List.of("SHIB/USD"), out);
         session.onText("{\"channel\":\"book\",\"type\":\"snapshot\",\"data\":[{\"symbol\":\"SHIB/USD\",\"bids\":[],"
-                + "\"asks\":[],\"checksum\":0}]}", RECEIVED, out);
-        out.clear();
+                + "\"asks\":[{\"price\":0.00001240,\"qty\":99999999999999.99999999}],\"checksum\":"
+                + crc("1240" + "9".repeat(22)) + "}]}", RECEIVED, out);
         session.onText("{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"SHIB/USD\","
-                + "\"bids\":[{\"price\":0.00001234,\"qty\":123456789012.12345678}],\"asks\":[],\"checksum\":1}]}",
-                RECEIVED, out);
-        List<BookDelta> deltas = out.events(BookDelta.class);
-        if (deltas.isEmpty()) {
-            // Refused loudly: a bad frame, the book stale and refetched.
-            assertEquals(1, out.badFrames.size());
-            assertEquals(List.of("SHIB/USD"), out.staleSymbols());
-            assertTrue(out.sent.stream().anyMatch(s -> s.contains("\"unsubscribe\"")));
-        } else {
-            assertEquals(new BigDecimal("123456789012.12345678"),
-                    Decimals.toBigDecimal(deltas.get(0).updates().get(0).size()));
-        }
+                + "\"bids\":[{\"price\":0.00001234,\"qty\":123456789012.12345678}],\"asks\":[],\"checksum\":"
+                + crc("1240" + "9".repeat(22) + "1234" + "12345678901212345678") + "}]}", RECEIVED, out);
+        assertTrue(out.badFrames.isEmpty(), out.badFrameReasons().toString());
+        BookSnapshot snapshot = out.events(BookSnapshot.class).get(0);
+        assertEquals(new BigDecimal("99999999999999.99999999"), snapshot.asks().get(0).exactSize());
+        BookDelta delta = out.events(BookDelta.class).get(0);
+        assertEquals(new BigDecimal("123456789012.12345678"), delta.updates().get(0).exactSize());
+        VerifiedBooks books = new VerifiedBooks();
+        books.applyAll(out.events);
+        assertEquals(List.of(), books.failures);
+        assertEquals(2, books.verified);
+    }
+
+    private static long crc(String text) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return crc.getValue();
     }
 
     private static int withWsName(String assetPairs) throws Exception {

@@ -97,12 +97,20 @@ class KrakenSessionTest {
         assertEquals(MarketKey.of(Venue.KRAKEN, "MATIC/USD"), sell.market());
         assertEquals(Side.ASK, sell.aggressor(), "a taker sell hits the bids");
         assertEquals(Decimals.parse("0.5117"), sell.price());
-        assertEquals(Decimals.parse("40"), sell.size());
+        assertEquals(new BigDecimal("40"), sell.size());
         assertEquals("4665906", sell.tradeId());
         assertEquals(Instant.parse("2023-09-25T07:49:37.708Z").toEpochMilli(), sell.venueTimestamp());
         assertEquals(RECEIVED, sell.receivedAt());
         assertEquals(Side.BID, trades.get(1).aggressor(), "a taker buy lifts the asks");
-        assertEquals(new BigDecimal("0.001"), Decimals.toBigDecimal(trades.get(1).size()));
+        assertEquals(new BigDecimal("0.001"), trades.get(1).size());
+        out.clear();
+        // a micro-priced token's trade: 20 significant digits, exact
+        session.onText("{\"channel\":\"trade\",\"type\":\"update\",\"data\":[{\"symbol\":\"MATIC/USD\",\"side\":\"buy\","
+                + "\"price\":0.0000000123,\"qty\":123456789012.12345678,\"ord_type\":\"limit\",\"trade_id\":9}]}",
+                RECEIVED, out);
+        Trade wide = out.only(Trade.class);
+        assertEquals(new BigDecimal("123456789012.12345678"), wide.size());
+        assertEquals(new BigDecimal("0.0000000123"), Decimals.toBigDecimal(wide.price()));
     }
 
     @Test
@@ -121,9 +129,9 @@ class KrakenSessionTest {
         assertEquals(2, tickers.size());
         Ticker t = tickers.get(0);
         assertEquals(Decimals.parse("0.10025"), t.bestBid());
-        assertEquals(Decimals.parse("740"), t.bestBidSize());
+        assertEquals(new BigDecimal("740"), t.bestBidSize());
         assertEquals(Decimals.parse("0.10036"), t.bestAsk());
-        assertEquals(Decimals.parse("1361.44813783"), t.bestAskSize());
+        assertEquals(new BigDecimal("1361.44813783"), t.bestAskSize());
         assertEquals(Decimals.parse("0.10035"), t.lastPrice());
         assertEquals(new BigDecimal("997038.98383185"), t.volume());
         assertNull(t.openInterest());

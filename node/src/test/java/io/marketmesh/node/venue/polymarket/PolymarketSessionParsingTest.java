@@ -282,7 +282,7 @@ class PolymarketSessionParsingTest {
         Trade trade = out.only(Trade.class);
         assertEquals(key(TRADE_ASSET), trade.market());
         assertEquals(d("0.491"), trade.price());
-        assertEquals(d("85.36"), trade.size());
+        assertEquals(new java.math.BigDecimal("85.36"), trade.size());
         assertEquals(Side.ASK, trade.aggressor(), "SELL = the taker sold");
         assertNull(trade.tradeId(), "the capture carries no hash");
         assertEquals(1724564136087L, trade.venueTimestamp());
@@ -338,8 +338,8 @@ class PolymarketSessionParsingTest {
         assertEquals(key(BBA_ASSET), ticker.market());
         assertEquals(d("0.73"), ticker.bestBid());
         assertEquals(d("0.77"), ticker.bestAsk());
-        assertEquals(Decimals.NONE, ticker.bestBidSize());
-        assertEquals(Decimals.NONE, ticker.bestAskSize());
+        assertNull(ticker.bestBidSize());
+        assertNull(ticker.bestAskSize());
         assertEquals(Decimals.NONE, ticker.lastPrice());
         assertNull(ticker.volume());
         assertNull(ticker.openInterest());
