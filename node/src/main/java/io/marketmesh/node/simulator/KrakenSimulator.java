@@ -4,21 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.protocol.Venue;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.zip.CRC32;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -43,11 +34,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 final class KrakenSimulator extends CryptoSimVenue {
 
     static final List<Integer> DEPTHS = List.of(10, 25, 100, 500, 1000);
-    private static final int CHECKSUM_LEVELS = 10;
     private static final long MAINTENANCE_MILLIS = 300;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
 
     /** What one socket follows. */
     private static final class Socket {
@@ -89,7 +77,7 @@ final class KrakenSimulator extends CryptoSimVenue {
         try {
             request = JSON.readTree(text);
         } catch (Exception e) {
-            connection.send("{\"error\":\"Malformed request\",\"success\":false" + times() + "}");
+            connection.send("{\"error\":\"Malformed request\",\"success\":false" + KrakenSimFrames.times() + "}");
             return;
         }
         String method = request.path("method").asText("");
@@ -97,18 +85,18 @@ final class KrakenSimulator extends CryptoSimVenue {
         JsonNode params = request.path("params");
         String channel = params.path("channel").asText("");
         switch (method) {
-            case "ping" -> connection.send("{\"method\":\"pong\"" + reqId + times() + "}");
+            case "ping" -> connection.send("{\"method\":\"pong\"" + reqId + KrakenSimFrames.times() + "}");
             case "subscribe" -> subscribe(connection, socket, channel, params, reqId);
             case "unsubscribe" -> unsubscribe(connection, socket, channel, params, reqId);
             default -> connection.send("{\"error\":\"Method not found\",\"method\":\"" + method + "\",\"success\":false"
-                    + reqId + times() + "}");
+                    + reqId + KrakenSimFrames.times() + "}");
         }
     }
 
     private void subscribe(SimConnection connection, Socket socket, String channel, JsonNode params, String reqId) {
         if (channel.equals("instrument")) {
-            connection.send(ack("subscribe", "{\"channel\":\"instrument\",\"snapshot\":true}", reqId));
-            connection.send(instrumentSnapshot());
+            connection.send(KrakenSimFrames.ack("subscribe", "{\"channel\":\"instrument\",\"snapshot\":true}", reqId));
+            connection.send(KrakenSimFrames.instrumentSnapshot(listed()));
             return;
         }
         int depth = params.path("depth").asInt(10);
@@ -121,24 +109,24 @@ final class KrakenSimulator extends CryptoSimVenue {
                     : following(socket, channel).contains(symbol) ? "Already subscribed" : null;
             if (refusal != null) {
                 connection.send("{\"error\":\"" + refusal + "\",\"method\":\"subscribe\"" + reqId
-                        + ",\"success\":false,\"symbol\":\"" + symbol + "\"" + times() + "}");
+                        + ",\"success\":false,\"symbol\":\"" + symbol + "\"" + KrakenSimFrames.times() + "}");
                 continue;
             }
             switch (channel) {
                 case "book" -> {
                     socket.books.put(symbol, depth);
-                    connection.send(ack("subscribe", "{\"channel\":\"book\",\"depth\":" + depth
+                    connection.send(KrakenSimFrames.ack("subscribe", "{\"channel\":\"book\",\"depth\":" + depth
                             + ",\"snapshot\":true,\"symbol\":\"" + symbol + "\"}", reqId));
-                    connection.send(bookSnapshot(instrument, depth));
+                    connection.send(KrakenSimFrames.bookSnapshot(instrument, depth));
                 }
                 case "trade" -> {
                     socket.trades.add(symbol);
-                    connection.send(ack("subscribe", "{\"channel\":\"trade\",\"snapshot\":false,\"symbol\":\""
+                    connection.send(KrakenSimFrames.ack("subscribe", "{\"channel\":\"trade\",\"snapshot\":false,\"symbol\":\""
                             + symbol + "\"}", reqId));
                 }
                 default -> {
                     socket.tickers.add(symbol);
-                    connection.send(ack("subscribe", "{\"channel\":\"ticker\",\"event_trigger\":\"trades\","
+                    connection.send(KrakenSimFrames.ack("subscribe", "{\"channel\":\"ticker\",\"event_trigger\":\"trades\","
                             + "\"snapshot\":true,\"symbol\":\"" + symbol + "\"}", reqId));
                     connection.send(ticker(instrument, "snapshot"));
                 }
@@ -152,7 +140,7 @@ final class KrakenSimulator extends CryptoSimVenue {
             Set<String> followed = following(socket, channel);
             if (!followed.contains(symbol)) {
                 connection.send("{\"error\":\"Subscription Not Found\",\"method\":\"unsubscribe\"" + reqId
-                        + ",\"success\":false,\"symbol\":\"" + symbol + "\"" + times() + "}");
+                        + ",\"success\":false,\"symbol\":\"" + symbol + "\"" + KrakenSimFrames.times() + "}");
                 continue;
             }
             switch (channel) {
@@ -160,7 +148,7 @@ final class KrakenSimulator extends CryptoSimVenue {
                 case "trade" -> socket.trades.remove(symbol);
                 default -> socket.tickers.remove(symbol);
             }
-            connection.send(ack("unsubscribe", "{\"channel\":\"" + channel + "\",\"symbol\":\"" + symbol + "\"}", reqId));
+            connection.send(KrakenSimFrames.ack("unsubscribe", "{\"channel\":\"" + channel + "\",\"symbol\":\"" + symbol + "\"}", reqId));
         }
     }
 
@@ -183,79 +171,28 @@ final class KrakenSimulator extends CryptoSimVenue {
     @Override
     protected void onBookChange(Instrument instrument, CryptoBook.LevelChange change) {
         maybeBackOnline();
-        String checksum = null;
+        long checksum = -1;
         for (SimConnection connection : liveConnections()) {
             Socket socket = greet(connection);
             Integer depth = socket.books.get(instrument.symbol());
             if (depth == null) {
                 continue;
             }
-            List<String[]> visible = visibleChanges(instrument, change, depth);
+            List<String[]> visible = KrakenSimFrames.visibleChanges(instrument, change, depth);
             if (visible.isEmpty()) {
                 continue; // beyond the subscribed depth: the venue says nothing
             }
             if (instrument.symbol().equals(socket.dropNext)
-                    && !visibleChanges(instrument, change, CHECKSUM_LEVELS).isEmpty()) {
+                    && !KrakenSimFrames.visibleChanges(instrument, change, KrakenSimFrames.CHECKSUM_LEVELS).isEmpty()) {
                 socket.dropNext = null; // lost on the way: the next checksum of this book will not match
                 continue;
             }
-            if (checksum == null) {
-                checksum = Long.toString(checksum(instrument));
+            if (checksum < 0) {
+                checksum = KrakenSimFrames.checksum(instrument);
             }
-            StringBuilder bids = new StringBuilder();
-            StringBuilder asks = new StringBuilder();
-            for (String[] level : visible) {
-                StringBuilder side = level[0].equals("b") ? bids : asks;
-                side.append(side.length() == 0 ? "" : ",").append("{\"price\":").append(level[1]).append(",\"qty\":")
-                        .append(level[2]).append('}');
-            }
-            connection.send("{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"" + instrument.symbol()
-                    + "\",\"bids\":[" + bids + "],\"asks\":[" + asks + "],\"checksum\":" + checksum
-                    + ",\"timestamp\":\"" + now() + "\"}]}");
+            connection.send(KrakenSimFrames.bookUpdate(instrument.symbol(), visible, checksum));
         }
         trade(instrument, change);
-    }
-
-    /**
-     * The levels of the window ({@code depth} a side) that the change altered, as {side, price, qty}: levels whose
-     * size changed or that entered the window, and the changed level with qty 0 if it was removed. A level pushed out
-     * of the window by an insert is not among them: the venue does not say.
-     */
-    private static List<String[]> visibleChanges(Instrument instrument, CryptoBook.LevelChange change, int depth) {
-        NavigableMap<BigDecimal, BigDecimal> side = change.bid() ? instrument.book().bids() : instrument.book().asks();
-        Map<BigDecimal, BigDecimal> after = top(side, depth);
-        TreeMap<BigDecimal, BigDecimal> before = new TreeMap<>(side.comparator());
-        before.putAll(top(side, depth + 1));
-        if (change.oldSize().signum() == 0) {
-            before.remove(change.price());
-        } else {
-            before.put(change.price(), change.oldSize());
-        }
-        Map<BigDecimal, BigDecimal> beforeWindow = top(before, depth);
-        CryptoPair pair = instrument.pair();
-        String s = change.bid() ? "b" : "a";
-        List<String[]> changes = new ArrayList<>();
-        after.forEach((price, size) -> {
-            BigDecimal was = beforeWindow.get(price);
-            if (was == null || was.compareTo(size) != 0) {
-                changes.add(new String[] {s, CryptoBook.fixed(price, pair.priceDecimals()),
-                        CryptoBook.fixed(size, pair.sizeDecimals())});
-            }
-        });
-        if (change.newSize().signum() == 0 && beforeWindow.containsKey(change.price())) {
-            changes.add(new String[] {s, CryptoBook.fixed(change.price(), pair.priceDecimals()),
-                    CryptoBook.fixed(BigDecimal.ZERO, pair.sizeDecimals())});
-        }
-        return changes;
-    }
-
-    private static Map<BigDecimal, BigDecimal> top(NavigableMap<BigDecimal, BigDecimal> side, int depth) {
-        Map<BigDecimal, BigDecimal> top = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<BigDecimal, BigDecimal>> it = side.entrySet().iterator(); it.hasNext() && top.size() < depth; ) {
-            Map.Entry<BigDecimal, BigDecimal> level = it.next();
-            top.put(level.getKey(), level.getValue());
-        }
-        return top;
     }
 
     /** A level at the touch that shrank or went was taken by a taker: a trade on the trade and ticker channels. */
@@ -267,15 +204,10 @@ final class KrakenSimulator extends CryptoSimVenue {
         if (taken.signum() <= 0 || !atTouch) {
             return;
         }
-        CryptoPair pair = instrument.pair();
         lastTrade.put(instrument.symbol(), change.price());
         volume.merge(instrument.symbol(), taken, BigDecimal::add);
         // A bid taken means the taker sold; an ask taken, the taker bought.
-        String frame = "{\"channel\":\"trade\",\"type\":\"update\",\"data\":[{\"symbol\":\"" + instrument.symbol()
-                + "\",\"side\":\"" + (change.bid() ? "sell" : "buy") + "\",\"price\":"
-                + CryptoBook.fixed(change.price(), pair.priceDecimals()) + ",\"qty\":"
-                + CryptoBook.fixed(taken, pair.sizeDecimals()) + ",\"ord_type\":\"market\",\"trade_id\":" + tradeIds++
-                + ",\"timestamp\":\"" + now() + "\"}]}";
+        String frame = KrakenSimFrames.trade(instrument, !change.bid(), change.price(), taken, tradeIds++);
         String ticker = null;
         for (SimConnection connection : liveConnections()) {
             Socket socket = greet(connection);
@@ -291,101 +223,6 @@ final class KrakenSimulator extends CryptoSimVenue {
 
     // ---------------------------------------------------------------- messages
 
-    private String bookSnapshot(Instrument instrument, int depth) {
-        CryptoPair pair = instrument.pair();
-        return "{\"channel\":\"book\",\"type\":\"snapshot\",\"data\":[{\"symbol\":\"" + instrument.symbol()
-                + "\",\"bids\":[" + levels(top(instrument.book().bids(), depth), pair) + "],\"asks\":["
-                + levels(top(instrument.book().asks(), depth), pair) + "],\"checksum\":" + checksum(instrument)
-                + ",\"timestamp\":\"" + now() + "\"}]}";
-    }
-
-    private static String levels(Map<BigDecimal, BigDecimal> levels, CryptoPair pair) {
-        StringBuilder out = new StringBuilder();
-        levels.forEach((price, size) -> out.append(out.length() == 0 ? "" : ",").append("{\"price\":")
-                .append(CryptoBook.fixed(price, pair.priceDecimals())).append(",\"qty\":")
-                .append(CryptoBook.fixed(size, pair.sizeDecimals())).append('}'));
-        return out.toString();
-    }
-
-    /** Kraken's book checksum: CRC32 of the top 10 asks (lowest first) then bids, digits only, no leading zeros. */
-    static long checksum(Instrument instrument) {
-        CryptoPair pair = instrument.pair();
-        StringBuilder text = new StringBuilder();
-        for (NavigableMap<BigDecimal, BigDecimal> side : List.of(instrument.book().asks(), instrument.book().bids())) {
-            top(side, CHECKSUM_LEVELS).forEach((price, size) -> text
-                    .append(digits(CryptoBook.fixed(price, pair.priceDecimals())))
-                    .append(digits(CryptoBook.fixed(size, pair.sizeDecimals()))));
-        }
-        CRC32 crc = new CRC32();
-        crc.update(text.toString().getBytes(StandardCharsets.US_ASCII));
-        return crc.getValue();
-    }
-
-    private static String digits(String number) {
-        String digits = number.replace(".", "");
-        int first = 0;
-        while (first < digits.length() - 1 && digits.charAt(first) == '0') {
-            first++;
-        }
-        return digits.substring(first);
-    }
-
-    private String ticker(Instrument instrument, String type) {
-        CryptoPair pair = instrument.pair();
-        CryptoBook book = instrument.book();
-        BigDecimal last = lastTrade.getOrDefault(instrument.symbol(), pair.mid());
-        String lastText = CryptoBook.fixed(last, pair.priceDecimals());
-        return "{\"channel\":\"ticker\",\"type\":\"" + type + "\",\"data\":[{\"symbol\":\"" + instrument.symbol()
-                + "\",\"bid\":" + CryptoBook.fixed(book.bestBid(), pair.priceDecimals())
-                + ",\"bid_qty\":" + CryptoBook.fixed(book.bids().firstEntry().getValue(), pair.sizeDecimals())
-                + ",\"ask\":" + CryptoBook.fixed(book.bestAsk(), pair.priceDecimals())
-                + ",\"ask_qty\":" + CryptoBook.fixed(book.asks().firstEntry().getValue(), pair.sizeDecimals())
-                + ",\"last\":" + lastText + ",\"volume\":"
-                + CryptoBook.fixed(volume.getOrDefault(instrument.symbol(), BigDecimal.ZERO), pair.sizeDecimals())
-                + ",\"vwap\":" + lastText + ",\"low\":" + lastText + ",\"high\":" + lastText
-                + ",\"change\":0.0,\"change_pct\":0.00,\"timestamp\":\"" + now() + "\"}]}";
-    }
-
-    private String instrumentSnapshot() {
-        StringBuilder pairs = new StringBuilder();
-        Set<String> assets = new java.util.LinkedHashSet<>();
-        for (Instrument instrument : listed()) {
-            CryptoPair pair = instrument.pair();
-            assets.add(pair.base());
-            assets.add(pair.quote());
-            pairs.append(pairs.length() == 0 ? "" : ",").append("{\"symbol\":\"").append(instrument.symbol())
-                    .append("\",\"base\":\"").append(pair.base()).append("\",\"quote\":\"").append(pair.quote())
-                    .append("\",\"status\":\"online\",\"qty_precision\":").append(pair.sizeDecimals())
-                    .append(",\"qty_increment\":").append(pair.lot().toPlainString())
-                    .append(",\"price_precision\":").append(pair.priceDecimals())
-                    .append(",\"cost_precision\":5,\"marginable\":false,\"has_index\":true,\"cost_min\":0.5")
-                    .append(",\"tick_size\":").append(pair.tick().toPlainString())
-                    .append(",\"price_increment\":").append(pair.tick().toPlainString())
-                    .append(",\"qty_min\":").append(pair.lot().toPlainString()).append('}');
-        }
-        StringBuilder assetList = new StringBuilder();
-        for (String asset : assets) {
-            assetList.append(assetList.length() == 0 ? "" : ",").append("{\"id\":\"").append(asset)
-                    .append("\",\"status\":\"enabled\",\"precision\":10,\"precision_display\":5,\"borrowable\":false,"
-                            + "\"collateral_value\":0.0,\"margin_rate\":0.0}");
-        }
-        return "{\"channel\":\"instrument\",\"type\":\"snapshot\",\"data\":{\"assets\":[" + assetList + "],\"pairs\":["
-                + pairs + "]}}";
-    }
-
-    private static String ack(String method, String result, String reqId) {
-        return "{\"method\":\"" + method + "\",\"result\":" + result + ",\"success\":true" + times() + reqId + "}";
-    }
-
-    private static String times() {
-        String now = now();
-        return ",\"time_in\":\"" + now + "\",\"time_out\":\"" + now + "\"";
-    }
-
-    private static String now() {
-        return TIME.format(Instant.now());
-    }
-
     /** The venue greets every socket with its system status; here on the socket's first message or book change. */
     private Socket greet(SimConnection connection) {
         Socket socket = sockets.computeIfAbsent(connection.id, id -> new Socket());
@@ -397,9 +234,12 @@ final class KrakenSimulator extends CryptoSimVenue {
     }
 
     private String status() {
-        return "{\"channel\":\"status\",\"data\":[{\"api_version\":\"v2\",\"connection_id\":"
-                + Long.toUnsignedString(random.nextLong() | Long.MIN_VALUE) + ",\"system\":\"" + system
-                + "\",\"version\":\"2.0.8\"}],\"type\":\"update\"}";
+        return KrakenSimFrames.status(system, random.nextLong() | Long.MIN_VALUE);
+    }
+
+    private String ticker(Instrument instrument, String type) {
+        return KrakenSimFrames.ticker(instrument, type, lastTrade.getOrDefault(instrument.symbol(), instrument.pair().mid()),
+                volume.getOrDefault(instrument.symbol(), BigDecimal.ZERO));
     }
 
     private void maybeBackOnline() {
@@ -459,75 +299,10 @@ final class KrakenSimulator extends CryptoSimVenue {
     @Override
     protected RestReply onRest(String path, Map<String, String> query) {
         return switch (path) {
-            case "/0/public/AssetPairs" -> RestReply.ok(assetPairs());
-            case "/0/public/Ticker" -> RestReply.ok(tickers());
+            case "/0/public/AssetPairs" -> RestReply.ok(KrakenSimRest.assetPairs(listed()));
+            case "/0/public/Ticker" -> RestReply.ok(KrakenSimRest.tickers(listed(), lastTrade, volume));
             default -> new RestReply(404, "{\"error\":[\"EGeneral:Unknown method\"]}");
         };
     }
 
-    private String assetPairs() {
-        StringBuilder out = new StringBuilder("{\"error\":[],\"result\":{");
-        for (Instrument instrument : listed()) {
-            CryptoPair pair = instrument.pair();
-            String wsname = v1(pair.base()) + "/" + v1(pair.quote());
-            out.append(out.charAt(out.length() - 1) == '{' ? "" : ",").append('"').append(restName(pair))
-                    .append("\":{\"altname\":\"").append(v1(pair.base())).append(v1(pair.quote()))
-                    .append("\",\"wsname\":\"").append(wsname).append("\",\"aclass_base\":\"currency\",\"base\":\"")
-                    .append(legacy(pair.base())).append("\",\"aclass_quote\":\"currency\",\"quote\":\"")
-                    .append(legacy(pair.quote())).append("\",\"lot\":\"unit\",\"cost_decimals\":5,\"pair_decimals\":")
-                    .append(pair.priceDecimals()).append(",\"lot_decimals\":").append(pair.sizeDecimals())
-                    .append(",\"lot_multiplier\":1,\"ordermin\":\"").append(pair.lot().toPlainString())
-                    .append("\",\"costmin\":\"0.5\",\"tick_size\":\"").append(pair.tick().toPlainString())
-                    .append("\",\"status\":\"online\"}");
-        }
-        return out.append("}}").toString();
-    }
-
-    /** Every pair's 24-hour volume: the base volume traded here so far plus a per-pair baseline, so ranks differ. */
-    private String tickers() {
-        StringBuilder out = new StringBuilder("{\"error\":[],\"result\":{");
-        int rank = listed().size();
-        for (Instrument instrument : listed()) {
-            CryptoPair pair = instrument.pair();
-            BigDecimal base = pair.lot().multiply(BigDecimal.valueOf(pair.maxLots())).multiply(BigDecimal.valueOf(rank--))
-                    .add(volume.getOrDefault(instrument.symbol(), BigDecimal.ZERO));
-            String last = CryptoBook.fixed(lastTrade.getOrDefault(instrument.symbol(), pair.mid()), pair.priceDecimals());
-            String vol = CryptoBook.fixed(base, pair.sizeDecimals());
-            out.append(out.charAt(out.length() - 1) == '{' ? "" : ",").append('"').append(restName(pair))
-                    .append("\":{\"a\":[\"").append(CryptoBook.fixed(instrument.book().bestAsk(), pair.priceDecimals()))
-                    .append("\",\"1\",\"1.000\"],\"b\":[\"")
-                    .append(CryptoBook.fixed(instrument.book().bestBid(), pair.priceDecimals()))
-                    .append("\",\"1\",\"1.000\"],\"c\":[\"").append(last).append("\",\"")
-                    .append(CryptoBook.fixed(pair.lot(), pair.sizeDecimals())).append("\"],\"v\":[\"").append(vol)
-                    .append("\",\"").append(vol).append("\"],\"p\":[\"").append(last).append("\",\"").append(last)
-                    .append("\"],\"t\":[1,1],\"l\":[\"").append(last).append("\",\"").append(last).append("\"],\"h\":[\"")
-                    .append(last).append("\",\"").append(last).append("\"],\"o\":\"").append(last).append("\"}");
-        }
-        return out.append("}}").toString();
-    }
-
-    /** The v1 (and REST) name of an asset: Kraken calls bitcoin XBT and dogecoin XDG there. */
-    private static String v1(String asset) {
-        return switch (asset) {
-            case "BTC" -> "XBT";
-            case "DOGE" -> "XDG";
-            default -> asset;
-        };
-    }
-
-    /** Kraken's legacy asset codes in AssetPairs' base/quote: XXBT, XETH, XXDG, ZUSD, ZEUR; others as they are. */
-    private static String legacy(String asset) {
-        return switch (asset) {
-            case "BTC", "ETH", "DOGE", "XRP" -> "X" + v1(asset);
-            case "USD", "EUR" -> "Z" + asset;
-            default -> asset;
-        };
-    }
-
-    private static String restName(CryptoPair pair) {
-        String base = legacy(pair.base());
-        String quote = legacy(pair.quote());
-        boolean legacyPair = base.length() == 4 && base.startsWith("X") && quote.length() == 4;
-        return legacyPair ? base + quote : v1(pair.base()) + v1(pair.quote());
-    }
 }

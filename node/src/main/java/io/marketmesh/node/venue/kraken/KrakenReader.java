@@ -116,7 +116,7 @@ final class KrakenReader {
 
     private void data(JsonParser p, JsonToken v, KrakenMessage m) throws IOException {
         if (v == JsonToken.START_OBJECT) {
-            instrument(p, m); // the instrument channel's data is one object: {"assets": [...], "pairs": [...]}
+            KrakenInstruments.read(p, m.precisions); // the instrument channel's data: {"assets": [...], "pairs": [...]}
             return;
         }
         if (v != JsonToken.START_ARRAY) {
@@ -350,37 +350,6 @@ final class KrakenReader {
                 case "channel" -> m.resultChannel = string(p, value);
                 case "symbol" -> m.resultSymbol = string(p, value);
                 default -> p.skipChildren();
-            }
-        }
-    }
-
-    /** {@code {"assets": [...], "pairs": [{"symbol": "BTC/USD", "price_precision": 1, "qty_precision": 8, ...}]}}. */
-    private void instrument(JsonParser p, KrakenMessage m) throws IOException {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            if (!"pairs".equals(name) || v != JsonToken.START_ARRAY) {
-                p.skipChildren();
-                continue;
-            }
-            while (p.nextToken() == JsonToken.START_OBJECT) {
-                String symbol = null;
-                long priceDecimals = -1;
-                long qtyDecimals = -1;
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken value = p.nextToken();
-                    switch (field) {
-                        case "symbol" -> symbol = string(p, value);
-                        case "price_precision" -> priceDecimals = integer(p, value);
-                        case "qty_precision" -> qtyDecimals = integer(p, value);
-                        default -> p.skipChildren();
-                    }
-                }
-                if (symbol != null && priceDecimals >= 0 && priceDecimals <= Decimals.MAX_DECIMALS
-                        && qtyDecimals >= 0 && qtyDecimals <= Decimals.MAX_DECIMALS) {
-                    m.precisions.add(new KrakenMessage.Precision(symbol, (int) priceDecimals, (int) qtyDecimals));
-                }
             }
         }
     }
