@@ -22,6 +22,7 @@ final class KrakenReader {
 
     /** Thread-safe and costly to make: one for the JVM. */
     private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final KrakenMessage.Channel[] CHANNELS = KrakenMessage.Channel.values();
 
     private final SymbolTable<?> knownSymbols;
     private final CharWindow text = new CharWindow();
@@ -90,7 +91,7 @@ final class KrakenReader {
             m.unknownChannel = String.valueOf(v);
             return;
         }
-        for (KrakenMessage.Channel c : KrakenMessage.Channel.values()) {
+        for (KrakenMessage.Channel c : CHANNELS) {
             if (c.wire != null && text.contentEquals(c.wire)) {
                 m.channel = c;
                 return;

@@ -16,8 +16,19 @@ final class SymbolTable<T> {
     private Object[] values = new Object[32];
     private int size;
 
+    /** By a String: no copy of its characters (a symbol read from a frame is usually this table's own key). */
+    @SuppressWarnings("unchecked")
     T get(String symbol) {
-        return get(symbol.toCharArray(), 0, symbol.length());
+        int mask = keys.length - 1;
+        int slot = hash(symbol) & mask;
+        while (keys[slot] != null) {
+            String k = keys[slot];
+            if (k == symbol || k.equals(symbol)) {
+                return (T) values[slot];
+            }
+            slot = (slot + 1) & mask;
+        }
+        return null;
     }
 
     @SuppressWarnings("unchecked")
@@ -150,6 +161,16 @@ final class SymbolTable<T> {
                 insert(oldKeys[i], oldValues[i]);
             }
         }
+    }
+
+    /** The same hash as {@link #hash(char[], int, int)} over the whole string. */
+    private static int hash(String s) {
+        int length = s.length();
+        int h = length;
+        for (int i = 0; i < length; i++) {
+            h = 31 * h + s.charAt(i);
+        }
+        return h ^ (h >>> 16);
     }
 
     private static int hash(char[] chars, int offset, int length) {
