@@ -72,7 +72,6 @@ final class KrakenSimulator extends CryptoSimVenue {
     @Override
     protected void onClientText(SimConnection connection, String text) {
         Socket socket = greet(connection);
-        maybeBackOnline();
         JsonNode request;
         try {
             request = JSON.readTree(text);
@@ -170,7 +169,6 @@ final class KrakenSimulator extends CryptoSimVenue {
 
     @Override
     protected void onBookChange(Instrument instrument, CryptoBook.LevelChange change) {
-        maybeBackOnline();
         long checksum = -1;
         for (SimConnection connection : liveConnections()) {
             Socket socket = greet(connection);
@@ -223,7 +221,7 @@ final class KrakenSimulator extends CryptoSimVenue {
 
     // ---------------------------------------------------------------- messages
 
-    /** The venue greets every socket with its system status; here on the socket's first message or book change. */
+    /** The venue greets every socket with its system status: on the first clock tick or message of the socket. */
     private Socket greet(SimConnection connection) {
         Socket socket = sockets.computeIfAbsent(connection.id, id -> new Socket());
         if (!socket.greeted) {
@@ -242,8 +240,11 @@ final class KrakenSimulator extends CryptoSimVenue {
                 volume.getOrDefault(instrument.symbol(), BigDecimal.ZERO));
     }
 
-    private void maybeBackOnline() {
-        if (onlineAgainAt != 0 && System.currentTimeMillis() >= onlineAgainAt) {
+    /** On the venue's clock (paused or not): new sockets get the status first, and maintenance ends on time. */
+    @Override
+    protected void onClockTick(long nowMs) {
+        liveConnections().forEach(this::greet);
+        if (onlineAgainAt != 0 && nowMs >= onlineAgainAt) {
             onlineAgainAt = 0;
             system = "online";
             liveConnections().forEach(c -> c.send(status()));

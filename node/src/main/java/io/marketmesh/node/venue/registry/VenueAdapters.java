@@ -1,7 +1,10 @@
 package io.marketmesh.node.venue.registry;
 
 import io.marketmesh.node.venue.VenueAdapter;
+import io.marketmesh.node.venue.binance.BinanceAdapter;
+import io.marketmesh.node.venue.bitstamp.BitstampAdapter;
 import io.marketmesh.node.venue.bybit.BybitAdapter;
+import io.marketmesh.node.venue.cryptocom.CryptocomAdapter;
 import io.marketmesh.node.venue.kalshi.KalshiAdapter;
 import io.marketmesh.node.venue.kraken.KrakenAdapter;
 import io.marketmesh.node.venue.polymarket.PolymarketAdapter;
@@ -18,7 +21,10 @@ public final class VenueAdapters {
     static {
         register(new PolymarketAdapter());
         register(new KalshiAdapter());
+        register(new BinanceAdapter());
         register(new BybitAdapter());
+        register(new BitstampAdapter());
+        register(new CryptocomAdapter());
         register(new KrakenAdapter());
     }
 
