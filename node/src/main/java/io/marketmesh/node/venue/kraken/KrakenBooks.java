@@ -26,6 +26,8 @@ import java.util.Map;
  * the text "as sent" is the number at the pair's precision, which the claim's {@link ChecksumLayout} carries: the
  * precision the {@code instrument} channel gives for the pair, and never fewer decimals than the venue actually wrote
  * for this book since its snapshot (the venue prints every number at its precision, so the two agree on the live feed).
+ * Each snapshot's own checksum is checked against those decimals here: a server that checksums more decimals than it
+ * prints is then still followed (see {@link KrakenChecksum}).
  */
 final class KrakenBooks {
 
@@ -40,6 +42,12 @@ final class KrakenBooks {
         /** Most decimals seen on the wire since the snapshot; -1 = none yet. */
         int sentPriceDecimals = -1;
         int sentQtyDecimals = -1;
+        /**
+         * The decimals that reproduced the last snapshot's own checksum, when they are more than the others say; -1 =
+         * none found (or not needed).
+         */
+        int checkedPriceDecimals = -1;
+        int checkedQtyDecimals = -1;
         /** The last layout handed out, reused while the decimals stay the same. */
         ChecksumLayout layout;
 
@@ -135,6 +143,11 @@ final class KrakenBooks {
         for (LevelUpdate level : item.levels) {
             (level.side() == Side.BID ? bids : asks).add(new PriceLevel(level.price(), level.size(), level.wideSize()));
         }
+        book.checkedPriceDecimals = -1;
+        book.checkedQtyDecimals = -1;
+        if (item.checksum >= 0) {
+            checkPrecision(book, bids, asks, item.checksum);
+        }
         counters.bookSnapshots++;
         out.event(new BookSnapshot(book.market, bids, asks, 0, item.timestamp, receivedAt, depth, claim(book, item)));
     }
@@ -147,14 +160,40 @@ final class KrakenBooks {
                 claim(book, item)));
     }
 
+    /**
+     * Whether the decimals the session has for this book reproduce the snapshot's own checksum; if not, the nearest
+     * that do are kept for the book until its next snapshot (see {@link KrakenChecksum}).
+     */
+    private void checkPrecision(Book book, List<PriceLevel> bids, List<PriceLevel> asks, long checksum) {
+        KrakenChecksum.Precision known = new KrakenChecksum.Precision(priceDecimals(book), qtyDecimals(book));
+        KrakenChecksum.Precision found = KrakenChecksum.calibrate(bids, asks, checksum, known);
+        if (found != null && !found.equals(known)) {
+            book.checkedPriceDecimals = found.priceDecimals();
+            book.checkedQtyDecimals = found.qtyDecimals();
+            counters.precisionsCorrected++;
+        }
+    }
+
+    /** The pair's price decimals: the instrument channel's, never fewer than the wire's, or the snapshot's check's. */
+    private int priceDecimals(Book book) {
+        int[] precision = precisions.get(book.symbol);
+        return Math.max(Math.max(0, book.checkedPriceDecimals),
+                Math.max(book.sentPriceDecimals, precision == null ? -1 : precision[0]));
+    }
+
+    private int qtyDecimals(Book book) {
+        int[] precision = precisions.get(book.symbol);
+        return Math.max(Math.max(0, book.checkedQtyDecimals),
+                Math.max(book.sentQtyDecimals, precision == null ? -1 : precision[1]));
+    }
+
     private BookClaim claim(Book book, KrakenMessage.Item item) {
         if (item.checksum < 0) {
             counters.checksumsMissing++;
             return null;
         }
-        int[] precision = precisions.get(book.symbol);
-        int priceDecimals = Math.max(0, Math.max(book.sentPriceDecimals, precision == null ? -1 : precision[0]));
-        int qtyDecimals = Math.max(0, Math.max(book.sentQtyDecimals, precision == null ? -1 : precision[1]));
+        int priceDecimals = priceDecimals(book);
+        int qtyDecimals = qtyDecimals(book);
         ChecksumLayout layout = book.layout;
         if (layout == null || layout.priceDecimals() != priceDecimals || layout.sizeDecimals() != qtyDecimals) {
             layout = new ChecksumLayout(CHECKSUM_LEVELS, ChecksumLayout.Order.ASKS_THEN_BIDS, "",

@@ -17,10 +17,12 @@ package io.marketmesh.node.venue.kraken;
  * @param updatesAwaitingSnapshot  book updates dropped because their book awaits its fresh snapshot
  * @param framesNotFollowed        book, trade and ticker items for symbols this socket does not carry (late frames of
  *                                 an unsubscribed market)
+ * @param precisionsCorrected      snapshots whose own checksum needed more decimals than the instrument channel and
+ *                                 the wire gave (never on the live venue, which prints its precision)
  */
 public record KrakenCounters(long bookSnapshots, long bookUpdates, long checksumClaims, long checksumsMissing,
                              long resyncsRequested, long resyncsBySession, long updatesAwaitingSnapshot,
-                             long framesNotFollowed) {
+                             long framesNotFollowed, long precisionsCorrected) {
 
     /** The running totals a session keeps; read out as a {@link KrakenCounters}. */
     static final class Running {
@@ -32,10 +34,11 @@ public record KrakenCounters(long bookSnapshots, long bookUpdates, long checksum
         long resyncsBySession;
         long updatesAwaitingSnapshot;
         long framesNotFollowed;
+        long precisionsCorrected;
 
         KrakenCounters snapshot() {
             return new KrakenCounters(bookSnapshots, bookUpdates, checksumClaims, checksumsMissing, resyncsRequested,
-                    resyncsBySession, updatesAwaitingSnapshot, framesNotFollowed);
+                    resyncsBySession, updatesAwaitingSnapshot, framesNotFollowed, precisionsCorrected);
         }
     }
 }

@@ -164,6 +164,28 @@ class KrakenSessionTest {
     }
 
     @Test
+    void withoutTheInstrumentChannelTheSnapshotsOwnChecksumTellsThePrecision() {
+        session.subscribe(List.of("BTC/USD"), out);
+        out.clear();
+        // Shortest numbers on the wire (qty 0.1, 0.001: three decimals at most), checksummed at the pair's 8.
+        session.onText(book("snapshot", "BTC/USD", "[{\"price\":45283.5,\"qty\":0.1}]",
+                "[{\"price\":45285.2,\"qty\":0.001}]", crc("452852100000" + "45283510000000")), RECEIVED, out);
+        session.onText(book("update", "BTC/USD", "[{\"price\":45283.4,\"qty\":2.5}]", "[]",
+                crc("452852100000" + "45283510000000" + "452834250000000")), RECEIVED, out);
+        VerifiedBooks books = new VerifiedBooks();
+        books.applyAll(out.events);
+        assertEquals(List.of(), books.failures);
+        assertEquals(2, books.verified);
+        assertEquals(1, session.counters().precisionsCorrected());
+        // A snapshot that matches no precision is passed on as it is: its market's check reports it.
+        out.clear();
+        session.onText(book("snapshot", "BTC/USD", "[{\"price\":45283.5,\"qty\":0.1}]", "[]", 12345), RECEIVED, out);
+        books.applyAll(out.events);
+        assertEquals(1, books.failures.size());
+        assertEquals(1, session.counters().precisionsCorrected());
+    }
+
+    @Test
     void updatesBeforeTheSnapshotAreDroppedAndAnUnknownSymbolIsNotAnError() {
         session.subscribe(List.of("BTC/USD"), out);
         out.clear();
