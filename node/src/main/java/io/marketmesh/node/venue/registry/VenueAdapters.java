@@ -4,6 +4,7 @@ import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.binance.BinanceAdapter;
 import io.marketmesh.node.venue.bitstamp.BitstampAdapter;
 import io.marketmesh.node.venue.bybit.BybitAdapter;
+import io.marketmesh.node.venue.coinbase.CoinbaseAdapter;
 import io.marketmesh.node.venue.cryptocom.CryptocomAdapter;
 import io.marketmesh.node.venue.kalshi.KalshiAdapter;
 import io.marketmesh.node.venue.kraken.KrakenAdapter;
@@ -25,6 +26,7 @@ public final class VenueAdapters {
         register(new BybitAdapter());
         register(new BitstampAdapter());
         register(new CryptocomAdapter());
+        register(new CoinbaseAdapter());
         register(new KrakenAdapter());
     }
 
