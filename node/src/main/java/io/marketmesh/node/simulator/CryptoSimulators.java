@@ -26,6 +26,7 @@ final class CryptoSimulators {
         all.add(new Entry(Venue.BITSTAMP, List.of(""), BitstampSimulator::create)); // wss://ws.bitstamp.net: the root
         all.add(new Entry(Venue.CRYPTOCOM, List.of(CryptocomSimulator.WS_PATH), CryptocomSimulator::create));
         all.add(new Entry(Venue.COINBASE, List.of(""), CoinbaseSimulator::create));
+        all.add(new Entry(Venue.KRAKEN, List.of("v2"), KrakenSimulator::create));
         ALL = List.copyOf(all);
     }
 

@@ -7,6 +7,7 @@ import io.marketmesh.node.venue.bybit.BybitAdapter;
 import io.marketmesh.node.venue.coinbase.CoinbaseAdapter;
 import io.marketmesh.node.venue.cryptocom.CryptocomAdapter;
 import io.marketmesh.node.venue.kalshi.KalshiAdapter;
+import io.marketmesh.node.venue.kraken.KrakenAdapter;
 import io.marketmesh.node.venue.polymarket.PolymarketAdapter;
 import io.marketmesh.protocol.Venue;
 import java.util.EnumMap;
@@ -26,6 +27,7 @@ public final class VenueAdapters {
         register(new BitstampAdapter());
         register(new CryptocomAdapter());
         register(new CoinbaseAdapter());
+        register(new KrakenAdapter());
     }
 
     private VenueAdapters() {
