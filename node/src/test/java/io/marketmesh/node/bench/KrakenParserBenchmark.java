@@ -1,6 +1,7 @@
 package io.marketmesh.node.bench;
 
 import com.typesafe.config.ConfigFactory;
+import io.marketmesh.node.market.BookVerifier;
 import io.marketmesh.node.market.OrderBook;
 import io.marketmesh.node.venue.SessionOutput;
 import io.marketmesh.node.venue.VenueSettings;
@@ -13,10 +14,6 @@ import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.MarketEvent;
 import io.marketmesh.protocol.Side;
 import io.marketmesh.protocol.Venue;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Constructor;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -39,8 +36,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * BTC/USD precisions, depth 10). {@code bookUpdate} is the session alone: parse and normalize into a {@link BookDelta}
  * carrying its checksum claim. {@code bookUpdateVerified} is what the node does with it on one core: the same, then the
  * change applied to an {@link OrderBook}, the book truncated to the subscribed depth and the CRC32 over its top 10
- * asks and bids computed and compared by the node's own {@code BookVerifier} (package-private in {@code market}, called
- * through a method handle). The frames are a random walk whose checksums are computed the same way when they are
+ * asks and bids computed and compared by the node's own {@code BookVerifier}. The frames are a random walk whose checksums are computed the same way when they are
  * prepared, so every one must verify; when they run out a fresh session and book start from the snapshot.
  *
  * <p>Run: {@code mvn -B -pl node test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test
@@ -62,27 +58,6 @@ public class KrakenParserBenchmark {
     private static final VenueSettings SETTINGS = new VenueSettings(Venue.KRAKEN, true, "ws://127.0.0.1/v2",
             "http://127.0.0.1", List.of(), 0, 50, 10, Duration.ofSeconds(10), Duration.ofSeconds(30),
             Duration.ofSeconds(5), ConfigFactory.parseString("book-depth = " + DEPTH));
-    private static final MethodHandle VERIFY;
-    private static final MethodHandle CHECKSUM;
-    private static final Constructor<?> VERIFIER;
-
-    static {
-        try {
-            Class<?> type = Class.forName("io.marketmesh.node.market.BookVerifier");
-            VERIFIER = type.getDeclaredConstructor();
-            VERIFIER.setAccessible(true);
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-            VERIFY = lookup.findVirtual(type, "verify", MethodType.methodType(String.class, BookClaim.class,
-                    OrderBook.class)).asType(MethodType.methodType(String.class, Object.class, BookClaim.class,
-                    OrderBook.class));
-            CHECKSUM = lookup.findVirtual(type, "checksum", MethodType.methodType(long.class, ChecksumLayout.class,
-                    OrderBook.class)).asType(MethodType.methodType(long.class, Object.class, ChecksumLayout.class,
-                    OrderBook.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private String snapshot;
     private String[] updates;
     private KrakenSession session;
@@ -94,12 +69,11 @@ public class KrakenParserBenchmark {
     /** Applies each book event to the node's own book and verifies its claim, as a MarketActor does. */
     private static final class VerifyingOutput extends BlackholeOutput {
         final OrderBook book = new OrderBook();
-        final Object verifier;
+        final BookVerifier verifier = new BookVerifier();
         int depth;
 
-        VerifyingOutput(Blackhole blackhole) throws ReflectiveOperationException {
+        VerifyingOutput(Blackhole blackhole) {
             super(blackhole);
-            verifier = VERIFIER.newInstance();
         }
 
         @Override
@@ -115,12 +89,7 @@ public class KrakenParserBenchmark {
                 claim = snapshot.claim();
             }
             book.keepBest(depth);
-            String failed;
-            try {
-                failed = (String) VERIFY.invokeExact(verifier, claim, book);
-            } catch (Throwable e) {
-                throw new IllegalStateException(e);
-            }
+            String failed = verifier.verify(claim, book);
             if (failed != null) {
                 throw new IllegalStateException("benchmark frame failed its checksum: " + failed);
             }
@@ -145,7 +114,7 @@ public class KrakenParserBenchmark {
     private void prepareFrames() throws Throwable {
         Random random = new Random(42);
         OrderBook truth = new OrderBook();
-        Object verifier = VERIFIER.newInstance();
+        BookVerifier verifier = new BookVerifier();
         StringBuilder bids = new StringBuilder();
         StringBuilder asks = new StringBuilder();
         for (int i = 0; i < 14; i++) {
@@ -164,7 +133,7 @@ public class KrakenParserBenchmark {
         }
         truth.keepBest(DEPTH);
         snapshot = "{\"channel\":\"book\",\"type\":\"snapshot\",\"data\":[{\"symbol\":\"" + SYMBOL + "\",\"bids\":[" + bids
-                + "],\"asks\":[" + asks + "],\"checksum\":" + (long) CHECKSUM.invokeExact(verifier, LAYOUT, truth) + "}]}";
+                + "],\"asks\":[" + asks + "],\"checksum\":" + verifier.checksum(LAYOUT, truth) + "}]}";
         updates = new String[FRAMES];
         for (int n = 0; n < FRAMES; n++) {
             boolean bid = random.nextBoolean();
@@ -173,7 +142,7 @@ public class KrakenParserBenchmark {
                     : truth.askPriceAt(Math.min(level, truth.askDepth() - 1));
             String qty = qty(random);
             truth.set(bid ? Side.BID : Side.ASK, price, Decimals.parse(qty));
-            long checksum = (long) CHECKSUM.invokeExact(verifier, LAYOUT, truth);
+            long checksum = verifier.checksum(LAYOUT, truth);
             String level1 = "[{\"price\":" + new BigDecimal(Decimals.toString(price)).setScale(1).toPlainString()
                     + ",\"qty\":" + qty + "}]";
             updates[n] = "{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"" + SYMBOL + "\",\"bids\":"

@@ -1,14 +1,12 @@
 package io.marketmesh.node.venue.kraken;
 
+import io.marketmesh.node.market.BookVerifier;
 import io.marketmesh.node.market.OrderBook;
 import io.marketmesh.protocol.BookClaim;
 import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.MarketEvent;
 import io.marketmesh.protocol.MarketKey;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,40 +15,16 @@ import java.util.Map;
 /**
  * Books rebuilt from what a Kraken session emitted, the way a MarketActor does it: snapshot replaces, changes apply
  * whole, each side truncated to the snapshot's {@code depthLimit}, then the claim verified with the node's own
- * {@code BookVerifier} (package-private in {@code market}, reached by reflection so the tests check the real
- * verifier, not a copy of it).
+ * {@link BookVerifier} (the real verifier, not a copy of it).
  */
 final class VerifiedBooks {
 
-    private static final Constructor<?> VERIFIER;
-    private static final Method VERIFY;
-
-    static {
-        try {
-            Class<?> type = Class.forName("io.marketmesh.node.market.BookVerifier");
-            VERIFIER = type.getDeclaredConstructor();
-            VERIFIER.setAccessible(true);
-            VERIFY = type.getDeclaredMethod("verify", BookClaim.class, OrderBook.class);
-            VERIFY.setAccessible(true);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final Object verifier;
+    private final BookVerifier verifier = new BookVerifier();
     private final Map<MarketKey, OrderBook> books = new HashMap<>();
     private final Map<MarketKey, Integer> depths = new HashMap<>();
     final List<String> failures = new ArrayList<>();
     int verified;
     int unclaimed;
-
-    VerifiedBooks() {
-        try {
-            verifier = VERIFIER.newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Applies every book event of {@code events}; other events are ignored. */
     void applyAll(List<MarketEvent> events) {
@@ -109,13 +83,7 @@ final class VerifiedBooks {
     }
 
     private String verdict(BookClaim claim, OrderBook book) {
-        try {
-            return (String) VERIFY.invoke(verifier, claim, book);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return verifier.verify(claim, book);
     }
 
     private void check(boolean ok, String failure) {
