@@ -1,9 +1,11 @@
 package io.marketmesh.node.market;
 
 import io.marketmesh.protocol.Decimals;
+import io.marketmesh.protocol.PriceLevel;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 
 /**
  * One side of a book as two parallel primitive arrays, kept sorted so that the BEST level is the LAST
@@ -145,6 +147,54 @@ final class BookSide {
 
     long sizeBeforeLastAdd() {
         return sizeBeforeLastAdd;
+    }
+
+    /**
+     * Replaces every level with {@code levels} (any order; zero sizes dropped; of two levels at one price the later
+     * wins). Sorted once and filled in bulk: a venue's snapshot of tens of thousands of levels, best first, would
+     * otherwise shift the arrays once per level.
+     */
+    void replaceAll(List<PriceLevel> levels) {
+        int n = levels.size();
+        // Storage order is ascending "goodness": bids by price, asks by negated price; the index breaks ties so that
+        // the later of two levels at one price comes last. A cold path (snapshots), so boxed indexes are fine.
+        Integer[] indexes = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            indexes[i] = i;
+        }
+        Arrays.sort(indexes, (a, b) -> {
+            long pa = levels.get(a).price();
+            long pb = levels.get(b).price();
+            int byPrice = bids ? Long.compare(pa, pb) : Long.compare(pb, pa);
+            return byPrice != 0 ? byPrice : Integer.compare(a, b);
+        });
+        if (prices.length < n) {
+            prices = new long[n];
+            sizes = new long[n];
+        }
+        wide = null;
+        count = 0;
+        for (int k = 0; k < n; k++) {
+            PriceLevel level = levels.get(indexes[k]);
+            if (count > 0 && prices[count - 1] == level.price()) {
+                count--; // a later level at the same price replaces the earlier one
+                if (wide != null) {
+                    wide.remove(level.price());
+                }
+            }
+            if (level.size() == 0) {
+                continue;
+            }
+            prices[count] = level.price();
+            sizes[count] = level.size();
+            if (level.wideSize() != null) {
+                if (wide == null) {
+                    wide = new HashMap<>();
+                }
+                wide.put(level.price(), level.wideSize());
+            }
+            count++;
+        }
     }
 
     /** Keeps the best {@code keep} levels, recording each level dropped in {@code changes}. */

@@ -12,14 +12,14 @@ import java.util.zip.CRC32;
  * top levels written the venue's way ({@link ChecksumLayout}). Knows no venue: the venue package describes its rule
  * as data. Reuses its buffers, so a check allocates nothing once they have grown; owned by one MarketActor.
  */
-final class BookVerifier {
+public final class BookVerifier {
 
     private final StringBuilder text = new StringBuilder(1024);
     private byte[] bytes = new byte[1024];
     private final CRC32 crc = new CRC32();
 
     /** @return null when the book keeps the promise, otherwise what differs (for the stale reason) */
-    String verify(BookClaim claim, OrderBook book) {
+    public String verify(BookClaim claim, OrderBook book) {
         if (claim instanceof BookClaim.TopOfBook top) {
             if (sideMatches(top.bestBid(), book.bestBid()) && sideMatches(top.bestAsk(), book.bestAsk())) {
                 return null;
@@ -40,7 +40,7 @@ final class BookVerifier {
     }
 
     /** The unsigned CRC32 of the book's checksum text under {@code layout}. */
-    long checksum(ChecksumLayout layout, OrderBook book) {
+    public long checksum(ChecksumLayout layout, OrderBook book) {
         text.setLength(0);
         int bids = Math.min(layout.levels(), book.bidDepth());
         int asks = Math.min(layout.levels(), book.askDepth());

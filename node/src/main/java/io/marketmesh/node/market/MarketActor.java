@@ -175,6 +175,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private final Dependencies dependencies;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final OrderBook book = new OrderBook();
+    /** Why a resync was wanted when the backoff made it wait; sent with it when the timer asks. */
+    private String delayedResyncReason;
     private final BookVerifier verifier = new BookVerifier();
     private final BookPublication publication;
     private final MarketCounters counters = new MarketCounters();
@@ -459,7 +461,9 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         long now = System.currentTimeMillis();
         long wait = resync.waitBeforeAsking(now);
         if (wait > 0) {
-            // Asked a moment ago (a snapshot came and failed again): the timer asks when the backoff allows.
+            // Asked a moment ago (a snapshot came and failed again): the timer asks when the backoff allows, with this
+            // reason, so the socket learns what failed (it counts checksum mismatches by it).
+            delayedResyncReason = reason;
             timers.startSingleTimer(Timer.RESYNC, Duration.ofMillis(wait));
             return;
         }
@@ -471,7 +475,10 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private Behavior<Command> onResyncTimer() {
         if (state != BookState.LIVE && state != BookState.UNFOLLOWED) {
             resync.pending = false;
-            requestResyncIfNotPending("still no trusted snapshot (" + staleReason + ")");
+            String reason = delayedResyncReason != null ? delayedResyncReason
+                    : "still no trusted snapshot (" + staleReason + ")";
+            delayedResyncReason = null;
+            requestResyncIfNotPending(reason);
         }
         return this;
     }

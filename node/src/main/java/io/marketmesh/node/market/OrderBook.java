@@ -51,14 +51,8 @@ public final class OrderBook {
                 return Result.INVALID_SIZE;
             }
         }
-        bids.clear();
-        asks.clear();
-        for (PriceLevel l : bidLevels) {
-            bids.put(l.price(), l.size(), l.wideSize());
-        }
-        for (PriceLevel l : askLevels) {
-            asks.put(l.price(), l.size(), l.wideSize());
-        }
+        bids.replaceAll(bidLevels);
+        asks.replaceAll(askLevels);
         return Result.APPLIED;
     }
 

@@ -21,6 +21,12 @@ final class CryptoSimulators {
     static {
         List<Entry> all = new ArrayList<>();
         // one line per venue, e.g. all.add(new Entry(Venue.BINANCE, List.of("ws"), BinanceSimulator::create));
+        all.add(new Entry(Venue.BINANCE, List.of("ws"), BinanceSimulator::create));
+        all.add(new Entry(Venue.BYBIT, List.of(BybitSimulator.SPOT_PATH, BybitSimulator.LINEAR_PATH), BybitSimulator::create));
+        all.add(new Entry(Venue.BITSTAMP, List.of(""), BitstampSimulator::create)); // wss://ws.bitstamp.net: the root
+        all.add(new Entry(Venue.CRYPTOCOM, List.of(CryptocomSimulator.WS_PATH), CryptocomSimulator::create));
+        all.add(new Entry(Venue.COINBASE, List.of(""), CoinbaseSimulator::create));
+        all.add(new Entry(Venue.KRAKEN, List.of("v2"), KrakenSimulator::create));
         all.add(new Entry(Venue.OKX, List.of(OkxSimulator.WS_PATH), OkxSimulator::create));
         ALL = List.copyOf(all);
     }

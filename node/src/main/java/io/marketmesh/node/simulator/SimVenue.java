@@ -133,6 +133,13 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
 
     protected abstract Optional<BookSnapshot> trueBook(String symbol);
 
+    /**
+     * Every {@link #TICK}, paused or not: for what a venue sends on its own clock (heartbeats it expects answered,
+     * idle frames) and the deadlines it enforces.
+     */
+    protected void onClockTick(long nowMs) {
+    }
+
     /** Answers a REST GET under the venue's prefix; a venue without REST answers 404. */
     protected RestReply rest(String path, Map<String, String> query) {
         return RestReply.notFound("no REST API here");
@@ -209,6 +216,7 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
     }
 
     private Behavior<Command> onTick() {
+        onClockTick(nowMs());
         if (paused || updatesPerSecond <= 0) {
             return this;
         }

@@ -1,6 +1,7 @@
 package io.marketmesh.node.bench;
 
 import com.typesafe.config.ConfigFactory;
+import io.marketmesh.node.market.BookVerifier;
 import io.marketmesh.node.market.OrderBook;
 import io.marketmesh.node.venue.SessionOutput;
 import io.marketmesh.node.venue.VenueSettings;
@@ -10,9 +11,6 @@ import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.MarketEvent;
 import io.marketmesh.protocol.Venue;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -65,25 +63,6 @@ public class OkxParserBenchmark {
             "http://127.0.0.1", List.of(), 0, 20, 20, Duration.ofSeconds(20), Duration.ofSeconds(30),
             Duration.ofSeconds(5), ConfigFactory.empty());
     /**
-     * The node's checksum verifier, as each MarketActor holds one. It is package-private to the market package (the
-     * book's owner is the only one that verifies); a method handle reaches it without widening the node's API.
-     */
-    private static final MethodHandle NEW_VERIFIER;
-    private static final MethodHandle VERIFY;
-
-    static {
-        try {
-            Class<?> type = Class.forName("io.marketmesh.node.market.BookVerifier");
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-            NEW_VERIFIER = lookup.findConstructor(type, MethodType.methodType(void.class)).asType(MethodType.methodType(Object.class));
-            VERIFY = lookup.findVirtual(type, "verify", MethodType.methodType(String.class, BookClaim.class, OrderBook.class))
-                    .asType(MethodType.methodType(String.class, Object.class, BookClaim.class, OrderBook.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /**
      * Level changes per update frame, on average: 20 as on BTC-USDT (the 2022 capture's updates have 19 as median, 25
      * as mean; OKX batches 100 ms of changes), 2 as on a quiet instrument.
      */
@@ -95,7 +74,7 @@ public class OkxParserBenchmark {
     private OkxSession session;
     private Capture out;
     private OrderBook book;
-    private Object verifier;
+    private final BookVerifier verifier = new BookVerifier();
     private BookClaim lastClaim;
     private int next;
 
@@ -118,10 +97,9 @@ public class OkxParserBenchmark {
     }
 
     @Setup
-    public void setUp(Blackhole blackhole) throws Throwable {
+    public void setUp(Blackhole blackhole) {
         prepareFrames(new Random(42));
         out = new Capture(blackhole);
-        verifier = NEW_VERIFIER.invokeExact();
         freshSession();
         for (int i = 0; i < FRAMES; i++) {
             // A benchmark of frames that fail a check would measure the failure path: every one must pass.
@@ -133,7 +111,7 @@ public class OkxParserBenchmark {
         freshSession();
     }
 
-    private void freshSession() throws Throwable {
+    private void freshSession() {
         session = new OkxSession(SETTINGS);
         session.subscribe(List.of(INST), out);
         session.onText(snapshot, 1L, out);
@@ -142,7 +120,7 @@ public class OkxParserBenchmark {
         book.replace(s.bids(), s.asks());
         book.keepBest(s.depthLimit());
         lastClaim = s.claim();
-        String failed = (String) VERIFY.invokeExact(verifier, s.claim(), book);
+        String failed = verifier.verify(s.claim(), book);
         if (failed != null) {
             throw new IllegalStateException("prepared snapshot fails its checksum");
         }
@@ -150,17 +128,17 @@ public class OkxParserBenchmark {
     }
 
     /** Parse, chain check, normalize; then apply and verify the checksum as the MarketActor does. */
-    private String applyAndVerify(String frame) throws Throwable {
+    private String applyAndVerify(String frame) {
         out.last = null;
         session.onText(frame, 1L, out);
         BookDelta delta = (BookDelta) out.last;
         book.apply(delta.updates(), false);
         book.keepBest(400);
-        return (String) VERIFY.invokeExact(verifier, (BookClaim) delta.claim(), book);
+        return verifier.verify(delta.claim(), book);
     }
 
     @Benchmark
-    public Object booksUpdate() throws Throwable {
+    public Object booksUpdate() {
         if (next == FRAMES) {
             freshSession();
         }
@@ -169,7 +147,7 @@ public class OkxParserBenchmark {
     }
 
     @Benchmark
-    public String booksUpdateWithChecksum() throws Throwable {
+    public String booksUpdateWithChecksum() {
         if (next == FRAMES) {
             freshSession();
         }
@@ -178,8 +156,8 @@ public class OkxParserBenchmark {
 
     /** The node's checksum of the current book alone (what {@link #booksUpdateWithChecksum} adds, less the apply). */
     @Benchmark
-    public String checksumOnly() throws Throwable {
-        return (String) VERIFY.invokeExact(verifier, lastClaim, book);
+    public String checksumOnly() {
+        return verifier.verify(lastClaim, book);
     }
 
     // ---------------------------------------------------------------- the prepared feed

@@ -196,4 +196,45 @@ class OrderBookTest {
         book.apply(List.of(new LevelUpdate(Side.BID, p3, Decimals.parse("1"))), false);
         assertEquals(new PriceLevel(p3, Decimals.parse("1")), book.topBids(3).get(2));
     }
+
+    @Test
+    void aDeepSnapshotInAnyOrderWithRepeatsAndZerosIsLoadedExactly() {
+        // Coinbase sends BTC-USD's whole book, tens of thousands of levels, best first.
+        Random random = new Random(5);
+        List<PriceLevel> bids = new ArrayList<>();
+        List<PriceLevel> asks = new ArrayList<>();
+        TreeMap<Long, Long> trueBids = new TreeMap<>();
+        TreeMap<Long, Long> trueAsks = new TreeMap<>();
+        for (int i = 0; i < 50_000; i++) {
+            long bid = Decimals.of(6_000_000 - i, 2);
+            long ask = Decimals.of(6_000_001 + i, 2);
+            bids.add(new PriceLevel(bid, Decimals.of(1 + i % 7, 0)));
+            asks.add(new PriceLevel(ask, Decimals.of(1 + i % 5, 0)));
+            trueBids.put(bid, Decimals.of(1 + i % 7, 0));
+            trueAsks.put(ask, Decimals.of(1 + i % 5, 0));
+        }
+        for (int i = 0; i < 2_000; i++) {
+            // a later level at a price already given replaces it; size 0 removes it
+            long bid = Decimals.of(6_000_000 - random.nextInt(50_000), 2);
+            long size = random.nextInt(3) == 0 ? 0 : Decimals.of(100 + i, 0);
+            bids.add(new PriceLevel(bid, size));
+            if (size == 0) {
+                trueBids.remove(bid);
+            } else {
+                trueBids.put(bid, size);
+            }
+        }
+        OrderBook book = new OrderBook();
+        book.set(Side.BID, Decimals.of(1, 0), Decimals.of(1, 0)); // replaced, not kept
+        assertEquals(OrderBook.Result.APPLIED, book.replace(bids, asks));
+        List<PriceLevel> expectedBids = new ArrayList<>();
+        trueBids.descendingMap().forEach((p, s) -> expectedBids.add(new PriceLevel(p, s)));
+        List<PriceLevel> expectedAsks = new ArrayList<>();
+        trueAsks.forEach((p, s) -> expectedAsks.add(new PriceLevel(p, s)));
+        assertEquals(expectedBids, book.topBids(Integer.MAX_VALUE));
+        assertEquals(expectedAsks, book.topAsks(Integer.MAX_VALUE));
+        // and the book keeps working on top of it
+        assertEquals(OrderBook.Result.APPLIED, book.set(Side.ASK, Decimals.of(6_000_001, 2), 0));
+        assertEquals(Decimals.of(6_000_002, 2), book.bestAsk());
+    }
 }

@@ -40,10 +40,17 @@ class DemoVenuesTest {
 
             Map<String, String> env = venues.nodeEnvironment();
             int port = venues.simulator().port();
-            assertEquals(List.of("MARKETMESH_POLYMARKET_ENABLED", "MARKETMESH_POLYMARKET_WS_URL", "MARKETMESH_POLYMARKET_REST_URL",
+            List<String> expected = new java.util.ArrayList<>(List.of("MARKETMESH_POLYMARKET_ENABLED",
+                    "MARKETMESH_POLYMARKET_WS_URL", "MARKETMESH_POLYMARKET_REST_URL",
                     "MARKETMESH_POLYMARKET_MARKETS", "MARKETMESH_KALSHI_ENABLED", "MARKETMESH_KALSHI_WS_URL",
                     "MARKETMESH_KALSHI_REST_URL", "MARKETMESH_KALSHI_MARKETS", "MARKETMESH_KALSHI_KEY_ID",
-                    "MARKETMESH_KALSHI_PRIVATE_KEY_FILE"), List.copyOf(env.keySet()));
+                    "MARKETMESH_KALSHI_PRIVATE_KEY_FILE"));
+            // Then each simulated crypto venue's four, in registration order.
+            for (Venue crypto : venues.simulator().cryptoVenues()) {
+                String env0 = "MARKETMESH_" + crypto.id().toUpperCase(java.util.Locale.ROOT);
+                expected.addAll(List.of(env0 + "_ENABLED", env0 + "_WS_URL", env0 + "_REST_URL", env0 + "_MARKETS"));
+            }
+            assertEquals(expected, List.copyOf(env.keySet()));
             assertEquals("ws://127.0.0.1:" + port + "/ws/market", env.get("MARKETMESH_POLYMARKET_WS_URL"));
             assertEquals("http://127.0.0.1:" + port + "/trade-api/v2", env.get("MARKETMESH_KALSHI_REST_URL"));
             assertEquals("", env.get("MARKETMESH_KALSHI_MARKETS"), "empty: the node discovers the simulated markets");

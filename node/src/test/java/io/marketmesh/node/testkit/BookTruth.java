@@ -22,7 +22,9 @@ public final class BookTruth {
     public static void awaitBookEqualsTruth(TestNode node, VenueSimulator simulator, Venue venue, String symbol,
                                             Duration timeout) {
         BookSnapshot truth = simulator.trueBook(venue, symbol);
-        String path = "/api/v1/markets/" + venue.id() + "/" + symbol + "/book?depth=1000";
+        String path = "/api/v1/markets/" + venue.id() + "/"
+                + java.net.URLEncoder.encode(symbol, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")
+                + "/book?depth=1000";
         TestNode.Reply reply = node.awaitJson(path, r -> r.status() == 200 && !r.body().path("stale").asBoolean(true)
                 && levels(r.body().path("bids")).equals(truth.bids()) && levels(r.body().path("asks")).equals(truth.asks()),
                 timeout);

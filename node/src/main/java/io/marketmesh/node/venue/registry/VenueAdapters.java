@@ -1,7 +1,13 @@
 package io.marketmesh.node.venue.registry;
 
 import io.marketmesh.node.venue.VenueAdapter;
+import io.marketmesh.node.venue.binance.BinanceAdapter;
+import io.marketmesh.node.venue.bitstamp.BitstampAdapter;
+import io.marketmesh.node.venue.bybit.BybitAdapter;
+import io.marketmesh.node.venue.coinbase.CoinbaseAdapter;
+import io.marketmesh.node.venue.cryptocom.CryptocomAdapter;
 import io.marketmesh.node.venue.kalshi.KalshiAdapter;
+import io.marketmesh.node.venue.kraken.KrakenAdapter;
 import io.marketmesh.node.venue.okx.OkxAdapter;
 import io.marketmesh.node.venue.polymarket.PolymarketAdapter;
 import io.marketmesh.protocol.Venue;
@@ -17,6 +23,12 @@ public final class VenueAdapters {
     static {
         register(new PolymarketAdapter());
         register(new KalshiAdapter());
+        register(new BinanceAdapter());
+        register(new BybitAdapter());
+        register(new BitstampAdapter());
+        register(new CryptocomAdapter());
+        register(new CoinbaseAdapter());
+        register(new KrakenAdapter());
         register(new OkxAdapter());
     }
 
