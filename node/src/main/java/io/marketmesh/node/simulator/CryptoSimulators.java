@@ -27,6 +27,7 @@ final class CryptoSimulators {
         all.add(new Entry(Venue.CRYPTOCOM, List.of(CryptocomSimulator.WS_PATH), CryptocomSimulator::create));
         all.add(new Entry(Venue.COINBASE, List.of(""), CoinbaseSimulator::create));
         all.add(new Entry(Venue.KRAKEN, List.of("v2"), KrakenSimulator::create));
+        all.add(new Entry(Venue.OKX, List.of(OkxSimulator.WS_PATH), OkxSimulator::create));
         ALL = List.copyOf(all);
     }
 

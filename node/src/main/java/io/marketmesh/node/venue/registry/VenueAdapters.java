@@ -8,6 +8,7 @@ import io.marketmesh.node.venue.coinbase.CoinbaseAdapter;
 import io.marketmesh.node.venue.cryptocom.CryptocomAdapter;
 import io.marketmesh.node.venue.kalshi.KalshiAdapter;
 import io.marketmesh.node.venue.kraken.KrakenAdapter;
+import io.marketmesh.node.venue.okx.OkxAdapter;
 import io.marketmesh.node.venue.polymarket.PolymarketAdapter;
 import io.marketmesh.protocol.Venue;
 import java.util.EnumMap;
@@ -28,6 +29,7 @@ public final class VenueAdapters {
         register(new CryptocomAdapter());
         register(new CoinbaseAdapter());
         register(new KrakenAdapter());
+        register(new OkxAdapter());
     }
 
     private VenueAdapters() {
