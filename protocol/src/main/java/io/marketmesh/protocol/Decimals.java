@@ -421,9 +421,31 @@ public final class Decimals {
 
     /** Trailing zeros of {@code mantissa} that sit after the decimal point (so printing can drop them). */
     private static int fractionZeros(long mantissa, int exponent) {
+        // At most -exponent of them count. Binary steps with constant divisors (which the JIT turns into
+        // multiplications): five tests instead of up to sixteen divisions, on the path of every number printed.
+        int max = -exponent;
+        if (max <= 0) {
+            return 0;
+        }
         int zeros = 0;
-        while (exponent + zeros < 0 && mantissa % POW10[zeros + 1] == 0) {
-            zeros++;
+        if (max >= 16 && mantissa % 10_000_000_000_000_000L == 0) {
+            mantissa /= 10_000_000_000_000_000L;
+            zeros = 16;
+        }
+        if (max - zeros >= 8 && mantissa % 100_000_000L == 0) {
+            mantissa /= 100_000_000L;
+            zeros += 8;
+        }
+        if (max - zeros >= 4 && mantissa % 10_000L == 0) {
+            mantissa /= 10_000L;
+            zeros += 4;
+        }
+        if (max - zeros >= 2 && mantissa % 100L == 0) {
+            mantissa /= 100L;
+            zeros += 2;
+        }
+        if (max - zeros >= 1 && mantissa % 10L == 0) {
+            zeros += 1;
         }
         return zeros;
     }
