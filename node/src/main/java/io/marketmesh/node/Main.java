@@ -135,7 +135,7 @@ public final class Main {
         // No hook of ours: the simulator's actor system runs its coordinated shutdown on SIGTERM, which unbinds the
         // port and stops the venues; the key file stays for the next start.
         System.out.println("# marketmesh venue simulator: control at " + venues.simulator().controlUrl()
-                + "/sim/{polymarket,kalshi}/...; a node follows it with these settings:");
+                + "/sim/{venue}/...; a node follows it with these settings:");
         venues.nodeEnvironment().forEach((name, value) -> System.out.println(envLine(name, value)));
         System.out.flush();
         awaitShutdown();

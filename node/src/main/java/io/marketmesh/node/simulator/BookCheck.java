@@ -31,7 +31,7 @@ import java.util.concurrent.CompletableFuture;
  *      --nodes http://127.0.0.1:8081,http://127.0.0.1:8082 [--pause [--stay-paused]] [--timeout 60]
  * </pre>
  *
- * Books move while the simulator runs, so an exact comparison wants it quiet: {@code --pause} pauses both venues
+ * Books move while the simulator runs, so an exact comparison wants it quiet: {@code --pause} pauses the venues
  * first and resumes them when the check ends (unless {@code --stay-paused}).
  */
 public final class BookCheck {
@@ -51,7 +51,7 @@ public final class BookCheck {
             2 bad arguments or the simulator could not be asked.
             """;
 
-    private static final String[] VENUES = {"polymarket", "kalshi"};
+    private List<String> followedVenues;
     private static final int DEPTH = 1000;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration ROUND_PAUSE = Duration.ofSeconds(1);
@@ -231,10 +231,10 @@ public final class BookCheck {
 
     // ---------------------------------------------------------------- simulator
 
-    /** {@code venue:symbol} of every book the simulator serves. */
+    /** {@code venue:symbol} of every book the simulator serves, of the venues the (first) node follows. */
     private List<String> markets() {
         List<String> markets = new ArrayList<>();
-        for (String venue : VENUES) {
+        for (String venue : venues()) {
             Reply reply = get(options.simulator().resolve("/sim/" + venue + "/markets")).join();
             if (reply.status() != 200 || reply.body() == null) {
                 throw new IllegalStateException("the simulator at " + options.simulator() + " did not list its " + venue
@@ -246,7 +246,7 @@ public final class BookCheck {
     }
 
     private void control(String action) {
-        for (String venue : VENUES) {
+        for (String venue : venues()) {
             Reply reply = send(HttpRequest.newBuilder(options.simulator().resolve("/sim/" + venue + "/" + action))
                     .POST(HttpRequest.BodyPublishers.noBody())).join();
             if (reply.status() != 200) {
@@ -254,6 +254,25 @@ public final class BookCheck {
                         + venue + ": " + reply.describe());
             }
         }
+    }
+
+    /** The venues enabled on the first node ({@code GET /api/v1/venues}): the ones whose books it can be asked for. */
+    private List<String> venues() {
+        if (followedVenues == null) {
+            Reply reply = get(options.nodes().get(0).resolve("/api/v1/venues")).join();
+            if (reply.status() != 200 || reply.body() == null) {
+                throw new IllegalStateException("the node at " + options.nodes().get(0) + " did not list its venues: "
+                        + reply.describe());
+            }
+            List<String> venues = new ArrayList<>();
+            reply.body().path("venues").forEach(v -> {
+                if (v.path("enabled").asBoolean(false)) {
+                    venues.add(v.path("venue").asText());
+                }
+            });
+            followedVenues = List.copyOf(venues);
+        }
+        return followedVenues;
     }
 
     // ---------------------------------------------------------------- comparing

@@ -107,8 +107,9 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
                     + ": " + e, e);
         }
         system.log().info("venue simulator listening on {}:{}: {} Polymarket market(s), {} Kalshi market(s), "
-                        + "{} updates/s per venue", settings.host(), simulator.port(), settings.polymarketMarkets(),
-                settings.kalshiMarkets(), settings.updatesPerSecond());
+                        + "{} instrument(s) on each of {}, {} updates/s per venue", settings.host(), simulator.port(),
+                settings.polymarketMarkets(), settings.kalshiMarkets(), settings.cryptoMarkets(),
+                simulator.cryptoVenues().stream().map(Venue::id).toList(), settings.updatesPerSecond());
         return simulator;
     }
 
