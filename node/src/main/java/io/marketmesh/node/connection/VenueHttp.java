@@ -21,7 +21,9 @@ final class VenueHttp {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
+    // HTTP/1.1: over plain http the JDK's default (HTTP/2) asks to upgrade with "Upgrade: h2c", which servers that
+    // share the port with a WebSocket endpoint take for a WebSocket upgrade and refuse.
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NORMAL)
             .executor(Executors.newCachedThreadPool(runnable -> {
                 Thread thread = new Thread(runnable, "marketmesh-venue-http-" + THREADS.incrementAndGet());

@@ -107,7 +107,7 @@ public final class BookVerifier {
             number(layout, size, layout.sizeDecimals());
         } else {
             separate();
-            append(wideText(layout, wideSize, layout.sizeDecimals()));
+            append(wideText(layout.numbers(), wideSize, layout.sizeDecimals()));
         }
     }
 
@@ -144,6 +144,10 @@ public final class BookVerifier {
     }
 
     private byte[] format(ChecksumLayout.Numbers numbers, long value, int decimals) {
+        if (numbers != ChecksumLayout.Numbers.SHORTEST && !fitsInUnits(value, decimals)) {
+            // 100000000000 at 8 decimals is 10^19 units, more than a long: written from its exact value instead.
+            return wideText(numbers, Decimals.toBigDecimal(value), decimals);
+        }
         scratch.setLength(0);
         switch (numbers) {
             case SHORTEST -> Decimals.appendTo(scratch, value);
@@ -172,9 +176,14 @@ public final class BookVerifier {
         return scratch.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** A size wider than a long, written as the layout writes numbers (rare: never cached). */
-    private static byte[] wideText(ChecksumLayout layout, BigDecimal value, int decimals) {
-        String text = switch (layout.numbers()) {
+    /** Whether the value as a count of 10^-decimals units surely fits a long: below 10^18 units. */
+    private static boolean fitsInUnits(long value, int decimals) {
+        return decimals > 18 || Math.abs(value) < Decimals.scaleByPowerOfTen(Decimals.ONE, 18 - decimals);
+    }
+
+    /** A number too wide for a long's units, written as the layout writes numbers (rare: never cached). */
+    private static byte[] wideText(ChecksumLayout.Numbers numbers, BigDecimal value, int decimals) {
+        String text = switch (numbers) {
             case SHORTEST -> Decimals.toString(value);
             case FIXED_DIGITS -> value.setScale(decimals, RoundingMode.UNNECESSARY).unscaledValue().toString();
             case FIXED -> value.setScale(decimals, RoundingMode.UNNECESSARY).toPlainString();

@@ -7,8 +7,10 @@ import java.time.Duration;
  * (doubling from {@code resync-min-backoff} to {@code resync-max-backoff}) while no good snapshot comes; a snapshot
  * that fails the venue's own check, or a book that goes stale again right after its snapshot, does not start over: the
  * backoff and the attempt count carry on, so a systematic mismatch is asked about at a slowing pace (and the
- * connection's escalation, which counts attempts, can act) rather than at the venue's round-trip rate. Only a book that
- * stayed trusted for {@code resync-max-backoff} starts its next episode afresh. Owned by its actor; times in epoch ms.
+ * connection's escalation, which counts attempts, can act) rather than at the venue's round-trip rate. A book that
+ * stayed trusted for {@code resync-min-backoff} starts its next episode afresh: a systematic mismatch shows on the
+ * first changes after the snapshot, while a new fault (a lost delta seconds later) deserves a prompt resync, not the
+ * backoff of the last one. Owned by its actor; times in epoch ms.
  */
 final class ResyncSchedule {
 
@@ -37,7 +39,7 @@ final class ResyncSchedule {
 
     /** The book stopped being trusted. */
     void untrusted(long now) {
-        if (trustedSince >= 0 && now - trustedSince >= max.toMillis()) {
+        if (trustedSince >= 0 && now - trustedSince >= min.toMillis()) {
             backoff = min;
             attempts = 0;
             earliestNextAsk = 0;

@@ -148,7 +148,7 @@ public final class BookCheck {
 
     private final Options options;
     private final PrintStream out;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     private BookCheck(Options options, PrintStream out) {
         this.options = options;

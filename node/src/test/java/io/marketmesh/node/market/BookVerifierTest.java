@@ -168,6 +168,18 @@ class BookVerifierTest {
         assertEquals(crc.getValue(), verifier.checksum(shortest, book));
     }
 
+    @Test
+    void fixedDigitsOfASizeWhoseUnitsOutgrowALongAreStillWritten() {
+        // 100000000000 at 8 decimals is 10^19 units: more than a long, though the size itself has one digit.
+        OrderBook book = new OrderBook();
+        book.set(Side.ASK, Decimals.parse("0.5"), Decimals.parse("100000000000"));
+        ChecksumLayout digits = new ChecksumLayout(10, ChecksumLayout.Order.ASKS_THEN_BIDS, "",
+                ChecksumLayout.Numbers.FIXED_DIGITS, 1, 8);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(("5" + "10000000000000000000").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(crc.getValue(), verifier.checksum(digits, book));
+    }
+
     private static void levels(JsonNode part, String key, Side side, List<LevelUpdate> into) {
         part.path(key).forEach(l -> into.add(new LevelUpdate(side, Decimals.parse(l.get(0).asText()),
                 Decimals.parse(l.get(1).asText()))));

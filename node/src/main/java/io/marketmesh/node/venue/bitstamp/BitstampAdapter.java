@@ -88,7 +88,7 @@ public final class BitstampAdapter implements VenueAdapter {
             synchronized (this) {
                 client = http;
                 if (client == null) {
-                    client = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
+                    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.connectTimeout())
                             .followRedirects(HttpClient.Redirect.NORMAL).build();
                     http = client;
                 }

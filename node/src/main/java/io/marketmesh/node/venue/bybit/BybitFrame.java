@@ -293,7 +293,7 @@ final class BybitFrame {
             int priceStop = -1;
             int count = 0;
             for (boolean firstPart = true; json.more(']', firstPart); firstPart = false) {
-                json.stringValue("level price or size");
+                json.decimalValue("level price or size");
                 if (count++ == 0) {
                     priceStart = json.start;
                     priceStop = json.stop;
@@ -309,20 +309,20 @@ final class BybitFrame {
 
     private long tickerDecimal(int bit) throws IOException {
         tickerFields |= bit;
-        json.stringValue("ticker value");
+        json.decimalValue("ticker value");
         return json.stop == json.start ? Decimals.NONE : Decimals.parse(json.text(), json.start, json.stop);
     }
 
     /** A ticker size, exact at any width (a micro-priced token's best level can need 20 digits). */
     private BigDecimal tickerSize(int bit) throws IOException {
         tickerFields |= bit;
-        json.stringValue("ticker size");
+        json.decimalValue("ticker size");
         return json.stop == json.start ? null : WideSizes.parse(size.set(json.text(), json.start, json.stop));
     }
 
     private BigDecimal tickerWide(int bit) throws IOException {
         tickerFields |= bit;
-        json.stringValue("ticker total");
+        json.decimalValue("ticker total");
         return json.stop == json.start ? null : Decimals.parseWide(size.set(json.text(), json.start, json.stop));
     }
 
@@ -346,10 +346,10 @@ final class BybitFrame {
             if (json.is("T")) {
                 tradeTime[i] = json.integer();
             } else if (json.is("p")) {
-                json.stringValue("trade price");
+                json.decimalValue("trade price");
                 tradePrice[i] = Decimals.parse(json.text(), json.start, json.stop);
             } else if (json.is("v")) {
-                json.stringValue("trade size");
+                json.decimalValue("trade size");
                 tradeSize[i] = WideSizes.parse(size.set(json.text(), json.start, json.stop));
             } else if (json.is("S")) {
                 json.stringValue("trade side");

@@ -197,6 +197,27 @@ final class BybitJson {
     }
 
     /**
+     * Reads a decimal: a string as Bybit sends it ({@code "0.5"}), or a bare JSON number, whose text is taken as it
+     * is (never through a double); either way its text is {@link #start}..{@link #stop}. Another value is skipped
+     * (checked to be JSON) and refused.
+     */
+    void decimalValue(String what) throws IOException {
+        if (peek() == '"') {
+            string();
+            return;
+        }
+        if (peek() == '-' || (peek() >= '0' && peek() <= '9')) {
+            int from = pos;
+            number();
+            start = from;
+            stop = pos;
+            return;
+        }
+        skip();
+        throw new IllegalArgumentException(what + " is not a decimal");
+    }
+
+    /**
      * Reads an integer value: a JSON number without fraction or exponent, or such a number in a string. Another value
      * is skipped (checked to be JSON) and refused with a {@link NumberFormatException}.
      */

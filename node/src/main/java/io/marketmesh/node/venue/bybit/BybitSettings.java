@@ -96,7 +96,9 @@ record BybitSettings(int depth, List<BybitCategory> categories, String spotWsUrl
             throw new IllegalArgumentException(KEY + "heartbeat-interval = " + settings.heartbeatInterval()
                     + ": Bybit cuts a socket without ping or data after 10 minutes (it asks for a ping every 20 s)");
         }
-        boolean linearUsed = bybit.categories.contains(BybitCategory.LINEAR);
+        // Categories matter to discovery only: with markets configured, only a configured linear: market needs the
+        // linear socket (a node pointed at a spot-only endpoint must still start).
+        boolean linearUsed = settings.markets().isEmpty() && bybit.categories.contains(BybitCategory.LINEAR);
         for (String market : settings.markets()) {
             BybitCategory category = BybitCategory.ofMarket(market);
             String venueSymbol = category.venueSymbol(market);
@@ -107,7 +109,8 @@ record BybitSettings(int depth, List<BybitCategory> categories, String spotWsUrl
             linearUsed |= category == BybitCategory.LINEAR;
         }
         if (linearUsed && bybit.linearWsUrl.isEmpty()) {
-            throw new IllegalArgumentException(KEY + "linear-ws-url must be set: linear markets are followed and "
+            throw new IllegalArgumentException(KEY + "linear-ws-url must be set (or categories = [\"spot\"]): linear "
+                    + "markets are followed and "
                     + "ws-url (" + settings.wsUrl() + ") does not end in /spot, so the linear socket cannot be derived");
         }
         return bybit;

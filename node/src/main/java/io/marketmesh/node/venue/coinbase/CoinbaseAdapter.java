@@ -89,7 +89,7 @@ public final class CoinbaseAdapter implements VenueAdapter {
             synchronized (this) {
                 client = http;
                 if (client == null) {
-                    client = HttpClient.newBuilder()
+                    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                             .connectTimeout(settings.connectTimeout())
                             .followRedirects(HttpClient.Redirect.NORMAL)
                             .build();

@@ -110,7 +110,7 @@ public final class KalshiAdapter implements VenueAdapter {
             synchronized (this) {
                 client = http;
                 if (client == null) {
-                    client = HttpClient.newBuilder()
+                    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                             .connectTimeout(settings.connectTimeout())
                             .build();
                     http = client;

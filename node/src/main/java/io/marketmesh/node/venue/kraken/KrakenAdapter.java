@@ -75,7 +75,7 @@ public final class KrakenAdapter implements VenueAdapter {
             synchronized (this) {
                 client = http;
                 if (client == null) {
-                    client = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build();
+                    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.connectTimeout()).build();
                     http = client;
                 }
             }

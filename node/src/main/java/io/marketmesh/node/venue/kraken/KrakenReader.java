@@ -300,7 +300,15 @@ final class KrakenReader {
         if (!scalar(p, v)) {
             return -1;
         }
-        long value = digits(text);
+        // Kraken documents an unsigned 32-bit number; a server computing it as a signed int (JavaScript's CRC
+        // libraries do) sends the same 32 bits negative, so a minus sign is read as two's complement.
+        boolean negative = text.length() > 1 && text.charAt(0) == '-';
+        long value = digits(negative ? text.subSequence(1, text.length()) : text);
+        if (negative && value > 0 && value <= 0x8000_0000L) {
+            value = -value & 0xFFFF_FFFFL;
+        } else if (negative) {
+            value = -1;
+        }
         if (value < 0 || value > 0xFFFF_FFFFL) {
             item.fail("checksum '" + text + "' is not an unsigned 32-bit number");
             return -1;

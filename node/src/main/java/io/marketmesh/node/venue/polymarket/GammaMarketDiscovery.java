@@ -45,7 +45,7 @@ final class GammaMarketDiscovery {
         if (limit <= 0) {
             return List.of();
         }
-        HttpClient http = HttpClient.newBuilder()
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();

@@ -69,7 +69,7 @@ class BybitAdapterTest {
         assertDoesNotThrow(() -> NodeConfig.validate(config));
         VenueSettings defaults = NodeConfig.venue(config, Venue.BYBIT);
         BybitSettings bybit = BybitSettings.validate(defaults);
-        assertEquals(new BybitSettings(50, List.of(BybitCategory.SPOT), "wss://stream.bybit.com/v5/public/spot",
+        assertEquals(new BybitSettings(50, List.of(BybitCategory.SPOT, BybitCategory.LINEAR), "wss://stream.bybit.com/v5/public/spot",
                 "wss://stream.bybit.com/v5/public/linear"), bybit);
         assertEquals(Set.of("USD", "USDT", "USDC", "EUR"), defaults.quoteAssets());
     }
@@ -118,6 +118,9 @@ class BybitAdapterTest {
         assertMessage("marketmesh.venues.bybit.linear-ws-url must be set", () -> adapter.validate(
                 settings("ws://127.0.0.1:9/bybit", List.of(), 10, Map.of("categories", List.of("spot", "linear")))));
         assertDoesNotThrow(() -> adapter.validate(settings("ws://127.0.0.1:9/bybit", List.of("BTCUSDT"), 10, Map.of())));
+        // Configured spot markets on an endpoint of another shape: the linear category only matters to discovery.
+        assertDoesNotThrow(() -> adapter.validate(settings("ws://127.0.0.1:9/bybit", List.of("BTCUSDT"), 10,
+                Map.of("categories", List.of("spot", "linear")))));
         assertDoesNotThrow(() -> adapter.validate(settings(Map.of("depth", 1000, "categories", List.of("linear")))));
         assertThrows(IllegalArgumentException.class, () -> NodeConfig.validate(NodeConfig.load(ConfigFactory.parseMap(
                 Map.of("marketmesh.venues.bybit.markets-per-socket", 201)))));

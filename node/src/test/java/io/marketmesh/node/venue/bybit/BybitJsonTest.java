@@ -134,10 +134,12 @@ class BybitJsonTest {
         }
         // Valid JSON with values Bybit never sends there: refused as values, not as JSON.
         for (String odd : List.of("{\"ts\":1.5}", "{\"ts\":99999999999999999999}", "{\"ts\":true}",
-                "{\"data\":{\"b\":5}}", "{\"data\":{\"b\":[[\"1\"]]}}", "{\"data\":{\"b\":[[\"1\",2]]}}",
+                "{\"data\":{\"b\":5}}", "{\"data\":{\"b\":[[\"1\"]]}}", "{\"data\":{\"b\":[[\"1\",true]]}}",
                 "{\"data\":{\"a\":[[\"1\",\"2\",\"3\"]]}}", "{\"topic\":7}")) {
             assertThrows(IllegalArgumentException.class, () -> frame.read(odd), () -> "accepted: " + odd);
         }
+        // A level's numbers as bare JSON numbers (a server that does not quote them) are read from their text, exactly.
+        frame.read("{\"data\":{\"b\":[[\"1\",2.50]]}}");
         String deep = "{\"a\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}";
         assertThrows(IOException.class, () -> frame.read(deep), "a frame nested to exhaust the stack is refused");
     }
