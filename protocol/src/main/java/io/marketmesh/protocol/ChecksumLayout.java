@@ -10,7 +10,8 @@ package io.marketmesh.protocol;
  * @param separator     put between consecutive numbers (OKX {@code ":"}, Kraken nothing)
  * @param numbers       how each number is written
  * @param priceDecimals with {@link Numbers#FIXED} and {@link Numbers#FIXED_DIGITS}: the decimals every price is
- *                      written with (the instrument's price precision); ignored otherwise
+ *                      written with (the instrument's price precision); with {@link Numbers#FIXED}, -1 writes prices
+ *                      shortest (a venue that pads one field, not the other); ignored otherwise
  * @param sizeDecimals  the same for sizes
  */
 public record ChecksumLayout(int levels, Order order, String separator, Numbers numbers, int priceDecimals,
@@ -20,9 +21,10 @@ public record ChecksumLayout(int levels, Order order, String separator, Numbers 
         if (levels < 1) {
             throw new IllegalArgumentException("levels must be >= 1");
         }
-        if (priceDecimals < 0 || sizeDecimals < 0 || priceDecimals > Decimals.MAX_DECIMALS
+        int lowest = numbers == Numbers.FIXED ? -1 : 0;
+        if (priceDecimals < lowest || sizeDecimals < lowest || priceDecimals > Decimals.MAX_DECIMALS
                 || sizeDecimals > Decimals.MAX_DECIMALS) {
-            throw new IllegalArgumentException("decimals must be within 0.." + Decimals.MAX_DECIMALS);
+            throw new IllegalArgumentException("decimals must be within " + lowest + ".." + Decimals.MAX_DECIMALS);
         }
         separator = separator == null ? "" : separator;
     }

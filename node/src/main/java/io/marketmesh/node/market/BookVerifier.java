@@ -117,7 +117,7 @@ public final class BookVerifier {
      */
     private void number(ChecksumLayout layout, long value, int decimals) {
         separate();
-        int format = layout.numbers().ordinal() << 8 | decimals;
+        int format = layout.numbers().ordinal() << 8 | (decimals & 0xFF);
         int slot = (int) ((value * 0x9E3779B97F4A7C15L) >>> (64 - CACHE_BITS)) ^ format & (CACHE_SIZE - 1);
         byte[] text = cachedText[slot];
         if (text == null || cachedValue[slot] != value || cachedFormat[slot] != format) {
@@ -144,6 +144,9 @@ public final class BookVerifier {
     }
 
     private byte[] format(ChecksumLayout.Numbers numbers, long value, int decimals) {
+        if (decimals < 0) {
+            numbers = ChecksumLayout.Numbers.SHORTEST; // FIXED with -1: this field is written shortest
+        }
         if (numbers != ChecksumLayout.Numbers.SHORTEST && !fitsInUnits(value, decimals)) {
             // 100000000000 at 8 decimals is 10^19 units, more than a long: written from its exact value instead.
             return wideText(numbers, Decimals.toBigDecimal(value), decimals);
@@ -183,7 +186,7 @@ public final class BookVerifier {
 
     /** A number too wide for a long's units, written as the layout writes numbers (rare: never cached). */
     private static byte[] wideText(ChecksumLayout.Numbers numbers, BigDecimal value, int decimals) {
-        String text = switch (numbers) {
+        String text = switch (decimals < 0 ? ChecksumLayout.Numbers.SHORTEST : numbers) {
             case SHORTEST -> Decimals.toString(value);
             case FIXED_DIGITS -> value.setScale(decimals, RoundingMode.UNNECESSARY).unscaledValue().toString();
             case FIXED -> value.setScale(decimals, RoundingMode.UNNECESSARY).toPlainString();

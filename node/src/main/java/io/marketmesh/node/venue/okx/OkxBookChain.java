@@ -45,9 +45,10 @@ final class OkxBookChain {
     String onBook(OkxInstrument inst, boolean snapshot, OkxFrame.Book b, long receivedAt, SessionOutput out) {
         if (snapshot) {
             inst.awaitingSnapshot = false;
+            inst.checksumLayout = layoutOf(b);
             inst.lastSeqId = b.hasSeqId ? b.seqId : OkxInstrument.NO_SEQ;
             out.event(new BookSnapshot(inst.market, b.bids, b.asks, b.hasSeqId ? b.seqId : 0, b.ts, receivedAt, DEPTH,
-                    claim(b)));
+                    claim(inst, b)));
             return null;
         }
         if (inst.awaitingSnapshot) {
@@ -73,16 +74,30 @@ final class OkxBookChain {
             return null;
         }
         out.event(new BookDelta(inst.market, BookDelta.Mode.ABSOLUTE, b.updates, b.hasSeqId ? b.seqId : 0, b.ts,
-                receivedAt, claim(b)));
+                receivedAt, claim(inst, b)));
         return null;
     }
 
-    private BookClaim claim(OkxFrame.Book b) {
+    /**
+     * The venue writes numbers shortest, and the checksum is over them as sent. A snapshot whose prices or sizes come
+     * padded ({@code "65000.0"}) says the numbers are written that way, and its book is checked the same way.
+     */
+    private static ChecksumLayout layoutOf(OkxFrame.Book b) {
+        int price = b.prices.fixedDecimals();
+        int size = b.sizes.fixedDecimals();
+        if (price < 0 && size < 0) {
+            return CHECKSUM;
+        }
+        return new ChecksumLayout(CHECKSUM.levels(), CHECKSUM.order(), CHECKSUM.separator(), ChecksumLayout.Numbers.FIXED,
+                price, size);
+    }
+
+    private BookClaim claim(OkxInstrument inst, OkxFrame.Book b) {
         if (!b.hasChecksum || b.checksum == 0) {
             counters.checksumsAbsent++;
             return null;
         }
         // OKX sends the CRC32 as a signed 32-bit integer; the claim carries it unsigned.
-        return new BookClaim.Checksum(CHECKSUM, b.checksum & 0xFFFF_FFFFL);
+        return new BookClaim.Checksum(inst.checksumLayout, b.checksum & 0xFFFF_FFFFL);
     }
 }

@@ -26,6 +26,9 @@ final class OkxFrame {
         final List<PriceLevel> bids = new ArrayList<>();
         final List<PriceLevel> asks = new ArrayList<>();
         final List<LevelUpdate> updates = new ArrayList<>();
+        /** How the prices were written: see {@link NumberStyle}. */
+        final NumberStyle prices = new NumberStyle();
+        final NumberStyle sizes = new NumberStyle();
         long seqId;
         long prevSeqId;
         long checksum;
@@ -35,6 +38,8 @@ final class OkxFrame {
         boolean hasChecksum;
 
         void reset() {
+            prices.reset();
+            sizes.reset();
             bids.clear();
             asks.clear();
             updates.clear();
@@ -109,5 +114,42 @@ final class OkxFrame {
     /** What the push is, for messages: {@code books BTC-USDT}. */
     String describe() {
         return (channelName == null ? "?" : channelName) + " " + (instId == null ? "?" : instId);
+    }
+
+    /**
+     * Whether a field's numbers were written padded to a fixed number of decimals ({@code "65000.0"}, {@code "1.50"}):
+     * OKX's checksum is over the numbers as sent, so a book whose numbers come padded must be checked padded. The venue
+     * writes them shortest; a server that pads shows it by a trailing zero after the point.
+     */
+    static final class NumberStyle {
+        /** Decimals every number had; -2 before the first, -1 when they differ. */
+        int decimals = -2;
+        boolean trailingZero;
+
+        void reset() {
+            decimals = -2;
+            trailingZero = false;
+        }
+
+        void saw(CharSequence text) {
+            int n = text.length();
+            int point = -1;
+            for (int i = 0; i < n; i++) {
+                if (text.charAt(i) == '.') {
+                    point = i;
+                    break;
+                }
+            }
+            int d = point < 0 ? 0 : n - point - 1;
+            if (point >= 0 && n > 0 && text.charAt(n - 1) == '0') {
+                trailingZero = true;
+            }
+            decimals = decimals == -2 || decimals == d ? d : -1;
+        }
+
+        /** The decimals the field is padded to, or -1 when it is written shortest (or not consistently padded). */
+        int fixedDecimals() {
+            return trailingZero && decimals >= 0 ? decimals : -1;
+        }
     }
 }

@@ -209,6 +209,9 @@ final class OkxFrameReader {
                 }
                 try {
                     price = Decimals.parse(text, 0, text.length());
+                    if (snapshot) {
+                        b.prices.saw(text);
+                    }
                 } catch (NumberFormatException e) {
                     f.fail("bad " + side.id() + " price '" + text + "': " + e.getMessage());
                 }
@@ -219,6 +222,7 @@ final class OkxFrameReader {
                 }
                 try {
                     if (snapshot) {
+                        b.sizes.saw(text);
                         (side == Side.BID ? b.bids : b.asks).add(PriceLevel.parse(price, text));
                     } else {
                         b.updates.add(LevelUpdate.parse(side, price, text));

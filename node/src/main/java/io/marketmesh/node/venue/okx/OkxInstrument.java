@@ -13,6 +13,9 @@ final class OkxInstrument {
     /** No {@code seqId} to chain to: no snapshot yet, or the venue sent none (its books before 2022 had none). */
     static final long NO_SEQ = Long.MIN_VALUE;
 
+    /** How this book's checksum text is written; decided by its last snapshot ({@link OkxBookChain}). */
+    io.marketmesh.protocol.ChecksumLayout checksumLayout = OkxBookChain.CHECKSUM;
+
     final String instId;
     final MarketKey market;
     /** Updates are dropped until a snapshot starts the book (after subscribing, a gap, or a resync). */

@@ -416,6 +416,38 @@ class OkxSessionTest {
 
     // ---------------------------------------------------------------- helpers
 
+    @Test
+    void aBookWhoseNumbersComePaddedIsCheckedAsSent() {
+        // OKX writes numbers shortest; a server that pads them ("65000.0", "1.50") computes its checksum over the padded
+        // text, so the book must be checked that way, for its snapshot and for every update after it.
+        subscribed(BTC);
+        String bids = "[[\"65000.0\",\"1.50\",\"0\",\"1\"],[\"64999.9\",\"2.00\",\"0\",\"1\"]]";
+        String asks = "[[\"65000.1\",\"0.25\",\"0\",\"1\"]]";
+        feed(book(BTC, "snapshot", bids, asks, 10, -1, crc("65000.0:1.50:65000.1:0.25:64999.9:2.00")));
+        feed(book(BTC, "update", "[[\"65000.0\",\"3.10\",\"0\",\"2\"]]", "[]", 11, 10,
+                crc("65000.0:3.10:65000.1:0.25:64999.9:2.00")));
+
+        io.marketmesh.node.market.OrderBook orderBook = new io.marketmesh.node.market.OrderBook();
+        io.marketmesh.node.market.BookVerifier verifier = new io.marketmesh.node.market.BookVerifier();
+        BookSnapshot snapshot = (BookSnapshot) out.events.get(0);
+        orderBook.replace(snapshot.bids(), snapshot.asks());
+        assertEquals(null, verifier.verify(snapshot.claim(), orderBook));
+        io.marketmesh.protocol.BookDelta delta = (io.marketmesh.protocol.BookDelta) out.events.get(1);
+        orderBook.apply(delta.updates(), false);
+        assertEquals(null, verifier.verify(delta.claim(), orderBook));
+        // The same book checked as OKX itself writes numbers would not match: the padding is what the server hashed.
+        io.marketmesh.protocol.BookClaim.Checksum claim = (io.marketmesh.protocol.BookClaim.Checksum) delta.claim();
+        assertEquals(io.marketmesh.protocol.ChecksumLayout.Numbers.FIXED, claim.layout().numbers());
+        assertTrue(verifier.verify(new io.marketmesh.protocol.BookClaim.Checksum(OkxBookChain.CHECKSUM, claim.expected()),
+                orderBook) != null);
+    }
+
+    private static long crc(String text) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return (int) crc.getValue(); // OKX sends it signed
+    }
+
     private void subscribed(String... symbols) {
         session.subscribe(List.of(symbols), out);
         out.clear();
