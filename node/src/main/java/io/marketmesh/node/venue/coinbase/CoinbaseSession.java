@@ -49,6 +49,9 @@ public final class CoinbaseSession implements VenueSession {
     private final CoinbaseEvents events = new CoinbaseEvents(this);
     private boolean heartbeatsSubscribed;
     private long lastSequence = CoinbaseFrame.NO_SEQUENCE;
+    /** The last sequence_num seen on each channel, for a server that numbers channels apart. */
+    private final long[] lastByChannel = newLastByChannel();
+    private boolean numberedPerChannel;
     private long sequenceChecks;
     private long sequenceFailures;
     private long droppedAwaitingSnapshot;
@@ -143,7 +146,7 @@ public final class CoinbaseSession implements VenueSession {
     public void onText(String text, long receivedAt, SessionOutput out) {
         CoinbaseFrame f = reader.read(text);
         if (f.sequence != CoinbaseFrame.NO_SEQUENCE) {
-            checkSequence(f.sequence, out);
+            checkSequence(f.sequence, f.channel, out);
         }
         if (f.error) {
             out.venueError("coinbase refused a request: " + (f.message.length() == 0 ? text : f.message));
@@ -182,13 +185,41 @@ public final class CoinbaseSession implements VenueSession {
 
     // ---- integrity -------------------------------------------------------------------------------------------
 
-    private void checkSequence(long sequence, SessionOutput out) {
+    private static long[] newLastByChannel() {
+        long[] last = new long[Channel.values().length];
+        java.util.Arrays.fill(last, CoinbaseFrame.NO_SEQUENCE);
+        return last;
+    }
+
+    /**
+     * The venue numbers a connection's frames from 0, over all its channels (what the captures show; the docs do not
+     * say). A server that numbers each channel on its own is recognised, not taken for losses: with one counter per
+     * connection, a frame numbered one after the last of its own channel is always one after the last frame too, so
+     * a frame that breaks the connection's count but continues its channel's proves per-channel numbering, and from
+     * then on each channel's count is what is checked.
+     */
+    private void checkSequence(long sequence, Channel channel, SessionOutput out) {
         sequenceChecks++;
-        // The venue numbers a connection's frames from 0.
+        int c = (channel == null ? Channel.UNKNOWN : channel).ordinal();
+        long lastOfChannel = lastByChannel[c];
         long due = lastSequence == CoinbaseFrame.NO_SEQUENCE ? 0 : lastSequence + 1;
         lastSequence = sequence;
-        out.sequenceChecked(sequence == due);
-        if (sequence != due) {
+        lastByChannel[c] = sequence;
+        boolean inOrder;
+        if (numberedPerChannel) {
+            inOrder = lastOfChannel == CoinbaseFrame.NO_SEQUENCE || sequence == lastOfChannel + 1;
+            due = lastOfChannel + 1;
+        } else if (sequence == due) {
+            inOrder = true;
+        } else if (lastOfChannel != CoinbaseFrame.NO_SEQUENCE && sequence == lastOfChannel + 1) {
+            numberedPerChannel = true;
+            inOrder = true;
+            log.info("coinbase numbers each channel's frames on its own here; checking sequence_num per channel");
+        } else {
+            inOrder = false;
+        }
+        out.sequenceChecked(inOrder);
+        if (!inOrder) {
             sequenceFailures++;
             String reason = "sequence_num " + sequence + " where " + due + " was due: a frame of this socket was lost";
             log.warn("coinbase {}; resubscribing level2 of every book on the socket", reason);

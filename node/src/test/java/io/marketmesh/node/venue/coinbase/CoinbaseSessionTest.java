@@ -155,6 +155,28 @@ class CoinbaseSessionTest {
     }
 
     @Test
+    void aServerNumberingEachChannelApartIsRecognisedAndItsLossesStillCaught() {
+        CoinbaseSession session = new CoinbaseSession(settings(10));
+        session.subscribe(List.of("BTC-USD"), out);
+        out.clear();
+        sequence = 0;
+        feed(session, snapshot("BTC-USD", "[" + level("bid", "1", "1") + "]")); // l2_data 0
+        sequence = 0;
+        feed(session, heartbeat());                                               // heartbeats 0: breaks the socket's count
+        assertEquals(List.of("BTC-USD"), out.staleSymbols(), "before the proof, a break is a loss");
+        sequence = 1;
+        feed(session, snapshot("BTC-USD", "[" + level("bid", "1", "2") + "]")); // l2_data 1: continues its channel
+        sequence = 1;
+        feed(session, heartbeat());                                               // heartbeats 1
+        sequence = 2;
+        feed(session, update("BTC-USD", "[" + level("bid", "1", "3") + "]"));   // l2_data 2
+        out.clear();
+        sequence = 4;                                                             // l2_data 3 lost
+        feed(session, update("BTC-USD", "[" + level("bid", "1", "4") + "]"));
+        assertEquals(List.of("BTC-USD"), out.staleSymbols(), "a channel's own gap is a loss");
+    }
+
+    @Test
     void resyncResubscribesOnlyThatBook() {
         CoinbaseSession session = trustedSession();
         session.resync("ETH-USD", out);
