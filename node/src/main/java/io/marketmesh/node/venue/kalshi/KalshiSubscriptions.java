@@ -368,7 +368,13 @@ final class KalshiSubscriptions {
 
     /** Checks {@code seq} against the sid's counter; false when a book gap was found and the frame must be dropped. */
     private boolean advance(Subscription sub, long seq, SessionOutput out) {
-        if (sub.lastSeq == ABSENT || seq == sub.lastSeq + 1) {
+        if (sub.lastSeq == ABSENT) {
+            sub.lastSeq = seq;
+            return true;
+        }
+        boolean inOrder = seq == sub.lastSeq + 1;
+        out.sequenceChecked(inOrder);
+        if (inOrder) {
             sub.lastSeq = seq;
             return true;
         }

@@ -122,6 +122,8 @@ class KalshiSessionTest {
         assertEquals(new java.math.BigDecimal("1.5"), trades.get(1).size());
         assertEquals(Side.BID, trades.get(1).aggressor());
         assertEquals(1, session.dataSequenceGaps());
+        assertEquals(1, out.sequenceChecks, "the second trade's seq was checked (the first starts the sid)");
+        assertEquals(1, out.sequenceFailures, "and counted as a failed check for /api/v1/venues");
         assertEquals(List.of(), out.stale);
         assertEquals(List.of(), out.sent);
     }
