@@ -11,8 +11,13 @@ public interface VenueAdapter {
 
     Venue venue();
 
-    /** The HTTP upgrade request for a new socket. Called on every (re)connect, so signatures are fresh. */
-    ConnectRequest connectRequest(VenueSettings settings);
+    /**
+     * The HTTP upgrade request for a new socket. Called on every (re)connect, so signatures are fresh. By default the
+     * plain public {@code ws-url}; a venue that signs its handshake (Kalshi) adds its headers here.
+     */
+    default ConnectRequest connectRequest(VenueSettings settings) {
+        return ConnectRequest.of(settings.wsUrl());
+    }
 
     /** A new protocol state machine for one socket; it lives exactly as long as that socket. */
     VenueSession newSession(VenueSettings settings);

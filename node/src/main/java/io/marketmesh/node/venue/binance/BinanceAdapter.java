@@ -1,6 +1,5 @@
 package io.marketmesh.node.venue.binance;
 
-import io.marketmesh.node.venue.ConnectRequest;
 import io.marketmesh.node.venue.MarketInfo;
 import io.marketmesh.node.venue.Pacing;
 import io.marketmesh.node.venue.VenueAdapter;
@@ -36,11 +35,6 @@ public final class BinanceAdapter implements VenueAdapter {
     @Override
     public Venue venue() {
         return Venue.BINANCE;
-    }
-
-    @Override
-    public ConnectRequest connectRequest(VenueSettings settings) {
-        return ConnectRequest.of(settings.wsUrl());
     }
 
     @Override

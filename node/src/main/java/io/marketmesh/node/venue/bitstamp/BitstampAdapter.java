@@ -1,6 +1,5 @@
 package io.marketmesh.node.venue.bitstamp;
 
-import io.marketmesh.node.venue.ConnectRequest;
 import io.marketmesh.node.venue.MarketInfo;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueSession;
@@ -28,11 +27,6 @@ public final class BitstampAdapter implements VenueAdapter {
     @Override
     public Venue venue() {
         return Venue.BITSTAMP;
-    }
-
-    @Override
-    public ConnectRequest connectRequest(VenueSettings settings) {
-        return ConnectRequest.of(settings.wsUrl());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.marketmesh.node.venue.coinbase;
 
-import io.marketmesh.node.venue.ConnectRequest;
 import io.marketmesh.node.venue.Pacing;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueSession;
@@ -44,11 +43,6 @@ public final class CoinbaseAdapter implements VenueAdapter {
     @Override
     public Venue venue() {
         return Venue.COINBASE;
-    }
-
-    @Override
-    public ConnectRequest connectRequest(VenueSettings settings) {
-        return ConnectRequest.of(settings.wsUrl());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.marketmesh.node.venue.cryptocom;
 
-import io.marketmesh.node.venue.ConnectRequest;
 import io.marketmesh.node.venue.Pacing;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueSession;
@@ -43,11 +42,6 @@ public final class CryptocomAdapter implements VenueAdapter {
     @Override
     public Venue venue() {
         return Venue.CRYPTOCOM;
-    }
-
-    @Override
-    public ConnectRequest connectRequest(VenueSettings settings) {
-        return ConnectRequest.of(settings.wsUrl());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.marketmesh.node.venue.kraken;
 
-import io.marketmesh.node.venue.ConnectRequest;
 import io.marketmesh.node.venue.Pacing;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueSession;
@@ -30,11 +29,6 @@ public final class KrakenAdapter implements VenueAdapter {
     @Override
     public Venue venue() {
         return Venue.KRAKEN;
-    }
-
-    @Override
-    public ConnectRequest connectRequest(VenueSettings settings) {
-        return ConnectRequest.of(settings.wsUrl());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.marketmesh.node.venue.okx;
 
-import io.marketmesh.node.venue.ConnectRequest;
 import io.marketmesh.node.venue.MarketInfo;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueSession;
@@ -31,11 +30,6 @@ public final class OkxAdapter implements VenueAdapter {
     @Override
     public Venue venue() {
         return Venue.OKX;
-    }
-
-    @Override
-    public ConnectRequest connectRequest(VenueSettings settings) {
-        return ConnectRequest.of(settings.wsUrl());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.marketmesh.node.venue.polymarket;
 
-import io.marketmesh.node.venue.ConnectRequest;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueSession;
 import io.marketmesh.node.venue.VenueSettings;
@@ -23,11 +22,6 @@ public final class PolymarketAdapter implements VenueAdapter {
     @Override
     public Venue venue() {
         return Venue.POLYMARKET;
-    }
-
-    @Override
-    public ConnectRequest connectRequest(VenueSettings settings) {
-        return ConnectRequest.of(settings.wsUrl());
     }
 
     @Override
