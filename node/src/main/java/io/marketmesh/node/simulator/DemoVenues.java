@@ -132,6 +132,8 @@ public final class DemoVenues implements AutoCloseable {
             all.add(new Setting(path + ".ws-url", env + "_WS_URL", simulator.wsUrl(venue)));
             all.add(new Setting(path + ".rest-url", env + "_REST_URL", simulator.restUrl(venue)));
             all.add(new Setting(path + ".markets", env + "_MARKETS", List.of()));
+            // Discovery follows every simulated market, so a book check covers them all.
+            all.add(new Setting(path + ".discovery-limit", env + "_DISCOVERY_LIMIT", simulator.markets(venue).size()));
         }
         return all;
     }

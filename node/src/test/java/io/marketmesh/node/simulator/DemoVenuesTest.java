@@ -45,10 +45,11 @@ class DemoVenuesTest {
                     "MARKETMESH_POLYMARKET_MARKETS", "MARKETMESH_KALSHI_ENABLED", "MARKETMESH_KALSHI_WS_URL",
                     "MARKETMESH_KALSHI_REST_URL", "MARKETMESH_KALSHI_MARKETS", "MARKETMESH_KALSHI_KEY_ID",
                     "MARKETMESH_KALSHI_PRIVATE_KEY_FILE"));
-            // Then each simulated crypto venue's four, in registration order.
+            // Then each simulated crypto venue's five, in registration order.
             for (Venue crypto : venues.simulator().cryptoVenues()) {
                 String env0 = "MARKETMESH_" + crypto.id().toUpperCase(java.util.Locale.ROOT);
-                expected.addAll(List.of(env0 + "_ENABLED", env0 + "_WS_URL", env0 + "_REST_URL", env0 + "_MARKETS"));
+                expected.addAll(List.of(env0 + "_ENABLED", env0 + "_WS_URL", env0 + "_REST_URL", env0 + "_MARKETS",
+                        env0 + "_DISCOVERY_LIMIT"));
             }
             assertEquals(expected, List.copyOf(env.keySet()));
             assertEquals("ws://127.0.0.1:" + port + "/ws/market", env.get("MARKETMESH_POLYMARKET_WS_URL"));
