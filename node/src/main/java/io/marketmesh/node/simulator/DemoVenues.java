@@ -131,9 +131,9 @@ public final class DemoVenues implements AutoCloseable {
             all.add(new Setting(path + ".enabled", env + "_ENABLED", true));
             all.add(new Setting(path + ".ws-url", env + "_WS_URL", simulator.wsUrl(venue)));
             all.add(new Setting(path + ".rest-url", env + "_REST_URL", simulator.restUrl(venue)));
-            all.add(new Setting(path + ".markets", env + "_MARKETS", List.of()));
-            // Discovery follows every simulated market, so a book check covers them all.
-            all.add(new Setting(path + ".discovery-limit", env + "_DISCOVERY_LIMIT", simulator.markets(venue).size()));
+            // Every simulated market by its native symbol, derivatives included (discovery keeps spot only on some
+            // venues), so the demo shows them all and a book check covers them all. Discovery is tested per venue.
+            all.add(new Setting(path + ".markets", env + "_MARKETS", simulator.markets(venue)));
         }
         return all;
     }

@@ -45,16 +45,17 @@ class DemoVenuesTest {
                     "MARKETMESH_POLYMARKET_MARKETS", "MARKETMESH_KALSHI_ENABLED", "MARKETMESH_KALSHI_WS_URL",
                     "MARKETMESH_KALSHI_REST_URL", "MARKETMESH_KALSHI_MARKETS", "MARKETMESH_KALSHI_KEY_ID",
                     "MARKETMESH_KALSHI_PRIVATE_KEY_FILE"));
-            // Then each simulated crypto venue's five, in registration order.
+            // Then each simulated crypto venue's four, in registration order, its markets named.
             for (Venue crypto : venues.simulator().cryptoVenues()) {
                 String env0 = "MARKETMESH_" + crypto.id().toUpperCase(java.util.Locale.ROOT);
-                expected.addAll(List.of(env0 + "_ENABLED", env0 + "_WS_URL", env0 + "_REST_URL", env0 + "_MARKETS",
-                        env0 + "_DISCOVERY_LIMIT"));
+                expected.addAll(List.of(env0 + "_ENABLED", env0 + "_WS_URL", env0 + "_REST_URL", env0 + "_MARKETS"));
             }
             assertEquals(expected, List.copyOf(env.keySet()));
             assertEquals("ws://127.0.0.1:" + port + "/ws/market", env.get("MARKETMESH_POLYMARKET_WS_URL"));
             assertEquals("http://127.0.0.1:" + port + "/trade-api/v2", env.get("MARKETMESH_KALSHI_REST_URL"));
             assertEquals("", env.get("MARKETMESH_KALSHI_MARKETS"), "empty: the node discovers the simulated markets");
+            assertEquals(String.join(",", venues.simulator().markets(Venue.OKX)), env.get("MARKETMESH_OKX_MARKETS"),
+                    "a crypto venue's every simulated market, swaps included");
             assertEquals(DemoVenues.DEMO_KEY_ID, env.get("MARKETMESH_KALSHI_KEY_ID"));
             assertEquals(keyFile.toString(), env.get("MARKETMESH_KALSHI_PRIVATE_KEY_FILE"));
 
