@@ -1,15 +1,10 @@
 package io.marketmesh.node.simulator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.marketmesh.node.venue.kalshi.KalshiSigner;
 import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.ProtocolJson;
 import io.marketmesh.protocol.Venue;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +22,6 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.ws.Message;
@@ -59,8 +52,6 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
 public final class VenueSimulator extends AllDirectives implements AutoCloseable {
 
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
-    /** How far a Kalshi handshake's timestamp may be from the simulator's clock. */
-    private static final Duration KALSHI_CLOCK_SKEW = Duration.ofSeconds(60);
     /** Frames queued for one socket before it is failed as too slow, as a venue drops a slow consumer. */
     private static final int SOCKET_BUFFER = 200_000;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,6 +59,7 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
     private final ActorSystem<?> system;
     private final SimulatorSettings settings;
     private final SimCatalog catalog;
+    private final PredictionMarketRest prediction;
     private final Map<Venue, ActorRef<SimVenue.Command>> venues = new EnumMap<>(Venue.class);
     private final Map<Venue, CryptoSimulators.Entry> crypto = new EnumMap<>(Venue.class);
     private final AtomicLong connectionIds = new AtomicLong();
@@ -78,6 +70,7 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
         this.system = system;
         this.settings = settings;
         this.catalog = SimCatalog.generate(settings.polymarketMarkets(), settings.kalshiMarkets(), settings.seed());
+        this.prediction = new PredictionMarketRest(catalog, settings);
         long instance = System.nanoTime();
         venues.put(Venue.POLYMARKET, spawn(PolymarketSimulator.create(catalog, settings.updatesPerSecond(), settings.seed()),
                 "sim-polymarket-" + instance));
@@ -292,7 +285,7 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
                 path(PathMatchers.segment("ws").slash("market"), () -> get(() -> socket(Venue.POLYMARKET))),
                 path(PathMatchers.segment("polymarket").slash("markets"), () -> get(this::gammaMarkets)),
                 path(PathMatchers.segment("trade-api").slash("ws").slash("v2"), () -> get(() -> extractRequest(request -> {
-                    String refused = kalshiAuthFailure(request);
+                    String refused = prediction.kalshiAuthFailure(request);
                     if (refused != null) {
                         kalshiAuthFailures.incrementAndGet();
                         system.log().info("venue simulator refused a Kalshi handshake: {}", refused);
@@ -349,86 +342,14 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
         });
     }
 
-    /** Null when the handshake carries a valid signature (or none is demanded), else why it is refused. */
-    private String kalshiAuthFailure(HttpRequest request) {
-        if (settings.kalshiPublicKey() == null) {
-            return null;
-        }
-        String key = header(request, KalshiSigner.ACCESS_KEY);
-        String timestamp = header(request, KalshiSigner.ACCESS_TIMESTAMP);
-        String signature = header(request, KalshiSigner.ACCESS_SIGNATURE);
-        if (key == null || timestamp == null || signature == null) {
-            return "missing KALSHI-ACCESS-* headers";
-        }
-        if (!key.equals(settings.kalshiKeyId())) {
-            return "unknown key id";
-        }
-        long ts;
-        try {
-            ts = Long.parseLong(timestamp);
-        } catch (NumberFormatException e) {
-            return "timestamp is not epoch milliseconds";
-        }
-        if (Math.abs(System.currentTimeMillis() - ts) > KALSHI_CLOCK_SKEW.toMillis()) {
-            return "timestamp too far from the venue's clock";
-        }
-        if (!KalshiSigner.verify(settings.kalshiPublicKey(), ts, "GET", request.getUri().path(), signature)) {
-            return "signature does not verify";
-        }
-        return null;
-    }
-
-    private static String header(HttpRequest request, String name) {
-        return request.getHeader(name).map(HttpHeader::value).orElse(null);
-    }
-
     private Route gammaMarkets() {
-        return parameterOptional("limit", limit -> parameterOptional("offset", offset -> {
-            int size = parseInt(limit, 100);
-            int from = parseInt(offset, 0);
-            ArrayNode page = JSON.createArrayNode();
-            List<SimCatalog.PolymarketMarket> all = catalog.polymarket();
-            for (int i = Math.max(0, from); i < all.size() && page.size() < size; i++) {
-                SimCatalog.PolymarketMarket market = all.get(i);
-                ObjectNode node = page.addObject();
-                node.put("id", market.id());
-                node.put("question", market.question());
-                node.put("conditionId", market.conditionId());
-                node.put("slug", "simulated-question-" + market.id());
-                node.put("active", true);
-                node.put("closed", false);
-                node.put("enableOrderBook", true);
-                node.put("acceptingOrders", true);
-                node.put("outcomes", "[\"Yes\", \"No\"]");
-                node.put("clobTokenIds", "[\"" + market.yesToken() + "\", \"" + market.noToken() + "\"]");
-            }
-            return completeJson(page.toString());
-        }));
+        return parameterOptional("limit", limit -> parameterOptional("offset", offset ->
+                completeJson(prediction.gammaPage(parseInt(limit, 100), parseInt(offset, 0)))));
     }
 
     private Route kalshiMarkets() {
-        return parameterOptional("limit", limit -> parameterOptional("cursor", cursor -> {
-            int size = Math.min(1000, parseInt(limit, 100));
-            int from = cursor.filter(c -> !c.isEmpty())
-                    .map(c -> parseInt(Optional.of(new String(Base64.getUrlDecoder().decode(c), StandardCharsets.UTF_8)), 0))
-                    .orElse(0);
-            ObjectNode page = JSON.createObjectNode();
-            ArrayNode markets = page.putArray("markets");
-            List<SimCatalog.KalshiMarket> all = catalog.kalshi();
-            int i = Math.max(0, from);
-            for (; i < all.size() && markets.size() < size; i++) {
-                SimCatalog.KalshiMarket market = all.get(i);
-                ObjectNode node = markets.addObject();
-                node.put("ticker", market.ticker());
-                node.put("event_ticker", market.eventTicker());
-                node.put("market_type", "binary");
-                node.put("title", market.title());
-                node.put("status", "active");
-            }
-            page.put("cursor", i < all.size()
-                    ? Base64.getUrlEncoder().encodeToString(Integer.toString(i).getBytes(StandardCharsets.UTF_8)) : "");
-            return completeJson(page.toString());
-        }));
+        return parameterOptional("limit", limit -> parameterOptional("cursor", cursor ->
+                completeJson(prediction.kalshiPage(Math.min(1000, parseInt(limit, 100)), cursor.orElse("")))));
     }
 
     /**
