@@ -28,6 +28,9 @@ final class LoadStep {
     private final HeapWatch heap;
     private final LoadReport report;
     private final List<String> marketPaths;
+    /** The stale check of every market after a window may take this long; markets not answered by then are counted. */
+    private static final int STALE_SCAN_SECONDS = 30;
+
     private final int cores = Runtime.getRuntime().availableProcessors();
     /** Stale events summed over every market at the last scan. */
     private long staleEventsBefore;
@@ -228,10 +231,15 @@ final class LoadStep {
                 }));
             }
             long[] sum = new long[3];
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STALE_SCAN_SECONDS);
             for (Future<long[]> answer : answers) {
-                long[] one = answer.get();
-                for (int i = 0; i < 3; i++) {
-                    sum[i] += one[i];
+                try {
+                    long[] one = answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    for (int i = 0; i < 3; i++) {
+                        sum[i] += one[i];
+                    }
+                } catch (java.util.concurrent.TimeoutException e) {
+                    sum[2]++;
                 }
             }
             return sum;
