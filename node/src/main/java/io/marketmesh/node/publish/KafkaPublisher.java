@@ -326,24 +326,35 @@ public final class KafkaPublisher implements MarketPublisher {
     private static ProducerSettings<String, byte[]> producerSettings(ActorSystem<?> system, KafkaSettings settings,
                                                                      String bootstrap) {
         ProducerSettings<String, byte[]> producer = ProducerSettings.create(system, new StringSerializer(), new ByteArraySerializer())
-                .withBootstrapServers(bootstrap)
-                .withProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
-                .withProperty(ProducerConfig.ACKS_CONFIG, "all")
-                .withProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
-                // Fewer, larger batches: each batch costs a fixed amount (lz4 allocates two 64 KB blocks per batch,
-                // the broker validates and appends it), and records are spread over every partition of several
-                // topics, so with linger.ms=5 a node at 25k changes/s sent thousands of tiny batches a second and
-                // spent more CPU on them than on the records. Measured on 2 cores (docs/benchmarks.md): 20 ms and
-                // 128 KB kept 50k changes/s acknowledged where 5 ms and 16 KB fell behind at 10-25k.
-                .withProperty(ProducerConfig.LINGER_MS_CONFIG, "20")
-                .withProperty(ProducerConfig.BATCH_SIZE_CONFIG, "131072")
-                // Retry through broker outages of up to 10 minutes; the bounded queue in front limits memory. Finite,
-                // so a batch the broker keeps refusing (seen: OUT_OF_ORDER_SEQUENCE_NUMBER after a leader move on a
-                // just-started broker) fails the producer, which the restart replaces, instead of stalling for ever.
-                .withProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
-        for (Map.Entry<String, String> property : settings.clientProperties().entrySet()) {
+                .withBootstrapServers(bootstrap);
+        for (Map.Entry<String, String> property : producerProperties(settings).entrySet()) {
             producer = producer.withProperty(property.getKey(), property.getValue());
         }
         return producer;
+    }
+
+    /**
+     * The producer's kafka-clients properties (bootstrap servers and serializers aside): the node's defaults, then
+     * {@code marketmesh.kafka.client-properties} over them. Public so that the load benchmark measures Kafka's own
+     * ceiling with exactly these.
+     */
+    public static Map<String, String> producerProperties(KafkaSettings settings) {
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Fewer, larger batches: each batch costs a fixed amount (lz4 allocates two 64 KB blocks per batch,
+        // the broker validates and appends it), and records are spread over every partition of several
+        // topics, so with linger.ms=5 a node at 25k changes/s sent thousands of tiny batches a second and
+        // spent more CPU on them than on the records. Measured on 2 cores (docs/benchmarks.md): 20 ms and
+        // 128 KB kept 50k changes/s acknowledged where 5 ms and 16 KB fell behind at 10-25k.
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        properties.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+        // Retry through broker outages of up to 10 minutes; the bounded queue in front limits memory. Finite,
+        // so a batch the broker keeps refusing (seen: OUT_OF_ORDER_SEQUENCE_NUMBER after a leader move on a
+        // just-started broker) fails the producer, which the restart replaces, instead of stalling for ever.
+        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
+        properties.putAll(settings.clientProperties());
+        return properties;
     }
 }
