@@ -54,6 +54,7 @@ public final class LoadBenchmark {
     private final LoadReport report = new LoadReport();
     private final HeapWatch heap = new HeapWatch();
     private final int cores = Runtime.getRuntime().availableProcessors();
+    private int brokerPort;
 
     public static void main(String[] args) {
         for (String arg : args) {
@@ -105,8 +106,6 @@ public final class LoadBenchmark {
         }
         report.finish(loadAverage(), ceiling, settings.raw());
     }
-
-    private int brokerPort;
 
     private ChildJvm startBroker(Path dir) throws Exception {
         brokerPort = TestNode.freePort();
