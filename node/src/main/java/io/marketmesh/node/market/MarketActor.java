@@ -72,7 +72,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     }
 
     public sealed interface Command extends CborSerializable
-            permits Apply, Bootstrap, MarkStale, GetState, GetBook, Unfollow, NotFollowed, Stop, Timer, RecordsLost {
+            permits Apply, Bootstrap, MarkStale, GetState, GetBook, Unfollow, NotFollowed, Locate, Stop, Timer,
+            RecordsLost {
     }
 
     /**
@@ -118,6 +119,21 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         public Unfollow() {
             this(-1);
         }
+    }
+
+    /**
+     * From a socket routing this market's messages through the shard region: where does the actor run? One in the
+     * socket's JVM answers {@link Located} with its own ref, so the socket can skip the region and the shard.
+     *
+     * @param sent  the messages the socket had sent through the region, this one included: echoed, it shows whether
+     *              any are still on their way
+     * @param token the asking socket incarnation's, echoed
+     */
+    public record Locate(long sent, long token, ActorRef<Located> replyTo) implements Command {
+    }
+
+    /** The answer to {@link Locate}: only ever sent within one JVM. */
+    public record Located(MarketKey market, ActorRef<Command> actor, long sent, long token) {
     }
 
     /** From the worker that would carry this market, answering a resync request: it does not follow it. */
@@ -229,6 +245,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 .onMessage(GetState.class, this::onGetState)
                 .onMessage(GetBook.class, this::onGetBook)
                 .onMessage(Unfollow.class, this::onUnfollow)
+                .onMessage(Locate.class, this::onLocate)
                 .onMessage(NotFollowed.class, m -> state == BookState.LIVE ? this : unfollow("not followed by its worker"))
                 .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
                 .onMessageEquals(Timer.RESYNC, this::onResyncTimer)
@@ -276,6 +293,14 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             status = update.status();
         } else if (event instanceof BookReset reset) {
             onReset(reset);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onLocate(Locate locate) {
+        // A ref from another node would make a direct route cross the network anyway: the region path stays.
+        if (state != BookState.UNFOLLOWED && locate.replyTo().path().address().hasLocalScope()) {
+            locate.replyTo().tell(new Located(market, getContext().getSelf(), locate.sent(), locate.token()));
         }
         return this;
     }

@@ -40,6 +40,7 @@ import java.util.stream.Stream;
  *
  * <p>Settings, as {@code key=value} arguments or system properties [defaults]: {@code load.rates}
  * [10000,25000,50000,100000,150000,200000,300000 book changes/s in total, half per venue], {@code load.warmup} [10 s],
+ * {@code load.jitWarmup} [30 s at 10k changes/s before the first step, not measured],
  * {@code load.window} [20 s], {@code load.report} [5 s], {@code load.drainTimeout} [30 s], {@code load.ackBoundMs}
  * [1000], {@code load.keepGoing} [false: stop after two steps in a row not sustained], {@code load.skipCeiling}
  * [false], {@code load.ceilingSeconds} [15], {@code load.polymarketMarkets} [250, two books each],
@@ -188,6 +189,14 @@ public final class LoadBenchmark {
             List<String> paths = new ArrayList<>();
             polymarket.forEach(token -> paths.add("polymarket/" + token));
             kalshi.forEach(ticker -> paths.add("kalshi/" + ticker));
+            if (settings.jitWarmup() > 0) {
+                // The JIT compiles the hot loops of a fresh JVM within its first tens of seconds (on two busy cores,
+                // the UTF-8 decoding of frames took ~10 s); the first step must not measure that.
+                report.line("JIT warm-up: %d s at 10k changes/s, not measured", settings.jitWarmup());
+                replay.setRate(10_000);
+                TimeUnit.SECONDS.sleep(settings.jitWarmup());
+                replay.setRate(0);
+            }
             LoadStep step = new LoadStep(settings, replay, node, broker, heap, report, paths);
             step.baseline();
             report.summary("");

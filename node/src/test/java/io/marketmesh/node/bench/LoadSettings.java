@@ -9,7 +9,7 @@ import java.util.stream.Stream;
  */
 record LoadSettings(int polymarketMarkets, int kalshiMarkets, List<Double> rates, int warmup, int window, int report,
                     int drainTimeout, int ackBoundMs, boolean keepGoing, boolean skipCeiling, int ceilingSeconds,
-                    boolean raw, long seed) {
+                    boolean raw, long seed, int jitWarmup) {
 
     static LoadSettings fromSystemProperties() {
         return new LoadSettings(
@@ -26,7 +26,8 @@ record LoadSettings(int polymarketMarkets, int kalshiMarkets, List<Double> rates
                 Boolean.parseBoolean(prop("load.skipCeiling", "false")),
                 intProp("load.ceilingSeconds", 15),
                 Boolean.parseBoolean(prop("marketmesh.kafka.publish-raw", "true")),
-                Long.parseLong(prop("load.seed", "42")));
+                Long.parseLong(prop("load.seed", "42")),
+                intProp("load.jitWarmup", 30));
     }
 
     /** Kafka records per book change, roughly: the book record, plus the raw frame when the raw topic is on. */
