@@ -12,6 +12,7 @@ import io.marketmesh.node.connection.ConnectionManager;
 import io.marketmesh.node.connection.ConnectionSettings;
 import io.marketmesh.node.connection.ConnectionWorkers;
 import io.marketmesh.node.connection.WorkerLossWatch;
+import io.marketmesh.node.subscription.FollowedMarkets;
 import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.MarketSettings;
@@ -98,8 +99,10 @@ public final class NodeGuardian {
             Map<Venue, List<String>> configuredMarkets = new EnumMap<>(Venue.class);
             venues.forEach((venue, settings) -> configuredMarkets.put(venue, settings.markets()));
             AtomicBoolean subscriptionsRead = new AtomicBoolean();
+            FollowedMarkets followedMarkets = new FollowedMarkets();
             ActorRef<Subscriptions.Command> subscriptions = context.spawn(Subscriptions.create(
-                    clusterSettings.subscriptionsTimeout(), subscriptionsRead, configuredMarkets), "subscriptions");
+                    clusterSettings.subscriptionsTimeout(), subscriptionsRead, configuredMarkets, followedMarkets),
+                    "subscriptions");
 
             ConnectionSettings connectionSettings = ConnectionSettings.fromConfig(config.getConfig("marketmesh.connection"));
             int workers = connectionSettings.workersPerVenue();
@@ -121,7 +124,7 @@ public final class NodeGuardian {
             NodeReadiness.get(system).install(() -> !serving.getAsBoolean()
                     ? Optional.of("the node has not joined its cluster or read the followed markets yet")
                     : kafka.flatMap(NodeKafka::notReadyReason));
-            ApiRoutes routes = new ApiRoutes(system, subscriptions, venues, workers, httpSettings, serving,
+            ApiRoutes routes = new ApiRoutes(system, subscriptions, followedMarkets, venues, workers, httpSettings, serving,
                     () -> kafka.flatMap(NodeKafka::notReadyReason));
             HttpServer.start(system, routes.routes(), httpSettings);
             return Behaviors.empty();

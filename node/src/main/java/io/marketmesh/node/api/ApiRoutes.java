@@ -15,6 +15,7 @@ import io.marketmesh.node.api.ApiBodies.VenueStatusView;
 import io.marketmesh.node.api.ApiBodies.VenueView;
 import io.marketmesh.node.api.ApiBodies.VenuesView;
 import io.marketmesh.node.market.MarketActor;
+import io.marketmesh.node.subscription.FollowedMarkets;
 import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.protocol.BookView;
@@ -61,6 +62,7 @@ public final class ApiRoutes extends AllDirectives {
     private final ActorSystem<?> system;
     private final ClusterSharding sharding;
     private final ActorRef<Subscriptions.Command> subscriptions;
+    private final FollowedMarkets followedMarkets;
     private final Map<Venue, VenueSettings> venues;
     private final int workersPerVenue;
     private final WorkerDirectory workers;
@@ -70,18 +72,20 @@ public final class ApiRoutes extends AllDirectives {
     private final Supplier<Optional<String>> dependenciesNotReady;
 
     /**
-     * @param subscriptions        this node's view of the cluster's followed markets
+     * @param subscriptions        this node's door to the cluster's followed markets: follows and unfollows go to it
+     * @param followedMarkets      what it publishes of them: reads (is a market followed, which are) come from there
      * @param venues               the venues enabled in this node's configuration
      * @param ready                the node has joined its cluster and read the subscriptions: the API answers only then
      * @param dependenciesNotReady why a dependency (Kafka) is not ready yet, if so: {@code /health/ready} is 503
      *                             then, the API itself keeps answering
      */
     public ApiRoutes(ActorSystem<?> system, ActorRef<Subscriptions.Command> subscriptions,
-                     Map<Venue, VenueSettings> venues, int workersPerVenue, HttpSettings settings,
+                     FollowedMarkets followedMarkets, Map<Venue, VenueSettings> venues, int workersPerVenue, HttpSettings settings,
                      BooleanSupplier ready, Supplier<Optional<String>> dependenciesNotReady) {
         this.system = system;
         this.sharding = ClusterSharding.get(system);
         this.subscriptions = subscriptions;
+        this.followedMarkets = followedMarkets;
         this.venues = Map.copyOf(venues);
         this.workersPerVenue = workersPerVenue;
         this.workers = new WorkerDirectory(system, settings.askTimeout());
@@ -148,60 +152,55 @@ public final class ApiRoutes extends AllDirectives {
         int limit = ApiRequests.intParam("limit", limitParam, settings.maxPageSize(), 1, settings.maxPageSize());
         int offset = ApiRequests.intParam("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
         Optional<Venue> only = venueParam.map(v -> ApiRequests.venue(v, true));
-        return followed().thenApply(followed -> {
-            List<MarketKey> all = new ArrayList<>();
-            followed.symbols().forEach((venue, symbols) -> {
-                if (only.isEmpty() || only.get() == venue) {
-                    symbols.forEach(symbol -> all.add(MarketKey.of(venue, symbol)));
-                }
-            });
-            all.sort(Comparator.comparing(MarketKey::id));
-            List<MarketRow> page = all.stream().skip(offset).limit(limit).map(MarketRow::of).toList();
-            return response(200, new MarketsPage(all.size(), offset, limit, page));
+        List<MarketKey> all = new ArrayList<>();
+        followedMarkets.followed().symbols().forEach((venue, symbols) -> {
+            if (only.isEmpty() || only.get() == venue) {
+                symbols.forEach(symbol -> all.add(MarketKey.of(venue, symbol)));
+            }
         });
+        all.sort(Comparator.comparing(MarketKey::id));
+        List<MarketRow> page = all.stream().skip(offset).limit(limit).map(MarketRow::of).toList();
+        return CompletableFuture.completedFuture(response(200, new MarketsPage(all.size(), offset, limit, page)));
     }
 
     private CompletionStage<HttpResponse> marketState(String venueId, String symbol) {
         MarketKey market = ApiRequests.marketKey(venueId, symbol);
-        return whenFollowed(market, () -> sharding.entityRefFor(MarketActor.TYPE_KEY, market.id())
-                .<MarketState>ask(MarketActor.GetState::new, settings.askTimeout())
+        return whenFollowed(market, () -> Replies.of(sharding.entityRefFor(MarketActor.TYPE_KEY, market.id())
+                .<MarketState>ask(MarketActor.GetState::new, settings.askTimeout()))
                 .thenApply(state -> response(200, state)));
     }
 
     private CompletionStage<HttpResponse> book(String venueId, String symbol, Optional<String> depthParam) {
         MarketKey market = ApiRequests.marketKey(venueId, symbol);
         int depth = ApiRequests.intParam("depth", depthParam, settings.defaultBookDepth(), 1, Integer.MAX_VALUE);
-        return whenFollowed(market, () -> sharding.entityRefFor(MarketActor.TYPE_KEY, market.id())
-                .<BookView>ask(replyTo -> new MarketActor.GetBook(depth, replyTo), settings.askTimeout())
+        return whenFollowed(market, () -> Replies.of(sharding.entityRefFor(MarketActor.TYPE_KEY, market.id())
+                .<BookView>ask(replyTo -> new MarketActor.GetBook(depth, replyTo), settings.askTimeout()))
                 .thenApply(view -> response(200, view)));
     }
 
     private CompletionStage<HttpResponse> venues() {
-        return followed().thenCompose(followed -> {
-            List<CompletableFuture<VenueView>> answers = new ArrayList<>();
-            for (Venue venue : Venue.values()) {
-                VenueSettings config = venues.get(venue);
-                if (config == null) {
-                    answers.add(CompletableFuture.completedFuture(DisabledVenue.of(venue)));
-                } else {
-                    answers.add(workers.statuses(venue).<VenueView>thenApply(statuses ->
-                            VenueStatusView.of(config, followed.of(venue).size(), workersPerVenue, statuses))
-                            .toCompletableFuture());
-                }
+        Subscriptions.Followed followed = followedMarkets.followed();
+        List<CompletableFuture<VenueView>> answers = new ArrayList<>();
+        for (Venue venue : Venue.values()) {
+            VenueSettings config = venues.get(venue);
+            if (config == null) {
+                answers.add(CompletableFuture.completedFuture(DisabledVenue.of(venue)));
+            } else {
+                answers.add(workers.statuses(venue).thenApply(statuses ->
+                        VenueStatusView.of(config, followed.of(venue).size(), workersPerVenue, statuses)));
             }
-            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done ->
-                    response(200, new VenuesView(answers.stream().map(CompletableFuture::join).toList())));
-        });
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done ->
+                response(200, new VenuesView(answers.stream().map(CompletableFuture::join).toList())));
     }
 
     private CompletionStage<HttpResponse> subscriptions() {
-        return followed().thenApply(followed -> {
-            List<SubscriptionRow> rows = new ArrayList<>();
-            for (Venue venue : venues.keySet().stream().sorted().toList()) {
-                rows.add(new SubscriptionRow(venue.id(), followed.of(venue).size(), followed.of(venue)));
-            }
-            return response(200, new SubscriptionsView(rows));
-        });
+        Subscriptions.Followed followed = followedMarkets.followed();
+        List<SubscriptionRow> rows = new ArrayList<>();
+        for (Venue venue : venues.keySet().stream().sorted().toList()) {
+            rows.add(new SubscriptionRow(venue.id(), followed.of(venue).size(), followed.of(venue)));
+        }
+        return CompletableFuture.completedFuture(response(200, new SubscriptionsView(rows)));
     }
 
     private CompletionStage<HttpResponse> follow(String body) {
@@ -233,23 +232,16 @@ public final class ApiRoutes extends AllDirectives {
 
     // ---- helpers --------------------------------------------------------------------------------
 
+    /** Runs {@code then} if the market is followed (as this node's replica has it); else 404 {@code unknown_market}. */
     private CompletionStage<HttpResponse> whenFollowed(MarketKey market, Supplier<CompletionStage<HttpResponse>> then) {
-        return askSubscriptions((ActorRef<Boolean> replyTo) ->
-                new Subscriptions.IsFollowed(market.venue(), market.symbol(), replyTo))
-                .thenCompose(followed -> {
-                    if (!followed) {
-                        throw ApiError.notFound("unknown_market", market.id() + " is not followed");
-                    }
-                    return then.get();
-                });
+        if (!followedMarkets.contains(market.venue(), market.symbol())) {
+            throw ApiError.notFound("unknown_market", market.id() + " is not followed");
+        }
+        return then.get();
     }
 
-    private CompletionStage<Subscriptions.Followed> followed() {
-        return askSubscriptions(Subscriptions.GetFollowed::new);
-    }
-
-    private <T> CompletionStage<T> askSubscriptions(java.util.function.Function<ActorRef<T>, Subscriptions.Command> message) {
-        return AskPattern.ask(subscriptions, message::apply, settings.askTimeout(), system.scheduler());
+    private <T> CompletableFuture<T> askSubscriptions(java.util.function.Function<ActorRef<T>, Subscriptions.Command> message) {
+        return Replies.of(AskPattern.ask(subscriptions, message::apply, settings.askTimeout(), system.scheduler()));
     }
 
     /** Runs a handler, turning its errors (thrown at once or completed later) into JSON responses. */

@@ -46,14 +46,13 @@ final class ClusterStatus {
     }
 
     CompletionStage<Map<String, Object>> render() {
-        CompletableFuture<ShardRegion.ClusterShardingStats> shards = AskPattern.<ClusterShardingQuery,
+        CompletableFuture<ShardRegion.ClusterShardingStats> shards = Replies.of(AskPattern.<ClusterShardingQuery,
                         ShardRegion.ClusterShardingStats>ask(ClusterSharding.get(system).shardState(),
                         replyTo -> new GetClusterShardingStats(MarketActor.TYPE_KEY, timeout, replyTo),
-                        timeout.plus(timeout), system.scheduler())
-                .toCompletableFuture();
+                        timeout.plus(timeout), system.scheduler()));
         Map<Venue, CompletableFuture<List<ConnectionManager.WorkerStatus>>> workerAnswers = new TreeMap<>();
         for (Venue venue : venues) {
-            workerAnswers.put(venue, workers.statuses(venue).toCompletableFuture());
+            workerAnswers.put(venue, workers.statuses(venue));
         }
         List<CompletableFuture<?>> all = new ArrayList<>(workerAnswers.values());
         all.add(shards);

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -30,16 +29,15 @@ final class WorkerDirectory {
      * The statuses of the venue's reachable workers, by worker index. A worker that does not answer in time is left
      * out (the caller compares with the configured count), so one slow node cannot fail the whole answer.
      */
-    CompletionStage<List<ConnectionManager.WorkerStatus>> statuses(Venue venue) {
+    CompletableFuture<List<ConnectionManager.WorkerStatus>> statuses(Venue venue) {
         ServiceKey<ConnectionManager.Command> key = ConnectionWorkers.serviceKey(venue);
-        return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-                        replyTo -> Receptionist.find(key, replyTo), timeout, system.scheduler())
+        return Replies.of(AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
+                        replyTo -> Receptionist.find(key, replyTo), timeout, system.scheduler()))
                 .thenCompose(listing -> {
                     List<CompletableFuture<ConnectionManager.WorkerStatus>> answers = new ArrayList<>();
                     for (ActorRef<ConnectionManager.Command> worker : listing.getServiceInstances(key)) {
-                        answers.add(AskPattern.<ConnectionManager.Command, ConnectionManager.WorkerStatus>ask(worker,
-                                        ConnectionManager.GetStatus::new, timeout, system.scheduler())
-                                .toCompletableFuture()
+                        answers.add(Replies.of(AskPattern.<ConnectionManager.Command, ConnectionManager.WorkerStatus>ask(
+                                        worker, ConnectionManager.GetStatus::new, timeout, system.scheduler()))
                                 .exceptionally(failure -> null));
                     }
                     return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {

@@ -4,12 +4,10 @@ import io.marketmesh.node.serialization.CborSerializable;
 import io.marketmesh.protocol.Venue;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -39,7 +37,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * venue in Pekko Distributed Data. The HTTP API adds and removes markets through it (written to a majority of
  * nodes before it answers), connection workers watch it, and each venue is seeded once per cluster from
  * configuration or discovery (a replicated flag remembers it, so a restarted worker does not bring back markets
- * a user removed). Reads are served from this node's replica, which it keeps by subscribing to every key.
+ * a user removed). Reads are served from this node's replica, which it keeps by subscribing to every key, and
+ * which it publishes after every change as a {@link FollowedMarkets} snapshot that the HTTP API reads without asking.
  */
 public final class Subscriptions extends AbstractBehavior<Subscriptions.Command> {
 
@@ -130,6 +129,7 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
      */
     private final java.util.Set<Venue> known = java.util.EnumSet.noneOf(Venue.class);
     private final Map<Venue, List<ActorRef<VenueSymbols>>> watchers;
+    private final FollowedMarkets view;
 
     /**
      * @param timeout how long a majority read or write may take
@@ -141,12 +141,18 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
      *                   ready (discovered markets are seeded later, by each venue's worker 0)
      */
     public static Behavior<Command> create(Duration timeout, AtomicBoolean synced, Map<Venue, List<String>> configured) {
+        return create(timeout, synced, configured, new FollowedMarkets());
+    }
+
+    /** @param view where the actor publishes every change of its view, for readers that must not ask (the HTTP API) */
+    public static Behavior<Command> create(Duration timeout, AtomicBoolean synced, Map<Venue, List<String>> configured,
+                                           FollowedMarkets view) {
         // Outside setup so that a restart (after a bug, say) keeps telling the same workers; the sets are re-read.
         Map<Venue, List<ActorRef<VenueSymbols>>> watchers = new EnumMap<>(Venue.class);
         Behavior<Command> subscriptions = Behaviors.setup(context -> DistributedData.withReplicatorMessageAdapter(
                 (ReplicatorMessageAdapter<Command, ORSet<String>> sets) -> DistributedData.withReplicatorMessageAdapter(
                         (ReplicatorMessageAdapter<Command, Flag> flags) ->
-                                new Subscriptions(context, sets, flags, timeout, synced, watchers, configured))));
+                                new Subscriptions(context, sets, flags, timeout, synced, watchers, configured, view))));
         return Behaviors.supervise(subscriptions).onFailure(SupervisorStrategy.restart());
     }
 
@@ -171,8 +177,10 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
 
     private Subscriptions(ActorContext<Command> context, ReplicatorMessageAdapter<Command, ORSet<String>> sets,
                           ReplicatorMessageAdapter<Command, Flag> flags, Duration timeout, AtomicBoolean synced,
-                          Map<Venue, List<ActorRef<VenueSymbols>>> watchers, Map<Venue, List<String>> configured) {
+                          Map<Venue, List<ActorRef<VenueSymbols>>> watchers, Map<Venue, List<String>> configured,
+                          FollowedMarkets view) {
         super(context);
+        this.view = view;
         this.watchers = watchers;
         watchers.values().forEach(list -> list.forEach(context::watch));
         this.sets = sets;
@@ -186,6 +194,7 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
             // One function for every key: the adapter keeps one mapping per response class, not per key.
             sets.subscribe(key(venue), Subscriptions::changed);
         }
+        view.publish(symbols);
         // Reads and seeding wait until this node is Up: before it has joined, the replicator knows no other node and a
         // "majority" read is a local one, which would take a seeded cluster for a new one and bring back markets a
         // user removed.
@@ -343,13 +352,7 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     }
 
     private Behavior<Command> onGetFollowed(GetFollowed get) {
-        Map<Venue, Set<String>> all = new EnumMap<>(Venue.class);
-        symbols.forEach((venue, set) -> {
-            if (!set.isEmpty()) {
-                all.put(venue, Collections.unmodifiableSet(new TreeSet<>(set)));
-            }
-        });
-        get.replyTo().tell(new Followed(Collections.unmodifiableMap(all)));
+        get.replyTo().tell(FollowedMarkets.sorted(symbols));
         return this;
     }
 
@@ -464,6 +467,8 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
             return;
         }
         symbols.put(venue, copy);
+        // Before the watchers and before a Refreshed answers its writer: whoever hears of the change can read it.
+        view.publish(symbols);
         if (known.contains(venue)) {
             for (ActorRef<VenueSymbols> watcher : watchers.getOrDefault(venue, List.of())) {
                 watcher.tell(new VenueSymbols(venue, copy));

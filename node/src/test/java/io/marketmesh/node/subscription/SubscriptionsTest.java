@@ -1,6 +1,8 @@
 package io.marketmesh.node.subscription;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.marketmesh.protocol.Venue;
@@ -17,7 +19,7 @@ import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** What a connection worker is told about the followed markets. */
+/** What a connection worker is told about the followed markets, and what the HTTP API reads of them. */
 class SubscriptionsTest {
 
     private final ActorTestKit testKit = ActorTestKit.create("subscriptions", ConfigFactory.parseString("""
@@ -42,5 +44,35 @@ class SubscriptionsTest {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
         assertEquals(Set.of("AAA", "BBB"), worker.receiveMessage(Duration.ofSeconds(20)).symbols(),
                 "the first view is the one read (and seeded), not the empty start");
+    }
+
+    @Test
+    void theViewReadWithoutAskingAnswersAsTheActorDoesOnceAChangeIsAnswered() {
+        FollowedMarkets view = new FollowedMarkets();
+        ActorRef<Subscriptions.Command> subscriptions = testKit.spawn(Subscriptions.create(Duration.ofSeconds(5),
+                new AtomicBoolean(), Map.of(Venue.KALSHI, List.of("BBB", "AAA")), view));
+        assertFalse(view.contains(Venue.KALSHI, "AAA"), "nothing is read before the node joins");
+        TestProbe<Subscriptions.VenueSymbols> worker = testKit.createTestProbe();
+        subscriptions.tell(new Subscriptions.Watch(Venue.KALSHI, worker.getRef()));
+        Cluster cluster = Cluster.get(testKit.system());
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        worker.receiveMessage(Duration.ofSeconds(20)); // read and seeded
+        assertTrue(view.contains(Venue.KALSHI, "AAA"));
+
+        TestProbe<Subscriptions.FollowResult> follower = testKit.createTestProbe();
+        subscriptions.tell(new Subscriptions.Follow(Venue.KALSHI, List.of("CCC"), follower.getRef()));
+        assertEquals(List.of("CCC"), follower.receiveMessage(Duration.ofSeconds(20)).added());
+        // A client that was told its follow succeeded finds the market followed on its very next query.
+        assertTrue(view.contains(Venue.KALSHI, "CCC"));
+        TestProbe<Subscriptions.Followed> reader = testKit.createTestProbe();
+        subscriptions.tell(new Subscriptions.GetFollowed(reader.getRef()));
+        Subscriptions.Followed asked = reader.receiveMessage();
+        assertEquals(asked, view.followed());
+        assertEquals(List.of("AAA", "BBB", "CCC"), List.copyOf(view.followed().of(Venue.KALSHI)), "sorted, as listed");
+
+        TestProbe<Subscriptions.UnfollowResult> unfollower = testKit.createTestProbe();
+        subscriptions.tell(new Subscriptions.Unfollow(Venue.KALSHI, "AAA", unfollower.getRef()));
+        assertTrue(unfollower.receiveMessage(Duration.ofSeconds(20)).wasFollowed());
+        assertFalse(view.contains(Venue.KALSHI, "AAA"), "an unfollowed market is gone before the unfollow is answered");
     }
 }
