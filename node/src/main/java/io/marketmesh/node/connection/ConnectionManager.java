@@ -168,6 +168,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         this.sharding = ClusterSharding.get(context.getSystem());
         dependencies.resyncTopics().subscribe(venue.venue(),
                 context.messageAdapter(ResyncRequest.class, ResyncFromTopic::new));
+        // Its markets' actors belong here, beside the sockets that feed them (they follow within a rebalance interval).
+        MarketPlacement.claimShard(context.getSystem(), venue.venue(), worker);
         context.getSystem().receptionist().tell(Receptionist.register(ConnectionWorkers.serviceKey(venue.venue()),
                 context.getSelf()));
         context.getSystem().receptionist().tell(Receptionist.register(ConnectionWorkers.serviceKey(venue.venue(), worker),

@@ -28,6 +28,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.ShardCoordinator;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.sharding.typed.ShardingMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -170,9 +173,17 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         }
     }
 
-    public static void initSharding(ActorSystem<?> system, Dependencies dependencies) {
+    /**
+     * @param shards     entity id to shard id: which markets share a shard
+     * @param allocation where each shard runs
+     */
+    public static void initSharding(ActorSystem<?> system, Dependencies dependencies,
+                                    ShardingMessageExtractor<ShardingEnvelope<Command>, Command> shards,
+                                    ShardCoordinator.ShardAllocationStrategy allocation) {
         ClusterSharding.get(system).init(Entity.of(TYPE_KEY, entityContext -> create(
                         MarketKey.parse(entityContext.getEntityId()), dependencies, entityContext.getShard()))
+                .withMessageExtractor(shards)
+                .withAllocationStrategy(allocation)
                 .withStopMessage(Stop.INSTANCE));
     }
 
