@@ -21,7 +21,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 /**
  * Binance spot as its public docs describe it: the raw-stream socket {@code /ws} taking {@code SUBSCRIBE},
  * {@code UNSUBSCRIBE}, {@code LIST_SUBSCRIPTIONS} and the {@code combined} property, answering {@code result}/{@code id}
- * or {@code code}/{@code msg}; streams {@code <symbol>@depth@100ms} (and {@code @depth}), {@code @trade},
+ * or {@code code}/{@code msg}, and the combined-stream socket {@code /stream?streams=a/b/c}, whose URL names its
+ * streams and whose payloads are wrapped as {@code {"stream":...,"data":...}}; streams {@code <symbol>@depth@100ms} (and {@code @depth}), {@code @trade},
  * {@code @aggTrade} and {@code @bookTicker}; REST {@code /api/v3/depth}, {@code /api/v3/exchangeInfo} and
  * {@code /api/v3/ticker/24hr}. Each book change spends one or more update ids ({@code U}..{@code u}, as the venue's
  * 100 ms batching does) and sometimes moves two levels in one event. The venue's limits are enforced: a socket that
@@ -32,6 +33,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * the {@code serverShutdown} notice, and closed sockets.
  */
 final class BinanceSimulator extends CryptoSimVenue {
+
+    /** The socket path whose URL names its streams ({@code ?streams=btcusdt@depth/ethusdt@trade}). */
+    static final String COMBINED_PATH = "stream";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_STREAMS = 1024;
@@ -141,6 +145,26 @@ final class BinanceSimulator extends CryptoSimVenue {
         connection.send("{\"result\":null,\"id\":" + idJson + "}");
     }
 
+    /** A combined-stream socket is subscribed to the streams its URL names, as if it had sent them. */
+    @Override
+    protected void onOpened(SimConnection connection) {
+        if (!connection.path().equals(COMBINED_PATH)) {
+            return;
+        }
+        Client client = clients.computeIfAbsent(connection.id, id -> new Client());
+        client.combined = true;
+        for (String stream : connection.query().getOrDefault("streams", "").split("/")) {
+            if (!stream.isBlank()) {
+                client.streams.add(stream);
+            }
+        }
+        if (client.streams.size() > MAX_STREAMS) {
+            getContext().getLog().warn("simulated binance: socket {} named {} streams in its URL; closing it",
+                    connection.id, client.streams.size());
+            connection.close();
+        }
+    }
+
     @Override
     protected void onDisconnected(SimConnection connection) {
         clients.remove(connection.id);
@@ -183,11 +207,15 @@ final class BinanceSimulator extends CryptoSimVenue {
             if (client == null) {
                 continue;
             }
-            if (client.streams.contains(lower + "@depth@100ms") || client.streams.contains(lower + "@depth")) {
+            // The same diff on either depth stream (the 100 ms one is what the venue batches; here both are), named
+            // as the socket subscribed it.
+            String depthStream = client.streams.contains(lower + "@depth@100ms") ? lower + "@depth@100ms"
+                    : client.streams.contains(lower + "@depth") ? lower + "@depth" : null;
+            if (depthStream != null) {
                 if (client.dropNextDiff.remove(symbol)) {
                     continue; // the gap fault: this socket never gets this diff, its ids are spent
                 }
-                send(connection, client, lower + "@depth@100ms", diff);
+                send(connection, client, depthStream, diff);
             }
             if (client.streams.contains(lower + "@bookTicker")) {
                 send(connection, client, lower + "@bookTicker", ticker);
