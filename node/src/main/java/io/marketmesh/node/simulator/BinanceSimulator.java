@@ -43,11 +43,19 @@ final class BinanceSimulator extends CryptoSimVenue {
     /** Book states kept per instrument for serving stale snapshots. */
     private static final int HISTORY = 6;
 
-    /** Per instrument: its update id and the snapshots it served lately (for the stale-snapshot fault). */
+    /**
+     * One past state of a book, for the stale-snapshot fault: its update id and its levels (immutable copies), written
+     * as JSON only if it is ever served, since formatting every level after every change cost more than the change.
+     */
+    private record PastBook(long lastUpdateId, List<Map.Entry<BigDecimal, BigDecimal>> bids,
+                            List<Map.Entry<BigDecimal, BigDecimal>> asks) {
+    }
+
+    /** Per instrument: its update id and its recent states (for the stale-snapshot fault). */
     private static final class Ids {
         long lastUpdateId;
         boolean serveStaleNext;
-        final ArrayDeque<String> history = new ArrayDeque<>();
+        final ArrayDeque<PastBook> history = new ArrayDeque<>();
 
         Ids(long start) {
             lastUpdateId = start;
@@ -294,20 +302,23 @@ final class BinanceSimulator extends CryptoSimVenue {
         // The oldest state kept is several changes behind the last one, so older than the diff a client just buffered.
         if (id.serveStaleNext && id.history.size() >= 3) {
             id.serveStaleNext = false;
-            return RestReply.ok(id.history.peekFirst());
+            PastBook past = id.history.peekFirst();
+            return RestReply.ok(depthJson(instrument, past.lastUpdateId(), past.bids(), past.asks(), 5000));
         }
-        return RestReply.ok(depthJson(instrument, id.lastUpdateId, limit));
+        return RestReply.ok(depthJson(instrument, id.lastUpdateId, instrument.book().bids().entrySet(),
+                instrument.book().asks().entrySet(), limit));
     }
 
-    private String depthJson(Instrument instrument, long lastUpdateId, int limit) {
-        return "{\"lastUpdateId\":" + lastUpdateId + ",\"bids\":" + levels(instrument, instrument.book().bids(), limit)
-                + ",\"asks\":" + levels(instrument, instrument.book().asks(), limit) + "}";
+    private static String depthJson(Instrument instrument, long lastUpdateId, Iterable<Map.Entry<BigDecimal, BigDecimal>> bids,
+                                    Iterable<Map.Entry<BigDecimal, BigDecimal>> asks, int limit) {
+        return "{\"lastUpdateId\":" + lastUpdateId + ",\"bids\":" + levels(instrument, bids, limit)
+                + ",\"asks\":" + levels(instrument, asks, limit) + "}";
     }
 
-    private static String levels(Instrument instrument, NavigableMap<BigDecimal, BigDecimal> side, int limit) {
+    private static String levels(Instrument instrument, Iterable<Map.Entry<BigDecimal, BigDecimal>> side, int limit) {
         StringBuilder sb = new StringBuilder("[");
         int n = 0;
-        for (Map.Entry<BigDecimal, BigDecimal> level : side.entrySet()) {
+        for (Map.Entry<BigDecimal, BigDecimal> level : side) {
             if (n++ == limit) {
                 break;
             }
@@ -322,7 +333,15 @@ final class BinanceSimulator extends CryptoSimVenue {
         if (id.history.size() == HISTORY) {
             id.history.pollFirst();
         }
-        id.history.addLast(depthJson(instrument, id.lastUpdateId, 5000));
+        id.history.addLast(new PastBook(id.lastUpdateId, copy(instrument.book().bids()), copy(instrument.book().asks())));
+    }
+
+    private static List<Map.Entry<BigDecimal, BigDecimal>> copy(NavigableMap<BigDecimal, BigDecimal> side) {
+        List<Map.Entry<BigDecimal, BigDecimal>> levels = new ArrayList<>(side.size());
+        for (Map.Entry<BigDecimal, BigDecimal> level : side.entrySet()) {
+            levels.add(Map.entry(level.getKey(), level.getValue())); // the map's own entries change in place
+        }
+        return levels;
     }
 
     private String exchangeInfo() {
