@@ -46,7 +46,9 @@ import java.util.concurrent.TimeUnit;
  * {@code scale.polymarketMarkets} [25000, two books each], {@code scale.kalshiMarkets} [50000],
  * {@code scale.rate} [50 book changes/s per venue, spread over all its markets], {@code scale.timeout} [600 s until
  * every book is live], {@code scale.idle} [30 s of CPU measurement], {@code scale.sample} [200 books checked],
- * {@code scale.simHeap} [1g]; any {@code marketmesh.*} setting is passed to the node.
+ * {@code scale.simHeap} [1g], {@code scale.histogram} [0: the top N classes of the node's heap after the full GC],
+ * {@code scale.kafka} [false: Kafka off; true: the node's embedded broker, in this JVM, data in a temporary
+ * directory]; any {@code marketmesh.*} setting is passed to the node.
  */
 public final class ScaleBenchmark {
 
@@ -59,6 +61,8 @@ public final class ScaleBenchmark {
     private final int idle = Integer.parseInt(prop("scale.idle", "30"));
     private final int sample = Integer.parseInt(prop("scale.sample", "200"));
     private final String simHeap = prop("scale.simHeap", "1g");
+    private final int histogram = Integer.parseInt(prop("scale.histogram", "0"));
+    private final boolean kafka = Boolean.parseBoolean(prop("scale.kafka", "false"));
 
     private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -88,8 +92,9 @@ public final class ScaleBenchmark {
         int books = 2 * polymarketMarkets + kalshiMarkets;
         Path dir = Files.createTempDirectory("marketmesh-scale-");
         println("ScaleBenchmark: %d Polymarket markets (%d books) + %d Kalshi markets = %d books; %.0f changes/s per venue; "
-                        + "node max heap %d MB, %d cores, %s; simulator log in %s", polymarketMarkets, 2 * polymarketMarkets,
-                kalshiMarkets, books, rate, Runtime.getRuntime().maxMemory() >> 20, os.getAvailableProcessors(),
+                        + "Kafka %s; node max heap %d MB, %d cores, %s; simulator log in %s", polymarketMarkets,
+                2 * polymarketMarkets, kalshiMarkets, books, rate, kafka ? "on (embedded)" : "off",
+                Runtime.getRuntime().maxMemory() >> 20, os.getAvailableProcessors(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), dir);
         println("load average at start: %.2f", os.getSystemLoadAverage());
         int port = TestNode.freePort();
@@ -121,6 +126,9 @@ public final class ScaleBenchmark {
         settings.put("marketmesh.venues.kalshi.discovery-limit", kalshiMarkets);
         settings.put("marketmesh.venues.kalshi.key-id", DemoVenues.DEMO_KEY_ID);
         settings.put("marketmesh.venues.kalshi.private-key-file", keyFile.toString());
+        if (kafka) {
+            settings.putAll(TestNode.embeddedKafka(keyFile.getParent().resolve("kafka")));
+        }
         for (String key : System.getProperties().stringPropertyNames()) {
             if (key.startsWith("marketmesh.")) {
                 settings.put(key, System.getProperty(key));
@@ -154,7 +162,8 @@ public final class ScaleBenchmark {
             }
             long startupCpu = os.getProcessCpuTime() - cpu0;
             summary.add(String.format(Locale.ROOT, "%d books (%d Polymarket tokens + %d Kalshi markets), quiet feed %.0f "
-                            + "changes/s per venue", books, 2 * polymarketMarkets, kalshiMarkets, rate));
+                            + "changes/s per venue, Kafka %s", books, 2 * polymarketMarkets, kalshiMarkets, rate,
+                    kafka ? "on (embedded broker in the node's JVM)" : "off"));
             summary.add(String.format(Locale.ROOT, "start -> ready %.1f s; -> every market followed %s; -> every book served "
                             + "fresh %s (node CPU %.0f s meanwhile)", ready, followedAt < 0 ? "not within the timeout"
                             : String.format(Locale.ROOT, "%.1f s", followedAt), liveAt < 0 ? "NOT within " + timeout + " s ("
@@ -174,6 +183,10 @@ public final class ScaleBenchmark {
                 Runtime.getRuntime().maxMemory() >> 20, threads.getThreadCount(), threads.getPeakThreadCount(),
                 v.sockets(), metrics.marketActorsRunning()));
         summary.add("simulator process: " + processLine(simulator.pid()));
+        if (histogram > 0) {
+            summary.add("heap by class after the full GC (top " + histogram + "):");
+            summary.addAll(classHistogram(histogram));
+        }
         long frames0 = metrics.framesReceived();
         double quiet = cpuPercent(idle);
         double framesPerSecond = (metrics.framesReceived() - frames0) / (double) idle;
@@ -306,6 +319,14 @@ public final class ScaleBenchmark {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The first lines of this JVM's class histogram ({@code jcmd GC.class_histogram}, live objects only). */
+    private static List<String> classHistogram(int top) throws Exception {
+        javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        String text = (String) server.invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                "gcClassHistogram", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        return text.lines().limit(top + 2L).toList();
+    }
 
     private static long fullGcHeap() {
         System.gc();
