@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Settings, as {@code key=value} arguments or system properties (defaults in brackets):
  * {@code scale.polymarketMarkets} [25000, two books each], {@code scale.kalshiMarkets} [50000],
  * {@code scale.rate} [50 book changes/s per venue, spread over all its markets], {@code scale.timeout} [600 s until
- * every book is live], {@code scale.idle} [30 s of CPU measurement], {@code scale.sample} [200 books checked],
+ * every book is live], {@code scale.idle} [30 s of CPU measurement, after {@code scale.settle} [15 s] for the start-up's JIT and garbage], {@code scale.sample} [200 books checked],
  * {@code scale.simHeap} [1g], {@code scale.histogram} [0: the top N classes of the node's heap after the full GC],
  * {@code scale.kafka} [false: Kafka off; true: the node's embedded broker, in this JVM, data in a temporary
  * directory]; any {@code marketmesh.*} setting is passed to the node.
@@ -59,6 +59,7 @@ public final class ScaleBenchmark {
     private final double rate = Double.parseDouble(prop("scale.rate", "50"));
     private final int timeout = Integer.parseInt(prop("scale.timeout", "600"));
     private final int idle = Integer.parseInt(prop("scale.idle", "30"));
+    private final int settle = Integer.parseInt(prop("scale.settle", "15"));
     private final int sample = Integer.parseInt(prop("scale.sample", "200"));
     private final String simHeap = prop("scale.simHeap", "1g");
     private final int histogram = Integer.parseInt(prop("scale.histogram", "0"));
@@ -183,6 +184,7 @@ public final class ScaleBenchmark {
                 Runtime.getRuntime().maxMemory() >> 20, threads.getThreadCount(), threads.getPeakThreadCount(),
                 v.sockets(), metrics.marketActorsRunning()));
         summary.add("simulator process: " + processLine(simulator.pid()));
+        TimeUnit.SECONDS.sleep(settle);
         if (histogram > 0) {
             summary.add("heap by class after the full GC (top " + histogram + "):");
             summary.addAll(classHistogram(histogram));
