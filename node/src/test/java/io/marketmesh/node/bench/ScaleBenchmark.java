@@ -199,6 +199,11 @@ public final class ScaleBenchmark {
         summary.add(String.format(Locale.ROOT, "node CPU: %.1f%% of a core with the quiet feed (%.0f frames/s), %.1f%% with "
                 + "the feed stopped (%d s each)", quiet, framesPerSecond, stopped, idle));
         summary.add(sampleBooks(node, books));
+        if (kafka) {
+            summary.add(String.format(Locale.ROOT, "Kafka records: %d queued, %d acknowledged, %d refused by the full publish "
+                    + "queue (each book refused heals with a full book)", metrics.kafkaQueued(), metrics.kafkaAcknowledged(),
+                    metrics.kafkaRefused()));
+        }
     }
 
     /** A random sample of books against the simulator's true books (the feed is stopped). */
