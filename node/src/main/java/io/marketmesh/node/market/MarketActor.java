@@ -273,6 +273,9 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 })
                 .onSignal(PostStop.class, s -> {
                     metrics.onMarketActorStopped();
+                    if (state == BookState.LIVE) {
+                        metrics.onBookLive(false);
+                    }
                     publication.close();
                     return this;
                 })
@@ -316,12 +319,20 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         return this;
     }
 
+    /** Every change of state goes through here, so that the node's count of live books stays right. */
+    private void moveTo(BookState next) {
+        if ((state == BookState.LIVE) != (next == BookState.LIVE)) {
+            metrics.onBookLive(next == BookState.LIVE);
+        }
+        state = next;
+    }
+
     private Behavior<Command> onBootstrap(Bootstrap bootstrap) {
         // Only into a market the venue has said nothing about yet: after a reset the old book is known to be wrong.
         if (state != BookState.EMPTY || book.replace(bootstrap.book().bids(), bootstrap.book().asks()) != OrderBook.Result.APPLIED) {
             return this;
         }
-        state = BookState.BOOTSTRAPPED;
+        moveTo(BookState.BOOTSTRAPPED);
         bootstrappedFrom = bootstrap.publishedAt();
         staleReason = "bootstrapped from Kafka (published " + Instant.ofEpochMilli(bootstrap.publishedAt())
                 + "); waiting for the venue's snapshot";
@@ -357,12 +368,12 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             // Held, served stale, never published: the venue itself says this is not its book.
             publication.withheld();
             if (state != BookState.LIVE) {
-                state = BookState.STALE;
+                moveTo(BookState.STALE);
             }
             untrusted("snapshot " + failed, true);
             return;
         }
-        state = BookState.LIVE;
+        moveTo(BookState.LIVE);
         staleReason = null;
         resync.trusted(System.currentTimeMillis());
         timers.cancel(Timer.RESYNC);
@@ -419,7 +430,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         sequence++;
         publication.reset(reset);
         untrusted(reset.reason(), false);
-        state = BookState.RESET;
+        moveTo(BookState.RESET);
         bootstrappedFrom = 0;
     }
 
@@ -441,7 +452,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
      */
     private void untrusted(String reason, boolean requestResync) {
         if (state == BookState.LIVE) {
-            state = BookState.STALE;
+            moveTo(BookState.STALE);
             counters.staleEvents++;
             resync.untrusted(System.currentTimeMillis());
             getContext().getLog().warn("{} book marked stale: {}", market, reason);
@@ -468,7 +479,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         if (state == BookState.UNFOLLOWED) {
             return this;
         }
-        state = BookState.UNFOLLOWED;
+        moveTo(BookState.UNFOLLOWED);
         staleReason = "market " + why;
         timers.cancelAll();
         getContext().getLog().info("{} {}: book dropped", market, why);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.marketmesh.node.metrics.NodeMetrics;
 import io.marketmesh.node.testkit.RecordingPublisher;
 import io.marketmesh.protocol.BookClaim;
 import io.marketmesh.protocol.BookDelta;
@@ -158,6 +159,25 @@ class MarketActorTest {
         BookView healed = book();
         assertFalse(healed.stale());
         assertEquals(List.of(new PriceLevel(d("0.03"), d("1"))), healed.bids());
+    }
+
+    @Test
+    void theNodeCountsTheBooksItServesFreshAsTheyGoLiveStaleLiveAndStop() {
+        NodeMetrics metrics = NodeMetrics.get(testKit.system());
+        long before = metrics.booksLive();
+        actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.01"), d("10")), new PriceLevel(d("0.98"), d("5")))));
+        state();
+        assertEquals(before + 1, metrics.booksLive(), "a snapshot makes the book live");
+        actor.tell(new MarketActor.Apply(relative(2, Side.BID, "0.01", "-11")));
+        assertTrue(state().stale());
+        assertEquals(before, metrics.booksLive(), "a stale book is not counted");
+        actor.tell(new MarketActor.Apply(snapshot(3, new PriceLevel(d("0.02"), d("1")), new PriceLevel(d("0.97"), d("2")))));
+        state();
+        actor.tell(new MarketActor.Apply(snapshot(4, new PriceLevel(d("0.03"), d("1")), new PriceLevel(d("0.96"), d("2")))));
+        state();
+        assertEquals(before + 1, metrics.booksLive(), "healed, and counted once however many snapshots follow");
+        testKit.stop(actor);
+        assertEquals(before, metrics.booksLive(), "an actor that stops takes its live book with it");
     }
 
     @Test
