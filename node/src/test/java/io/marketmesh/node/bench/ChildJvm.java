@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,13 +29,7 @@ final class ChildJvm implements AutoCloseable {
     /** Starts {@code java <jvmOptions> -cp <this class path> <mainClass> <args>}, output to {@code <dir>/<name>.log}. */
     static ChildJvm start(String name, Path dir, List<String> jvmOptions, String mainClass, List<String> args)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass);
-        command.addAll(args);
+        List<String> command = BenchMain.javaCommand(jvmOptions, mainClass, args);
         Path log = dir.resolve(name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new ChildJvm(name, process, log);

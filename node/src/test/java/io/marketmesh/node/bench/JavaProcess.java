@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,13 +39,7 @@ final class JavaProcess implements AutoCloseable {
     /** {@code java <jvmOptions> -cp <this classpath> <mainClass> <args>} with {@code environment} added. */
     static JavaProcess start(String name, Path log, List<String> jvmOptions, Map<String, String> environment,
                              String mainClass, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass);
-        command.addAll(List.of(args));
+        List<String> command = BenchMain.javaCommand(jvmOptions, mainClass, List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         try {

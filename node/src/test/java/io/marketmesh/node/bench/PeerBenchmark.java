@@ -66,20 +66,7 @@ public final class PeerBenchmark {
     private Path logs;
 
     public static void main(String[] args) {
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq > 0) {
-                System.setProperty(arg.substring(0, eq), arg.substring(eq + 1));
-            }
-        }
-        int code = 0;
-        try {
-            new PeerBenchmark().run();
-        } catch (Throwable t) {
-            t.printStackTrace();
-            code = 1;
-        }
-        System.exit(code);
+        BenchMain.run(args, () -> new PeerBenchmark().run());
     }
 
     private void run() throws Exception {
