@@ -29,17 +29,18 @@ import java.util.TreeMap;
  * <ol>
  *   <li>node 1 starts and forms the cluster; the others start together once it is ready, and the cluster's spread
  *   of shards, markets and connection workers is printed every 2 s for {@code cost.spread} seconds, with the time
- *   after which every member stayed within one shard of its share;</li>
+ *   after which every member stayed within one of its share of the shards and of the workers;</li>
  *   <li>{@link BookCheck}: every node serves every market's true book, none stale (the venues paused meanwhile);</li>
  *   <li>{@code cost.warmup} seconds of feed, then a window of {@code cost.window} seconds: the nodes' CPU time over
  *   the book changes the simulator made ({@code updatesPublished}), and the frames the nodes received against
  *   those it sent (a node that falls behind shows below 100%);</li>
- *   <li>{@link BookCheck} again, then every node stops (SIGTERM).</li>
+ *   <li>{@link BookCheck} again; then {@code cost.idle} seconds with every venue paused: what each node costs with
+ *   nothing to do; then every node stops (SIGTERM).</li>
  * </ol>
  *
  * Settings are {@code key=value} arguments: {@code cost.nodes} (e.g. {@code 1,3}), {@code cost.rate} (book changes/s
  * over all venues), {@code cost.warmup}, {@code cost.window}, {@code cost.spread} (seconds), {@code cost.polymarket},
- * {@code cost.kalshi}, {@code cost.crypto} (simulated markets), {@code cost.jvm} (the nodes' JVM flags); any
+ * {@code cost.kalshi}, {@code cost.crypto} (simulated markets), {@code cost.idle}, {@code cost.jvm} (the nodes' JVM flags); any
  * {@code pekko.*} or {@code marketmesh.*} key goes to every node as {@code -Dkey=value}. The last line per size is
  * {@code COST nodes=<n> changes_per_s=<x> node_cpu_us_per_change=<x> ...}.
  */
@@ -71,7 +72,7 @@ public final class ClusterCostBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> settings = new LinkedHashMap<>(Map.of(
                 "cost.nodes", "1,3", "cost.rate", "1300", "cost.warmup", "25", "cost.window", "60", "cost.spread", "60",
-                "cost.polymarket", "40", "cost.kalshi", "20", "cost.crypto", "4", "cost.jvm", "-Xmx1g"));
+                "cost.polymarket", "40", "cost.kalshi", "20", "cost.crypto", "4", "cost.jvm", "-Xmx1g", "cost.idle", "20"));
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (eq <= 0) {
@@ -175,6 +176,7 @@ public final class ClusterCostBenchmark {
             sleep(Duration.ofSeconds(setting("cost.warmup")));
             measure(size, nodes, apis);
             checkBooks(apis, "after the window");
+            measureIdle(size, nodes);
         } finally {
             nodes.forEach(node -> node.stop(Duration.ofSeconds(30)));
         }
@@ -205,12 +207,14 @@ public final class ClusterCostBenchmark {
             JsonNode members = cluster.path("members");
             int up = 0;
             List<Integer> shards = new ArrayList<>();
+            List<Integer> workers = new ArrayList<>();
             StringBuilder line = new StringBuilder();
             for (JsonNode member : members) {
                 if (member.path("status").asText().equals("Up")) {
                     up++;
                 }
                 shards.add(member.path("shards").asInt());
+                workers.add(member.path("connectionWorkers").size());
                 line.append(String.format("  %s %s shards=%d markets=%d workers=%d", member.path("address").asText(),
                         member.path("status").asText(), member.path("shards").asInt(), member.path("markets").asInt(),
                         member.path("connectionWorkers").size()));
@@ -220,16 +224,20 @@ public final class ClusterCostBenchmark {
                 allUp = now;
                 end = now + Duration.ofSeconds(setting("cost.spread")).toNanos();
             }
-            int total = cluster.path("totals").path("shards").asInt();
-            boolean balanced = up == size && shards.stream().allMatch(count -> Math.abs(count - (double) total / size) < 1);
+            boolean balanced = up == size && withinOneOfShare(shards) && withinOneOfShare(workers);
             if (!balanced) {
                 lastUnbalanced = now;
             }
             System.out.printf("[%5.1fs after all Up]%s%n", allUp == 0 ? -(now - start) / 1e9 : (now - allUp) / 1e9, line);
             sleep(Duration.ofSeconds(2));
         }
-        results.add(String.format(Locale.ROOT, "SPREAD nodes=%d within_one_shard_of_share_after_s=%.1f", size,
+        results.add(String.format(Locale.ROOT, "SPREAD nodes=%d workers_and_shards_within_one_of_share_after_s=%.1f", size,
                 Math.max(0, (lastUnbalanced - allUp) / 1e9)));
+    }
+
+    private static boolean withinOneOfShare(List<Integer> counts) {
+        double share = counts.stream().mapToInt(Integer::intValue).sum() / (double) counts.size();
+        return counts.stream().allMatch(count -> Math.abs(count - share) <= 1);
     }
 
     private void checkBooks(List<URI> apis, String when) {
@@ -244,12 +252,14 @@ public final class ClusterCostBenchmark {
 
     private void measure(int size, List<JavaProcess> nodes, List<URI> apis) {
         Duration[] cpuBefore = nodes.stream().map(JavaProcess::cpu).toArray(Duration[]::new);
+        List<Map<String, Long>> threadsBefore = nodes.stream().map(JavaProcess::cpuTicksByThread).toList();
         Duration simCpuBefore = simulator.cpu();
         long[] simBefore = simulatorCounts();
         long receivedBefore = framesReceived(apis.get(0));
         long start = System.nanoTime();
         sleep(Duration.ofSeconds(setting("cost.window")));
         double seconds = (System.nanoTime() - start) / 1e9;
+        printByThread("window", nodes, threadsBefore, seconds);
         long[] simAfter = simulatorCounts();
         long received = framesReceived(apis.get(0)) - receivedBefore;
         double simCpu = simulator.cpu().minus(simCpuBefore).toNanos() / 1e9;
@@ -268,6 +278,43 @@ public final class ClusterCostBenchmark {
         results.add(String.format(Locale.ROOT, "COST nodes=%d changes_per_s=%.0f node_cpu_us_per_change=%.1f "
                         + "node_cpu_pct=%.1f received_pct=%.1f sim_cpu_pct=%.1f", size, changes / seconds,
                 nodeCpu * 1e6 / changes, 100 * nodeCpu / seconds, 100.0 * received / sent, 100 * simCpu / seconds));
+    }
+
+    /** What the nodes cost with no feed at all (every venue paused, sockets open): the price of each JVM being there. */
+    private void measureIdle(int size, List<JavaProcess> nodes) {
+        venues.forEach(venue -> post(simulatorUri.resolve("/sim/" + venue + "/pause")));
+        try {
+            sleep(Duration.ofSeconds(3));
+            Duration[] cpuBefore = nodes.stream().map(JavaProcess::cpu).toArray(Duration[]::new);
+            List<Map<String, Long>> threadsBefore = nodes.stream().map(JavaProcess::cpuTicksByThread).toList();
+            long start = System.nanoTime();
+            sleep(Duration.ofSeconds(setting("cost.idle")));
+            printByThread("idle", nodes, threadsBefore, (System.nanoTime() - start) / 1e9);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double cpu = 0;
+            for (int i = 0; i < nodes.size(); i++) {
+                cpu += nodes.get(i).cpu().minus(cpuBefore[i]).toNanos() / 1e9;
+            }
+            System.out.printf(Locale.ROOT, "idle %.1f s (venues paused): %.1f%% of one core per node%n", seconds,
+                    100 * cpu / seconds / size);
+            results.add(String.format(Locale.ROOT, "IDLE nodes=%d node_cpu_pct_each=%.1f", size, 100 * cpu / seconds / size));
+        } finally {
+            venues.forEach(venue -> post(simulatorUri.resolve("/sim/" + venue + "/resume")));
+        }
+    }
+
+    /** Each node's CPU by kind of thread since {@code before}, in % of one core, the busiest first. */
+    private static void printByThread(String what, List<JavaProcess> nodes, List<Map<String, Long>> before, double seconds) {
+        for (int i = 0; i < nodes.size(); i++) {
+            Map<String, Long> was = before.get(i);
+            List<Map.Entry<String, Long>> used = new ArrayList<>();
+            nodes.get(i).cpuTicksByThread().forEach((name, ticks) -> used.add(Map.entry(name, ticks - was.getOrDefault(name, 0L))));
+            used.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+            StringBuilder line = new StringBuilder();
+            used.stream().filter(e -> e.getValue() > 0).limit(8).forEach(e -> line.append(String.format(Locale.ROOT,
+                    " [%s] %.1f%%", e.getKey(), e.getValue() / seconds)));
+            System.out.printf("  %s %s by thread:%s%n", what, nodes.get(i).name(), line);
+        }
     }
 
     /** Frames received by every socket of every venue in the cluster, as any node's {@code /api/v1/venues} sums. */
@@ -304,6 +351,18 @@ public final class ClusterCostBenchmark {
             return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException("GET " + uri, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void post(URI uri) {
+        try {
+            HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            throw new UncheckedIOException("POST " + uri, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
