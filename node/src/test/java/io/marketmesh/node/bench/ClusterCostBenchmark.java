@@ -29,7 +29,8 @@ import java.util.TreeMap;
  * <ol>
  *   <li>node 1 starts and forms the cluster; the others start together once it is ready, and the cluster's spread
  *   of shards, markets and connection workers is printed every 2 s for {@code cost.spread} seconds, with the time
- *   after which every member stayed within one of its share of the shards and of the workers;</li>
+ *   after which every member ran its share of the workers and of the shards (give or take one), and held only
+ *   markets whose worker it runs;</li>
  *   <li>{@link BookCheck}: every node serves every market's true book, none stale (the venues paused meanwhile);</li>
  *   <li>{@code cost.warmup} seconds of feed, then a window of {@code cost.window} seconds: the nodes' CPU time over
  *   the book changes the simulator made ({@code updatesPublished}), and the frames the nodes received against
@@ -58,6 +59,7 @@ public final class ClusterCostBenchmark {
     private final Map<String, String> simulatorEnvironment = new LinkedHashMap<>();
     private final List<String> venues = new ArrayList<>();
     private final List<String> results = new ArrayList<>();
+    private int expectedMarkets;
 
     private ClusterCostBenchmark(Map<String, String> settings, Path dir) {
         this.settings = settings;
@@ -183,7 +185,9 @@ public final class ClusterCostBenchmark {
     }
 
     private JavaProcess startNode(int index, int artery, int http, int seedPort) {
-        List<String> jvm = new ArrayList<>(Arrays.asList(settings.get("cost.jvm").trim().split("\\s+")));
+        // "{node}" in the flags becomes the node's number (a file of its own: -XX:StartFlightRecording:filename=n{node}.jfr).
+        List<String> jvm = new ArrayList<>(Arrays.asList(settings.get("cost.jvm").replace("{node}", Integer.toString(index))
+                .trim().split("\\s+")));
         jvm.add("-Dpekko.remote.artery.canonical.port=" + artery);
         jvm.add("-Dpekko.cluster.seed-nodes.0=pekko://marketmesh@127.0.0.1:" + seedPort);
         jvm.add("-Dmarketmesh.http.port=" + http);
@@ -194,27 +198,38 @@ public final class ClusterCostBenchmark {
     }
 
     /**
-     * Prints how the cluster spreads its shards, markets and workers, every 2 s for {@code cost.spread} seconds
-     * from the moment every member is Up, and when every member came within one shard of its share for good.
+     * Prints how the cluster spreads its shards, markets and workers, every 2 s for {@code cost.spread} seconds from the
+     * moment every member is Up, and since when (for good) every member runs its share of the connection workers give
+     * or take one, holds its share of the MarketActor shards give or take one, and holds only markets whose worker it
+     * runs (a shard named after a worker of its own).
      */
     private void watchSpread(URI api, int size) {
         long allUp = 0;
-        long lastUnbalanced = 0;
         long end = Long.MAX_VALUE;
         long start = System.nanoTime();
+        Map<String, Long> since = new LinkedHashMap<>();
+        since.put("workers_within_one_of_share", null);
+        since.put("shards_within_one_of_share", null);
+        since.put("markets_beside_their_workers", null);
         while (System.nanoTime() < end) {
             JsonNode cluster = get(api.resolve("/api/v1/cluster"));
-            JsonNode members = cluster.path("members");
             int up = 0;
+            boolean beside = true;
             List<Integer> shards = new ArrayList<>();
             List<Integer> workers = new ArrayList<>();
             StringBuilder line = new StringBuilder();
-            for (JsonNode member : members) {
+            for (JsonNode member : cluster.path("members")) {
                 if (member.path("status").asText().equals("Up")) {
                     up++;
                 }
                 shards.add(member.path("shards").asInt());
                 workers.add(member.path("connectionWorkers").size());
+                List<String> own = new ArrayList<>();
+                member.path("connectionWorkers").forEach(worker -> own.add(worker.asText()));
+                for (JsonNode shard : member.path("shardIds")) {
+                    beside &= own.contains(shard.asText());
+                }
+                beside &= member.has("shardIds"); // an earlier build names no shards: never beside
                 line.append(String.format("  %s %s shards=%d markets=%d workers=%d", member.path("address").asText(),
                         member.path("status").asText(), member.path("shards").asInt(), member.path("markets").asInt(),
                         member.path("connectionWorkers").size()));
@@ -224,15 +239,36 @@ public final class ClusterCostBenchmark {
                 allUp = now;
                 end = now + Duration.ofSeconds(setting("cost.spread")).toNanos();
             }
-            boolean balanced = up == size && withinOneOfShare(shards) && withinOneOfShare(workers);
-            if (!balanced) {
-                lastUnbalanced = now;
-            }
+            boolean allMarkets = cluster.path("totals").path("markets").asInt() == expectedMarkets();
+            settle(since, "workers_within_one_of_share", up == size && withinOneOfShare(workers), now);
+            settle(since, "shards_within_one_of_share", up == size && allMarkets && withinOneOfShare(shards), now);
+            settle(since, "markets_beside_their_workers", up == size && allMarkets && beside, now);
             System.out.printf("[%5.1fs after all Up]%s%n", allUp == 0 ? -(now - start) / 1e9 : (now - allUp) / 1e9, line);
             sleep(Duration.ofSeconds(2));
         }
-        results.add(String.format(Locale.ROOT, "SPREAD nodes=%d workers_and_shards_within_one_of_share_after_s=%.1f", size,
-                Math.max(0, (lastUnbalanced - allUp) / 1e9)));
+        StringBuilder result = new StringBuilder("SPREAD nodes=" + size);
+        long upAt = allUp;
+        since.forEach((what, at) -> result.append(String.format(Locale.ROOT, " %s_after_s=%s", what,
+                at == null ? "never" : String.format(Locale.ROOT, "%.1f", Math.max(0, at - upAt) / 1e9))));
+        results.add(result.toString());
+    }
+
+    /** Records when a condition started to hold, forgetting it when it stops holding. */
+    private static void settle(Map<String, Long> since, String what, boolean holds, long now) {
+        if (!holds) {
+            since.put(what, null);
+        } else if (since.get(what) == null) {
+            since.put(what, now);
+        }
+    }
+
+    private int expectedMarkets() {
+        if (expectedMarkets == 0) {
+            for (String venue : venues) {
+                expectedMarkets += get(simulatorUri.resolve("/sim/" + venue + "/markets")).path("markets").size();
+            }
+        }
+        return expectedMarkets;
     }
 
     private static boolean withinOneOfShare(List<Integer> counts) {
