@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -17,7 +18,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * The markets one socket carries, and the way to their MarketActors. Only carried markets get anything from the
- * socket; a market it stops carrying is told {@link MarketActor.Unfollow} as the very last thing the socket sends it,
+ * socket; each change is numbered per market, so the actor notices one lost or overtaken on the way (around a shard's
+ * move to another node, see {@code SocketOrder}); a market it stops carrying is told {@link MarketActor.Unfollow} as the very last thing the socket sends it,
  * so (messages from one sender on one path keeping their order) nothing of the socket's can follow and bring the
  * actor back. Owned by the socket's actor.
  *
@@ -54,6 +56,13 @@ final class MarketRouter {
     private final long token;
     private final Set<String> symbols = new LinkedHashSet<>();
     private final Map<String, Route> routes = new HashMap<>();
+    /**
+     * The number of the last change sent to each market ever carried here: kept when a market is dropped, so that
+     * should it come back to this socket, its numbering goes on rising.
+     */
+    private final Map<String, long[]> changesSent = new HashMap<>();
+    /** This socket incarnation's numbering of its changes (never 0, which means "not numbered"). */
+    private final long numbering = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     private long directRoutesLost;
 
     MarketRouter(Venue venue, int socket, ClusterSharding sharding, ActorContext<ConnectionActor.Command> context,
@@ -118,7 +127,8 @@ final class MarketRouter {
     void route(MarketEvent event, long receivedNanos) {
         String symbol = event.market().symbol();
         if (symbols.contains(symbol)) {
-            tell(route(symbol), new MarketActor.Apply(event, receivedNanos, socket));
+            long[] sent = changesSent.computeIfAbsent(symbol, s -> new long[1]);
+            tell(route(symbol), new MarketActor.Apply(event, receivedNanos, socket, numbering, ++sent[0]));
         }
     }
 

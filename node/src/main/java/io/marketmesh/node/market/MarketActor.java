@@ -86,11 +86,19 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
      *                      0 when unknown. Only meaningful in the JVM that stamped it, so never serialized: a message
      *                      sent to another node arrives with 0 and is not timed.
      * @param socket        the venue socket it came from (socket ids are unique per venue); -1 when unknown
+     * @param route         that socket's numbering of its messages to this market (unique per socket incarnation; 0:
+     *                      not numbered), and {@code seq} this message's number in it, so that a message lost or
+     *                      overtaken on the way is noticed ({@link SocketOrder})
      */
-    public record Apply(MarketEvent event, @JsonIgnore long receivedNanos, int socket) implements Command {
+    public record Apply(MarketEvent event, @JsonIgnore long receivedNanos, int socket, long route, long seq)
+            implements Command {
 
         public Apply(MarketEvent event) {
             this(event, 0, -1);
+        }
+
+        public Apply(MarketEvent event, long receivedNanos, int socket) {
+            this(event, receivedNanos, socket, 0, 0);
         }
     }
 
@@ -219,6 +227,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private final ResyncSchedule resync;
     /** The socket whose snapshot the book is (-1: unknown). */
     private int feedingSocket = -1;
+    /** The order of that socket's messages. */
+    private final SocketOrder order = new SocketOrder();
 
     private MarketStatus status = MarketStatus.UNKNOWN;
     private Trade lastTrade;
@@ -286,6 +296,21 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         MarketEvent event = apply.event();
         if (state == BookState.UNFOLLOWED) {
             return this;
+        }
+        switch (order.arrive(apply.route(), apply.seq(), event instanceof BookSnapshot)) {
+            case LATE -> {
+                // Overtaken on the way (a shard hand-off): the snapshot the book is built on already includes it.
+                getContext().getLog().debug("{} dropped a change that arrived after later ones from its socket", market);
+                return this;
+            }
+            case GAP -> untrusted("a change from its socket was lost on the way to the book", true);
+            case OTHER_SOCKET -> {
+                if (state == BookState.LIVE && (event instanceof BookDelta || event instanceof BookReset)) {
+                    untrusted("a change came from another socket than the book's snapshot", true);
+                }
+            }
+            default -> {
+            }
         }
         if (event instanceof BookDelta delta) {
             if (onDelta(delta, apply.receivedNanos())) {

@@ -59,6 +59,30 @@ final class JavaProcess implements AutoCloseable {
                 () -> new IllegalStateException("the OS does not report the CPU time of " + name));
     }
 
+    /**
+     * CPU time so far by kind of thread (Linux: {@code /proc/<pid>/task/*}; the OS keeps 15 characters of a thread's
+     * name, digits dropped here so a pool counts as one), in clock ticks of 10 ms; empty where there is no /proc.
+     */
+    Map<String, Long> cpuTicksByThread() {
+        Map<String, Long> ticks = new java.util.TreeMap<>();
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        try (var threads = Files.list(tasks)) {
+            threads.forEach(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            });
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return ticks;
+    }
+
     boolean alive() {
         return process.isAlive();
     }

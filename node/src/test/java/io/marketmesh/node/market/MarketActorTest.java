@@ -133,6 +133,35 @@ class MarketActorTest {
     }
 
     @Test
+    void aChangeOvertakenOnTheWayIsDroppedALostOneOrAnotherSocketsMakesTheBookStale() {
+        long route = 42;
+        long other = 43;
+        // Changes 1 and 2 of the socket were overtaken by its snapshot (3), which includes them: they arrive late.
+        actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.01"), d("10")), new PriceLevel(d("0.98"), d("5"))),
+                0, 7, route, 3));
+        actor.tell(new MarketActor.Apply(relative(2, Side.BID, "0.01", "4"), 0, 7, route, 1));
+        actor.tell(new MarketActor.Apply(relative(3, Side.BID, "0.01", "4"), 0, 7, route, 2));
+        actor.tell(new MarketActor.Apply(relative(4, Side.BID, "0.01", "1"), 0, 7, route, 4));
+        BookView view = book();
+        assertFalse(view.stale());
+        assertEquals(List.of(new PriceLevel(d("0.01"), d("11"))), view.bids(), "only the change after the snapshot counts");
+
+        // Change 5 never arrives: 6 shows the gap, the book cannot be trusted.
+        actor.tell(new MarketActor.Apply(relative(6, Side.BID, "0.01", "1"), 0, 7, route, 6));
+        assertTrue(resyncs.receiveMessage().reason().contains("lost on the way"));
+        assertTrue(book().stale());
+        assertEquals(List.of(new PriceLevel(d("0.01"), d("11"))), book().bids(), "nothing applied onto the gap");
+
+        // A snapshot heals it; a change of another socket (a socket of an earlier worker, say) makes it stale again.
+        actor.tell(new MarketActor.Apply(snapshot(7, new PriceLevel(d("0.02"), d("3")), new PriceLevel(d("0.97"), d("2"))),
+                0, 7, route, 7));
+        assertFalse(book().stale());
+        actor.tell(new MarketActor.Apply(relative(8, Side.BID, "0.02", "1"), 0, 7, other, 9));
+        assertTrue(resyncs.receiveMessage().reason().contains("another socket"));
+        assertEquals(List.of(new PriceLevel(d("0.02"), d("3"))), book().bids());
+    }
+
+    @Test
     void anEmptyMarketAsksForASnapshotAtOnce() {
         actor.tell(new MarketActor.Apply(relative(5, Side.BID, "0.01", "1")));
         ResyncRequest request = resyncs.receiveMessage();
