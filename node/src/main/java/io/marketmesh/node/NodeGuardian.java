@@ -11,6 +11,7 @@ import io.marketmesh.node.connection.ConnectionActor;
 import io.marketmesh.node.connection.ConnectionManager;
 import io.marketmesh.node.connection.ConnectionSettings;
 import io.marketmesh.node.connection.ConnectionWorkers;
+import io.marketmesh.node.connection.MarketPlacement;
 import io.marketmesh.node.connection.WorkerLossWatch;
 import io.marketmesh.node.subscription.FollowedMarkets;
 import io.marketmesh.node.subscription.Subscriptions;
@@ -80,9 +81,13 @@ public final class NodeGuardian {
             // the last book published to Kafka, flagged, until its venue's snapshot.
             BookSource bookSource = kafka.isPresent() && !kafkaSettings.bootstrapLookBack().isZero()
                     ? KafkaBookSource.spawn(context, kafka.get().bootstrapServers(), kafkaSettings) : BookSource.NONE;
+            ConnectionSettings connectionSettings = ConnectionSettings.fromConfig(config.getConfig("marketmesh.connection"));
+            int workers = connectionSettings.workersPerVenue();
+            // A market's actor runs where its connection worker runs: one shard per worker (MarketPlacement).
             MarketActor.initSharding(system, new MarketActor.Dependencies(resyncTopics,
                     MarketSettings.fromConfig(config.getConfig("marketmesh.market")), publisher,
-                    kafkaSettings.snapshotInterval(), bookSource));
+                    kafkaSettings.snapshotInterval(), bookSource),
+                    MarketPlacement.messageExtractor(workers), MarketPlacement.allocationStrategy(system));
 
             Map<Venue, VenueSettings> venues = new EnumMap<>(Venue.class);
             for (Venue venue : Venue.values()) {
@@ -104,8 +109,7 @@ public final class NodeGuardian {
                     clusterSettings.subscriptionsTimeout(), subscriptionsRead, configuredMarkets, followedMarkets),
                     "subscriptions");
 
-            ConnectionSettings connectionSettings = ConnectionSettings.fromConfig(config.getConfig("marketmesh.connection"));
-            int workers = connectionSettings.workersPerVenue();
+            int venueIndex = 0;
             for (Map.Entry<Venue, VenueSettings> entry : venues.entrySet()) {
                 Venue venue = entry.getKey();
                 VenueSettings settings = entry.getValue();
@@ -114,7 +118,8 @@ public final class NodeGuardian {
                 ConnectionManager.Dependencies dependencies = new ConnectionManager.Dependencies(
                         new ConnectionActor.Dependencies(adapter, settings, connectionSettings, publisher),
                         resyncTopics, subscriptions, workers);
-                ConnectionWorkers.start(system, venue, workers, worker -> ConnectionManager.create(dependencies, worker));
+                ConnectionWorkers.start(system, venue, venueIndex++, workers,
+                        worker -> ConnectionManager.create(dependencies, worker));
             }
 
             context.spawn(WorkerLossWatch.create(venues.keySet(), workers, subscriptions), "worker-loss-watch");

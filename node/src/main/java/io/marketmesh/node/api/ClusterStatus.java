@@ -25,8 +25,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * {@code GET /api/v1/cluster}: the members as this node sees them, and how MarketActor shards, markets (entities)
- * and connection workers are spread over them.
+ * {@code GET /api/v1/cluster}: the members as this node sees them, and how MarketActor shards (one per connection
+ * worker, named like it), markets (entities) and connection workers are spread over them.
  */
 final class ClusterStatus {
 
@@ -75,6 +75,7 @@ final class ClusterStatus {
             row.put("reachable", !unreachable.contains(member));
             row.put("roles", new ArrayList<>(member.getRoles()));
             row.put("shards", 0);
+            row.put("shardIds", List.of());
             row.put("markets", 0);
             row.put("connectionWorkers", new ArrayList<String>());
             members.put(ConnectionWorkers.hostPort(member.address()), row);
@@ -92,6 +93,7 @@ final class ClusterStatus {
             Map<String, Object> row = members.get(address);
             if (row != null) {
                 row.put("shards", stats.size());
+                row.put("shardIds", new java.util.TreeSet<>(stats.keySet()));
                 row.put("markets", markets);
             }
             if (!region.getValue().getFailed().isEmpty()) {

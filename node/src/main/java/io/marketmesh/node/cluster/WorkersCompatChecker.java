@@ -9,13 +9,16 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Refuses a node whose connection-worker count differs from the cluster's: each worker picks its markets by
- * {@code hash mod workers-per-venue}, so two counts at once would feed some markets from two sockets and others from
- * none. Registered under {@code pekko.cluster.configuration-compatibility-check.checkers}.
+ * {@code hash mod workers-per-venue}, and a market's shard is its worker's, so two counts at once would feed some markets
+ * from two sockets and others from none, and give a market two actors. Likewise a node whose MarketActors are sharded
+ * another way ({@code marketmesh.cluster.market-shards}: an earlier release's). Registered under
+ * {@code pekko.cluster.configuration-compatibility-check.checkers}.
  */
 public final class WorkersCompatChecker extends JoinConfigCompatChecker {
 
     private static final scala.collection.immutable.Seq<String> KEYS =
-            CollectionConverters.asScala(List.of("marketmesh.connection.workers-per-venue")).toList();
+            CollectionConverters.asScala(List.of("marketmesh.connection.workers-per-venue",
+            "marketmesh.cluster.market-shards")).toList();
 
     public WorkersCompatChecker() {
     }

@@ -1,5 +1,6 @@
 package io.marketmesh.node.connection;
 
+import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.MarketPublisher;
 import io.marketmesh.node.market.ResyncRequest;
 import io.marketmesh.node.metrics.NodeMetrics;
@@ -51,7 +52,7 @@ import org.slf4j.Logger;
 public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> {
 
     public sealed interface Command permits Subscribe, Unsubscribe, Resync, Upgraded, FramesReady, StreamEnded, Tick,
-            Fetched, SessionTimer, RawRecordsLost {
+            Fetched, SessionTimer, RawRecordsLost, RouteLocated, DirectRouteLost {
     }
 
     /** Adds markets to this socket (the full set when sent in answer to a start). */
@@ -89,6 +90,14 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     }
 
     record SessionTimer(long generation, String tag) implements Command {
+    }
+
+    /** A market's actor says where it runs ({@link MarketRouter}). */
+    private record RouteLocated(MarketActor.Located located) implements Command {
+    }
+
+    /** A market's actor that this socket told directly has stopped ({@link MarketRouter}). */
+    record DirectRouteLost(String symbol, ActorRef<MarketActor.Command> actor) implements Command {
     }
 
     /** Raw frame records may have been lost on their way to Kafka. */
@@ -181,7 +190,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         this.manager = manager;
         this.log = context.getLog();
         this.metrics = NodeMetrics.get(context.getSystem());
-        this.markets = new MarketRouter(venue.venue(), socketId, ClusterSharding.get(context.getSystem()));
+        this.markets = new MarketRouter(venue.venue(), socketId, ClusterSharding.get(context.getSystem()), context,
+                context.messageAdapter(MarketActor.Located.class, RouteLocated::new), generation);
         this.output = new ConnectionOutput(context, timers, generation, socketId, venue.venue().id(), adapter.pacing(),
                 settings, markets, manager, () -> socket);
         MarketPublisher publisher = dependencies.publisher();
@@ -246,6 +256,11 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
                 .onMessage(StreamEnded.class, this::onStreamEnded)
                 .onMessage(Fetched.class, this::onFetched)
                 .onMessage(SessionTimer.class, this::onSessionTimer)
+                .onMessage(RouteLocated.class, located -> {
+                    markets.located(located.located());
+                    return this;
+                })
+                .onMessage(DirectRouteLost.class, this::onDirectRouteLost)
                 .onMessageEquals(RawRecordsLost.INSTANCE, () -> {
                     publishConnection(Continuity.Kind.GAP_DETECTED,
                             "raw frame records of this socket may have been lost on their way to Kafka");
@@ -300,6 +315,19 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
             resyncsThisSession.merge(resync.symbol(), 1, Integer::sum);
             log.info("{} socket {} resyncing {}: {}", venue.venue().id(), socketId, resync.symbol(), resync.reason());
             guarded(() -> session.resync(resync.symbol(), output));
+        }
+        return afterSession();
+    }
+
+    /**
+     * What was told to the stopped actor since it stopped is lost (it moved, or its node is leaving): healed like a
+     * lost delta, with a fresh snapshot, while the region brings the market's messages to its new actor.
+     */
+    private Behavior<Command> onDirectRouteLost(DirectRouteLost lost) {
+        if (markets.directRouteLost(lost.symbol(), lost.actor()) && session != null) {
+            String reason = "its actor stopped while this socket told it directly (moved or node leaving)";
+            guarded(() -> session.resync(lost.symbol(), output));
+            markets.markStale(lost.symbol(), reason);
         }
         return afterSession();
     }
@@ -448,7 +476,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
     private void reportStatus() {
         manager.tell(new ConnectionManager.SocketStatusUpdate(socketId, state, markets.size(), connectedAt,
-                lastMessageAt, framesReceived, output.badFrames(), binaryFrames, output.integrity()));
+                lastMessageAt, framesReceived, output.badFrames(), binaryFrames, output.integrity(), markets.directRoutes()));
     }
 
     /** Marks the socket's books stale, tells the manager why, and throws so the supervisor restarts with backoff. */

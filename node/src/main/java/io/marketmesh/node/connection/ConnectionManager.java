@@ -78,8 +78,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     }
 
     record SocketStatusUpdate(int socket, String state, int subscriptions, long connectedAt, long lastMessageAt,
-                              long framesReceived, long badFrames, long binaryFrames, IntegrityCounts integrity)
-            implements Command {
+                              long framesReceived, long badFrames, long binaryFrames, IntegrityCounts integrity,
+                              int localMarkets) implements Command {
     }
 
     record SocketFailed(int socket, String reason) implements Command {
@@ -168,6 +168,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         this.sharding = ClusterSharding.get(context.getSystem());
         dependencies.resyncTopics().subscribe(venue.venue(),
                 context.messageAdapter(ResyncRequest.class, ResyncFromTopic::new));
+        // Its markets' actors belong here, beside the sockets that feed them (they follow within a rebalance interval).
+        MarketPlacement.claimShard(context.getSystem(), venue.venue(), worker);
         context.getSystem().receptionist().tell(Receptionist.register(ConnectionWorkers.serviceKey(venue.venue()),
                 context.getSelf()));
         context.getSystem().receptionist().tell(Receptionist.register(ConnectionWorkers.serviceKey(venue.venue(), worker),
@@ -365,7 +367,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
                     s == null ? 0 : s.connectedAt(), s == null ? 0 : s.lastMessageAt(),
                     s == null ? 0 : s.framesReceived(), s == null ? 0 : s.badFrames(), s == null ? 0 : s.binaryFrames(),
                     Math.max(0, slot.starts - 1), slot.lastError, slot.lastErrorAt,
-                    s == null ? slot.earlier : slot.earlier.plus(s.integrity())));
+                    s == null ? slot.earlier : slot.earlier.plus(s.integrity()), s == null ? 0 : s.localMarkets()));
         }
         get.replyTo().tell(new WorkerStatus(venue.venue(), worker, node, venue.wsUrl(), slotBySymbol.size(), discovery,
                 sockets));

@@ -13,18 +13,24 @@ import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * A venue's connection workers: N {@link ConnectionManager}s kept running somewhere in the cluster by a
- * {@code ShardedDaemonProcess} (a worker on a lost node is restarted on another), found through the receptionist.
- * Every node must start them with the same N.
+ * {@code ShardedDaemonProcess} (a worker on a lost node is restarted on another), spread evenly by
+ * {@link WorkerBalance}, found through the receptionist. Every node must start them with the same N. A worker's
+ * markets run on its node ({@link MarketPlacement}).
  */
 public final class ConnectionWorkers {
 
     private ConnectionWorkers() {
     }
 
-    public static void start(ActorSystem<?> system, Venue venue, int workers,
+    /**
+     * @param venueIndex the venue's place among the venues this node follows (0, 1, ...), which turns the spread of
+     *                   workers from venue to venue (see {@link WorkerBalance})
+     */
+    public static void start(ActorSystem<?> system, Venue venue, int venueIndex, int workers,
                              IntFunction<Behavior<ConnectionManager.Command>> worker) {
         ShardedDaemonProcess.get(system).init(ConnectionManager.Command.class, "connections-" + venue.id(), workers,
-                worker, ShardedDaemonProcessSettings.create(system), Optional.of(ConnectionManager.Stop.INSTANCE));
+                worker, ShardedDaemonProcessSettings.create(system), Optional.of(ConnectionManager.Stop.INSTANCE),
+                Optional.of(new WorkerBalance(system, venueIndex, workers)));
     }
 
     /** Every running worker of a venue registers under this key. */

@@ -12,5 +12,5 @@ import io.marketmesh.node.serialization.CborSerializable;
 public record SocketStatus(int worker, String node, int socket, String state, int subscriptions, long connectedAt,
                            long lastMessageAt, long framesReceived, long badFrames, long binaryFrames, long reconnects,
                            String lastError,
-                           long lastErrorAt, IntegrityCounts integrity) implements CborSerializable {
+                           long lastErrorAt, IntegrityCounts integrity, int localMarkets) implements CborSerializable {
 }

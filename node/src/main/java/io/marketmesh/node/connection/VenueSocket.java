@@ -68,6 +68,43 @@ final class VenueSocket implements WebSocket.Listener {
      */
     private static final HttpClient CLIENT = HttpClient.newBuilder().executor(executor()).build();
 
+    static {
+        warmUpTextDecoding();
+    }
+
+    /**
+     * java.net.http decodes each text frame from a read-only buffer, which takes the JDK's slow UTF-8 loop
+     * ({@code UTF_8$Decoder.decodeBufferLoop}). Measured under load (docs/benchmarks.md): on a busy two-core machine
+     * the JIT's queue is long after start, and that loop ran interpreted for the first ~40 s of a node's life, at
+     * about 10 µs per frame, so a node started under a busy feed fell behind it. Decoding the same kind of buffer a
+     * few thousand times here, on a thread of its own as the first socket is made, makes the loop hot before frames
+     * arrive, so it is compiled first.
+     */
+    private static void warmUpTextDecoding() {
+        Thread warmUp = new Thread(() -> {
+            byte[] text = ("{\"e\":\"depthUpdate\",\"s\":\"BTCUSDT\",\"b\":[[\"0.52\",\"1420.5\"]],\"q\":\"Will it rain?\"}"
+                    + "{\"question\":\"Élection présidentielle — 2028 ?\"}").repeat(30)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+            // Whole frames into room enough, and into a small buffer that fills (the client decodes in chunks), cut
+            // anywhere, even inside a character: every path the client's frames take, so none deoptimizes it later.
+            java.nio.CharBuffer large = java.nio.CharBuffer.allocate(text.length);
+            java.nio.CharBuffer small = java.nio.CharBuffer.allocate(333);
+            for (int i = 0; i < 6_000; i++) {
+                int end = i % 3 == 0 ? text.length : text.length - 1 - (i % 97);
+                ByteBuffer bytes = ByteBuffer.wrap(text, i % 7, end - i % 7).slice().asReadOnlyBuffer();
+                java.nio.CharBuffer chars = i % 2 == 0 ? large : small;
+                decoder.reset();
+                do {
+                    chars.clear();
+                } while (decoder.decode(bytes, chars, false).isOverflow());
+            }
+        }, "marketmesh-utf8-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.setPriority(Thread.MIN_PRIORITY);
+        warmUp.start();
+    }
+
     private static ExecutorService executor() {
         return Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "marketmesh-venue-ws-" + THREADS.incrementAndGet());

@@ -26,10 +26,11 @@ import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * When a node becomes unreachable, the connection workers it ran feed nothing until the daemon process restarts them
- * elsewhere (after the split brain resolver downs the node), yet the MarketActors they fed live on other nodes and
- * would keep serving their frozen books as fresh. This node-local watcher marks those books stale at once. Only one
- * node acts (the first reachable Up member), so each book is told once; a book whose actor lived on the lost node
- * starts stale anyway.
+ * elsewhere (after the split brain resolver downs the node). Their MarketActors normally ran on that node too
+ * ({@link MarketPlacement}) and start afresh elsewhere, but one whose shard had not yet followed its worker lives on
+ * another node and would keep serving its frozen book as fresh. This node-local watcher marks the books of the lost
+ * workers stale at once. Only one node acts (the first reachable Up member), so each book is told once; a message to
+ * a book on the lost node is simply lost with it.
  */
 public final class WorkerLossWatch {
 

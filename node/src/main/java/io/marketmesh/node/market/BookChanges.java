@@ -20,13 +20,16 @@ public final class BookChanges {
     /** Up to this many changes, finding a level's other changes by scanning costs less than indexing them. */
     private static final int SMALL = 16;
 
-    private boolean[] bid = new boolean[16];
-    private long[] price = new long[16];
-    private long[] before = new long[16];
-    private long[] after = new long[16];
+    /** Room for a frame of this many changes at first (most change one or two levels), doubled as needed. */
+    private static final int INITIAL = 4;
+
+    private boolean[] bid = new boolean[INITIAL];
+    private long[] price = new long[INITIAL];
+    private long[] before = new long[INITIAL];
+    private long[] after = new long[INITIAL];
     /** Exact sizes wider than a long, before and after (null: the long is exact); see {@code WideSizes}. */
-    private BigDecimal[] wideBefore = new BigDecimal[16];
-    private BigDecimal[] wideAfter = new BigDecimal[16];
+    private BigDecimal[] wideBefore = new BigDecimal[INITIAL];
+    private BigDecimal[] wideAfter = new BigDecimal[INITIAL];
     private int count;
 
     void clear() {

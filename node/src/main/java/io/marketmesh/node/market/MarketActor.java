@@ -28,6 +28,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.ShardCoordinator;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.sharding.typed.ShardingMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -72,7 +75,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     }
 
     public sealed interface Command extends CborSerializable
-            permits Apply, Bootstrap, MarkStale, GetState, GetBook, Unfollow, NotFollowed, Stop, Timer, RecordsLost {
+            permits Apply, Bootstrap, MarkStale, GetState, GetBook, Unfollow, NotFollowed, Locate, Stop, Timer,
+            RecordsLost {
     }
 
     /**
@@ -82,11 +86,19 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
      *                      0 when unknown. Only meaningful in the JVM that stamped it, so never serialized: a message
      *                      sent to another node arrives with 0 and is not timed.
      * @param socket        the venue socket it came from (socket ids are unique per venue); -1 when unknown
+     * @param route         that socket's numbering of its messages to this market (unique per socket incarnation; 0:
+     *                      not numbered), and {@code seq} this message's number in it, so that a message lost or
+     *                      overtaken on the way is noticed ({@link SocketOrder})
      */
-    public record Apply(MarketEvent event, @JsonIgnore long receivedNanos, int socket) implements Command {
+    public record Apply(MarketEvent event, @JsonIgnore long receivedNanos, int socket, long route, long seq)
+            implements Command {
 
         public Apply(MarketEvent event) {
             this(event, 0, -1);
+        }
+
+        public Apply(MarketEvent event, long receivedNanos, int socket) {
+            this(event, receivedNanos, socket, 0, 0);
         }
     }
 
@@ -118,6 +130,21 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         public Unfollow() {
             this(-1);
         }
+    }
+
+    /**
+     * From a socket routing this market's messages through the shard region: where does the actor run? One in the
+     * socket's JVM answers {@link Located} with its own ref, so the socket can skip the region and the shard.
+     *
+     * @param sent  the messages the socket had sent through the region, this one included: echoed, it shows whether
+     *              any are still on their way
+     * @param token the asking socket incarnation's, echoed
+     */
+    public record Locate(long sent, long token, ActorRef<Located> replyTo) implements Command {
+    }
+
+    /** The answer to {@link Locate}: only ever sent within one JVM. */
+    public record Located(MarketKey market, ActorRef<Command> actor, long sent, long token) {
     }
 
     /** From the worker that would carry this market, answering a resync request: it does not follow it. */
@@ -154,9 +181,17 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         }
     }
 
-    public static void initSharding(ActorSystem<?> system, Dependencies dependencies) {
+    /**
+     * @param shards     entity id to shard id: which markets share a shard
+     * @param allocation where each shard runs
+     */
+    public static void initSharding(ActorSystem<?> system, Dependencies dependencies,
+                                    ShardingMessageExtractor<ShardingEnvelope<Command>, Command> shards,
+                                    ShardCoordinator.ShardAllocationStrategy allocation) {
         ClusterSharding.get(system).init(Entity.of(TYPE_KEY, entityContext -> create(
                         MarketKey.parse(entityContext.getEntityId()), dependencies, entityContext.getShard()))
+                .withMessageExtractor(shards)
+                .withAllocationStrategy(allocation)
                 .withStopMessage(Stop.INSTANCE));
     }
 
@@ -192,6 +227,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private final ResyncSchedule resync;
     /** The socket whose snapshot the book is (-1: unknown). */
     private int feedingSocket = -1;
+    /** The order of that socket's messages. */
+    private final SocketOrder order = new SocketOrder();
 
     private MarketStatus status = MarketStatus.UNKNOWN;
     private Trade lastTrade;
@@ -229,6 +266,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 .onMessage(GetState.class, this::onGetState)
                 .onMessage(GetBook.class, this::onGetBook)
                 .onMessage(Unfollow.class, this::onUnfollow)
+                .onMessage(Locate.class, this::onLocate)
                 .onMessage(NotFollowed.class, m -> state == BookState.LIVE ? this : unfollow("not followed by its worker"))
                 .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
                 .onMessageEquals(Timer.RESYNC, this::onResyncTimer)
@@ -245,6 +283,9 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 })
                 .onSignal(PostStop.class, s -> {
                     metrics.onMarketActorStopped();
+                    if (state == BookState.LIVE) {
+                        metrics.onBookLive(false);
+                    }
                     publication.close();
                     return this;
                 })
@@ -255,6 +296,21 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         MarketEvent event = apply.event();
         if (state == BookState.UNFOLLOWED) {
             return this;
+        }
+        switch (order.arrive(apply.route(), apply.seq(), event instanceof BookSnapshot)) {
+            case LATE -> {
+                // Overtaken on the way (a shard hand-off): the snapshot the book is built on already includes it.
+                getContext().getLog().debug("{} dropped a change that arrived after later ones from its socket", market);
+                return this;
+            }
+            case GAP -> untrusted("a change from its socket was lost on the way to the book", true);
+            case OTHER_SOCKET -> {
+                if (state == BookState.LIVE && (event instanceof BookDelta || event instanceof BookReset)) {
+                    untrusted("a change came from another socket than the book's snapshot", true);
+                }
+            }
+            default -> {
+            }
         }
         if (event instanceof BookDelta delta) {
             if (onDelta(delta, apply.receivedNanos())) {
@@ -280,12 +336,28 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         return this;
     }
 
+    private Behavior<Command> onLocate(Locate locate) {
+        // A ref from another node would make a direct route cross the network anyway: the region path stays.
+        if (state != BookState.UNFOLLOWED && locate.replyTo().path().address().hasLocalScope()) {
+            locate.replyTo().tell(new Located(market, getContext().getSelf(), locate.sent(), locate.token()));
+        }
+        return this;
+    }
+
+    /** Every change of state goes through here, so that the node's count of live books stays right. */
+    private void moveTo(BookState next) {
+        if ((state == BookState.LIVE) != (next == BookState.LIVE)) {
+            metrics.onBookLive(next == BookState.LIVE);
+        }
+        state = next;
+    }
+
     private Behavior<Command> onBootstrap(Bootstrap bootstrap) {
         // Only into a market the venue has said nothing about yet: after a reset the old book is known to be wrong.
         if (state != BookState.EMPTY || book.replace(bootstrap.book().bids(), bootstrap.book().asks()) != OrderBook.Result.APPLIED) {
             return this;
         }
-        state = BookState.BOOTSTRAPPED;
+        moveTo(BookState.BOOTSTRAPPED);
         bootstrappedFrom = bootstrap.publishedAt();
         staleReason = "bootstrapped from Kafka (published " + Instant.ofEpochMilli(bootstrap.publishedAt())
                 + "); waiting for the venue's snapshot";
@@ -321,12 +393,12 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             // Held, served stale, never published: the venue itself says this is not its book.
             publication.withheld();
             if (state != BookState.LIVE) {
-                state = BookState.STALE;
+                moveTo(BookState.STALE);
             }
             untrusted("snapshot " + failed, true);
             return;
         }
-        state = BookState.LIVE;
+        moveTo(BookState.LIVE);
         staleReason = null;
         resync.trusted(System.currentTimeMillis());
         timers.cancel(Timer.RESYNC);
@@ -383,7 +455,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         sequence++;
         publication.reset(reset);
         untrusted(reset.reason(), false);
-        state = BookState.RESET;
+        moveTo(BookState.RESET);
         bootstrappedFrom = 0;
     }
 
@@ -405,7 +477,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
      */
     private void untrusted(String reason, boolean requestResync) {
         if (state == BookState.LIVE) {
-            state = BookState.STALE;
+            moveTo(BookState.STALE);
             counters.staleEvents++;
             resync.untrusted(System.currentTimeMillis());
             getContext().getLog().warn("{} book marked stale: {}", market, reason);
@@ -432,7 +504,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         if (state == BookState.UNFOLLOWED) {
             return this;
         }
-        state = BookState.UNFOLLOWED;
+        moveTo(BookState.UNFOLLOWED);
         staleReason = "market " + why;
         timers.cancelAll();
         getContext().getLog().info("{} {}: book dropped", market, why);

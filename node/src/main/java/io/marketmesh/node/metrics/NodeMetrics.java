@@ -41,6 +41,7 @@ public final class NodeMetrics implements Extension {
     private final LongAdder kafkaEncodeFailed = new LongAdder();
     private final LongAdder marketActorsStarted = new LongAdder();
     private final LongAdder marketActorsStopped = new LongAdder();
+    private final LongAdder booksLive = new LongAdder();
     private final LongAdder kafkaProducerRestarts = new LongAdder();
 
     private NodeMetrics() {
@@ -97,6 +98,20 @@ public final class NodeMetrics implements Extension {
     /** MarketActors on this node now. */
     public long marketActorsRunning() {
         return marketActorsStarted.sum() - marketActorsStopped.sum();
+    }
+
+    /** Books on this node served fresh now: their MarketActor holds the venue's book and trusts it (LIVE). */
+    public long booksLive() {
+        return booksLive.sum();
+    }
+
+    /** A MarketActor's book became LIVE ({@code true}) or stopped being LIVE ({@code false}, the actor stopping too). */
+    public void onBookLive(boolean live) {
+        if (live) {
+            booksLive.increment();
+        } else {
+            booksLive.decrement();
+        }
     }
 
     public void onMarketActorStarted() {

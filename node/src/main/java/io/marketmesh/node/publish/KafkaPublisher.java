@@ -7,6 +7,7 @@ import io.marketmesh.protocol.MarketRecord;
 import io.marketmesh.protocol.ProtocolJson;
 import io.marketmesh.protocol.Venue;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class KafkaPublisher implements MarketPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPublisher.class);
+    /** At most this many queued records travel the stream as one element. */
+    private static final int MAX_RECORDS_PER_ELEMENT = 1024;
 
     /** A record waiting for the producer, as its parts; also the producer's pass-through, back with the ack. */
     private static final class Pending {
@@ -192,21 +195,29 @@ public final class KafkaPublisher implements MarketPublisher {
         settings.topics().forEach((channel, spec) -> topics.put(channel, spec.name()));
         RestartSettings restart = RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)
                 .withLogSettings(RestartSettings.createLogSettings(org.apache.pekko.event.Logging.ErrorLevel()));
-        Flow<ProducerMessage.Envelope<String, byte[], Pending>, ProducerMessage.Results<String, byte[], Pending>, NotUsed>
+        Flow<ProducerMessage.Envelope<String, byte[], List<Pending>>, ProducerMessage.Results<String, byte[], List<Pending>>, NotUsed>
                 producer = RestartFlow.onFailuresWithBackoff(restart, () -> {
                     onProducerStart();
                     return Flow.lazyCompletionStageFlow(() -> bootstrapServers.thenApply(bootstrap -> {
                         LOG.info("publishing to Kafka at {}", bootstrap);
-                        return Producer.<String, byte[], Pending>flexiFlow(producerSettings(system, settings, bootstrap));
+                        return Producer.<String, byte[], List<Pending>>flexiFlow(
+                                producerSettings(system, settings, bootstrap));
                     }));
                 });
         Pair<BoundedSourceQueue<Pending>, CompletionStage<Done>> stream = Source.<Pending>queue(settings.publishBuffer())
-                .mapConcat(this::encode)
+                // Whatever queued while the producer stage was busy travels as one element: the stream's cost (an
+                // element, a send future, an acknowledgement callback) is paid per batch, not per record. Nothing
+                // waits to fill a batch: when the stage keeps up, each record goes alone, at once.
+                .batch(MAX_RECORDS_PER_ELEMENT, KafkaPublisher::firstOfBatch, KafkaPublisher::addToBatch)
+                .map(this::encode)
                 .via(producer)
                 .toMat(Sink.foreach(result -> {
-                    Pending acked = result.passThrough();
-                    acked.outlet.acknowledge(acked);
-                    metrics.onKafkaAcknowledged(acked.receivedNanos);
+                    List<Pending> acked = result.passThrough();
+                    for (int i = 0, n = acked.size(); i < n; i++) {
+                        Pending pending = acked.get(i);
+                        pending.outlet.acknowledge(pending);
+                        metrics.onKafkaAcknowledged(pending.receivedNanos);
+                    }
                 }), Keep.both())
                 .run(system);
         this.queue = stream.first();
@@ -242,8 +253,37 @@ public final class KafkaPublisher implements MarketPublisher {
         return publishRaw || channel != Channel.RAW;
     }
 
-    /** The record, built once, stamped and encoded; nothing when it cannot be encoded (counted, its outlet told). */
-    private List<ProducerMessage.Envelope<String, byte[], Pending>> encode(Pending pending) {
+    private static List<Pending> firstOfBatch(Pending pending) {
+        List<Pending> batch = new ArrayList<>(8);
+        batch.add(pending);
+        return batch;
+    }
+
+    private static List<Pending> addToBatch(List<Pending> batch, Pending pending) {
+        batch.add(pending);
+        return batch;
+    }
+
+    /**
+     * Each record of the batch built once, stamped and encoded, in order; one that cannot be encoded is left out
+     * (counted, its outlet told). The batch's results come back together, once the broker acknowledged all of them.
+     */
+    private ProducerMessage.Envelope<String, byte[], List<Pending>> encode(List<Pending> batch) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(batch.size());
+        List<Pending> sent = new ArrayList<>(batch.size());
+        for (int i = 0, n = batch.size(); i < n; i++) {
+            Pending pending = batch.get(i);
+            ProducerRecord<String, byte[]> record = encode(pending);
+            if (record != null) {
+                records.add(record);
+                sent.add(pending);
+            }
+        }
+        return records.isEmpty() ? ProducerMessage.passThrough(sent) : ProducerMessage.multi(records, sent);
+    }
+
+    /** The record, built once, stamped and encoded; null when it cannot be encoded (counted, its outlet told). */
+    private ProducerRecord<String, byte[]> encode(Pending pending) {
         MarketRecord<Object> record = new MarketRecord<>(MarketRecord.VERSION, pending.outlet.venue, pending.outlet.key,
                 pending.channel, pending.sequence, source, pending.receivedTimestamp, System.currentTimeMillis(),
                 pending.payload);
@@ -262,11 +302,10 @@ public final class KafkaPublisher implements MarketPublisher {
             } else if (pending.channel == Channel.BOOK) {
                 pending.outlet.onLoss.run();
             }
-            return List.of();
+            return null;
         }
         pending.ticket = pending.outlet.handedOver.incrementAndGet();
-        return List.of(ProducerMessage.single(new ProducerRecord<>(topics.get(pending.channel), pending.outlet.key,
-                value), pending));
+        return new ProducerRecord<>(topics.get(pending.channel), pending.outlet.key, value);
     }
 
     /**
@@ -287,24 +326,35 @@ public final class KafkaPublisher implements MarketPublisher {
     private static ProducerSettings<String, byte[]> producerSettings(ActorSystem<?> system, KafkaSettings settings,
                                                                      String bootstrap) {
         ProducerSettings<String, byte[]> producer = ProducerSettings.create(system, new StringSerializer(), new ByteArraySerializer())
-                .withBootstrapServers(bootstrap)
-                .withProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
-                .withProperty(ProducerConfig.ACKS_CONFIG, "all")
-                .withProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
-                // Fewer, larger batches: each batch costs a fixed amount (lz4 allocates two 64 KB blocks per batch,
-                // the broker validates and appends it), and records are spread over every partition of several
-                // topics, so with linger.ms=5 a node at 25k changes/s sent thousands of tiny batches a second and
-                // spent more CPU on them than on the records. Measured on 2 cores (docs/benchmarks.md): 20 ms and
-                // 128 KB kept 50k changes/s acknowledged where 5 ms and 16 KB fell behind at 10-25k.
-                .withProperty(ProducerConfig.LINGER_MS_CONFIG, "20")
-                .withProperty(ProducerConfig.BATCH_SIZE_CONFIG, "131072")
-                // Retry through broker outages of up to 10 minutes; the bounded queue in front limits memory. Finite,
-                // so a batch the broker keeps refusing (seen: OUT_OF_ORDER_SEQUENCE_NUMBER after a leader move on a
-                // just-started broker) fails the producer, which the restart replaces, instead of stalling for ever.
-                .withProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
-        for (Map.Entry<String, String> property : settings.clientProperties().entrySet()) {
+                .withBootstrapServers(bootstrap);
+        for (Map.Entry<String, String> property : producerProperties(settings).entrySet()) {
             producer = producer.withProperty(property.getKey(), property.getValue());
         }
         return producer;
+    }
+
+    /**
+     * The producer's kafka-clients properties (bootstrap servers and serializers aside): the node's defaults, then
+     * {@code marketmesh.kafka.client-properties} over them. Public so that the load benchmark measures Kafka's own
+     * ceiling with exactly these.
+     */
+    public static Map<String, String> producerProperties(KafkaSettings settings) {
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Fewer, larger batches: each batch costs a fixed amount (lz4 allocates two 64 KB blocks per batch,
+        // the broker validates and appends it), and records are spread over every partition of several
+        // topics, so with linger.ms=5 a node at 25k changes/s sent thousands of tiny batches a second and
+        // spent more CPU on them than on the records. Measured on 2 cores (docs/benchmarks.md): 20 ms and
+        // 128 KB kept 50k changes/s acknowledged where 5 ms and 16 KB fell behind at 10-25k.
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        properties.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+        // Retry through broker outages of up to 10 minutes; the bounded queue in front limits memory. Finite,
+        // so a batch the broker keeps refusing (seen: OUT_OF_ORDER_SEQUENCE_NUMBER after a leader move on a
+        // just-started broker) fails the producer, which the restart replaces, instead of stalling for ever.
+        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
+        properties.putAll(settings.clientProperties());
+        return properties;
     }
 }

@@ -21,7 +21,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 /**
  * Binance spot as its public docs describe it: the raw-stream socket {@code /ws} taking {@code SUBSCRIBE},
  * {@code UNSUBSCRIBE}, {@code LIST_SUBSCRIPTIONS} and the {@code combined} property, answering {@code result}/{@code id}
- * or {@code code}/{@code msg}; streams {@code <symbol>@depth@100ms} (and {@code @depth}), {@code @trade},
+ * or {@code code}/{@code msg}, and the combined-stream socket {@code /stream?streams=a/b/c}, whose URL names its
+ * streams and whose payloads are wrapped as {@code {"stream":...,"data":...}}; streams {@code <symbol>@depth@100ms} (and {@code @depth}), {@code @trade},
  * {@code @aggTrade} and {@code @bookTicker}; REST {@code /api/v3/depth}, {@code /api/v3/exchangeInfo} and
  * {@code /api/v3/ticker/24hr}. Each book change spends one or more update ids ({@code U}..{@code u}, as the venue's
  * 100 ms batching does) and sometimes moves two levels in one event. The venue's limits are enforced: a socket that
@@ -33,17 +34,28 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class BinanceSimulator extends CryptoSimVenue {
 
+    /** The socket path whose URL names its streams ({@code ?streams=btcusdt@depth/ethusdt@trade}). */
+    static final String COMBINED_PATH = "stream";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_STREAMS = 1024;
     private static final int MESSAGES_PER_SECOND = 5;
     /** Book states kept per instrument for serving stale snapshots. */
     private static final int HISTORY = 6;
 
-    /** Per instrument: its update id and the snapshots it served lately (for the stale-snapshot fault). */
+    /**
+     * One past state of a book, for the stale-snapshot fault: its update id and its levels (immutable copies), written
+     * as JSON only if it is ever served, since formatting every level after every change cost more than the change.
+     */
+    private record PastBook(long lastUpdateId, List<Map.Entry<BigDecimal, BigDecimal>> bids,
+                            List<Map.Entry<BigDecimal, BigDecimal>> asks) {
+    }
+
+    /** Per instrument: its update id and its recent states (for the stale-snapshot fault). */
     private static final class Ids {
         long lastUpdateId;
         boolean serveStaleNext;
-        final ArrayDeque<String> history = new ArrayDeque<>();
+        final ArrayDeque<PastBook> history = new ArrayDeque<>();
 
         Ids(long start) {
             lastUpdateId = start;
@@ -141,6 +153,26 @@ final class BinanceSimulator extends CryptoSimVenue {
         connection.send("{\"result\":null,\"id\":" + idJson + "}");
     }
 
+    /** A combined-stream socket is subscribed to the streams its URL names, as if it had sent them. */
+    @Override
+    protected void onOpened(SimConnection connection) {
+        if (!connection.path().equals(COMBINED_PATH)) {
+            return;
+        }
+        Client client = clients.computeIfAbsent(connection.id, id -> new Client());
+        client.combined = true;
+        for (String stream : connection.query().getOrDefault("streams", "").split("/")) {
+            if (!stream.isBlank()) {
+                client.streams.add(stream);
+            }
+        }
+        if (client.streams.size() > MAX_STREAMS) {
+            getContext().getLog().warn("simulated binance: socket {} named {} streams in its URL; closing it",
+                    connection.id, client.streams.size());
+            connection.close();
+        }
+    }
+
     @Override
     protected void onDisconnected(SimConnection connection) {
         clients.remove(connection.id);
@@ -183,11 +215,15 @@ final class BinanceSimulator extends CryptoSimVenue {
             if (client == null) {
                 continue;
             }
-            if (client.streams.contains(lower + "@depth@100ms") || client.streams.contains(lower + "@depth")) {
+            // The same diff on either depth stream (the 100 ms one is what the venue batches; here both are), named
+            // as the socket subscribed it.
+            String depthStream = client.streams.contains(lower + "@depth@100ms") ? lower + "@depth@100ms"
+                    : client.streams.contains(lower + "@depth") ? lower + "@depth" : null;
+            if (depthStream != null) {
                 if (client.dropNextDiff.remove(symbol)) {
                     continue; // the gap fault: this socket never gets this diff, its ids are spent
                 }
-                send(connection, client, lower + "@depth@100ms", diff);
+                send(connection, client, depthStream, diff);
             }
             if (client.streams.contains(lower + "@bookTicker")) {
                 send(connection, client, lower + "@bookTicker", ticker);
@@ -266,20 +302,23 @@ final class BinanceSimulator extends CryptoSimVenue {
         // The oldest state kept is several changes behind the last one, so older than the diff a client just buffered.
         if (id.serveStaleNext && id.history.size() >= 3) {
             id.serveStaleNext = false;
-            return RestReply.ok(id.history.peekFirst());
+            PastBook past = id.history.peekFirst();
+            return RestReply.ok(depthJson(instrument, past.lastUpdateId(), past.bids(), past.asks(), 5000));
         }
-        return RestReply.ok(depthJson(instrument, id.lastUpdateId, limit));
+        return RestReply.ok(depthJson(instrument, id.lastUpdateId, instrument.book().bids().entrySet(),
+                instrument.book().asks().entrySet(), limit));
     }
 
-    private String depthJson(Instrument instrument, long lastUpdateId, int limit) {
-        return "{\"lastUpdateId\":" + lastUpdateId + ",\"bids\":" + levels(instrument, instrument.book().bids(), limit)
-                + ",\"asks\":" + levels(instrument, instrument.book().asks(), limit) + "}";
+    private static String depthJson(Instrument instrument, long lastUpdateId, Iterable<Map.Entry<BigDecimal, BigDecimal>> bids,
+                                    Iterable<Map.Entry<BigDecimal, BigDecimal>> asks, int limit) {
+        return "{\"lastUpdateId\":" + lastUpdateId + ",\"bids\":" + levels(instrument, bids, limit)
+                + ",\"asks\":" + levels(instrument, asks, limit) + "}";
     }
 
-    private static String levels(Instrument instrument, NavigableMap<BigDecimal, BigDecimal> side, int limit) {
+    private static String levels(Instrument instrument, Iterable<Map.Entry<BigDecimal, BigDecimal>> side, int limit) {
         StringBuilder sb = new StringBuilder("[");
         int n = 0;
-        for (Map.Entry<BigDecimal, BigDecimal> level : side.entrySet()) {
+        for (Map.Entry<BigDecimal, BigDecimal> level : side) {
             if (n++ == limit) {
                 break;
             }
@@ -294,7 +333,15 @@ final class BinanceSimulator extends CryptoSimVenue {
         if (id.history.size() == HISTORY) {
             id.history.pollFirst();
         }
-        id.history.addLast(depthJson(instrument, id.lastUpdateId, 5000));
+        id.history.addLast(new PastBook(id.lastUpdateId, copy(instrument.book().bids()), copy(instrument.book().asks())));
+    }
+
+    private static List<Map.Entry<BigDecimal, BigDecimal>> copy(NavigableMap<BigDecimal, BigDecimal> side) {
+        List<Map.Entry<BigDecimal, BigDecimal>> levels = new ArrayList<>(side.size());
+        for (Map.Entry<BigDecimal, BigDecimal> level : side.entrySet()) {
+            levels.add(Map.entry(level.getKey(), level.getValue())); // the map's own entries change in place
+        }
+        return levels;
     }
 
     private String exchangeInfo() {

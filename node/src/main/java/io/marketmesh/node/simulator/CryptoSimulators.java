@@ -21,7 +21,8 @@ final class CryptoSimulators {
     static {
         List<Entry> all = new ArrayList<>();
         // one line per venue, e.g. all.add(new Entry(Venue.BINANCE, List.of("ws"), BinanceSimulator::create));
-        all.add(new Entry(Venue.BINANCE, List.of("ws"), BinanceSimulator::create));
+        // /ws takes SUBSCRIBE messages; /stream?streams=a/b/c names its streams in the URL (combined payloads)
+        all.add(new Entry(Venue.BINANCE, List.of("ws", BinanceSimulator.COMBINED_PATH), BinanceSimulator::create));
         all.add(new Entry(Venue.BYBIT, List.of(BybitSimulator.SPOT_PATH, BybitSimulator.LINEAR_PATH), BybitSimulator::create));
         all.add(new Entry(Venue.BITSTAMP, List.of(""), BitstampSimulator::create)); // wss://ws.bitstamp.net: the root
         all.add(new Entry(Venue.CRYPTOCOM, List.of(CryptocomSimulator.WS_PATH), CryptocomSimulator::create));

@@ -278,10 +278,14 @@ final class KalshiSimulator extends SimVenue {
     }
 
     private String snapshotFrame(Subscription sub, String ticker) {
-        SimBook book = books.get(ticker);
-        StringBuilder sb = new StringBuilder(1024).append("{\"type\":\"orderbook_snapshot\",\"sid\":").append(sub.sid)
-                .append(",\"seq\":").append(++sub.seq).append(",\"msg\":{\"market_ticker\":\"").append(ticker)
-                .append("\",\"market_id\":\"").append(marketIds.get(ticker)).append('"');
+        return snapshotFrame(sub.sid, ++sub.seq, ticker, marketIds.get(ticker), books.get(ticker));
+    }
+
+    /** An {@code orderbook_snapshot}: YES bids and NO bids, prices ascending. */
+    static String snapshotFrame(long sid, long seq, String ticker, String marketId, SimBook book) {
+        StringBuilder sb = new StringBuilder(1024).append("{\"type\":\"orderbook_snapshot\",\"sid\":").append(sid)
+                .append(",\"seq\":").append(seq).append(",\"msg\":{\"market_ticker\":\"").append(ticker)
+                .append("\",\"market_id\":\"").append(marketId).append('"');
         // Both sides are bids, prices ascending; an empty side is left out.
         if (!book.bids.isEmpty()) {
             sb.append(",\"yes_dollars_fp\":[");
@@ -307,9 +311,14 @@ final class KalshiSimulator extends SimVenue {
     }
 
     private String deltaFrame(Subscription sub, String ticker, SimBook.LevelChange change, long now) {
+        return deltaFrame(sub.sid, sub.seq, ticker, marketIds.get(ticker), change, now);
+    }
+
+    /** An {@code orderbook_delta}: the signed size change of one YES or NO bid level. */
+    static String deltaFrame(long sid, long seq, String ticker, String marketId, SimBook.LevelChange change, long now) {
         int cents = change.bid() ? change.priceCents() : 100 - change.priceCents();
-        return "{\"type\":\"orderbook_delta\",\"sid\":" + sub.sid + ",\"seq\":" + sub.seq + ",\"msg\":{\"market_ticker\":\""
-                + ticker + "\",\"market_id\":\"" + marketIds.get(ticker) + "\",\"price_dollars\":\""
+        return "{\"type\":\"orderbook_delta\",\"sid\":" + sid + ",\"seq\":" + seq + ",\"msg\":{\"market_ticker\":\""
+                + ticker + "\",\"market_id\":\"" + marketId + "\",\"price_dollars\":\""
                 + SimFormat.cents(cents, 4) + "\",\"delta_fp\":\"" + SimFormat.hundredths(change.newSize() - change.oldSize())
                 + "\",\"side\":\"" + (change.bid() ? "yes" : "no") + "\",\"ts\":\"" + Instant.ofEpochMilli(now)
                 + "\",\"ts_ms\":" + now + "}}";

@@ -115,8 +115,7 @@ final class PolymarketSimulator extends SimVenue {
             items.append(',');
             appendChange(items, sibling, books.get(sibling).move(random));
         }
-        String frame = "{\"market\":\"" + conditionOf.get(token) + "\",\"price_changes\":[" + items
-                + "],\"timestamp\":\"" + nowMs() + "\",\"event_type\":\"price_change\"}";
+        String frame = priceChangeFrame(conditionOf.get(token), items, nowMs());
         sendToFollowers(token, both ? sibling : null, frame);
         int roll = random.nextInt(100);
         if (roll < 3) {
@@ -133,15 +132,25 @@ final class PolymarketSimulator extends SimVenue {
     }
 
     private void appendChange(StringBuilder sb, String token, SimBook.LevelChange change) {
-        SimBook book = books.get(token);
+        appendChange(sb, token, change, books.get(token), nextHash());
+    }
+
+    /** One item of {@code price_changes[]}: the level's new absolute size and the book's touch after it. */
+    static void appendChange(StringBuilder sb, String token, SimBook.LevelChange change, SimBook after, String hash) {
         sb.append("{\"asset_id\":\"").append(token)
                 .append("\",\"price\":\"").append(SimFormat.polymarketPrice(change.priceCents()))
                 .append("\",\"size\":\"").append(SimFormat.polymarketSize(change.newSize()))
                 .append("\",\"side\":\"").append(change.bid() ? "BUY" : "SELL")
-                .append("\",\"hash\":\"").append(nextHash())
-                .append("\",\"best_bid\":\"").append(SimFormat.polymarketPrice(book.bestBid()))
-                .append("\",\"best_ask\":\"").append(SimFormat.polymarketPrice(book.bestAsk()))
+                .append("\",\"hash\":\"").append(hash)
+                .append("\",\"best_bid\":\"").append(SimFormat.polymarketPrice(after.bestBid()))
+                .append("\",\"best_ask\":\"").append(SimFormat.polymarketPrice(after.bestAsk()))
                 .append("\"}");
+    }
+
+    /** A {@code price_change} frame of a market's items (written by {@link #appendChange}). */
+    static String priceChangeFrame(String conditionId, CharSequence items, long timestampMs) {
+        return "{\"market\":\"" + conditionId + "\",\"price_changes\":[" + items
+                + "],\"timestamp\":\"" + timestampMs + "\",\"event_type\":\"price_change\"}";
     }
 
     private void sendToFollowers(String token, String otherToken, String frame) {
@@ -154,18 +163,23 @@ final class PolymarketSimulator extends SimVenue {
     }
 
     private String bookFrame(String token, boolean withEventType) {
-        SimBook book = books.get(token);
+        return bookFrame(token, conditionOf.get(token), books.get(token), nextHash(), nowMs(), withEventType);
+    }
+
+    /** A full {@code book} of one token, levels worst to best as the venue sends them. */
+    static String bookFrame(String token, String conditionId, SimBook book, String hash, long timestampMs,
+                            boolean withEventType) {
         StringBuilder sb = new StringBuilder(1024).append('{');
         if (withEventType) {
             sb.append("\"event_type\":\"book\",");
         }
-        sb.append("\"asset_id\":\"").append(token).append("\",\"market\":\"").append(conditionOf.get(token))
+        sb.append("\"asset_id\":\"").append(token).append("\",\"market\":\"").append(conditionId)
                 .append("\",\"bids\":[");
         // Worst to best, as the venue sends: bids ascending, asks descending.
         appendLevels(sb, book.bids);
         sb.append("],\"asks\":[");
         appendLevels(sb, book.asks.descendingMap());
-        sb.append("],\"hash\":\"").append(nextHash()).append("\",\"timestamp\":\"").append(nowMs()).append("\"}");
+        sb.append("],\"hash\":\"").append(hash).append("\",\"timestamp\":\"").append(timestampMs).append("\"}");
         return sb.toString();
     }
 

@@ -22,18 +22,25 @@ final class SimConnection {
     private final ActorRef<Out> outgoing;
     /** The WebSocket path it opened, after the venue's prefix ("" for Polymarket and Kalshi). */
     private final String path;
+    private final java.util.Map<String, String> query;
     private boolean frozen;
     private boolean ignoresResubscribe;
     private long framesSent;
 
-    SimConnection(long id, ActorRef<Out> outgoing, String path) {
+    SimConnection(long id, ActorRef<Out> outgoing, String path, java.util.Map<String, String> query) {
         this.id = id;
         this.outgoing = outgoing;
         this.path = path;
+        this.query = java.util.Map.copyOf(query);
     }
 
     String path() {
         return path;
+    }
+
+    /** The query parameters of the URL the socket opened. */
+    java.util.Map<String, String> query() {
+        return query;
     }
 
     void send(String text) {

@@ -27,8 +27,12 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
     sealed interface Command {
     }
 
-    /** A socket opened on {@code path} (the part after the venue's prefix; "" for Polymarket and Kalshi). */
-    record Connected(long connectionId, ActorRef<SimConnection.Out> outgoing, String path) implements Command {
+    /**
+     * A socket opened on {@code path} (the part after the venue's prefix; "" for Polymarket and Kalshi), with the
+     * query parameters of its URL.
+     */
+    record Connected(long connectionId, ActorRef<SimConnection.Out> outgoing, String path, Map<String, String> query)
+            implements Command {
     }
 
     record ClientText(long connectionId, String text) implements Command {
@@ -110,6 +114,10 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
 
     /** Handles one text frame from a client socket. */
     protected abstract void onClientText(SimConnection connection, String text);
+
+    /** A socket has just opened; a venue whose URL says what to stream (Binance's {@code /stream?streams=}) reads it. */
+    protected void onOpened(SimConnection connection) {
+    }
 
     /** Called after a socket's state is dropped; a venue forgets what that socket subscribed to. */
     protected abstract void onDisconnected(SimConnection connection);
@@ -193,8 +201,10 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
 
     private Behavior<Command> onConnected(Connected connected) {
         accepted++;
-        connections.put(connected.connectionId(),
-                new SimConnection(connected.connectionId(), connected.outgoing(), connected.path()));
+        SimConnection connection = new SimConnection(connected.connectionId(), connected.outgoing(), connected.path(),
+                connected.query());
+        connections.put(connected.connectionId(), connection);
+        onOpened(connection);
         return this;
     }
 

@@ -307,7 +307,8 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
         return pathPrefix(entry.venue().id(), () -> extractUnmatchedPath(rest -> {
             String path = rest.startsWith("/") ? rest.substring(1) : rest;
             if (entry.wsPaths().contains(path)) {
-                return extractWebSocketUpgrade(upgrade -> complete(upgrade.handleMessagesWith(socketFlow(venue, path))));
+                return parameterMap(query -> extractWebSocketUpgrade(upgrade ->
+                        complete(upgrade.handleMessagesWith(socketFlow(venue, path, Map.copyOf(query))))));
             }
             return get(() -> parameterMap(query -> onSuccess(
                     AskPattern.<SimVenue.Command, SimVenue.RestReply>ask(venue,
@@ -318,16 +319,18 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
     }
 
     private Route socket(Venue venue) {
-        return extractWebSocketUpgrade(upgrade -> complete(upgrade.handleMessagesWith(socketFlow(venues.get(venue), ""))));
+        return extractWebSocketUpgrade(upgrade -> complete(upgrade.handleMessagesWith(socketFlow(venues.get(venue), "",
+                Map.of()))));
     }
 
-    private Flow<Message, Message, NotUsed> socketFlow(ActorRef<SimVenue.Command> venue, String path) {
+    private Flow<Message, Message, NotUsed> socketFlow(ActorRef<SimVenue.Command> venue, String path,
+                                                      Map<String, String> query) {
         long id = connectionIds.incrementAndGet();
         Materializer materializer = Materializer.matFromSystem(system);
         Pair<ActorRef<SimConnection.Out>, Source<SimConnection.Out, NotUsed>> outgoing =
                 ActorSource.<SimConnection.Out>actorRef(out -> out == SimConnection.Close.INSTANCE, out -> Optional.empty(),
                         SOCKET_BUFFER, OverflowStrategy.fail()).preMaterialize(materializer);
-        venue.tell(new SimVenue.Connected(id, outgoing.first(), path));
+        venue.tell(new SimVenue.Connected(id, outgoing.first(), path, query));
         Source<Message, NotUsed> toClient = outgoing.second()
                 .map(out -> (Message) TextMessage.create(((SimConnection.Text) out).text()));
         Sink<Message, NotUsed> fromClient = Flow.<Message>create()

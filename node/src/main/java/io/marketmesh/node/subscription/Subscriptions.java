@@ -4,6 +4,7 @@ import io.marketmesh.node.serialization.CborSerializable;
 import io.marketmesh.protocol.Venue;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.ddata.Flag;
-import org.apache.pekko.cluster.ddata.FlagKey;
 import org.apache.pekko.cluster.ddata.Key;
 import org.apache.pekko.cluster.ddata.ORSet;
-import org.apache.pekko.cluster.ddata.ORSetKey;
 import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
@@ -33,8 +32,9 @@ import org.apache.pekko.cluster.typed.SelfUp;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
- * This node's door to the cluster-wide set of followed markets, one replicated {@link ORSet} of symbols per
- * venue in Pekko Distributed Data. The HTTP API adds and removes markets through it (written to a majority of
+ * This node's door to the cluster-wide set of followed markets, replicated in Pekko Distributed Data: each venue's
+ * symbols in {@link SubscriptionKeys#BUCKETS} {@link ORSet}s by hash, so that no replicated entry outgrows what one
+ * cluster message may carry. The HTTP API adds and removes markets through it (written to a majority of
  * nodes before it answers), connection workers watch it, and each venue is seeded once per cluster from
  * configuration or discovery (a replicated flag remembers it, so a restarted worker does not bring back markets
  * a user removed). Reads are served from this node's replica, which it keeps by subscribing to every key, and
@@ -43,7 +43,7 @@ import org.apache.pekko.cluster.typed.Subscribe;
 public final class Subscriptions extends AbstractBehavior<Subscriptions.Command> {
 
     public sealed interface Command permits Follow, Unfollow, GetFollowed, IsFollowed, Seed, Watch, Changed, Updated, Read,
-            SeedChecked, VenueStepDone, Joined, Refreshed {
+            SeedChecked, SeedFlagged, VenueStepDone, Joined, Refreshed, Flush {
     }
 
     /** Adds markets (idempotent). */
@@ -93,17 +93,25 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     public record VenueSymbols(Venue venue, Set<String> symbols) {
     }
 
-    private record Changed(Venue venue, Set<String> symbols) implements Command {
+    private record Changed(Venue venue, int bucket, Set<String> symbols) implements Command {
     }
 
-    private record Updated(Venue venue, boolean success, String error, Runnable onSuccess, Runnable onFailure)
-            implements Command {
+    /** One bucket's write of a {@link PendingWrite} was answered. */
+    private record Updated(PendingWrite write, boolean success, String error) implements Command {
     }
 
-    private record Read(Venue venue, Set<String> symbols, boolean found, boolean failed) implements Command {
+    private record Read(Venue venue, int bucket, Set<String> symbols, boolean found, boolean failed) implements Command {
+    }
+
+    /** Buckets of the venue changed: its whole set is rebuilt once, and watchers told, for however many changed. */
+    private record Flush(Venue venue) implements Command {
     }
 
     private record SeedChecked(Seed seed, boolean alreadySeeded, boolean failed) implements Command {
+    }
+
+    /** The seeded flag's write was answered ({@code error} null: confirmed by a majority). */
+    private record SeedFlagged(Seed seed, String error) implements Command {
     }
 
     /** One of a venue's start-up steps (its majority read, its configuration seed) is done. */
@@ -114,7 +122,7 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     private record Joined(boolean oldest) implements Command {
     }
 
-    private record Refreshed(Venue venue, Set<String> symbols, Runnable then) implements Command {
+    private record Refreshed(PendingWrite write, int bucket, Set<String> symbols) implements Command {
     }
 
     private final ReplicatorMessageAdapter<Command, ORSet<String>> sets;
@@ -122,7 +130,15 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     private final SelfUniqueAddress self;
     private final Duration writeTimeout;
     private final AtomicBoolean synced;
+    /** Each venue's whole set, as watchers and {@link GetFollowed} see it: rebuilt from the buckets when they change. */
     private final Map<Venue, Set<String>> symbols = new EnumMap<>(Venue.class);
+    /** Each venue's buckets as this replica last saw them. */
+    private final Map<Venue, List<Set<String>>> buckets = new EnumMap<>(Venue.class);
+    /** Venues with a {@link Flush} on its way. */
+    private final java.util.Set<Venue> flushing = java.util.EnumSet.noneOf(Venue.class);
+    /** Bucket reads still outstanding per venue at start-up, and whether one of them failed. */
+    private final Map<Venue, Integer> readsPending = new EnumMap<>(Venue.class);
+    private final java.util.Set<Venue> readFailed = java.util.EnumSet.noneOf(Venue.class);
     /**
      * Venues whose set this node has read (or had news of): only then are watchers told, since an empty set before
      * that would make a worker take every market for unfollowed.
@@ -156,23 +172,8 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
         return Behaviors.supervise(subscriptions).onFailure(SupervisorStrategy.restart());
     }
 
-    private static final Map<Venue, Key<ORSet<String>>> KEYS = new EnumMap<>(Venue.class);
-    private static final Map<Venue, Key<Flag>> SEEDED_KEYS = new EnumMap<>(Venue.class);
-
-    static {
-        for (Venue venue : Venue.values()) {
-            KEYS.put(venue, ORSetKey.create("subscriptions-" + venue.id()));
-            SEEDED_KEYS.put(venue, FlagKey.create("subscriptions-seeded-" + venue.id()));
-        }
-    }
-
-    /** The replicated set of a venue's followed symbols. (The replicator wants the very key instance it was given.) */
-    public static Key<ORSet<String>> key(Venue venue) {
-        return KEYS.get(venue);
-    }
-
     private static Key<Flag> seededKey(Venue venue) {
-        return SEEDED_KEYS.get(venue);
+        return SubscriptionKeys.seededKey(venue);
     }
 
     private Subscriptions(ActorContext<Command> context, ReplicatorMessageAdapter<Command, ORSet<String>> sets,
@@ -191,8 +192,11 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
         this.configured = configured;
         for (Venue venue : Venue.values()) {
             symbols.put(venue, Set.of());
-            // One function for every key: the adapter keeps one mapping per response class, not per key.
-            sets.subscribe(key(venue), Subscriptions::changed);
+            buckets.put(venue, new ArrayList<>(Collections.nCopies(SubscriptionKeys.BUCKETS, Set.<String>of())));
+            for (int bucket = 0; bucket < SubscriptionKeys.BUCKETS; bucket++) {
+                // One function for every key: the adapter keeps one mapping per response class, not per key.
+                sets.subscribe(SubscriptionKeys.key(venue, bucket), Subscriptions::changed);
+            }
         }
         view.publish(symbols);
         // Reads and seeding wait until this node is Up: before it has joined, the replicator knows no other node and a
@@ -252,65 +256,83 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
                 .onMessage(Unfollow.class, this::onUnfollow)
                 .onMessage(GetFollowed.class, this::onGetFollowed)
                 .onMessage(IsFollowed.class, m -> {
-                    m.replyTo().tell(symbols.get(m.venue()).contains(m.symbol()));
+                    m.replyTo().tell(isFollowed(m.venue(), m.symbol()));
                     return this;
                 })
                 .onMessage(Seed.class, this::onSeed)
                 .onMessage(SeedChecked.class, this::onSeedChecked)
+                .onMessage(SeedFlagged.class, m -> {
+                    if (m.error() != null) {
+                        getContext().getLog().warn("subscriptions of {}: {}", m.seed().venue().id(), m.error());
+                    }
+                    m.seed().replyTo().tell(true);
+                    return this;
+                })
                 .onMessage(Watch.class, this::onWatch)
                 .onMessage(Changed.class, m -> {
-                    replace(m.venue(), m.symbols());
+                    buckets.get(m.venue()).set(m.bucket(), m.symbols());
+                    if (flushing.add(m.venue())) {
+                        getContext().getSelf().tell(new Flush(m.venue()));
+                    }
+                    return this;
+                })
+                .onMessage(Flush.class, m -> {
+                    flushing.remove(m.venue());
+                    rebuild(m.venue());
                     return this;
                 })
                 .onMessage(Read.class, this::onRead)
                 .onMessage(VenueStepDone.class, m -> onVenueStepDone(m.venue()))
                 .onMessage(Joined.class, this::onJoined)
-                .onMessage(Refreshed.class, m -> {
-                    replace(m.venue(), m.symbols());
-                    m.then().run();
-                    return this;
-                })
+                .onMessage(Refreshed.class, this::onRefreshed)
                 .onMessage(Updated.class, this::onUpdated)
                 .onSignal(Terminated.class, this::onWatcherGone)
                 .build();
     }
 
     private void readFromMajority(Venue venue) {
-        sets.askGet(replyTo -> new Replicator.Get<>(key(venue), new Replicator.ReadMajority(writeTimeout), replyTo),
-                response -> {
-                    if (response instanceof Replicator.GetSuccess<ORSet<String>> success) {
-                        return new Read(venue, Set.copyOf(success.get(key(venue)).getElements()), true, false);
-                    }
-                    return new Read(venue, Set.of(), false, response instanceof Replicator.GetFailure);
-                });
+        readsPending.put(venue, SubscriptionKeys.BUCKETS);
+        for (int i = 0; i < SubscriptionKeys.BUCKETS; i++) {
+            int bucket = i;
+            Key<ORSet<String>> key = SubscriptionKeys.key(venue, bucket);
+            sets.askGet(replyTo -> new Replicator.Get<>(key, new Replicator.ReadMajority(writeTimeout), replyTo),
+                    response -> {
+                        if (response instanceof Replicator.GetSuccess<ORSet<String>> success) {
+                            return new Read(venue, bucket, Set.copyOf(success.get(key).getElements()), true, false);
+                        }
+                        return new Read(venue, bucket, Set.of(), false, response instanceof Replicator.GetFailure);
+                    });
+        }
     }
 
     private static Command changed(Replicator.SubscribeResponse<ORSet<String>> response) {
-        Venue venue = venueOf(response.key());
+        SubscriptionKeys.Bucket bucket = SubscriptionKeys.bucketOf(response.key());
         return response instanceof Replicator.Changed<ORSet<String>> c
-                ? new Changed(venue, Set.copyOf(c.get(key(venue)).getElements()))
-                : new Changed(venue, Set.of()); // Deleted: never done here; read as empty
-    }
-
-    private static Venue venueOf(Key<ORSet<String>> key) {
-        for (Map.Entry<Venue, Key<ORSet<String>>> entry : KEYS.entrySet()) {
-            if (entry.getValue().equals(key)) {
-                return entry.getKey();
-            }
-        }
-        throw new IllegalArgumentException("not a subscriptions key: " + key);
+                ? new Changed(bucket.venue(), bucket.index(), Set.copyOf(c.get(response.key()).getElements()))
+                : new Changed(bucket.venue(), bucket.index(), Set.of()); // Deleted: never done here; read as empty
     }
 
     private Behavior<Command> onRead(Read read) {
         if (read.failed()) {
+            readFailed.add(read.venue());
+        } else if (read.found()) {
+            buckets.get(read.venue()).set(read.bucket(), read.symbols());
+        }
+        if (readsPending.merge(read.venue(), -1, Integer::sum) > 0) {
+            return this;
+        }
+        if (readFailed.remove(read.venue())) {
             // No majority reachable (yet): the subscription keeps this replica current as gossip arrives.
             getContext().getLog().warn("subscriptions of {}: no majority answered within {}; serving this node's replica",
                     read.venue().id(), writeTimeout);
-        } else if (read.found()) {
-            replace(read.venue(), read.symbols());
         }
+        rebuild(read.venue());
         // Found, not found (no market followed yet) or no majority (this replica, kept current by gossip).
         return onVenueStepDone(read.venue());
+    }
+
+    private boolean isFollowed(Venue venue, String symbol) {
+        return buckets.get(venue).get(SubscriptionKeys.bucketOf(symbol)).contains(symbol);
     }
 
     private Behavior<Command> onStartupStepDone() {
@@ -321,33 +343,30 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     }
 
     private Behavior<Command> onFollow(Follow follow) {
-        Set<String> current = symbols.get(follow.venue());
         List<String> added = new ArrayList<>();
         List<String> already = new ArrayList<>();
         for (String symbol : new java.util.LinkedHashSet<>(follow.symbols())) {
-            (current.contains(symbol) ? already : added).add(symbol);
+            (isFollowed(follow.venue(), symbol) ? already : added).add(symbol);
         }
         if (added.isEmpty()) {
             follow.replyTo().tell(new FollowResult(follow.venue(), List.of(), already, null));
             return this;
         }
-        write(follow.venue(), set -> {
-            ORSet<String> result = set;
-            for (String symbol : added) {
-                result = result.add(self, symbol);
-            }
-            return result;
-        }, () -> follow.replyTo().tell(new FollowResult(follow.venue(), added, already, null)), error -> follow.replyTo().tell(new FollowResult(follow.venue(), List.of(), already, error)));
+        add(follow.venue(), added, () -> follow.replyTo().tell(new FollowResult(follow.venue(), added, already, null)),
+                error -> follow.replyTo().tell(new FollowResult(follow.venue(), List.of(), already, error)));
         return this;
     }
 
     private Behavior<Command> onUnfollow(Unfollow unfollow) {
-        if (!symbols.get(unfollow.venue()).contains(unfollow.symbol())) {
+        if (!isFollowed(unfollow.venue(), unfollow.symbol())) {
             unfollow.replyTo().tell(new UnfollowResult(false, null));
             return this;
         }
-        write(unfollow.venue(), set -> set.remove(self, unfollow.symbol()),
-                () -> unfollow.replyTo().tell(new UnfollowResult(true, null)), error -> unfollow.replyTo().tell(new UnfollowResult(true, error)));
+        int bucket = SubscriptionKeys.bucketOf(unfollow.symbol());
+        PendingWrite write = new PendingWrite(unfollow.venue(), List.of(bucket),
+                () -> unfollow.replyTo().tell(new UnfollowResult(true, null)),
+                error -> unfollow.replyTo().tell(new UnfollowResult(true, error)));
+        writeBucket(write, bucket, set -> set.remove(self, unfollow.symbol()));
         return this;
     }
 
@@ -379,31 +398,35 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
             seed.replyTo().tell(false);
             return this;
         }
-        write(seed.venue(), set -> {
-            ORSet<String> result = set;
-            for (String symbol : seed.symbols()) {
-                result = result.add(self, symbol);
-            }
-            return result;
-        }, () -> {
+        add(seed.venue(), seed.symbols(), () -> {
             flags.askUpdate(replyTo -> new Replicator.Update<>(seededKey(seed.venue()), Flag.create(),
                             new Replicator.WriteMajority(writeTimeout), replyTo, Flag::switchOn),
-                    response -> response instanceof Replicator.UpdateSuccess
-                            ? new Updated(seed.venue(), true, null, () -> seed.replyTo().tell(true), null)
-                            // The symbols are in; a flag not confirmed by a majority yet still spreads by gossip.
-                            : new Updated(seed.venue(), false, "seeded flag: " + response, null,
-                            () -> seed.replyTo().tell(true)));
+                    // The symbols are in; a flag not confirmed by a majority yet still spreads by gossip.
+                    response -> new SeedFlagged(seed, response instanceof Replicator.UpdateSuccess ? null
+                            : "seeded flag: " + response));
         }, error -> seed.replyTo().tell(false));
         return this;
     }
 
-    private void write(Venue venue, java.util.function.Function<ORSet<String>, ORSet<String>> change, Runnable onSuccess,
-                       java.util.function.Consumer<String> onFailure) {
-        sets.askUpdate(replyTo -> new Replicator.Update<>(key(venue), ORSet.empty(),
+    /** Adds symbols to the venue's set, each bucket with one write. */
+    private void add(Venue venue, List<String> symbols, Runnable onSuccess, java.util.function.Consumer<String> onFailure) {
+        Map<Integer, List<String>> byBucket = SubscriptionKeys.byBucket(symbols);
+        PendingWrite write = new PendingWrite(venue, byBucket.keySet(), onSuccess, onFailure);
+        byBucket.forEach((bucket, added) -> writeBucket(write, bucket, set -> {
+            ORSet<String> result = set;
+            for (String symbol : added) {
+                result = result.add(self, symbol);
+            }
+            return result;
+        }));
+    }
+
+    private void writeBucket(PendingWrite write, int bucket, java.util.function.Function<ORSet<String>, ORSet<String>> change) {
+        sets.askUpdate(replyTo -> new Replicator.Update<>(SubscriptionKeys.key(write.venue, bucket), ORSet.empty(),
                         new Replicator.WriteMajority(writeTimeout), replyTo, change::apply),
                 response -> {
                     if (response instanceof Replicator.UpdateSuccess) {
-                        return new Updated(venue, true, null, onSuccess, null);
+                        return new Updated(write, true, null);
                     }
                     // UpdateTimeout: the change is in this replica and spreads by gossip if this node stays in the
                     // cluster, but a majority has not confirmed it, so the caller is told rather than shown success.
@@ -411,32 +434,49 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
                             ? "written on this node but not confirmed by a majority of nodes within " + writeTimeout
                             + " (it spreads if this node stays in the cluster, and is lost if it is downed)"
                             : "write failed: " + response;
-                    return new Updated(venue, false, error, null, () -> onFailure.accept(error));
+                    return new Updated(write, false, error);
                 });
     }
 
     private Behavior<Command> onUpdated(Updated updated) {
-        if (updated.success()) {
-            if (updated.onSuccess() != null) {
-                refreshThen(updated.venue(), updated.onSuccess());
-            }
+        PendingWrite write = updated.write();
+        if (!updated.success() && write.error == null) {
+            write.error = updated.error();
+        }
+        if (--write.outstanding > 0) {
+            return this;
+        }
+        if (write.error != null) {
+            getContext().getLog().warn("subscriptions of {}: {}", write.venue.id(), write.error);
+            write.onFailure.accept(write.error);
         } else {
-            getContext().getLog().warn("subscriptions of {}: {}", updated.venue().id(), updated.error());
-            if (updated.onFailure() != null) {
-                updated.onFailure().run();
-            }
+            refresh(write);
         }
         return this;
     }
 
     /**
-     * Re-reads this node's replica before answering a write, so the cache (and the workers) show the set as it is,
-     * including changes other nodes made meanwhile, rather than this node's guess of it.
+     * Re-reads the written buckets from this node's replica before answering a write, so the cache (and the workers)
+     * show the set as it is, including changes other nodes made meanwhile, rather than this node's guess of it.
      */
-    private void refreshThen(Venue venue, Runnable then) {
-        sets.askGet(replyTo -> new Replicator.Get<>(key(venue), Replicator.readLocal(), replyTo), response ->
-                new Refreshed(venue, response instanceof Replicator.GetSuccess<ORSet<String>> success
-                        ? Set.copyOf(success.get(key(venue)).getElements()) : symbols.get(venue), then));
+    private void refresh(PendingWrite write) {
+        write.outstanding = write.buckets.size();
+        for (int bucket : write.buckets) {
+            Key<ORSet<String>> key = SubscriptionKeys.key(write.venue, bucket);
+            sets.askGet(replyTo -> new Replicator.Get<>(key, Replicator.readLocal(), replyTo), response ->
+                    new Refreshed(write, bucket, response instanceof Replicator.GetSuccess<ORSet<String>> success
+                            ? Set.copyOf(success.get(key).getElements()) : buckets.get(write.venue).get(bucket)));
+        }
+    }
+
+    private Behavior<Command> onRefreshed(Refreshed refreshed) {
+        PendingWrite write = refreshed.write();
+        buckets.get(write.venue).set(refreshed.bucket(), refreshed.symbols());
+        if (--write.outstanding == 0) {
+            rebuild(write.venue);
+            write.onSuccess.run();
+        }
+        return this;
     }
 
     private Behavior<Command> onWatch(Watch watch) {
@@ -461,8 +501,11 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
         return this;
     }
 
-    private void replace(Venue venue, Set<String> now) {
-        Set<String> copy = Set.copyOf(now);
+    /** The venue's whole set from its buckets; watchers are told when it changed. */
+    private void rebuild(Venue venue) {
+        java.util.Set<String> all = new java.util.HashSet<>();
+        buckets.get(venue).forEach(all::addAll);
+        Set<String> copy = Set.copyOf(all);
         if (copy.equals(symbols.get(venue))) {
             return;
         }

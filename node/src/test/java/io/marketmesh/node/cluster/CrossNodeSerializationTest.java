@@ -97,6 +97,8 @@ class CrossNodeSerializationTest {
         roundTrips(new MarketActor.GetState(state.getRef()));
         TestProbe<BookView> book = testKit.createTestProbe();
         roundTrips(new MarketActor.GetBook(25, book.getRef()));
+        TestProbe<MarketActor.Located> socket = testKit.createTestProbe();
+        roundTrips(new MarketActor.Locate(3, 17, socket.getRef()));
     }
 
     @Test
@@ -111,7 +113,7 @@ class CrossNodeSerializationTest {
         roundTrips(new ResyncRequest(KALSHI, "gap", 2, market.getRef()));
         roundTrips(new ConnectionManager.WorkerStatus(Venue.KALSHI, 1, "127.0.0.1:7355", "wss://x", 3, null, List.of(
                 new SocketStatus(1, "127.0.0.1:7355", 5, "open", 3, 1, 2, 3, 4, 0, 5, "refused", 6,
-                        new io.marketmesh.node.connection.IntegrityCounts(7, 1, 8, 2)))));
+                        new io.marketmesh.node.connection.IntegrityCounts(7, 1, 8, 2), 3))));
         TestProbe<ConnectionManager.WorkerStatus> worker = testKit.createTestProbe();
         roundTrips(new ConnectionManager.GetStatus(worker.getRef()));
         roundTrips(ConnectionManager.Stop.INSTANCE);

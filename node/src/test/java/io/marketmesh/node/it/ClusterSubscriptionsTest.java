@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The cluster's followed markets survive nodes joining, and a node that would split them differently is refused. */
+/**
+ * The cluster's followed markets survive nodes joining, and a node that would split them, or shard their actors,
+ * differently is refused.
+ */
 class ClusterSubscriptionsTest {
 
     private final List<TestNode> nodes = new ArrayList<>();
@@ -55,7 +58,21 @@ class ClusterSubscriptionsTest {
         assertEquals(1, first.get("/api/v1/cluster").body().path("totals").path("members").asInt());
     }
 
+    @Test
+    void aNodeThatShardsMarketsAnotherWayIsRefused() throws Exception {
+        int seedPort = TestNode.freePort();
+        TestNode first = start(seedPort, seedPort, 4, true);
+        // As a node of a release that sharded markets by a hash of the market would: each market would get two actors.
+        TestNode other = start(seedPort, 0, 4, false, Map.of("marketmesh.cluster.market-shards", "by-market-hash"));
+        other.system().getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        assertEquals(1, first.get("/api/v1/cluster").body().path("totals").path("members").asInt());
+    }
+
     private TestNode start(int seedPort, int arteryPort, int workers, boolean awaitReady) {
+        return start(seedPort, arteryPort, workers, awaitReady, Map.of());
+    }
+
+    private TestNode start(int seedPort, int arteryPort, int workers, boolean awaitReady, Map<String, Object> extra) {
         Map<String, Object> settings = new HashMap<>();
         settings.put("pekko.cluster.seed-nodes", List.of("pekko://marketmesh@127.0.0.1:" + seedPort));
         settings.put("pekko.remote.artery.canonical.port", arteryPort);
@@ -64,6 +81,7 @@ class ClusterSubscriptionsTest {
         // Nobody listens there: the sockets retry, which is beside the point here.
         settings.put("marketmesh.venues.kalshi.ws-url", "ws://127.0.0.1:" + TestNode.freePort() + "/trade-api/ws/v2");
         settings.put("marketmesh.venues.kalshi.markets", "AAA,BBB,CCC");
+        settings.putAll(extra);
         TestNode node = awaitReady ? TestNode.start(settings) : TestNode.startWithoutWaiting(settings);
         nodes.add(node);
         return node;

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three real nodes (three ActorSystems in this JVM, real Artery over loopback) following the simulated venues:
  * markets and connection workers spread over all of them, every node answers for every market with the venue's
- * true book, a node that crashes costs no market, and a fourth node takes shards over.
+ * true book, a node that crashes costs no market, and a fourth node takes shards over. Whenever the cluster has
+ * settled, every member runs its share of the connection workers (give or take one), and every market's actor runs on
+ * the node of the worker that feeds it (its shard is named after the worker).
  */
 class MultiNodeClusterTest {
 
@@ -72,6 +74,8 @@ class MultiNodeClusterTest {
                 && r.body().path("totals").path("markets").asInt() == markets
                 && r.body().path("totals").path("connectionWorkers").asInt() == 8, SETTLE);
 
+        awaitMarketsBesideTheirWorkers(first, 3, markets);
+
         // Any node lists every market of the cluster and serves its true book.
         for (TestNode node : nodes) {
             node.awaitJson("/api/v1/markets", r -> r.body().path("total").asInt() == markets, SETTLE);
@@ -91,6 +95,7 @@ class MultiNodeClusterTest {
         first.awaitJson("/api/v1/cluster", r -> upMembers(r.body()) == 2
                 && !memberAddresses(r.body()).contains(crashed)
                 && r.body().path("totals").path("connectionWorkers").asInt() == 8, SETTLE);
+        awaitMarketsBesideTheirWorkers(first, 2, markets);
         assertEveryNodeServesTheTrueBooks(List.of(first, third));
 
         // A fourth node joins: shards move to it, and still every node serves every true book.
@@ -99,6 +104,7 @@ class MultiNodeClusterTest {
         String fourthAddress = fourth.get("/api/v1/cluster").body().path("self").asText();
         first.awaitJson("/api/v1/cluster", r -> upMembers(r.body()) == 3 && member(r.body(), fourthAddress)
                 .path("shards").asInt() > 0, SETTLE);
+        awaitMarketsBesideTheirWorkers(first, 3, markets);
         assertEveryNodeServesTheTrueBooks(List.of(first, third, fourth));
 
         // A graceful stop (what SIGTERM runs): the node leaves and hands its shards and workers over, no downing
@@ -108,7 +114,36 @@ class MultiNodeClusterTest {
         nodes.remove(fourth);
         first.awaitJson("/api/v1/cluster", r -> r.body().path("members").size() == 2 && upMembers(r.body()) == 2
                 && r.body().path("totals").path("connectionWorkers").asInt() == 8, SETTLE);
+        awaitMarketsBesideTheirWorkers(first, 2, markets);
         assertEveryNodeServesTheTrueBooks(List.of(first, third));
+    }
+
+    /**
+     * Until the cluster has settled: {@code members} members Up, each running its share of the 8 connection workers
+     * give or take one, every market's actor started, and each in the shard of its worker on that worker's node.
+     */
+    private static void awaitMarketsBesideTheirWorkers(TestNode node, int members, int markets) {
+        node.awaitJson("/api/v1/cluster", r -> {
+            JsonNode cluster = r.body();
+            if (upMembers(cluster) != members || cluster.path("members").size() != members
+                    || cluster.path("totals").path("markets").asInt() != markets
+                    || cluster.path("totals").path("connectionWorkers").asInt() != 8) {
+                return false;
+            }
+            for (JsonNode member : cluster.path("members")) {
+                Set<String> workers = new HashSet<>();
+                member.path("connectionWorkers").forEach(worker -> workers.add(worker.asText()));
+                if (Math.abs(workers.size() - 8.0 / members) >= 1) {
+                    return false;
+                }
+                for (JsonNode shard : member.path("shardIds")) {
+                    if (!workers.contains(shard.asText())) {
+                        return false; // a market whose worker runs on another node
+                    }
+                }
+            }
+            return true;
+        }, SETTLE);
     }
 
     private TestNode start(String seed, int arteryPort) {

@@ -71,6 +71,9 @@ class SimulatedVenuesEndToEndTest {
         awaitCondition(() -> connections(Venue.POLYMARKET).size() == 3, "8 tokens at 3 per socket need 3 sockets");
         long sent = simulator.stats(Venue.KALSHI).framesSent();
         assertTrue(sent > 0);
+        // One node: every market's actor runs beside its socket, which feeds it directly, not through the region.
+        awaitCondition(() -> sum(Venue.POLYMARKET, c -> c.path("localMarkets").asLong()) == 8
+                && sum(Venue.KALSHI, c -> c.path("localMarkets").asLong()) == 5, "every market fed directly");
 
         // A malformed frame and an unknown event on every socket: counted, skipped, the sockets live on.
         long badBefore = sum(Venue.POLYMARKET, c -> c.path("badFrames").asLong())
@@ -112,6 +115,9 @@ class SimulatedVenuesEndToEndTest {
             awaitBookEqualsTruth(Venue.KALSHI, symbol);
         }
         assertEquals(0, simulator.kalshiAuthFailures(), "every Kalshi handshake was signed correctly");
+        // The reconnected sockets found their markets' actors again: the exact books above came the direct way.
+        awaitCondition(() -> sum(Venue.POLYMARKET, c -> c.path("localMarkets").asLong()) == 8
+                && sum(Venue.KALSHI, c -> c.path("localMarkets").asLong()) == 5, "every market fed directly again");
     }
 
     @Test

@@ -14,17 +14,17 @@ import org.junit.jupiter.api.Test;
 class ApplySerializationTest {
 
     @Test
-    void receivedNanosIsNotSerializedButTheSocketIs() {
+    void receivedNanosIsNotSerializedButTheSocketAndItsNumberingAre() {
         ActorTestKit testKit = ActorTestKit.create(ConfigFactory.parseString(
                 "pekko.actor.serialization-bindings { \"io.marketmesh.node.serialization.CborSerializable\" = jackson-cbor }"));
         try {
             Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
             // No event: only the stamp is under test here (how events cross nodes is the cluster's concern).
-            MarketActor.Apply apply = new MarketActor.Apply(null, 123_456_789L, 7);
+            MarketActor.Apply apply = new MarketActor.Apply(null, 123_456_789L, 7, 5_000_000_000L, 12);
             Serializer serializer = serialization.findSerializerFor(apply);
             byte[] bytes = serializer.toBinary(apply);
             Object back = serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, apply)).get();
-            assertEquals(new MarketActor.Apply(null, 0, 7), back);
+            assertEquals(new MarketActor.Apply(null, 0, 7, 5_000_000_000L, 12), back);
         } finally {
             testKit.shutdownTestKit();
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.marketmesh.node.metrics.NodeMetrics;
 import io.marketmesh.node.testkit.RecordingPublisher;
 import io.marketmesh.protocol.BookClaim;
 import io.marketmesh.protocol.BookDelta;
@@ -44,6 +45,12 @@ class MarketActorTest {
     private TestProbe<ResyncRequest> resyncs;
     private RecordingPublisher publisher;
     private ActorRef<MarketActor.Command> actor;
+    private ResyncTopics topics;
+
+    private ActorRef<MarketActor.Command> spawn(MarketSettings settings) {
+        return testKit.spawn(MarketActor.create(market,
+                new MarketActor.Dependencies(topics, settings, publisher, Duration.ofMinutes(1), BookSource.NONE), null));
+    }
 
     @AfterAll
     static void shutdown() {
@@ -71,8 +78,8 @@ class MarketActorTest {
             return null;
         });
         publisher = new RecordingPublisher();
-        actor = testKit.spawn(MarketActor.create(market,
-                new MarketActor.Dependencies(topics, SETTINGS, publisher, Duration.ofMinutes(1), BookSource.NONE), null));
+        this.topics = topics;
+        actor = spawn(SETTINGS);
     }
 
     private static long d(String s) {
@@ -126,6 +133,35 @@ class MarketActorTest {
     }
 
     @Test
+    void aChangeOvertakenOnTheWayIsDroppedALostOneOrAnotherSocketsMakesTheBookStale() {
+        long route = 42;
+        long other = 43;
+        // Changes 1 and 2 of the socket were overtaken by its snapshot (3), which includes them: they arrive late.
+        actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.01"), d("10")), new PriceLevel(d("0.98"), d("5"))),
+                0, 7, route, 3));
+        actor.tell(new MarketActor.Apply(relative(2, Side.BID, "0.01", "4"), 0, 7, route, 1));
+        actor.tell(new MarketActor.Apply(relative(3, Side.BID, "0.01", "4"), 0, 7, route, 2));
+        actor.tell(new MarketActor.Apply(relative(4, Side.BID, "0.01", "1"), 0, 7, route, 4));
+        BookView view = book();
+        assertFalse(view.stale());
+        assertEquals(List.of(new PriceLevel(d("0.01"), d("11"))), view.bids(), "only the change after the snapshot counts");
+
+        // Change 5 never arrives: 6 shows the gap, the book cannot be trusted.
+        actor.tell(new MarketActor.Apply(relative(6, Side.BID, "0.01", "1"), 0, 7, route, 6));
+        assertTrue(resyncs.receiveMessage().reason().contains("lost on the way"));
+        assertTrue(book().stale());
+        assertEquals(List.of(new PriceLevel(d("0.01"), d("11"))), book().bids(), "nothing applied onto the gap");
+
+        // A snapshot heals it; a change of another socket (a socket of an earlier worker, say) makes it stale again.
+        actor.tell(new MarketActor.Apply(snapshot(7, new PriceLevel(d("0.02"), d("3")), new PriceLevel(d("0.97"), d("2"))),
+                0, 7, route, 7));
+        assertFalse(book().stale());
+        actor.tell(new MarketActor.Apply(relative(8, Side.BID, "0.02", "1"), 0, 7, other, 9));
+        assertTrue(resyncs.receiveMessage().reason().contains("another socket"));
+        assertEquals(List.of(new PriceLevel(d("0.02"), d("3"))), book().bids());
+    }
+
+    @Test
     void anEmptyMarketAsksForASnapshotAtOnce() {
         actor.tell(new MarketActor.Apply(relative(5, Side.BID, "0.01", "1")));
         ResyncRequest request = resyncs.receiveMessage();
@@ -152,6 +188,25 @@ class MarketActorTest {
         BookView healed = book();
         assertFalse(healed.stale());
         assertEquals(List.of(new PriceLevel(d("0.03"), d("1"))), healed.bids());
+    }
+
+    @Test
+    void theNodeCountsTheBooksItServesFreshAsTheyGoLiveStaleLiveAndStop() {
+        NodeMetrics metrics = NodeMetrics.get(testKit.system());
+        long before = metrics.booksLive();
+        actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.01"), d("10")), new PriceLevel(d("0.98"), d("5")))));
+        state();
+        assertEquals(before + 1, metrics.booksLive(), "a snapshot makes the book live");
+        actor.tell(new MarketActor.Apply(relative(2, Side.BID, "0.01", "-11")));
+        assertTrue(state().stale());
+        assertEquals(before, metrics.booksLive(), "a stale book is not counted");
+        actor.tell(new MarketActor.Apply(snapshot(3, new PriceLevel(d("0.02"), d("1")), new PriceLevel(d("0.97"), d("2")))));
+        state();
+        actor.tell(new MarketActor.Apply(snapshot(4, new PriceLevel(d("0.03"), d("1")), new PriceLevel(d("0.96"), d("2")))));
+        state();
+        assertEquals(before + 1, metrics.booksLive(), "healed, and counted once however many snapshots follow");
+        testKit.stop(actor);
+        assertEquals(before, metrics.booksLive(), "an actor that stops takes its live book with it");
     }
 
     @Test
@@ -332,6 +387,9 @@ class MarketActorTest {
                 ChecksumLayout.Numbers.FIXED_DIGITS, 2, 0);
         BookSnapshot wrong = new BookSnapshot(market, List.of(new PriceLevel(d("0.5"), d("10"))),
                 List.of(new PriceLevel(d("0.6"), d("5"))), 0, 1, 2, 0, new BookClaim.Checksum(layout, 12345));
+        // A backoff long enough that a loaded machine cannot let it pass between the two snapshots and the question.
+        testKit.stop(actor);
+        actor = spawn(new MarketSettings(Duration.ofSeconds(3), Duration.ofSeconds(6), 1000));
         actor.tell(new MarketActor.Apply(wrong));
         ResyncRequest first = resyncs.receiveMessage();
         assertEquals(1, first.attempt());
@@ -342,7 +400,7 @@ class MarketActorTest {
         assertTrue(state.stale());
         assertEquals(1, state.counters().resyncRequests(), "the next request waits for the backoff");
         assertTrue(publisher.on(Channel.BOOK).isEmpty(), "a book the venue disowns is not published");
-        assertEquals(2, resyncs.receiveMessage(Duration.ofSeconds(3)).attempt(), "the count goes on, so escalation can act");
+        assertEquals(2, resyncs.receiveMessage(Duration.ofSeconds(10)).attempt(), "the count goes on, so escalation can act");
     }
 
     @Test

@@ -39,6 +39,33 @@ class OrderBookTest {
     }
 
     @Test
+    void aBookGrowsFarBeyondItsFirstRoomLevelByLevelAndStaysSorted() {
+        OrderBook book = new OrderBook();
+        // Inserted out of order, one level at a time, past every doubling of the arrays.
+        for (int i = 0; i < 300; i++) {
+            int cents = (i * 37) % 300 + 1;
+            book.set(Side.BID, Decimals.of(cents, 4), d("1"));
+            book.set(Side.ASK, Decimals.of(10_000 - cents, 4), d("2"));
+        }
+        List<PriceLevel> bids = book.topBids(1000);
+        List<PriceLevel> asks = book.topAsks(1000);
+        assertEquals(300, bids.size());
+        assertEquals(300, asks.size());
+        for (int i = 0; i < 300; i++) {
+            assertEquals(level(Decimals.toString(Decimals.of(300 - i, 4)), "1"), bids.get(i));
+            assertEquals(level(Decimals.toString(Decimals.of(10_000 - 300 + i, 4)), "2"), asks.get(i));
+        }
+        // One frame changing 50 levels: the change log grows with it, and the frame is applied whole.
+        List<io.marketmesh.protocol.LevelUpdate> frame = new java.util.ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            frame.add(new io.marketmesh.protocol.LevelUpdate(Side.BID, Decimals.of(i, 4), d("5")));
+        }
+        assertEquals(OrderBook.Result.APPLIED, book.apply(frame, false));
+        assertEquals(50, book.changes().size());
+        assertEquals(d("5"), book.sizeAt(Side.BID, Decimals.of(50, 4)));
+    }
+
+    @Test
     void absoluteSetsReplaceAndZeroRemoves() {
         OrderBook book = new OrderBook();
         book.set(Side.BID, d("0.5"), d("10"));

@@ -507,6 +507,37 @@ class VenueSimulatorTest {
         assertEquals(sim.markets(Venue.KALSHI), tickers, "every ticker once");
     }
 
+    // ================================================================ Binance
+
+    @Test
+    void binanceCombinedStreamUrlSubscribesTheStreamsItNamesEachPayloadWrappedUnderTheNameAsked() throws Exception {
+        String base = sim.wsUrl(Venue.BINANCE); // ws://host:port/binance/ws
+        String url = base.substring(0, base.length() - "ws".length())
+                + "stream?streams=btcusdt@depth/ethusdt@depth@100ms/btcusdt@bookTicker";
+        Client client = connect(url, Map.of());
+        Set<String> streams = new TreeSet<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (streams.size() < 3 && System.nanoTime() < deadline) {
+            String frame = client.poll(Duration.ofMillis(100));
+            if (frame == null) {
+                continue;
+            }
+            JsonNode wrapped = JSON.readTree(frame);
+            String stream = wrapped.path("stream").asText();
+            JsonNode data = wrapped.path("data");
+            streams.add(stream);
+            switch (stream) {
+                case "btcusdt@depth", "ethusdt@depth@100ms" -> {
+                    assertEquals("depthUpdate", data.path("e").asText(), frame);
+                    assertEquals(stream.startsWith("btc") ? "BTCUSDT" : "ETHUSDT", data.path("s").asText(), frame);
+                }
+                case "btcusdt@bookTicker" -> assertEquals("BTCUSDT", data.path("s").asText(), frame);
+                default -> fail("a stream the URL did not name: " + frame);
+            }
+        }
+        assertEquals(Set.of("btcusdt@bookTicker", "btcusdt@depth", "ethusdt@depth@100ms"), streams);
+    }
+
     // ================================================================ faults
 
     @Test
