@@ -42,8 +42,14 @@ import java.util.TreeMap;
  * Settings are {@code key=value} arguments: {@code cost.nodes} (e.g. {@code 1,3}), {@code cost.rate} (book changes/s
  * over all venues), {@code cost.warmup}, {@code cost.window}, {@code cost.spread} (seconds), {@code cost.polymarket},
  * {@code cost.kalshi}, {@code cost.crypto} (simulated markets), {@code cost.idle}, {@code cost.jvm} (the nodes' JVM flags); any
- * {@code pekko.*} or {@code marketmesh.*} key goes to every node as {@code -Dkey=value}. The last line per size is
- * {@code COST nodes=<n> changes_per_s=<x> node_cpu_us_per_change=<x> ...}.
+ * {@code pekko.*} or {@code marketmesh.*} key goes to every node as {@code -Dkey=value}; {@code {node}} in
+ * {@code cost.jvm} becomes the node's number. It ends with one line per measurement: {@code SPREAD nodes=<n> ...},
+ * {@code COST nodes=<n> changes_per_s=<x> node_cpu_us_per_change=<x> ...}, {@code IDLE nodes=<n> ...}. About 2.5
+ * minutes for one node and 3.5 for three with the defaults:
+ *
+ * <pre>
+ * mvn -B -q -pl node -am test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test  *   -Dexec.args="-cp %classpath io.marketmesh.node.bench.ClusterCostBenchmark cost.nodes=1,3"
+ * </pre>
  */
 public final class ClusterCostBenchmark {
 
