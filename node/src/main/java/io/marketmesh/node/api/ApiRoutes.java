@@ -2,6 +2,7 @@ package io.marketmesh.node.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.marketmesh.node.api.ApiBodies.DisabledVenue;
 import io.marketmesh.node.api.ApiBodies.ErrorBody;
 import io.marketmesh.node.api.ApiBodies.FollowAnswer;
@@ -58,9 +59,12 @@ public final class ApiRoutes extends AllDirectives {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
     private static final ObjectMapper JSON = ProtocolJson.mapper();
+    // The two answers asked for most: their serializers found once, not per response.
+    static final ObjectWriter BOOK_JSON = JSON.writerFor(BookView.class);
+    static final ObjectWriter STATE_JSON = JSON.writerFor(MarketState.class);
 
     private final ActorSystem<?> system;
-    private final ClusterSharding sharding;
+    private final MarketRefs markets;
     private final ActorRef<Subscriptions.Command> subscriptions;
     private final FollowedMarkets followedMarkets;
     private final Map<Venue, VenueSettings> venues;
@@ -83,7 +87,7 @@ public final class ApiRoutes extends AllDirectives {
                      FollowedMarkets followedMarkets, Map<Venue, VenueSettings> venues, int workersPerVenue, HttpSettings settings,
                      BooleanSupplier ready, Supplier<Optional<String>> dependenciesNotReady) {
         this.system = system;
-        this.sharding = ClusterSharding.get(system);
+        this.markets = new MarketRefs(ClusterSharding.get(system));
         this.subscriptions = subscriptions;
         this.followedMarkets = followedMarkets;
         this.venues = Map.copyOf(venues);
@@ -96,12 +100,23 @@ public final class ApiRoutes extends AllDirectives {
     }
 
     public Route routes() {
-        return handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () -> concat(
-                pathPrefix("api", () -> pathPrefix("v1", this::apiV1)),
-                pathPrefix("health", () -> concat(
-                        path("alive", () -> get(() -> json(200, new HealthStatus("alive")))),
-                        path("ready", () -> get(this::readiness))))
-        )));
+        Route health = concat(
+                path("alive", built(get(built(json(200, new HealthStatus("alive")))))),
+                path("ready", built(get(this::readiness))));
+        Route all = concat(
+                pathPrefix("api", built(pathPrefix("v1", built(apiV1())))),
+                pathPrefix("health", built(health)));
+        return handleExceptions(exceptionHandler(), built(handleRejections(rejectionHandler(), built(all))));
+    }
+
+    /**
+     * pekko-http's Java DSL calls a directive's inner-route supplier on every request that reaches it, so a route tree
+     * written inline is built again for every request, rejection handler included (most of a query's garbage, and so
+     * of its GC pauses). A subtree that takes nothing from the request is built once and handed back by this supplier;
+     * handlers ({@link #async}, readiness) and routes over values taken from the request stay suppliers.
+     */
+    private static Supplier<Route> built(Route route) {
+        return () -> route;
     }
 
     private Route readiness() {
@@ -114,14 +129,15 @@ public final class ApiRoutes extends AllDirectives {
     }
 
     private Route apiV1() {
+        Route markets = concat(
+                pathEndOrSingleSlash(built(get(built(marketsList())))),
+                pathPrefix(PathMatchers.segment(), venue ->
+                        pathPrefix(PathMatchers.segment(), symbol -> market(venue, symbol))));
         return concat(
-                pathPrefix("markets", () -> concat(
-                        pathEndOrSingleSlash(() -> get(this::marketsList)),
-                        pathPrefix(PathMatchers.segment(), venue ->
-                                pathPrefix(PathMatchers.segment(), symbol -> market(venue, symbol))))),
-                path("venues", () -> get(() -> async(this::venues))),
-                path("cluster", () -> get(() -> async(() -> cluster.render().thenApply(body -> response(200, body))))),
-                pathPrefix("subscriptions", this::subscriptionRoutes));
+                pathPrefix("markets", built(markets)),
+                path("venues", built(get(() -> async(this::venues)))),
+                path("cluster", built(get(() -> async(() -> cluster.render().thenApply(body -> response(200, body)))))),
+                pathPrefix("subscriptions", built(subscriptionRoutes())));
     }
 
     private Route marketsList() {
@@ -138,9 +154,9 @@ public final class ApiRoutes extends AllDirectives {
 
     private Route subscriptionRoutes() {
         return concat(
-                pathEndOrSingleSlash(() -> concat(
+                pathEndOrSingleSlash(built(concat(
                         get(() -> async(this::subscriptions)),
-                        post(() -> entity(Unmarshaller.entityToString(), body -> async(() -> follow(body)))))),
+                        post(built(entity(Unmarshaller.entityToString(), body -> async(() -> follow(body)))))))),
                 path(PathMatchers.segment().slash(PathMatchers.segment()), (venue, symbol) ->
                         delete(() -> async(() -> unfollow(venue, symbol)))));
     }
@@ -165,17 +181,17 @@ public final class ApiRoutes extends AllDirectives {
 
     private CompletionStage<HttpResponse> marketState(String venueId, String symbol) {
         MarketKey market = ApiRequests.marketKey(venueId, symbol);
-        return whenFollowed(market, () -> Replies.of(sharding.entityRefFor(MarketActor.TYPE_KEY, market.id())
+        return whenFollowed(market, () -> Replies.of(markets.of(market)
                 .<MarketState>ask(MarketActor.GetState::new, settings.askTimeout()))
-                .thenApply(state -> response(200, state)));
+                .thenApply(state -> ok(STATE_JSON, state)));
     }
 
     private CompletionStage<HttpResponse> book(String venueId, String symbol, Optional<String> depthParam) {
         MarketKey market = ApiRequests.marketKey(venueId, symbol);
         int depth = ApiRequests.intParam("depth", depthParam, settings.defaultBookDepth(), 1, Integer.MAX_VALUE);
-        return whenFollowed(market, () -> Replies.of(sharding.entityRefFor(MarketActor.TYPE_KEY, market.id())
+        return whenFollowed(market, () -> Replies.of(markets.of(market)
                 .<BookView>ask(replyTo -> new MarketActor.GetBook(depth, replyTo), settings.askTimeout()))
-                .thenApply(view -> response(200, view)));
+                .thenApply(view -> ok(BOOK_JSON, view)));
     }
 
     private CompletionStage<HttpResponse> venues() {
@@ -255,7 +271,10 @@ public final class ApiRoutes extends AllDirectives {
         } catch (ApiError e) {
             return error(e);
         }
-        return completeWithFuture(response.exceptionally(ApiRoutes::errorResponse));
+        // handle, not completeWithFuture: the response goes out as it is, where the answer completes, without the
+        // marshalling step (content negotiation for an HttpResponse, which always wins) and its dispatcher hop.
+        CompletionStage<HttpResponse> answered = response.exceptionally(ApiRoutes::errorResponse);
+        return handle(request -> answered);
     }
 
     static HttpResponse errorResponse(Throwable failure) {
@@ -282,6 +301,15 @@ public final class ApiRoutes extends AllDirectives {
         try {
             return HttpResponse.create().withStatus(status)
                     .withEntity(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render response", e);
+        }
+    }
+
+    /** 200 with the body written by {@code writer}; HttpResponse.create() is 200 already (no status lookup). */
+    static HttpResponse ok(ObjectWriter writer, Object body) {
+        try {
+            return HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, writer.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render response", e);
         }
