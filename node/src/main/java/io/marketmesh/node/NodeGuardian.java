@@ -13,6 +13,8 @@ import io.marketmesh.node.connection.ConnectionSettings;
 import io.marketmesh.node.connection.ConnectionWorkers;
 import io.marketmesh.node.connection.MarketPlacement;
 import io.marketmesh.node.connection.WorkerLossWatch;
+import io.marketmesh.node.stream.StreamConnections;
+import io.marketmesh.node.stream.StreamSettings;
 import io.marketmesh.node.subscription.FollowedMarkets;
 import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.node.market.MarketActor;
@@ -129,8 +131,10 @@ public final class NodeGuardian {
             NodeReadiness.get(system).install(() -> !serving.getAsBoolean()
                     ? Optional.of("the node has not joined its cluster or read the followed markets yet")
                     : kafka.flatMap(NodeKafka::notReadyReason));
+            StreamConnections streams = StreamConnections.start(context,
+                    StreamSettings.fromConfig(config.getConfig("marketmesh.stream")), followedMarkets, subscriptions);
             ApiRoutes routes = new ApiRoutes(system, subscriptions, followedMarkets, venues, workers, httpSettings, serving,
-                    () -> kafka.flatMap(NodeKafka::notReadyReason));
+                    () -> kafka.flatMap(NodeKafka::notReadyReason), streams);
             HttpServer.start(system, routes.routes(), httpSettings);
             return Behaviors.empty();
         });

@@ -46,6 +46,9 @@ import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import io.marketmesh.node.stream.CloseReason;
+import io.marketmesh.node.stream.StreamConnections;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +76,7 @@ public final class ApiRoutes extends AllDirectives {
     private final ClusterStatus cluster;
     private final HttpSettings settings;
     private final BooleanSupplier ready;
+    private final StreamConnections streams;
     private final Supplier<Optional<String>> dependenciesNotReady;
 
     /**
@@ -82,11 +86,13 @@ public final class ApiRoutes extends AllDirectives {
      * @param ready                the node has joined its cluster and read the subscriptions: the API answers only then
      * @param dependenciesNotReady why a dependency (Kafka) is not ready yet, if so: {@code /health/ready} is 503
      *                             then, the API itself keeps answering
+     * @param streams              the client streams (WebSocket {@code /stream}, a market's Server-Sent Events)
      */
     public ApiRoutes(ActorSystem<?> system, ActorRef<Subscriptions.Command> subscriptions,
                      FollowedMarkets followedMarkets, Map<Venue, VenueSettings> venues, int workersPerVenue, HttpSettings settings,
-                     BooleanSupplier ready, Supplier<Optional<String>> dependenciesNotReady) {
+                     BooleanSupplier ready, Supplier<Optional<String>> dependenciesNotReady, StreamConnections streams) {
         this.system = system;
+        this.streams = streams;
         this.markets = new MarketRefs(ClusterSharding.get(system));
         this.subscriptions = subscriptions;
         this.followedMarkets = followedMarkets;
@@ -137,7 +143,51 @@ public final class ApiRoutes extends AllDirectives {
                 pathPrefix("markets", built(markets)),
                 path("venues", built(get(() -> async(this::venues)))),
                 path("cluster", built(get(() -> async(() -> cluster.render().thenApply(body -> response(200, body)))))),
-                pathPrefix("subscriptions", built(subscriptionRoutes())));
+                pathPrefix("subscriptions", built(subscriptionRoutes())),
+                pathPrefix("stream", built(streamRoutes())));
+    }
+
+    private Route streamRoutes() {
+        return concat(
+                pathEndOrSingleSlash(() -> get(() -> extractClientIP(ip -> webSocket(ip.toString())))),
+                path("clients", built(get(() -> async(() -> streams.clients(settings.askTimeout())
+                        .thenApply(report -> response(200, report)))))));
+    }
+
+    /** {@code GET /api/v1/stream}: a WebSocket client (docs/streaming.md). */
+    private Route webSocket(String remote) {
+        if (!ready.getAsBoolean()) {
+            return error(ApiError.notReady("the node has not joined its cluster yet"));
+        }
+        return extractWebSocketUpgrade(upgrade -> {
+            CompletableFuture<CloseReason> close = new CompletableFuture<>();
+            try {
+                return complete(upgrade.handleMessagesWith(streams.webSocket(remote, close)));
+            } catch (StreamConnections.Refused refused) {
+                return complete(errorBody(refused.status, refused.code, refused.getMessage()));
+            }
+        });
+    }
+
+    /** {@code GET /api/v1/markets/{venue}/{symbol}/stream?channels=book,trades&depth=10}: Server-Sent Events. */
+    private Route serverSentEvents(String venue, String symbol) {
+        return parameterOptional("channels", channels -> parameterOptional("depth", depthParam ->
+                extractClientIP(ip -> {
+                    if (!ready.getAsBoolean()) {
+                        return error(ApiError.notReady("the node has not joined its cluster yet"));
+                    }
+                    try {
+                        int depth = depthParam.isEmpty() ? 0
+                                : ApiRequests.intParam("depth", depthParam, 0, 1, streams.settings().maxDepth());
+                        List<String> kinds = List.of(channels.orElse("book").split(","));
+                        return completeOK(streams.serverSentEvents(ip.toString(), venue, symbol, kinds, depth),
+                                EventStreamMarshalling.toEventStream());
+                    } catch (ApiError e) {
+                        return error(e);
+                    } catch (StreamConnections.Refused refused) {
+                        return complete(errorBody(refused.status, refused.code, refused.getMessage()));
+                    }
+                })));
     }
 
     private Route marketsList() {
@@ -149,7 +199,8 @@ public final class ApiRoutes extends AllDirectives {
         return concat(
                 pathEndOrSingleSlash(() -> get(() -> async(() -> marketState(venue, symbol)))),
                 path("book", () -> get(() -> parameterOptional("depth", depth ->
-                        async(() -> book(venue, symbol, depth))))));
+                        async(() -> book(venue, symbol, depth))))),
+                path("stream", () -> get(() -> serverSentEvents(venue, symbol))));
     }
 
     private Route subscriptionRoutes() {

@@ -59,24 +59,38 @@ final class BookPublication {
     }
 
     /**
-     * A delta has been applied and {@code changes} holds what it did to the book (levels dropped from a venue's
-     * window included); {@code receivedNanos} is its frame's receipt on the monotonic clock (0: unknown), handed to
-     * the publisher for the receipt-to-ack latency.
+     * What an applied delta did to the book ({@code changes}, levels dropped from a venue's window included) as an
+     * absolute {@code book_delta}, a level touched twice in one frame once with its final size; null when it changed
+     * nothing. Built once for every outlet.
      */
-    void delta(BookDelta applied, BookChanges changes, OrderBook book, long receivedNanos) {
-        // A level touched twice in one frame is published once, with its final size.
+    static BookDelta absolute(MarketKey market, BookDelta applied, BookChanges changes) {
         List<LevelUpdate> changed = changes.net();
         if (changed.isEmpty()) {
-            skippedUnchanged++;
+            return null;
+        }
+        return new BookDelta(market, BookDelta.Mode.ABSOLUTE, changed, applied.venueSequence(),
+                applied.venueTimestamp(), applied.receivedAt());
+    }
+
+    /** An applied delta changed nothing. */
+    void unchanged() {
+        skippedUnchanged++;
+    }
+
+    /**
+     * A delta has been applied; {@code changed} is what it did ({@link #absolute}). {@code receivedNanos} is its
+     * frame's receipt on the monotonic clock (0: unknown), handed to the publisher for the receipt-to-ack latency.
+     */
+    void delta(BookDelta changed, OrderBook book, long receivedNanos) {
+        if (!enabled) {
             return;
         }
         changedSinceFullBook = true;
         if (owesFullBook) {
-            fullBook(book, applied.venueSequence(), applied.venueTimestamp(), applied.receivedAt());
+            fullBook(book, changed.venueSequence(), changed.venueTimestamp(), changed.receivedAt());
             return;
         }
-        publishBook(new BookDelta(market, BookDelta.Mode.ABSOLUTE, changed, applied.venueSequence(),
-                applied.venueTimestamp(), applied.receivedAt()), receivedNanos);
+        publishBook(changed, receivedNanos);
     }
 
     /** A venue snapshot has replaced the book; {@code unchanged} when it equals the book it replaced. */

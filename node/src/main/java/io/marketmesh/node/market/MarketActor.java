@@ -23,6 +23,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -75,8 +76,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     }
 
     public sealed interface Command extends CborSerializable
-            permits Apply, Bootstrap, MarkStale, GetState, GetBook, Unfollow, NotFollowed, Locate, Stop, Timer,
-            RecordsLost {
+            permits Apply, Bootstrap, MarkStale, GetState, GetBook, Unfollow, NotFollowed, Locate, Watch, Unwatch, Stop,
+            Timer, RecordsLost {
     }
 
     /**
@@ -147,6 +148,17 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     public record Located(MarketKey market, ActorRef<Command> actor, long sent, long token) {
     }
 
+    /**
+     * From a node's stream hub: send it this market live ({@link MarketFeed}): a snapshot now, then every change. Asking
+     * again (it missed an update) gets a fresh snapshot. The actor watches the follower and forgets it when it stops.
+     */
+    public record Watch(ActorRef<MarketFeed> follower) implements Command {
+    }
+
+    /** The follower no longer wants the market. */
+    public record Unwatch(ActorRef<MarketFeed> follower) implements Command {
+    }
+
     /** From the worker that would carry this market, answering a resync request: it does not follow it. */
     public record NotFollowed() implements Command {
     }
@@ -214,6 +226,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private String delayedResyncReason;
     private final BookVerifier verifier = new BookVerifier();
     private final BookPublication publication;
+    private final FeedFollowers feed;
     private final MarketCounters counters = new MarketCounters();
     private final NodeMetrics metrics;
 
@@ -251,6 +264,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         metrics.onMarketActorStarted();
         ActorRef<Command> self = context.getSelf();
         this.publication = new BookPublication(market, dependencies.publisher(), () -> self.tell(RecordsLost.INSTANCE));
+        this.feed = new FeedFollowers(market, self, () -> nodeAddress(context.getSystem()));
         this.resync = new ResyncSchedule(dependencies.settings());
         if (publication.enabled()) {
             timers.startTimerWithFixedDelay(Timer.SNAPSHOT, dependencies.snapshotInterval());
@@ -267,6 +281,12 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 .onMessage(GetBook.class, this::onGetBook)
                 .onMessage(Unfollow.class, this::onUnfollow)
                 .onMessage(Locate.class, this::onLocate)
+                .onMessage(Watch.class, this::onWatch)
+                .onMessage(Unwatch.class, m -> {
+                    feed.remove(m.follower());
+                    getContext().unwatch(m.follower());
+                    return this;
+                })
                 .onMessage(NotFollowed.class, m -> state == BookState.LIVE ? this : unfollow("not followed by its worker"))
                 .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
                 .onMessageEquals(Timer.RESYNC, this::onResyncTimer)
@@ -279,6 +299,10 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 })
                 .onMessageEquals(RecordsLost.INSTANCE, () -> {
                     publication.lost(book, state == BookState.LIVE, venueSequence, venueTimestamp);
+                    return this;
+                })
+                .onSignal(Terminated.class, s -> {
+                    feed.remove(s.getRef().unsafeUpcast());
                     return this;
                 })
                 .onSignal(PostStop.class, s -> {
@@ -322,12 +346,15 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             lastTrade = trade;
             counters.trades++;
             publication.event(Channel.TRADES, trade);
+            feed.event(Channel.TRADES, trade);
         } else if (event instanceof Ticker t) {
             ticker = t;
             publication.event(Channel.TICKERS, t);
+            feed.event(Channel.TICKERS, t);
         } else if (event instanceof StatusUpdate update) {
             if (update.status() != status) {
                 publication.event(Channel.STATUS, update);
+                feed.event(Channel.STATUS, update);
             }
             status = update.status();
         } else if (event instanceof BookReset reset) {
@@ -340,6 +367,22 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         // A ref from another node would make a direct route cross the network anyway: the region path stays.
         if (state != BookState.UNFOLLOWED && locate.replyTo().path().address().hasLocalScope()) {
             locate.replyTo().tell(new Located(market, getContext().getSelf(), locate.sent(), locate.token()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onWatch(Watch watch) {
+        if (state == BookState.UNFOLLOWED) {
+            // Passivating: the follower, watching this actor, follows the market again once it is followed again.
+            return this;
+        }
+        if (feed.add(watch.follower())) {
+            getContext().watch(watch.follower());
+        }
+        feed.snapshotTo(watch.follower(), book, state != BookState.LIVE, staleReason, venueSequence, venueTimestamp,
+                updatedAt);
+        if (state == BookState.EMPTY) {
+            requestResyncIfNotPending("no snapshot yet");
         }
         return this;
     }
@@ -363,13 +406,14 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 + "); waiting for the venue's snapshot";
         venueSequence = bootstrap.book().venueSequence();
         touch(bootstrap.book().venueTimestamp(), bootstrap.book().receivedAt());
+        feed.snapshot(book, true, staleReason, venueSequence, venueTimestamp, updatedAt);
         getContext().getLog().info("{} serving a book bootstrapped from Kafka ({} bids, {} asks) until the venue's snapshot",
                 market, book.bidDepth(), book.askDepth());
         return this;
     }
 
     private void onSnapshot(BookSnapshot snapshot, int socket) {
-        boolean compare = publication.enabled() && state.hasBook();
+        boolean compare = (publication.enabled() || feed.active()) && state.hasBook();
         List<PriceLevel> bidsBefore = compare ? book.topBids(Integer.MAX_VALUE) : null;
         List<PriceLevel> asksBefore = compare ? book.topAsks(Integer.MAX_VALUE) : null;
         if (book.replace(snapshot.bids(), snapshot.asks()) != OrderBook.Result.APPLIED) {
@@ -396,16 +440,21 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 moveTo(BookState.STALE);
             }
             untrusted("snapshot " + failed, true);
+            // Followers get the book as it is served: the venue's, flagged.
+            feed.snapshot(book, true, staleReason, venueSequence, venueTimestamp, snapshot.receivedAt());
             return;
         }
         moveTo(BookState.LIVE);
         staleReason = null;
         resync.trusted(System.currentTimeMillis());
         timers.cancel(Timer.RESYNC);
+        boolean unchanged = compare && bidsBefore.equals(book.topBids(Integer.MAX_VALUE))
+                && asksBefore.equals(book.topAsks(Integer.MAX_VALUE));
         if (publication.enabled()) {
-            boolean unchanged = compare && bidsBefore.equals(book.topBids(Integer.MAX_VALUE))
-                    && asksBefore.equals(book.topAsks(Integer.MAX_VALUE));
             publication.snapshot(snapshot, unchanged, book);
+        }
+        if (!(before == BookState.LIVE && unchanged)) {
+            feed.snapshot(book, false, null, venueSequence, venueTimestamp, snapshot.receivedAt());
         }
         if (before == BookState.STALE || before == BookState.RESET) {
             getContext().getLog().info("{} book resynced from a fresh snapshot ({} bids, {} asks)",
@@ -443,8 +492,14 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             // The venue says the book is wrong after this change: consumers do not get it; the resync heals them.
             publication.withheld();
             untrusted(failed, true);
-        } else if (publication.enabled()) {
-            publication.delta(delta, book.changes(), book, receivedNanos);
+        } else if (publication.enabled() || feed.active()) {
+            BookDelta changed = BookPublication.absolute(market, delta, book.changes());
+            if (changed != null) {
+                publication.delta(changed, book, receivedNanos);
+                feed.book(changed);
+            } else {
+                publication.unchanged();
+            }
         }
         return true;
     }
@@ -454,6 +509,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         touch(reset.venueTimestamp(), reset.receivedAt());
         sequence++;
         publication.reset(reset);
+        feed.book(reset);
         untrusted(reset.reason(), false);
         moveTo(BookState.RESET);
         bootstrappedFrom = 0;
@@ -482,6 +538,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             resync.untrusted(System.currentTimeMillis());
             getContext().getLog().warn("{} book marked stale: {}", market, reason);
             publication.stale(reason);
+            feed.stale(reason);
         }
         staleReason = reason;
         if (requestResync) {
@@ -508,6 +565,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         staleReason = "market " + why;
         timers.cancelAll();
         getContext().getLog().info("{} {}: book dropped", market, why);
+        feed.book(new BookReset(market, "no longer followed", 0, System.currentTimeMillis()));
         return passivateOnceConsumersAreTold();
     }
 
@@ -574,6 +632,11 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         get.replyTo().tell(new BookView(market, book.topBids(depth), book.topAsks(depth), state != BookState.LIVE,
                 staleReason, status, sequence, venueSequence, venueTimestamp, updatedAt, snapshotAt, bootstrappedFrom));
         return this;
+    }
+
+    private static String nodeAddress(ActorSystem<?> system) {
+        org.apache.pekko.actor.Address address = org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address();
+        return address.getHost().orElse("?") + ":" + address.getPort().map(String::valueOf).orElse("?");
     }
 
     private void touch(long venueTs, long receivedAt) {

@@ -35,7 +35,8 @@ class PackageRulesTest {
         noClasses().that().resideInAPackage("io.marketmesh.node.market..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.marketmesh.node.venue..",
                         "io.marketmesh.node.connection..", "io.marketmesh.node.publish..", "io.marketmesh.node.api..",
-                        "io.marketmesh.node.subscription..", "io.marketmesh.node.cluster..", "io.marketmesh.node.simulator..")
+                        "io.marketmesh.node.subscription..", "io.marketmesh.node.cluster..", "io.marketmesh.node.simulator..",
+                        "io.marketmesh.node.stream..")
                 .check(node);
     }
 

@@ -31,7 +31,12 @@ class BookPublicationTest {
     private void change(LevelUpdate... updates) {
         BookDelta delta = new BookDelta(MARKET, BookDelta.Mode.ABSOLUTE, List.of(updates), ++venueSequence, 0, 1);
         assertEquals(OrderBook.Result.APPLIED, book.apply(delta.updates(), false));
-        publication.delta(delta, book.changes(), book, 0);
+        BookDelta changed = BookPublication.absolute(MARKET, delta, book.changes());
+        if (changed == null) {
+            publication.unchanged();
+        } else {
+            publication.delta(changed, book, 0);
+        }
     }
 
     private void change(long price, long size) {

@@ -1,0 +1,85 @@
+package io.marketmesh.node.stream;
+
+import io.marketmesh.protocol.MarketKey;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
+
+/**
+ * One connected client as the hub sees it: its bounded outgoing buffer, its subscriptions, whether it is behind, and
+ * its counters. Owned by the hub; only the buffer is shared (with the client's socket stream, which drains it).
+ */
+final class StreamClient {
+
+    /** A book one subscription of a behind client was not sent changes of: it gets a fresh snapshot instead. */
+    record Conflated(Subscription subscription, MarketStream market) {
+    }
+
+    final long id;
+    final String remote;
+    final boolean sse;
+    final long connectedAt = System.currentTimeMillis();
+    final BoundedSourceQueue<Outgoing> buffer;
+    /** Completed with why the node closes this client: its socket sends that close frame. */
+    final CompletableFuture<CloseReason> close;
+    final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    long lastHeardNanos = System.nanoTime();
+
+    /** Behind: book changes are held back (conflated) until the buffer drains. */
+    boolean behind;
+    long behindSinceNanos;
+    final Set<Conflated> conflated = new LinkedHashSet<>();
+    boolean closed;
+
+    long messages;
+    long bytes;
+    long conflations;
+
+    StreamClient(long id, String remote, boolean sse, BoundedSourceQueue<Outgoing> buffer,
+                 CompletableFuture<CloseReason> close) {
+        this.id = id;
+        this.remote = remote;
+        this.sse = sse;
+        this.buffer = buffer;
+        this.close = close;
+    }
+
+    /** @return false when the buffer is full (or the client gone): nothing was queued */
+    boolean offer(Outgoing message) {
+        if (closed) {
+            return false;
+        }
+        if (buffer.offer(message) == QueueOfferResult.enqueued()) {
+            messages++;
+            bytes += message.json().length();
+            return true;
+        }
+        return false;
+    }
+
+    int queued() {
+        return buffer.size();
+    }
+
+    void conflate(Subscription subscription, MarketStream market) {
+        conflated.add(new Conflated(subscription, market));
+    }
+
+    /** Forgets held-back books of a market the client no longer gets (unsubscribed, or the market ended). */
+    void forget(Subscription subscription) {
+        conflated.removeIf(c -> c.subscription() == subscription);
+    }
+
+    boolean holdsBack(MarketKey market) {
+        for (Conflated c : conflated) {
+            if (c.market().market.equals(market)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,39 @@
+package io.marketmesh.node.stream;
+
+import io.marketmesh.protocol.Channel;
+import io.marketmesh.protocol.ProtocolJson;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One channel one client subscribed: its own message count ({@code seq}) and the markets it is attached to. Owned by
+ * the hub.
+ */
+final class Subscription {
+
+    final StreamClient client;
+    final StreamChannel channel;
+    /** Top levels per side for a book; 0 = the whole book. */
+    final int depth;
+    /** The channel's name as a JSON string, written into every message. */
+    final String quotedName;
+    /** The markets whose streams send to it. */
+    final List<MarketStream> attached = new ArrayList<>(1);
+    /** Messages sent for it so far: the last message's {@code seq}. */
+    long seq;
+
+    Subscription(StreamClient client, StreamChannel channel, int depth) {
+        this.client = client;
+        this.channel = channel;
+        this.depth = depth;
+        this.quotedName = ProtocolJson.encode(channel.name());
+    }
+
+    boolean carries(Channel records) {
+        return channel.kind().carries(records);
+    }
+
+    boolean wantsBook() {
+        return channel.kind() == StreamChannel.Kind.BOOK || channel.kind() == StreamChannel.Kind.ALL;
+    }
+}

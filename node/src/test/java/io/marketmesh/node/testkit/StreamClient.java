@@ -1,0 +1,245 @@
+package io.marketmesh.node.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.marketmesh.protocol.Decimals;
+import io.marketmesh.protocol.PriceLevel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/**
+ * A stream client as a user would write one: connects to {@code /api/v1/stream} with {@code java.net.http}, keeps
+ * every message, and rebuilds the book of each (subscription, market) from its {@code book_snapshot}s and
+ * {@code book_delta}s. It checks what the protocol promises as messages arrive: {@code seq} per subscription starts
+ * at 1 and never skips, and a subscription's first book message for a market is a snapshot; a broken promise is kept
+ * in {@link #violations()}. {@link #stall()} stops reading (the socket's flow control then backs up to the node).
+ */
+public final class StreamClient implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** One book as a client holds it: price → size (exact decimal text), per side. */
+    public static final class HeldBook {
+        public final TreeMap<Long, String> bids = new TreeMap<>(Collections.reverseOrder());
+        public final TreeMap<Long, String> asks = new TreeMap<>();
+        public boolean stale;
+
+        public List<PriceLevel> bidLevels() {
+            return levels(bids);
+        }
+
+        public List<PriceLevel> askLevels() {
+            return levels(asks);
+        }
+
+        private static List<PriceLevel> levels(TreeMap<Long, String> side) {
+            List<PriceLevel> levels = new ArrayList<>();
+            side.forEach((price, size) -> levels.add(PriceLevel.parse(price, size)));
+            return levels;
+        }
+    }
+
+    private final WebSocket socket;
+    private final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+    private final List<String> violations = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> seqs = new HashMap<>();
+    /** subscription → market → book. */
+    private final Map<String, Map<String, HeldBook>> books = new HashMap<>();
+    private final CompletableFuture<int[]> closed = new CompletableFuture<>();
+    private final CompletableFuture<String> closeReason = new CompletableFuture<>();
+    private volatile boolean stalled;
+    private StringBuilder partial = new StringBuilder();
+
+    private StreamClient(URI uri) {
+        this.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(uri, new Listener()).join();
+    }
+
+    public static StreamClient connect(int httpPort) {
+        return new StreamClient(URI.create("ws://127.0.0.1:" + httpPort + "/api/v1/stream"));
+    }
+
+    public void send(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    public void subscribe(Object id, Integer depth, String... channels) {
+        StringBuilder json = new StringBuilder("{\"op\":\"subscribe\",\"id\":").append(JSON.valueToTree(id).toString())
+                .append(",\"channels\":").append(JSON.valueToTree(List.of(channels)).toString());
+        if (depth != null) {
+            json.append(",\"depth\":").append(depth);
+        }
+        send(json.append('}').toString());
+    }
+
+    public void unsubscribe(Object id, String... channels) {
+        send("{\"op\":\"unsubscribe\",\"id\":" + JSON.valueToTree(id) + ",\"channels\":"
+                + JSON.valueToTree(List.of(channels)) + "}");
+    }
+
+    public void ping(Object id) {
+        send("{\"op\":\"ping\",\"id\":" + JSON.valueToTree(id) + "}");
+    }
+
+    /** Stops asking for messages: nothing more is read until {@link #resume()}. */
+    public void stall() {
+        stalled = true;
+    }
+
+    public void resume() {
+        stalled = false;
+        socket.request(1);
+    }
+
+    public List<JsonNode> messages() {
+        return messages;
+    }
+
+    public List<String> violations() {
+        return violations;
+    }
+
+    /** The first message at or after {@code from} that matches, waiting for it. */
+    public JsonNode await(int from, Predicate<JsonNode> match, Duration timeout, String what) {
+        JsonNode[] found = new JsonNode[1];
+        TestNode.await(() -> {
+            for (int i = from; i < messages.size(); i++) {
+                if (match.test(messages.get(i))) {
+                    found[0] = messages.get(i);
+                    return true;
+                }
+            }
+            return false;
+        }, timeout, what);
+        return found[0];
+    }
+
+    public int count() {
+        return messages.size();
+    }
+
+    /** The book this client holds for the market under that subscription, or null. */
+    public synchronized HeldBook book(String subscription, String market) {
+        Map<String, HeldBook> bySubscription = books.get(subscription);
+        return bySubscription == null ? null : bySubscription.get(market);
+    }
+
+    /** The close code and reason the node sent, once closed. */
+    public CompletableFuture<int[]> closed() {
+        return closed;
+    }
+
+    public CompletableFuture<String> closeReason() {
+        return closeReason;
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
+        }
+        socket.abort();
+    }
+
+    private synchronized void onMessage(JsonNode message) {
+        String type = message.path("type").asText();
+        JsonNode payload = message.path("payload");
+        String subscription = message.path("subscription").asText(null);
+        if (subscription != null) {
+            long seq = message.path("seq").asLong();
+            long expected = seqs.getOrDefault(subscription, 0L) + 1;
+            if (seq != expected) {
+                violations.add(subscription + ": seq " + seq + " after " + (expected - 1));
+            }
+            seqs.put(subscription, seq);
+            String market = message.path("market").asText();
+            String payloadType = payload.path("type").asText();
+            Map<String, HeldBook> held = books.computeIfAbsent(subscription, s -> new HashMap<>());
+            switch (payloadType) {
+                case "book_snapshot" -> {
+                    HeldBook book = new HeldBook();
+                    payload.path("bids").forEach(l -> book.bids.put(Decimals.parse(l.get(0).asText()), l.get(1).asText()));
+                    payload.path("asks").forEach(l -> book.asks.put(Decimals.parse(l.get(0).asText()), l.get(1).asText()));
+                    book.stale = message.path("stale").asBoolean();
+                    held.put(market, book);
+                }
+                case "book_delta" -> {
+                    HeldBook book = held.get(market);
+                    if (book == null) {
+                        violations.add(subscription + ": a book_delta for " + market + " before its snapshot");
+                        return;
+                    }
+                    for (JsonNode update : payload.path("updates")) {
+                        TreeMap<Long, String> side = update.path("side").asText().equals("bid") ? book.bids : book.asks;
+                        long price = Decimals.parse(update.path("price").asText());
+                        String size = update.path("size").asText();
+                        if (Decimals.parse(size) == 0) {
+                            side.remove(price);
+                        } else {
+                            side.put(price, size);
+                        }
+                    }
+                }
+                case "book_reset" -> {
+                    HeldBook book = new HeldBook();
+                    book.stale = true;
+                    held.put(market, book);
+                }
+                default -> {
+                    if (payload.path("kind").asText().equals("book_stale") && held.get(market) != null) {
+                        held.get(market).stale = true;
+                    }
+                }
+            }
+        } else if (type.isEmpty()) {
+            violations.add("a message with neither type nor subscription: " + message);
+        }
+        messages.add(message);
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial = new StringBuilder();
+                try {
+                    onMessage(JSON.readTree(text));
+                } catch (Exception e) {
+                    violations.add("not JSON: " + text);
+                }
+            }
+            if (!stalled) {
+                webSocket.request(1);
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeReason.complete(reason);
+            closed.complete(new int[]{statusCode});
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closeReason.complete("error: " + error);
+            closed.complete(new int[]{-1});
+        }
+    }
+}
