@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.marketmesh.node.simulator.VenueSimulator;
+import io.marketmesh.node.testkit.HeldBooks;
 import io.marketmesh.node.testkit.SimulatedVenues;
 import io.marketmesh.node.testkit.StreamClient;
 import io.marketmesh.node.testkit.TestNode;
@@ -178,7 +179,7 @@ class StreamEndToEndTest {
         List<PriceLevel> asks = depth == 0 ? truth.asks() : truth.asks().subList(0, Math.min(depth, truth.asks().size()));
         String market = venue.id() + ":" + symbol;
         TestNode.await(() -> {
-            StreamClient.HeldBook held = client.book(subscription, market);
+            HeldBooks.HeldBook held = client.book(subscription, market);
             return held != null && !held.stale && held.bidLevels().equals(bids) && held.askLevels().equals(asks);
         }, WAIT, subscription + " " + market + " equals the truth");
         assertNotNull(client.book(subscription, market));

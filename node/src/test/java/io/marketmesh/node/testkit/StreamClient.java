@@ -31,33 +31,9 @@ public final class StreamClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    /** One book as a client holds it: price → size (exact decimal text), per side. */
-    public static final class HeldBook {
-        public final TreeMap<Long, String> bids = new TreeMap<>(Collections.reverseOrder());
-        public final TreeMap<Long, String> asks = new TreeMap<>();
-        public boolean stale;
-
-        public List<PriceLevel> bidLevels() {
-            return levels(bids);
-        }
-
-        public List<PriceLevel> askLevels() {
-            return levels(asks);
-        }
-
-        private static List<PriceLevel> levels(TreeMap<Long, String> side) {
-            List<PriceLevel> levels = new ArrayList<>();
-            side.forEach((price, size) -> levels.add(PriceLevel.parse(price, size)));
-            return levels;
-        }
-    }
-
     private final WebSocket socket;
     private final List<JsonNode> messages = new CopyOnWriteArrayList<>();
-    private final List<String> violations = new CopyOnWriteArrayList<>();
-    private final Map<String, Long> seqs = new HashMap<>();
-    /** subscription → market → book. */
-    private final Map<String, Map<String, HeldBook>> books = new HashMap<>();
+    private final HeldBooks held = new HeldBooks();
     private final CompletableFuture<int[]> closed = new CompletableFuture<>();
     private final CompletableFuture<String> closeReason = new CompletableFuture<>();
     private volatile boolean stalled;
@@ -109,7 +85,7 @@ public final class StreamClient implements AutoCloseable {
     }
 
     public List<String> violations() {
-        return violations;
+        return held.violations();
     }
 
     /** The first message at or after {@code from} that matches, waiting for it. */
@@ -132,9 +108,8 @@ public final class StreamClient implements AutoCloseable {
     }
 
     /** The book this client holds for the market under that subscription, or null. */
-    public synchronized HeldBook book(String subscription, String market) {
-        Map<String, HeldBook> bySubscription = books.get(subscription);
-        return bySubscription == null ? null : bySubscription.get(market);
+    public HeldBooks.HeldBook book(String subscription, String market) {
+        return held.book(subscription, market);
     }
 
     /** The close code and reason the node sent, once closed. */
@@ -154,59 +129,8 @@ public final class StreamClient implements AutoCloseable {
         socket.abort();
     }
 
-    private synchronized void onMessage(JsonNode message) {
-        String type = message.path("type").asText();
-        JsonNode payload = message.path("payload");
-        String subscription = message.path("subscription").asText(null);
-        if (subscription != null) {
-            long seq = message.path("seq").asLong();
-            long expected = seqs.getOrDefault(subscription, 0L) + 1;
-            if (seq != expected) {
-                violations.add(subscription + ": seq " + seq + " after " + (expected - 1));
-            }
-            seqs.put(subscription, seq);
-            String market = message.path("market").asText();
-            String payloadType = payload.path("type").asText();
-            Map<String, HeldBook> held = books.computeIfAbsent(subscription, s -> new HashMap<>());
-            switch (payloadType) {
-                case "book_snapshot" -> {
-                    HeldBook book = new HeldBook();
-                    payload.path("bids").forEach(l -> book.bids.put(Decimals.parse(l.get(0).asText()), l.get(1).asText()));
-                    payload.path("asks").forEach(l -> book.asks.put(Decimals.parse(l.get(0).asText()), l.get(1).asText()));
-                    book.stale = message.path("stale").asBoolean();
-                    held.put(market, book);
-                }
-                case "book_delta" -> {
-                    HeldBook book = held.get(market);
-                    if (book == null) {
-                        violations.add(subscription + ": a book_delta for " + market + " before its snapshot");
-                        return;
-                    }
-                    for (JsonNode update : payload.path("updates")) {
-                        TreeMap<Long, String> side = update.path("side").asText().equals("bid") ? book.bids : book.asks;
-                        long price = Decimals.parse(update.path("price").asText());
-                        String size = update.path("size").asText();
-                        if (Decimals.parse(size) == 0) {
-                            side.remove(price);
-                        } else {
-                            side.put(price, size);
-                        }
-                    }
-                }
-                case "book_reset" -> {
-                    HeldBook book = new HeldBook();
-                    book.stale = true;
-                    held.put(market, book);
-                }
-                default -> {
-                    if (payload.path("kind").asText().equals("book_stale") && held.get(market) != null) {
-                        held.get(market).stale = true;
-                    }
-                }
-            }
-        } else if (type.isEmpty()) {
-            violations.add("a message with neither type nor subscription: " + message);
-        }
+    private void onMessage(JsonNode message) {
+        held.onMessage(message);
         messages.add(message);
     }
 
@@ -220,7 +144,7 @@ public final class StreamClient implements AutoCloseable {
                 try {
                     onMessage(JSON.readTree(text));
                 } catch (Exception e) {
-                    violations.add("not JSON: " + text);
+                    held.violations().add("not JSON: " + text);
                 }
             }
             if (!stalled) {
