@@ -46,7 +46,8 @@ import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
-import io.marketmesh.node.stream.CloseReason;
+import io.marketmesh.node.stream.ClosableWebSocket;
+import io.marketmesh.node.stream.ClosableWebSocket.CloseReason;
 import io.marketmesh.node.stream.StreamConnections;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
@@ -162,7 +163,8 @@ public final class ApiRoutes extends AllDirectives {
         return extractWebSocketUpgrade(upgrade -> {
             CompletableFuture<CloseReason> close = new CompletableFuture<>();
             try {
-                return complete(upgrade.handleMessagesWith(streams.webSocket(remote, close)));
+                // Not upgrade.handleMessagesWith: a slow client is closed with 1008 and a reason, which needs our stack.
+                return complete(ClosableWebSocket.handle(upgrade, streams.webSocket(remote, close), close, system));
             } catch (StreamConnections.Refused refused) {
                 return complete(errorBody(refused.status, refused.code, refused.getMessage()));
             }

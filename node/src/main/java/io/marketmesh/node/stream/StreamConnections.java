@@ -5,6 +5,7 @@ import io.marketmesh.node.subscription.Subscriptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import io.marketmesh.node.stream.ClosableWebSocket.CloseReason;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;

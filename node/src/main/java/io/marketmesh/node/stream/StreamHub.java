@@ -3,6 +3,7 @@ package io.marketmesh.node.stream;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.MarketFeed;
 import io.marketmesh.node.subscription.FollowedMarkets;
+import io.marketmesh.node.stream.ClosableWebSocket.CloseReason;
 import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookReset;
@@ -70,6 +71,8 @@ public final class StreamHub extends AbstractBehavior<Object> {
     }
 
     private static final Duration BEHIND_CHECK = Duration.ofMillis(50);
+    /** The close code of a client closed for its silence (an application code: RFC 6455 has none for it). */
+    static final int IDLE = 4000;
 
     private final StreamSettings settings;
     private final FollowedMarkets followedMarkets;
@@ -277,14 +280,14 @@ public final class StreamHub extends AbstractBehavior<Object> {
         counters.gone(client);
     }
 
-    private void close(StreamClient client, int code, String reason, String counted) {
+    private void close(StreamClient client, CloseReason why, String counted) {
         if (client.closed) {
             return;
         }
         client.closed = true;
         counters.disconnected(counted);
-        getContext().getLog().info("stream client {} ({}) closed: {}", client.id, client.remote, reason);
-        client.close.complete(new CloseReason(code, reason));
+        getContext().getLog().info("stream client {} ({}) closed: {}", client.id, client.remote, why.reason());
+        client.close.complete(why);
     }
 
     /** A control reply: never conflated; a client with no room for one is too slow to keep. */
@@ -292,8 +295,8 @@ public final class StreamHub extends AbstractBehavior<Object> {
         if (client.offer(message)) {
             return true;
         }
-        close(client, CloseReason.TOO_SLOW, "too slow: its buffer of " + settings.bufferMessages()
-                + " messages is full", "too slow");
+        close(client, CloseReason.policyViolation("too slow: its buffer of " + settings.bufferMessages()
+                + " messages is full"), "too slow");
         return false;
     }
 
@@ -494,15 +497,15 @@ public final class StreamHub extends AbstractBehavior<Object> {
         } else if (book) {
             fallBehind(client, subscription, market);
         } else {
-            close(client, CloseReason.TOO_SLOW, "too slow: its buffer of " + settings.bufferMessages()
-                    + " messages is full", "too slow");
+            close(client, CloseReason.policyViolation("too slow: its buffer of " + settings.bufferMessages()
+                    + " messages is full"), "too slow");
         }
     }
 
     private void fallBehind(StreamClient client, Subscription subscription, MarketStream market) {
         if (settings.closeWhenFull()) {
-            close(client, CloseReason.TOO_SLOW, "too slow: more than " + settings.conflateAbove()
-                    + " messages waiting", "too slow");
+            close(client, CloseReason.policyViolation("too slow: more than " + settings.conflateAbove()
+                    + " messages waiting"), "too slow");
             return;
         }
         client.behind = true;
@@ -524,8 +527,8 @@ public final class StreamHub extends AbstractBehavior<Object> {
                 catchUp(client);
             } else if (closeAfter > 0 && now - client.behindSinceNanos > closeAfter) {
                 behind.remove(client);
-                close(client, CloseReason.TOO_SLOW, "too slow: behind for more than "
-                        + settings.slowClientCloseAfter().toSeconds() + " s", "too slow");
+                close(client, CloseReason.policyViolation("too slow: behind for more than "
+                        + settings.slowClientCloseAfter().toSeconds() + " s"), "too slow");
             }
         }
         return this;
@@ -556,8 +559,8 @@ public final class StreamHub extends AbstractBehavior<Object> {
         if (idle > 0) {
             for (StreamClient client : List.copyOf(clients.values())) {
                 if (!client.sse && !client.closed && now - client.lastHeardNanos > idle) {
-                    close(client, CloseReason.IDLE, "idle: nothing received for "
-                            + settings.idleTimeout().toSeconds() + " s (send a ping to stay connected)", "idle");
+                    close(client, new CloseReason(IDLE, "idle: nothing received for "
+                            + settings.idleTimeout().toSeconds() + " s (send a ping to stay connected)"), "idle");
                 }
             }
         }
