@@ -147,8 +147,8 @@ class StreamEndToEndTest {
         int before = client.count();
         client.ping(3);
         client.await(before, m -> m.path("type").asText().equals("pong"), WAIT, "pong");
-        List<JsonNode> all = List.copyOf(client.messages());
-        List<JsonNode> after = all.subList(at + 1, all.size());
+        List<JsonNode> received = List.copyOf(client.messages());
+        List<JsonNode> after = received.subList(at + 1, received.size());
         assertTrue(after.stream().anyMatch(m -> m.path("subscription").asText().equals("book:kalshi:*")),
                 "the book subscription goes on");
         assertTrue(after.stream().noneMatch(m -> m.path("subscription").asText().equals("ticker:kalshi:*")),
