@@ -8,6 +8,7 @@ import io.marketmesh.protocol.MarketKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -24,16 +25,21 @@ final class FeedFollowers {
     private String source;
     private final long run = ThreadLocalRandom.current().nextLong();
     private final List<ActorRef<MarketFeed>> followers = new ArrayList<>(2);
+    private final LongSupplier bookSequence;
     private long lastUpdate;
-    private long bookSequence;
     /** A {@code book_stale} went to followers since their last fresh snapshot: the next one is announced a resync. */
     private String staleAnnounced;
 
-    /** @param sourceOfNode the node's {@code host:port}, asked when the first follower comes */
-    FeedFollowers(MarketKey market, ActorRef<MarketActor.Command> actor, Supplier<String> sourceOfNode) {
+    /**
+     * @param sourceOfNode the node's {@code host:port}, asked when the first follower comes
+     * @param bookSequence the actor's count of changes applied to its book (what {@code GET /markets/..} shows)
+     */
+    FeedFollowers(MarketKey market, ActorRef<MarketActor.Command> actor, Supplier<String> sourceOfNode,
+                  LongSupplier bookSequence) {
         this.market = market;
         this.actor = actor;
         this.sourceOfNode = sourceOfNode;
+        this.bookSequence = bookSequence;
     }
 
     boolean active() {
@@ -59,7 +65,6 @@ final class FeedFollowers {
     /** The book as served, to one follower (new, or asking again after it missed something). */
     void snapshotTo(ActorRef<MarketFeed> follower, OrderBook book, boolean stale, String staleReason,
                     long venueSequence, long venueTimestamp, long receivedAt) {
-        // Not a new book record: the others were not sent it, so the number stays.
         follower.tell(snapshotOf(book, stale, staleReason, venueSequence, venueTimestamp, receivedAt));
     }
 
@@ -69,7 +74,6 @@ final class FeedFollowers {
         if (followers.isEmpty()) {
             return;
         }
-        bookSequence++;
         MarketFeed.Snapshot snapshot = snapshotOf(book, stale, staleReason, venueSequence, venueTimestamp, receivedAt);
         followers.forEach(f -> f.tell(snapshot));
         if (!stale && staleAnnounced != null) {
@@ -83,7 +87,6 @@ final class FeedFollowers {
         if (followers.isEmpty()) {
             return;
         }
-        bookSequence++;
         send(Channel.BOOK, event.receivedAt(), event, null);
     }
 
@@ -107,7 +110,7 @@ final class FeedFollowers {
     }
 
     private void send(Channel channel, long receivedTimestamp, MarketEvent event, Continuity continuity) {
-        MarketFeed.Update update = new MarketFeed.Update(market, run, ++lastUpdate, channel, bookSequence,
+        MarketFeed.Update update = new MarketFeed.Update(market, run, ++lastUpdate, channel, bookSequence.getAsLong(),
                 receivedTimestamp, event, continuity);
         for (int i = 0; i < followers.size(); i++) {
             followers.get(i).tell(update);
@@ -118,7 +121,7 @@ final class FeedFollowers {
                                            long venueTimestamp, long receivedAt) {
         BookSnapshot full = new BookSnapshot(market, book.topBids(Integer.MAX_VALUE), book.topAsks(Integer.MAX_VALUE),
                 venueSequence, venueTimestamp, receivedAt);
-        return new MarketFeed.Snapshot(market, run, actor, lastUpdate, bookSequence, full, stale,
+        return new MarketFeed.Snapshot(market, run, actor, lastUpdate, bookSequence.getAsLong(), full, stale,
                 stale ? staleReason : null, source);
     }
 }

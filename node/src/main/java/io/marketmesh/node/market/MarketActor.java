@@ -264,7 +264,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         metrics.onMarketActorStarted();
         ActorRef<Command> self = context.getSelf();
         this.publication = new BookPublication(market, dependencies.publisher(), () -> self.tell(RecordsLost.INSTANCE));
-        this.feed = new FeedFollowers(market, self, () -> nodeAddress(context.getSystem()));
+        this.feed = new FeedFollowers(market, self, () -> nodeAddress(context.getSystem()), () -> sequence);
         this.resync = new ResyncSchedule(dependencies.settings());
         if (publication.enabled()) {
             timers.startTimerWithFixedDelay(Timer.SNAPSHOT, dependencies.snapshotInterval());

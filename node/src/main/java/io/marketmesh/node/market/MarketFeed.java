@@ -29,7 +29,7 @@ public sealed interface MarketFeed extends CborSerializable permits MarketFeed.S
      *
      * @param actor        the actor that sent it (a follower watches it)
      * @param lastUpdate   the number of the last {@link Update} sent before it: the next one is {@code lastUpdate + 1}
-     * @param bookSequence the actor's book record number (see {@link Update#bookSequence})
+     * @param bookSequence the number of changes the actor has applied to its book (see {@link Update#bookSequence})
      * @param stale        whether the book is not trusted now; {@code staleReason} says why
      * @param source       {@code host:port} of the node the actor runs on
      */
@@ -43,7 +43,8 @@ public sealed interface MarketFeed extends CborSerializable permits MarketFeed.S
      * @param number            1 for the run's first update, +1 for each next one
      * @param channel           {@code BOOK} (a {@code book_delta} with absolute sizes, or a {@code book_reset}),
      *                          {@code TRADES}, {@code TICKERS}, {@code STATUS} or {@code CONTINUITY}
-     * @param bookSequence      the actor's book record number: +1 per book record and per snapshot it sent
+     * @param bookSequence      the number of changes (snapshots, deltas, resets) the actor had applied to its book when
+     *                          it sent this: the {@code sequence} of {@code GET /api/v1/markets/{venue}/{symbol}}
      * @param receivedTimestamp epoch ms when the venue frame behind it arrived (or when it was made)
      * @param event             the event; null on {@code CONTINUITY}
      * @param continuity        the continuity record; null on the other channels

@@ -33,6 +33,8 @@ final class MarketStream {
     boolean stale = true;
     String staleReason = "no snapshot yet";
     String source = "";
+    /** Why the hub itself told clients the book went stale (its actor stopped); null once a fresh snapshot healed it. */
+    String staleSaidByHub;
     long bookSequence;
     long venueSequence;
     long venueTimestamp;
@@ -49,6 +51,7 @@ final class MarketStream {
         lastUpdate = snapshot.lastUpdate();
         synced = book.replace(snapshot.book().bids(), snapshot.book().asks()) == OrderBook.Result.APPLIED;
         askedAtNanos = 0;
+        staleSaidByHub = null;
         stale = snapshot.stale();
         staleReason = snapshot.staleReason();
         source = snapshot.source();

@@ -348,10 +348,17 @@ public final class StreamHub extends AbstractBehavior<Object> {
             snapshot.actor().tell(new MarketActor.Unwatch(feed));
             return this;
         }
+        if (market.synced && snapshot.run() == market.run && snapshot.lastUpdate() == market.lastUpdate
+                && market.bookSequence == snapshot.bookSequence()) {
+            // The answer to a second ask (asked again while the first waited for its shard): clients have this book.
+            awaitingSnapshot.remove(market);
+            return this;
+        }
         if (market.actor != null && !market.actor.equals(snapshot.actor())) {
             getContext().unwatch(market.actor);
             byActor.remove(market.actor);
         }
+        String healed = market.staleSaidByHub;
         market.reset(snapshot);
         awaitingSnapshot.remove(market);
         getContext().watch(market.actor);
@@ -373,6 +380,15 @@ public final class StreamHub extends AbstractBehavior<Object> {
                 }
                 deliver(subscription, market, message, "book_snapshot", true);
             }
+        }
+        if (healed != null && !market.stale) {
+            // The hub said the book went stale (its actor stopped): the fresh snapshot is its resync, said as such.
+            long now = System.currentTimeMillis();
+            fanOut(market, Channel.CONTINUITY, StreamMessages.record(market, Channel.CONTINUITY, now,
+                    new Continuity(market.market.venue(), market.market, Continuity.Kind.BOOK_RESYNCED,
+                            "fresh snapshot after: " + healed, now)), "book_resynced", false);
+        } else if (healed != null) {
+            market.staleSaidByHub = healed;
         }
         return this;
     }
@@ -589,6 +605,7 @@ public final class StreamHub extends AbstractBehavior<Object> {
                     + " stopped (moved to another node, or its node left); following it again";
             market.stale = true;
             market.staleReason = reason;
+            market.staleSaidByHub = reason;
             long now = System.currentTimeMillis();
             fanOut(market, Channel.CONTINUITY, StreamMessages.record(market, Channel.CONTINUITY, now,
                     new Continuity(market.market.venue(), market.market, Continuity.Kind.BOOK_STALE, reason, now)),

@@ -280,7 +280,7 @@ class StreamClusterTest {
         List<PriceLevel> asks = depth == 0 ? truth.asks() : truth.asks().subList(0, Math.min(depth, truth.asks().size()));
         try {
             TestNode.await(() -> {
-                StreamClient.HeldBook held = client.book(subscription, market);
+                io.marketmesh.node.testkit.HeldBooks.HeldBook held = client.book(subscription, market);
                 return held != null && !held.stale && held.bidLevels().equals(bids) && held.askLevels().equals(asks);
             }, SETTLE, subscription + " " + market + " equals the truth and is not stale");
         } catch (AssertionError e) {
@@ -289,7 +289,7 @@ class StreamClusterTest {
         }
     }
 
-    private static String describe(StreamClient.HeldBook held) {
+    private static String describe(io.marketmesh.node.testkit.HeldBooks.HeldBook held) {
         return held == null ? "nothing" : "stale=" + held.stale + " bids=" + held.bidLevels() + " asks="
                 + held.askLevels();
     }
