@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * @param connectedSinceStart clients connected since the node started
  * @param subscriptions      subscriptions held now, over all clients
  * @param marketsStreamed    markets this node follows for its clients
- * @param messagesSent       messages queued for clients' sockets since start (gone clients included)
+ * @param messagesSent       messages clients' sockets have taken since start (gone clients included)
  * @param bytesSent          their size in characters
  * @param conflations        books sent as one fresh snapshot instead of the changes a slow client could not take
  * @param disconnects        clients gone since start, per reason ({@code client closed}, {@code too slow},
@@ -44,10 +44,10 @@ public record ClientsReport(int connected, long connectedSinceStart, long subscr
         List<Client> listed = new ArrayList<>();
         for (StreamClient c : all) {
             subscriptions += c.subscriptions.size();
-            messages += c.messages;
-            bytes += c.bytes;
+            messages += c.messages.get();
+            bytes += c.characters.get();
             listed.add(new Client(c.id, c.sse ? "sse" : "websocket", c.remote, c.connectedAt, c.subscriptions.size(),
-                    c.messages, c.bytes, c.conflations, c.queued(), c.behind));
+                    c.messages.get(), c.characters.get(), c.conflations, c.queued(), c.behind));
         }
         listed.sort(Comparator.comparingLong(Client::id));
         return new ClientsReport(all.size(), counters.connected, subscriptions, markets, messages, bytes,

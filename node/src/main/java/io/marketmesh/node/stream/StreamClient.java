@@ -1,12 +1,12 @@
 package io.marketmesh.node.stream;
 
-import io.marketmesh.protocol.MarketKey;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import io.marketmesh.node.stream.ClosableWebSocket.CloseReason;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.QueueOfferResult;
 
@@ -36,8 +36,9 @@ final class StreamClient {
     final Set<Conflated> conflated = new LinkedHashSet<>();
     boolean closed;
 
-    long messages;
-    long bytes;
+    /** Messages and characters the client's socket has taken (written by its stream, read by the hub). */
+    final AtomicLong messages = new AtomicLong();
+    final AtomicLong characters = new AtomicLong();
     long conflations;
 
     StreamClient(long id, String remote, boolean sse, BoundedSourceQueue<Outgoing> buffer,
@@ -54,12 +55,16 @@ final class StreamClient {
         if (closed) {
             return false;
         }
-        if (buffer.offer(message) == QueueOfferResult.enqueued()) {
-            messages++;
-            bytes += message.json().length();
-            return true;
-        }
-        return false;
+        return buffer.offer(message) == QueueOfferResult.enqueued();
+    }
+
+    /** The message as this client gets it: a data message numbered in its subscription. On the socket's stream. */
+    String render(Outgoing message) {
+        String text = message.subscription() == null ? message.json()
+                : StreamMessages.forSubscription(message.json(), message.subscription(), ++message.subscription().seq);
+        messages.incrementAndGet();
+        characters.addAndGet(text.length());
+        return text;
     }
 
     int queued() {
@@ -73,14 +78,5 @@ final class StreamClient {
     /** Forgets held-back books of a market the client no longer gets (unsubscribed, or the market ended). */
     void forget(Subscription subscription) {
         conflated.removeIf(c -> c.subscription() == subscription);
-    }
-
-    boolean holdsBack(MarketKey market) {
-        for (Conflated c : conflated) {
-            if (c.market().market.equals(market)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

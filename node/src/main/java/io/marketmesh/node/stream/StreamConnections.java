@@ -79,7 +79,7 @@ public final class StreamConnections {
                         inbound.problem(), inbound.problemText()))))
                 .mapMaterializedValue(m -> NotUsed.getInstance());
         Source<Message, NotUsed> out = outgoing(admitted, List.of(), 0)
-                .map(o -> (Message) TextMessage.create(o.json()));
+                .map(o -> (Message) TextMessage.create(client.render(o)));
         return Flow.fromSinkAndSourceCoupled(in, out)
                 .watchTermination((notUsed, done) -> {
                     gone(client, done);
@@ -119,7 +119,7 @@ public final class StreamConnections {
         Admitted admitted = admit(remote, true, new CompletableFuture<>());
         StreamClient client = admitted.client();
         return outgoing(admitted, channels, depth)
-                .map(o -> ServerSentEvent.create(o.json(), o.event()))
+                .map(o -> ServerSentEvent.create(client.render(o), o.event()))
                 // A comment line now and then keeps proxies from closing a quiet stream.
                 .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat)
                 .watchTermination((notUsed, done) -> {

@@ -508,9 +508,10 @@ public final class StreamHub extends AbstractBehavior<Object> {
                 return;
             }
         }
-        if (client.offer(new Outgoing(event, StreamMessages.forSubscription(record, subscription, subscription.seq + 1)))) {
-            subscription.seq++;
-        } else if (book) {
+        if (client.offer(new Outgoing(event, record, subscription))) {
+            return;
+        }
+        if (book) {
             fallBehind(client, subscription, market);
         } else {
             close(client, CloseReason.policyViolation("too slow: its buffer of " + settings.bufferMessages()
@@ -664,8 +665,8 @@ public final class StreamHub extends AbstractBehavior<Object> {
         }
 
         void gone(StreamClient client) {
-            messagesOfGone += client.messages;
-            bytesOfGone += client.bytes;
+            messagesOfGone += client.messages.get();
+            bytesOfGone += client.characters.get();
         }
     }
 }

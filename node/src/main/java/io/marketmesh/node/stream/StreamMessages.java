@@ -50,13 +50,13 @@ final class StreamMessages {
         ObjectNode reply = reply(type, id);
         ArrayNode list = reply.putArray("channels");
         channels.forEach(list::add);
-        return new Outgoing(type, reply.toString());
+        return Outgoing.reply(type, reply.toString());
     }
 
     static Outgoing pong(JsonNode id) {
         ObjectNode reply = reply("pong", id);
         reply.put("time", System.currentTimeMillis());
-        return new Outgoing("pong", reply.toString());
+        return Outgoing.reply("pong", reply.toString());
     }
 
     /**
@@ -68,7 +68,7 @@ final class StreamMessages {
         ObjectNode reply = reply("error", id);
         reply.put("error", code);
         reply.put("message", message);
-        return new Outgoing("error", reply.toString());
+        return Outgoing.reply("error", reply.toString());
     }
 
     private static ObjectNode reply(String type, JsonNode id) {

@@ -19,7 +19,10 @@ final class Subscription {
     final String quotedName;
     /** The markets whose streams send to it. */
     final List<MarketStream> attached = new ArrayList<>(1);
-    /** Messages sent for it so far: the last message's {@code seq}. */
+    /**
+     * Messages its client's socket has taken for it: the last message's {@code seq}. Owned by that socket's stream
+     * (one at a time, in buffer order); nothing is dropped between the buffer and it, so no number is skipped.
+     */
     long seq;
 
     Subscription(StreamClient client, StreamChannel channel, int depth) {
