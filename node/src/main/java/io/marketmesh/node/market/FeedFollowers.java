@@ -74,6 +74,8 @@ final class FeedFollowers {
         if (followers.isEmpty()) {
             return;
         }
+        // Numbered like an update: every follower gets it, in order, and can tell it from a repeated answer to Watch.
+        lastUpdate++;
         MarketFeed.Snapshot snapshot = snapshotOf(book, stale, staleReason, venueSequence, venueTimestamp, receivedAt);
         followers.forEach(f -> f.tell(snapshot));
         if (!stale && staleAnnounced != null) {

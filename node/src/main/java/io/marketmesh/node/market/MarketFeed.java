@@ -28,7 +28,10 @@ public sealed interface MarketFeed extends CborSerializable permits MarketFeed.S
      * snapshot that changed it, a resync, a book from Kafka). Followers start over from it.
      *
      * @param actor        the actor that sent it (a follower watches it)
-     * @param lastUpdate   the number of the last {@link Update} sent before it: the next one is {@code lastUpdate + 1}
+     * @param lastUpdate   sent to every follower (the book was replaced): its own number, taken in the sequence of the
+     *                     updates; sent to one follower (its answer to {@link MarketActor.Watch}): the number of the
+     *                     last update before it. Either way the next update is {@code lastUpdate + 1}, and a second
+     *                     answer with the same run and number is the same book
      * @param bookSequence the number of changes the actor has applied to its book (see {@link Update#bookSequence})
      * @param stale        whether the book is not trusted now; {@code staleReason} says why
      * @param source       {@code host:port} of the node the actor runs on

@@ -348,8 +348,7 @@ public final class StreamHub extends AbstractBehavior<Object> {
             snapshot.actor().tell(new MarketActor.Unwatch(feed));
             return this;
         }
-        if (market.synced && snapshot.run() == market.run && snapshot.lastUpdate() == market.lastUpdate
-                && market.bookSequence == snapshot.bookSequence()) {
+        if (market.synced && snapshot.run() == market.run && snapshot.lastUpdate() == market.lastUpdate) {
             // The answer to a second ask (asked again while the first waited for its shard): clients have this book.
             awaitingSnapshot.remove(market);
             return this;
