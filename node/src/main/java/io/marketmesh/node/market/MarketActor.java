@@ -634,9 +634,11 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         return this;
     }
 
+    /** {@code host:port} of this node's cluster address ({@code local} in a system without remoting). */
     private static String nodeAddress(ActorSystem<?> system) {
-        org.apache.pekko.actor.Address address = org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address();
-        return address.getHost().orElse("?") + ":" + address.getPort().map(String::valueOf).orElse("?");
+        org.apache.pekko.actor.Address address = system.address();
+        return address.getHost().isPresent()
+                ? address.getHost().get() + ":" + address.getPort().map(String::valueOf).orElse("?") : "local";
     }
 
     private void touch(long venueTs, long receivedAt) {

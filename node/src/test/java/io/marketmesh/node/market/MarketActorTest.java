@@ -162,6 +162,46 @@ class MarketActorTest {
     }
 
     @Test
+    void aFollowerGetsTheBookThenEveryChangeNumberedAndStaleAndResyncSaid() {
+        TestProbe<MarketFeed> follower = testKit.createTestProbe();
+        actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.01"), d("10")), new PriceLevel(d("0.98"), d("5")))));
+        actor.tell(new MarketActor.Watch(follower.getRef()));
+        MarketFeed.Snapshot first = follower.expectMessageClass(MarketFeed.Snapshot.class);
+        assertFalse(first.stale());
+        assertEquals(List.of(new PriceLevel(d("0.01"), d("10"))), first.book().bids());
+        assertEquals(1, first.bookSequence());
+
+        actor.tell(new MarketActor.Apply(relative(2, Side.BID, "0.01", "5")));
+        MarketFeed.Update delta = follower.expectMessageClass(MarketFeed.Update.class);
+        assertEquals(first.lastUpdate() + 1, delta.number());
+        assertEquals(Channel.BOOK, delta.channel());
+        assertEquals(List.of(level(Side.BID, "0.01", "15")), ((BookDelta) delta.event()).updates(),
+                "a relative change goes out as the level's new size");
+        assertEquals(BookDelta.Mode.ABSOLUTE, ((BookDelta) delta.event()).mode());
+
+        // A second Watch (the follower missed something) gets the book again, numbered on from the same place.
+        actor.tell(new MarketActor.Watch(follower.getRef()));
+        assertEquals(delta.number(), follower.expectMessageClass(MarketFeed.Snapshot.class).lastUpdate());
+
+        actor.tell(new MarketActor.Apply(relative(3, Side.BID, "0.01", "-16")));
+        MarketFeed.Update stale = follower.expectMessageClass(MarketFeed.Update.class);
+        assertEquals(delta.number() + 1, stale.number());
+        assertEquals(Continuity.Kind.BOOK_STALE, stale.continuity().kind());
+        actor.tell(new MarketActor.Apply(snapshot(9, new PriceLevel(d("0.03"), d("1")), new PriceLevel(d("0.97"), d("2")))));
+        MarketFeed.Snapshot healed = follower.expectMessageClass(MarketFeed.Snapshot.class);
+        assertFalse(healed.stale());
+        assertEquals(stale.number() + 1, healed.lastUpdate(), "a snapshot to every follower takes a number");
+        MarketFeed.Update resynced = follower.expectMessageClass(MarketFeed.Update.class);
+        assertEquals(Continuity.Kind.BOOK_RESYNCED, resynced.continuity().kind());
+        assertEquals(healed.lastUpdate() + 1, resynced.number());
+
+        actor.tell(new MarketActor.Unwatch(follower.getRef()));
+        actor.tell(new MarketActor.Apply(relative(10, Side.BID, "0.03", "1")));
+        assertEquals(d("2"), book().bids().get(0).size(), "the change was applied");
+        follower.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    @Test
     void anEmptyMarketAsksForASnapshotAtOnce() {
         actor.tell(new MarketActor.Apply(relative(5, Side.BID, "0.01", "1")));
         ResyncRequest request = resyncs.receiveMessage();
