@@ -78,8 +78,8 @@ public final class StreamConnections {
                 .to(Sink.foreach(inbound -> hub.tell(new StreamHub.Inbound(client.id, inbound.text(),
                         inbound.problem(), inbound.problemText()))))
                 .mapMaterializedValue(m -> NotUsed.getInstance());
-        Source<Message, NotUsed> out = outgoing(admitted).map(o -> (Message) TextMessage.create(o.json()));
-        hub.tell(new StreamHub.Connect(client, List.of(), 0));
+        Source<Message, NotUsed> out = outgoing(admitted, List.of(), 0)
+                .map(o -> (Message) TextMessage.create(o.json()));
         return Flow.fromSinkAndSourceCoupled(in, out)
                 .watchTermination((notUsed, done) -> {
                     gone(client, done);
@@ -118,8 +118,7 @@ public final class StreamConnections {
         }
         Admitted admitted = admit(remote, true, new CompletableFuture<>());
         StreamClient client = admitted.client();
-        hub.tell(new StreamHub.Connect(client, channels, depth));
-        return outgoing(admitted)
+        return outgoing(admitted, channels, depth)
                 .map(o -> ServerSentEvent.create(o.json(), o.event()))
                 // A comment line now and then keeps proxies from closing a quiet stream.
                 .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat)
@@ -138,8 +137,8 @@ public final class StreamConnections {
     }
 
     private Admitted admit(String remote, boolean sse, CompletableFuture<CloseReason> close) throws Refused {
-        if (connected.incrementAndGet() > settings.maxClients()) {
-            connected.decrementAndGet();
+        // Counted when its stream starts (outgoing): a refused or failed upgrade never counts.
+        if (connected.get() >= settings.maxClients()) {
             throw new Refused(503, "too_many_clients", "this node serves " + settings.maxClients()
                     + " stream clients at most (marketmesh.stream.max-clients); try another node or later");
         }
@@ -148,13 +147,18 @@ public final class StreamConnections {
         return new Admitted(new StreamClient(ids.incrementAndGet(), remote, sse, buffer.first(), close), buffer.second());
     }
 
-    /** The client's buffer, ended at once (what is still in it dropped) when the node closes the client. */
-    private static Source<Outgoing, NotUsed> outgoing(Admitted admitted) {
-        CompletableFuture<CloseReason> close = admitted.client().close;
+    /**
+     * The client's buffer, ended at once (what is still in it dropped) when the node closes the client. The hub learns
+     * of the client only when its stream starts, so a connection that never got going leaves nothing behind.
+     */
+    private Source<Outgoing, NotUsed> outgoing(Admitted admitted, List<StreamChannel> channels, int depth) {
+        StreamClient client = admitted.client();
         return admitted.buffer()
                 .viaMat(KillSwitches.single(), Keep.right())
                 .mapMaterializedValue(killSwitch -> {
-                    close.thenRun(killSwitch::shutdown);
+                    connected.incrementAndGet();
+                    client.close.thenRun(killSwitch::shutdown);
+                    hub.tell(new StreamHub.Connect(client, channels, depth));
                     return NotUsed.getInstance();
                 });
     }
