@@ -264,7 +264,9 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         metrics.onMarketActorStarted();
         ActorRef<Command> self = context.getSelf();
         this.publication = new BookPublication(market, dependencies.publisher(), () -> self.tell(RecordsLost.INSTANCE));
-        this.feed = new FeedFollowers(market, self, () -> FeedFollowers.hostPort(context.getSystem().address()), () -> sequence);
+        // The system's address is its cluster member's: a unit test's actor, without a cluster, can have followers too.
+        this.feed = new FeedFollowers(market, self, () -> FeedFollowers.hostPort(context.getSystem().address()),
+                () -> sequence);
         this.resync = new ResyncSchedule(dependencies.settings());
         if (publication.enabled()) {
             timers.startTimerWithFixedDelay(Timer.SNAPSHOT, dependencies.snapshotInterval());
