@@ -1,19 +1,39 @@
 package io.marketmesh.protocol;
 
+import java.util.List;
+
 /**
  * What {@code GET /api/v1/markets/{venue}/{symbol}} answers: the market's top of book, last trade, the
  * venue's ticker, lifecycle, and integrity. {@code stale} true means the book is served but cannot be
  * trusted right now (a gap, a failed cross-check, no snapshot yet); {@code staleReason} says why.
  * {@code sequence} counts the changes applied to this book since the node started following it.
  * {@code bootstrappedFrom}: see {@link BookView#bootstrappedFrom()}. The best levels' sizes are exact at any width
- * (null: that side is empty).
+ * (null: that side is empty). {@code streamedTo}: {@code host:port} of each node whose stream clients follow the market
+ * live, sorted: the market's actor sends each change once to each of them, which copies it to its own clients.
  */
 public record MarketState(MarketKey market, MarketStatus status, boolean stale, String staleReason,
                           boolean hasBook, @Fixed long bestBid, @Exact java.math.BigDecimal bestBidSize,
                           @Fixed long bestAsk, @Exact java.math.BigDecimal bestAskSize, int bidLevels, int askLevels, boolean crossed,
                           Trade lastTrade, Ticker ticker, long sequence, long venueSequence,
                           long venueTimestamp, long updatedAt, long snapshotAt, Counters counters,
-                          long bootstrappedFrom) {
+                          long bootstrappedFrom, List<String> streamedTo) {
+
+    public MarketState {
+        // Absent when it comes from a node that did not send it yet (a rolling upgrade).
+        streamedTo = streamedTo == null ? List.of() : List.copyOf(streamedTo);
+    }
+
+    /** A market no stream client follows. */
+    public MarketState(MarketKey market, MarketStatus status, boolean stale, String staleReason,
+                       boolean hasBook, long bestBid, java.math.BigDecimal bestBidSize,
+                       long bestAsk, java.math.BigDecimal bestAskSize, int bidLevels, int askLevels, boolean crossed,
+                       Trade lastTrade, Ticker ticker, long sequence, long venueSequence,
+                       long venueTimestamp, long updatedAt, long snapshotAt, Counters counters,
+                       long bootstrappedFrom) {
+        this(market, status, stale, staleReason, hasBook, bestBid, bestBidSize, bestAsk, bestAskSize, bidLevels,
+                askLevels, crossed, lastTrade, ticker, sequence, venueSequence, venueTimestamp, updatedAt, snapshotAt,
+                counters, bootstrappedFrom, List.of());
+    }
 
     /**
      * Running totals for this market since this node started holding it. {@code bookRecordsPublished}: records

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -60,6 +61,28 @@ final class FeedFollowers {
 
     void remove(ActorRef<MarketFeed> follower) {
         followers.remove(follower);
+    }
+
+    /**
+     * {@code host:port} of each follower's node, sorted: one entry per follower, so a node whose hub followed the
+     * market twice would show twice (it never should: a hub follows a market once, whatever its clients).
+     */
+    List<String> nodes() {
+        List<String> nodes = new ArrayList<>(followers.size());
+        for (ActorRef<MarketFeed> follower : followers) {
+            Address address = follower.path().address();
+            nodes.add(address.hasLocalScope() ? source : hostPort(address));
+        }
+        nodes.sort(null);
+        return nodes;
+    }
+
+    /**
+     * {@code host:port} of a node's address. The system's own address is its cluster member's (Artery's canonical
+     * address); without remoting (a unit test) it has neither, and reads {@code ?:?}.
+     */
+    static String hostPort(Address address) {
+        return address.getHost().orElse("?") + ":" + address.getPort().map(String::valueOf).orElse("?");
     }
 
     /** The book as served, to one follower (new, or asking again after it missed something). */

@@ -264,7 +264,9 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         metrics.onMarketActorStarted();
         ActorRef<Command> self = context.getSelf();
         this.publication = new BookPublication(market, dependencies.publisher(), () -> self.tell(RecordsLost.INSTANCE));
-        this.feed = new FeedFollowers(market, self, () -> nodeAddress(context.getSystem()), () -> sequence);
+        // The system's address is its cluster member's: a unit test's actor, without a cluster, can have followers too.
+        this.feed = new FeedFollowers(market, self, () -> FeedFollowers.hostPort(context.getSystem().address()),
+                () -> sequence);
         this.resync = new ResyncSchedule(dependencies.settings());
         if (publication.enabled()) {
             timers.startTimerWithFixedDelay(Timer.SNAPSHOT, dependencies.snapshotInterval());
@@ -620,7 +622,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         get.replyTo().tell(new MarketState(market, status, state != BookState.LIVE, staleReason, state.hasBook(),
                 book.bestBid(), book.bestBidExactSize(), book.bestAsk(), book.bestAskExactSize(),
                 book.bidDepth(), book.askDepth(), book.isCrossed(), lastTrade, ticker, sequence, venueSequence,
-                venueTimestamp, updatedAt, snapshotAt, counters.toState(publication), bootstrappedFrom));
+                venueTimestamp, updatedAt, snapshotAt, counters.toState(publication), bootstrappedFrom, feed.nodes()));
         return this;
     }
 
@@ -632,13 +634,6 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         get.replyTo().tell(new BookView(market, book.topBids(depth), book.topAsks(depth), state != BookState.LIVE,
                 staleReason, status, sequence, venueSequence, venueTimestamp, updatedAt, snapshotAt, bootstrappedFrom));
         return this;
-    }
-
-    /** {@code host:port} of this node's cluster address ({@code local} in a system without remoting). */
-    private static String nodeAddress(ActorSystem<?> system) {
-        org.apache.pekko.actor.Address address = system.address();
-        return address.getHost().isPresent()
-                ? address.getHost().get() + ":" + address.getPort().map(String::valueOf).orElse("?") : "local";
     }
 
     private void touch(long venueTs, long receivedAt) {

@@ -15,6 +15,8 @@ import java.util.TreeMap;
  * @param connectedSinceStart clients connected since the node started
  * @param subscriptions      subscriptions held now, over all clients
  * @param marketsStreamed    markets this node follows for its clients
+ * @param feedUpdatesReceived updates this node took from market actors since start: each change of a market followed
+ *                           here arrives once, however many clients here follow it
  * @param messagesSent       messages clients' sockets have taken since start (gone clients included)
  * @param bytesSent          their size in characters
  * @param conflations        books sent as one fresh snapshot instead of the changes a slow client could not take
@@ -23,8 +25,8 @@ import java.util.TreeMap;
  * @param clients            each client, by id
  */
 public record ClientsReport(int connected, long connectedSinceStart, long subscriptions, int marketsStreamed,
-                            long messagesSent, long bytesSent, long conflations, Map<String, Long> disconnects,
-                            List<Client> clients) {
+                            long feedUpdatesReceived, long messagesSent, long bytesSent, long conflations,
+                            Map<String, Long> disconnects, List<Client> clients) {
 
     static final int LISTED = 1000;
 
@@ -50,8 +52,8 @@ public record ClientsReport(int connected, long connectedSinceStart, long subscr
                     c.messages.get(), c.characters.get(), c.conflations, c.queued(), c.behind));
         }
         listed.sort(Comparator.comparingLong(Client::id));
-        return new ClientsReport(all.size(), counters.connected, subscriptions, markets, messages, bytes,
-                counters.conflations, new TreeMap<>(counters.disconnects),
+        return new ClientsReport(all.size(), counters.connected, subscriptions, markets, counters.feedUpdatesReceived,
+                messages, bytes, counters.conflations, new TreeMap<>(counters.disconnects),
                 List.copyOf(listed.subList(0, Math.min(LISTED, listed.size()))));
     }
 }

@@ -393,6 +393,7 @@ public final class StreamHub extends AbstractBehavior<Object> {
     }
 
     private Behavior<Object> onUpdate(MarketFeed.Update update) {
+        counters.feedUpdatesReceived++;
         MarketStream market = markets.get(update.market());
         if (market == null || !market.synced || update.run() != market.run) {
             // Not wanted, waiting for a snapshot, or from an actor that has been replaced: the snapshot covers it.
@@ -657,6 +658,8 @@ public final class StreamHub extends AbstractBehavior<Object> {
         long messagesOfGone;
         long bytesOfGone;
         long conflations;
+        /** Updates taken from market actors: one per change of a followed market, whatever its clients here. */
+        long feedUpdatesReceived;
         final Map<String, Long> disconnects = new TreeMap<>();
 
         void disconnected(String reason) {

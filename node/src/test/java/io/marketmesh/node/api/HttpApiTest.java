@@ -103,6 +103,8 @@ class HttpApiTest {
         assertTrue(state.body().get("stale").asBoolean());
         assertFalse(state.body().get("hasBook").asBoolean());
         assertEquals("polymarket:111", state.body().get("market").asText());
+        assertTrue(state.body().get("streamedTo").isArray(), "no stream client follows it: " + state.body());
+        assertEquals(0, state.body().get("streamedTo").size());
         TestNode.Reply book = node.get("/api/v1/markets/polymarket/111/book?depth=5");
         assertEquals(200, book.status());
         assertTrue(book.body().get("stale").asBoolean());

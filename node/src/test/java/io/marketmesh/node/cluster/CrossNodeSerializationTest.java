@@ -107,6 +107,10 @@ class CrossNodeSerializationTest {
         roundTrips(new MarketState(KALSHI, MarketStatus.ACTIVE, true, "gap", true, Decimals.parse("0.52"),
                 new java.math.BigDecimal("123456789012.12345678"), Decimals.NONE, null, 3, 0, false, trade, null, 9, 8, 7, 6, 5,
                 new MarketState.Counters(1, 2, 3, 4, 5, 6, 7, 8, 9), 0));
+        roundTrips(new MarketState(KALSHI, MarketStatus.ACTIVE, false, null, true, Decimals.parse("0.52"),
+                java.math.BigDecimal.ONE, Decimals.parse("0.53"), java.math.BigDecimal.TEN, 1, 1, false, null, null, 9, 8,
+                7, 6, 5, new MarketState.Counters(1, 2, 3, 4, 5, 6, 7, 8, 9), 0,
+                List.of("127.0.0.1:25520", "127.0.0.1:25521")));
         roundTrips(new BookView(POLY, List.of(new PriceLevel(Decimals.parse("0.1"), Decimals.ONE)), List.of(), false, null,
                 MarketStatus.UNKNOWN, 1, 0, 0, 2, 3, 1_700_000_000_000L));
         TestProbe<MarketActor.Command> market = testKit.createTestProbe();

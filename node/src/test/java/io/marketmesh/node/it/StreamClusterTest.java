@@ -15,6 +15,8 @@ import io.marketmesh.node.testkit.TestNode;
 import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.PriceLevel;
 import io.marketmesh.protocol.Venue;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +34,9 @@ import org.junit.jupiter.api.Test;
  * WebSocket clients on one of them (A) following every market, most of which live on the other two (B and C). B
  * crashes: for every market it held, each subscription covering it is told ({@code continuity}, {@code book_stale})
  * and then sent a fresh {@code book_snapshot} from the market's new node, {@code seq} never skips, and once the feed
- * pauses every book the clients hold equals the venue's truth and is not stale.
+ * pauses every book the clients hold equals the venue's truth and is not stale. Before that, the fan-out: a market held
+ * on B streams once to each node whose clients follow it (two clients on A and one on C: A and C), and stops streaming
+ * to a node whose last client for it left.
  */
 class StreamClusterTest {
 
@@ -90,6 +94,9 @@ class StreamClusterTest {
         assertFalse(onC.isEmpty(), "node C holds markets: " + nodeOf);
         a.awaitJson("/api/v1/markets", r -> r.body().path("total").asInt() == markets.size(), SETTLE);
 
+        // Fan-out: B sends a market's changes once to each node with clients following it, not once per client.
+        eachNodeFollowsAMarketOnceWhateverItsClients(a, b, c, onB.get(1 % onB.size()));
+
         // Two clients on A following every market of both venues; the first also holds the top of one of B's books.
         String topMarket = onB.get(0);
         String topChannel = "book:" + topMarket;
@@ -146,6 +153,53 @@ class StreamClusterTest {
             assertEquals(List.of(), client.violations());
             assertFalse(client.closed().isDone(), "the client's socket stays open through the crash");
         }
+    }
+
+    /**
+     * Two clients on A (its book and its trades) and one on C follow a market held on B: the market's actor streams to
+     * A and C, each once ({@code streamedTo}); B, with no client, takes no update. One A client unsubscribes: still A
+     * and C (the other still follows it there). The other A client disconnects: only C.
+     */
+    private void eachNodeFollowsAMarketOnceWhateverItsClients(TestNode a, TestNode b, TestNode c, String market) {
+        String addressOfA = a.get("/api/v1/cluster").body().path("self").asText();
+        String addressOfC = c.get("/api/v1/cluster").body().path("self").asText();
+        String statePath = "/api/v1/markets/" + venueOf(market) + "/"
+                + URLEncoder.encode(market.substring(market.indexOf(':') + 1), StandardCharsets.UTF_8);
+        StreamClient bookOnA = connect(a);
+        StreamClient tradesOnA = connect(a);
+        StreamClient bookOnC = connect(c);
+        bookOnA.subscribe("book", null, "book:" + market);
+        tradesOnA.subscribe("trades", null, "trades:" + market);
+        bookOnC.subscribe("book", null, "book:" + market);
+        for (StreamClient client : List.of(bookOnA, bookOnC)) {
+            awaitMessage(client, 0, "book:" + market, market, m -> payloadType(m).equals("book_delta"),
+                    "a change of a market held on B");
+        }
+        tradesOnA.await(0, m -> m.path("type").asText().equals("subscribed"), SETTLE, "subscribed to trades");
+
+        List<String> bothNodes = new ArrayList<>(List.of(addressOfA, addressOfC));
+        bothNodes.sort(null);
+        a.awaitJson(statePath, r -> streamedTo(r.body()).equals(bothNodes), SETTLE);
+        assertEquals(bothNodes, streamedTo(b.get(statePath).body()), "A once for its two clients, and C");
+        assertTrue(a.get("/api/v1/stream/clients").body().path("feedUpdatesReceived").asLong() > 0);
+        assertTrue(c.get("/api/v1/stream/clients").body().path("feedUpdatesReceived").asLong() > 0);
+        assertEquals(0, b.get("/api/v1/stream/clients").body().path("feedUpdatesReceived").asLong(),
+                "the market's own node has no client: its changes go only to the nodes that have some");
+
+        int before = bookOnA.count();
+        bookOnA.unsubscribe("leave", "book:" + market);
+        bookOnA.await(before, m -> m.path("type").asText().equals("unsubscribed"), SETTLE, "unsubscribed");
+        assertEquals(bothNodes, streamedTo(a.get(statePath).body()), "A still has a client following the market");
+
+        tradesOnA.close();
+        a.awaitJson(statePath, r -> streamedTo(r.body()).equals(List.of(addressOfC)), SETTLE);
+        a.awaitJson("/api/v1/stream/clients", r -> r.body().path("marketsStreamed").asInt() == 0, SETTLE);
+    }
+
+    private static List<String> streamedTo(JsonNode state) {
+        List<String> nodes = new ArrayList<>();
+        state.path("streamedTo").forEach(node -> nodes.add(node.asText()));
+        return nodes;
     }
 
     /** Subscription → the markets it covers: the two venue wildcards cover every market, {@code top} its one. */

@@ -202,6 +202,38 @@ class MarketActorTest {
     }
 
     @Test
+    void eachFollowerGetsEachChangeOnceAndTheStateNamesTheFollowersUntilTheyLeave() {
+        actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.5"), d("10")), new PriceLevel(d("0.6"), d("5")))));
+        assertEquals(List.of(), state().streamedTo(), "no follower");
+        TestProbe<MarketFeed> hubOne = testKit.createTestProbe();
+        TestProbe<MarketFeed> hubTwo = testKit.createTestProbe();
+        actor.tell(new MarketActor.Watch(hubOne.getRef()));
+        actor.tell(new MarketActor.Watch(hubTwo.getRef()));
+        actor.tell(new MarketActor.Watch(hubOne.getRef()));
+        hubOne.expectMessageClass(MarketFeed.Snapshot.class);
+        hubTwo.expectMessageClass(MarketFeed.Snapshot.class);
+        hubOne.expectMessageClass(MarketFeed.Snapshot.class, Duration.ofSeconds(3));
+        List<String> streamedTo = state().streamedTo();
+        assertEquals(2, streamedTo.size(), "one entry per follower; asking again adds none: " + streamedTo);
+
+        actor.tell(new MarketActor.Apply(relative(2, Side.BID, "0.5", "1")));
+        actor.tell(new MarketActor.Apply(relative(3, Side.BID, "0.5", "1")));
+        for (TestProbe<MarketFeed> hub : List.of(hubOne, hubTwo)) {
+            // Numbered 1 then 2: neither change came twice to the same follower.
+            assertEquals(1, hub.expectMessageClass(MarketFeed.Update.class).number());
+            assertEquals(2, hub.expectMessageClass(MarketFeed.Update.class).number());
+        }
+
+        actor.tell(new MarketActor.Unwatch(hubOne.getRef()));
+        assertEquals(List.of(streamedTo.get(0)), state().streamedTo(), "the follower that left is gone");
+        hubTwo.stop();
+        hubTwo.awaitAssert(() -> {
+            assertEquals(List.of(), state().streamedTo(), "a follower that stopped is forgotten");
+            return null;
+        });
+    }
+
+    @Test
     void anEmptyMarketAsksForASnapshotAtOnce() {
         actor.tell(new MarketActor.Apply(relative(5, Side.BID, "0.01", "1")));
         ResyncRequest request = resyncs.receiveMessage();
