@@ -415,8 +415,10 @@ public final class StreamHub extends AbstractBehavior<Object> {
                     market.book.clear();
                     market.stale = true;
                     market.staleReason = reset.reason();
+                    // Never conflated: a client behind may get no snapshot to replace it (the market unfollowed), and
+                    // must not keep the book it holds as fresh.
                     fanOut(market, Channel.BOOK, StreamMessages.record(market, Channel.BOOK, update.receivedTimestamp(),
-                            reset), "book_reset", true);
+                            reset), "book_reset", false);
                 }
             }
             case CONTINUITY -> {
