@@ -295,6 +295,9 @@ public final class StreamHub extends AbstractBehavior<Object> {
         if (client.offer(message)) {
             return true;
         }
+        if (client.ended) {
+            return false;
+        }
         close(client, CloseReason.policyViolation("too slow: its buffer of " + settings.bufferMessages()
                 + " messages is full"), "too slow");
         return false;
@@ -497,7 +500,7 @@ public final class StreamHub extends AbstractBehavior<Object> {
      */
     private void deliver(Subscription subscription, MarketStream market, String record, String event, boolean book) {
         StreamClient client = subscription.client;
-        if (client.closed) {
+        if (client.closed || client.ended) {
             return;
         }
         if (book) {
@@ -511,6 +514,10 @@ public final class StreamHub extends AbstractBehavior<Object> {
             }
         }
         if (client.offer(new Outgoing(event, record, subscription))) {
+            return;
+        }
+        if (client.ended) {
+            // It left (not too slow): its Disconnected lets it go.
             return;
         }
         if (book) {
