@@ -187,6 +187,29 @@ class StreamReviewTest {
         }
     }
 
+    /** Clients that leave while messages flow to them are counted as leaving, not as too slow. */
+    @Test
+    void clientsThatLeaveAreNotCountedAsTooSlow() {
+        venues = SimulatedVenues.startUnsigned(4, 5, 1500, 7);
+        VenueSimulator simulator = venues.simulator();
+        node = TestNode.start(venues.unsignedNodeSettings());
+        int all = simulator.markets(Venue.POLYMARKET).size() + simulator.markets(Venue.KALSHI).size();
+        node.awaitJson("/api/v1/markets", r -> r.body().path("total").asInt() == all, WAIT);
+        for (int round = 0; round < 10; round++) {
+            List<StreamClient> leaving = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                StreamClient client = StreamClient.connect(node.httpPort());
+                client.subscribe(1, null, "all");
+                leaving.add(client);
+            }
+            leaving.forEach(c -> c.await(0, m -> m.has("seq"), WAIT, "data flows"));
+            leaving.forEach(StreamClient::close);
+        }
+        JsonNode report = node.awaitJson("/api/v1/stream/clients", r -> r.body().path("connected").asInt() == 0,
+                WAIT).body();
+        assertEquals(0, report.path("disconnects").path("too slow").asLong(), report.toString());
+    }
+
     private void awaitBehind(long id) {
         long[] last = {-1, -1};
         TestNode.await(() -> {
