@@ -35,6 +35,8 @@ final class StreamClient {
     long behindSinceNanos;
     final Set<Conflated> conflated = new LinkedHashSet<>();
     boolean closed;
+    /** The client's socket stream has ended: nothing can be queued any more. Not a slow client. */
+    boolean ended;
 
     /** Messages and characters the client's socket has taken (written by its stream, read by the hub). */
     final AtomicLong messages = new AtomicLong();
@@ -50,12 +52,23 @@ final class StreamClient {
         this.close = close;
     }
 
-    /** @return false when the buffer is full (or the client gone): nothing was queued */
+    /**
+     * @return false when the buffer is full, or the client gone (closed by the node, or {@link #ended}): nothing was
+     *         queued
+     */
     boolean offer(Outgoing message) {
-        if (closed) {
+        if (closed || ended) {
             return false;
         }
-        return buffer.offer(message) == QueueOfferResult.enqueued();
+        QueueOfferResult result = buffer.offer(message);
+        if (result == QueueOfferResult.enqueued()) {
+            return true;
+        }
+        if (result != QueueOfferResult.dropped()) {
+            // Not full: the socket's stream has ended (the client left), and its Disconnected is on the way.
+            ended = true;
+        }
+        return false;
     }
 
     /** The message as this client gets it: a data message numbered in its subscription. On the socket's stream. */

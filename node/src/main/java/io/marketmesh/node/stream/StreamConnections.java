@@ -4,6 +4,7 @@ import io.marketmesh.node.subscription.FollowedMarkets;
 import io.marketmesh.node.subscription.Subscriptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import io.marketmesh.node.stream.ClosableWebSocket.CloseReason;
 import java.util.concurrent.CompletableFuture;
@@ -95,7 +96,8 @@ public final class StreamConnections {
     public Source<ServerSentEvent, NotUsed> serverSentEvents(String remote, String venue, String symbol,
                                                              List<String> kinds, int depth) throws Refused {
         List<StreamChannel> channels = new ArrayList<>();
-        for (String kind : kinds) {
+        // A kind named twice is one subscription (two would share a name and interleave their seqs).
+        for (String kind : new LinkedHashSet<>(kinds)) {
             try {
                 channels.add(StreamChannel.parse(kind + ":" + venue + ":" + symbol));
             } catch (StreamChannel.BadChannel bad) {

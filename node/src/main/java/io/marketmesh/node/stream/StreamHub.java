@@ -295,6 +295,9 @@ public final class StreamHub extends AbstractBehavior<Object> {
         if (client.offer(message)) {
             return true;
         }
+        if (client.ended) {
+            return false;
+        }
         close(client, CloseReason.policyViolation("too slow: its buffer of " + settings.bufferMessages()
                 + " messages is full"), "too slow");
         return false;
@@ -415,8 +418,10 @@ public final class StreamHub extends AbstractBehavior<Object> {
                     market.book.clear();
                     market.stale = true;
                     market.staleReason = reset.reason();
+                    // Never conflated: a client behind may get no snapshot to replace it (the market unfollowed), and
+                    // must not keep the book it holds as fresh.
                     fanOut(market, Channel.BOOK, StreamMessages.record(market, Channel.BOOK, update.receivedTimestamp(),
-                            reset), "book_reset", true);
+                            reset), "book_reset", false);
                 }
             }
             case CONTINUITY -> {
@@ -495,7 +500,7 @@ public final class StreamHub extends AbstractBehavior<Object> {
      */
     private void deliver(Subscription subscription, MarketStream market, String record, String event, boolean book) {
         StreamClient client = subscription.client;
-        if (client.closed) {
+        if (client.closed || client.ended) {
             return;
         }
         if (book) {
@@ -509,6 +514,10 @@ public final class StreamHub extends AbstractBehavior<Object> {
             }
         }
         if (client.offer(new Outgoing(event, record, subscription))) {
+            return;
+        }
+        if (client.ended) {
+            // It left (not too slow): its Disconnected lets it go.
             return;
         }
         if (book) {
