@@ -71,18 +71,10 @@ final class FeedFollowers {
         List<String> nodes = new ArrayList<>(followers.size());
         for (ActorRef<MarketFeed> follower : followers) {
             Address address = follower.path().address();
-            nodes.add(address.hasLocalScope() ? source : hostPort(address));
+            nodes.add(address.hasLocalScope() ? source : MarketFeed.hostPort(address));
         }
         nodes.sort(null);
         return nodes;
-    }
-
-    /**
-     * {@code host:port} of a node's address. The system's own address is its cluster member's (Artery's canonical
-     * address); without remoting (a unit test) it has neither, and reads {@code ?:?}.
-     */
-    static String hostPort(Address address) {
-        return address.getHost().orElse("?") + ":" + address.getPort().map(String::valueOf).orElse("?");
     }
 
     /** The book as served, to one follower (new, or asking again after it missed something). */

@@ -265,7 +265,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         ActorRef<Command> self = context.getSelf();
         this.publication = new BookPublication(market, dependencies.publisher(), () -> self.tell(RecordsLost.INSTANCE));
         // The system's address is its cluster member's: a unit test's actor, without a cluster, can have followers too.
-        this.feed = new FeedFollowers(market, self, () -> FeedFollowers.hostPort(context.getSystem().address()),
+        this.feed = new FeedFollowers(market, self, () -> MarketFeed.hostPort(context.getSystem().address()),
                 () -> sequence);
         this.resync = new ResyncSchedule(dependencies.settings());
         if (publication.enabled()) {

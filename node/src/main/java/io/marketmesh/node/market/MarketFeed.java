@@ -20,6 +20,14 @@ public sealed interface MarketFeed extends CborSerializable permits MarketFeed.S
 
     MarketKey market();
 
+    /**
+     * {@code host:port} of a node's address, as a {@link Snapshot}'s {@code source} names it. The system's own address
+     * is its cluster member's (Artery's canonical address); without remoting (a unit test) it reads {@code ?:?}.
+     */
+    static String hostPort(org.apache.pekko.actor.Address address) {
+        return address.getHost().orElse("?") + ":" + address.getPort().map(String::valueOf).orElse("?");
+    }
+
     /** Which run of the market's actor sent it: numbers of one run only follow on from that run's snapshot. */
     long run();
 

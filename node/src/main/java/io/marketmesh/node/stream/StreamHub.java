@@ -28,7 +28,11 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * This node's fan-out of markets to its stream clients. It follows each market some local client wants once, whatever
@@ -99,6 +103,8 @@ public final class StreamHub extends AbstractBehavior<Object> {
             for (Venue venue : Venue.values()) {
                 subscriptions.tell(new Subscriptions.Watch(venue, self));
             }
+            Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(context.getSelf().narrow(),
+                    ClusterEvent.ReachabilityEvent.class));
             return new StreamHub(context, settings, followedMarkets);
         }));
     }
@@ -126,6 +132,8 @@ public final class StreamHub extends AbstractBehavior<Object> {
                 })
                 .onMessageEquals(Tick.BEHIND, this::onBehindCheck)
                 .onMessageEquals(Tick.SECOND, this::onSecond)
+                .onMessage(ClusterEvent.UnreachableMember.class, m -> onReachability(m.member(), false))
+                .onMessage(ClusterEvent.ReachableMember.class, m -> onReachability(m.member(), true))
                 .onSignal(Terminated.class, this::onActorStopped)
                 .build();
     }
@@ -370,6 +378,12 @@ public final class StreamHub extends AbstractBehavior<Object> {
             askFeed(market);
             return this;
         }
+        if (healed != null && market.stale && market.book.isEmpty()) {
+            // A moved market's new actor has no book yet: clients keep their last one, already told it is stale, until
+            // the venue's snapshot (a client subscribing meanwhile gets this empty, stale one).
+            market.staleSaidByHub = healed;
+            return this;
+        }
         String whole = null;
         for (Subscription subscription : List.copyOf(market.subscribers)) {
             if (subscription.wantsBook()) {
@@ -584,9 +598,11 @@ public final class StreamHub extends AbstractBehavior<Object> {
         long idle = settings.idleTimeout().toNanos();
         if (idle > 0) {
             for (StreamClient client : List.copyOf(clients.values())) {
-                if (!client.sse && !client.closed && now - client.lastHeardNanos > idle) {
-                    close(client, new CloseReason(IDLE, "idle: nothing received for "
-                            + settings.idleTimeout().toSeconds() + " s (send a ping to stay connected)"), "idle");
+                // A client reading its subscriptions is not idle, whether or not it pings.
+                if (!client.sse && !client.closed && client.subscriptions.isEmpty()
+                        && now - client.lastHeardNanos > idle) {
+                    close(client, new CloseReason(IDLE, "idle: no subscription and nothing received for "
+                            + settings.idleTimeout().toSeconds() + " s"), "idle");
                 }
             }
         }
@@ -610,7 +626,10 @@ public final class StreamHub extends AbstractBehavior<Object> {
         }
         market.actor = null;
         market.synced = false;
-        if (followedMarkets.contains(market.market.venue(), market.market.symbol())) {
+        if (followedMarkets.contains(market.market.venue(), market.market.symbol()) && market.staleSaidByHub != null) {
+            // Already said (its node became unreachable first): follow it again, silently.
+            askFeed(market);
+        } else if (followedMarkets.contains(market.market.venue(), market.market.symbol())) {
             String reason = "the market's actor on " + market.source
                     + " stopped (moved to another node, or its node left); following it again";
             market.stale = true;
@@ -627,6 +646,33 @@ public final class StreamHub extends AbstractBehavior<Object> {
                 if (subscription.channel.wildcard() || subscription.channel.kind() == StreamChannel.Kind.ALL) {
                     detach(subscription, market);
                 }
+            }
+        }
+        return this;
+    }
+
+    /**
+     * A node holding markets this hub follows became unreachable: nothing comes from it, and nothing says whether its
+     * books still change, so their clients are told they are stale now rather than when the node is downed (a fresh
+     * snapshot heals them: the actor's, asked again when the node is reachable, or the new actor's after it moved).
+     */
+    private Behavior<Object> onReachability(Member member, boolean reachable) {
+        String node = MarketFeed.hostPort(member.address());
+        for (MarketStream market : List.copyOf(markets.values())) {
+            if (!node.equals(market.source) || market.actor == null) {
+                continue;
+            }
+            if (!reachable && market.synced && market.staleSaidByHub == null) {
+                String reason = "the node holding the market (" + node + ") is unreachable";
+                market.stale = true;
+                market.staleReason = reason;
+                market.staleSaidByHub = reason;
+                long now = System.currentTimeMillis();
+                fanOut(market, Channel.CONTINUITY, StreamMessages.record(market, Channel.CONTINUITY, now,
+                        new Continuity(market.market.venue(), market.market, Continuity.Kind.BOOK_STALE, reason, now)),
+                        "book_stale", false);
+            } else if (reachable && market.staleSaidByHub != null && !awaitingSnapshot.contains(market)) {
+                askFeed(market);
             }
         }
         return this;

@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param maxClients          clients connected to this node at once; one more is refused (503)
  * @param maxSubscriptions    channels one client may be subscribed to
  * @param maxMessageBytes     largest message a client may send (characters); a larger one is answered with an error
- * @param idleTimeout         a client that sends nothing for this long is closed (a ping keeps it alive); 0 = never
+ * @param idleTimeout         a client holding no subscription that sends nothing this long is closed; 0 = never
  * @param maxDepth            largest {@code depth} a subscription may ask for
  * @param bufferMessages      messages waiting for one client's socket at most
  * @param conflateAbove       fill of that buffer above which a client's book changes are conflated: held back and
