@@ -9,7 +9,7 @@ import java.util.stream.Stream;
  */
 record StreamBenchSettings(List<String> scenarios, int polymarketMarkets, int kalshiMarkets, long seed, int warmup,
                            int window, int report, int jitWarmup, int stallSeconds, int connectTimeout,
-                           int swarmThreads, String swarmHeap, int behindLimitMs) {
+                           int swarmThreads, String swarmHeap, int behindLimitMs, boolean heapHistogram) {
 
     static final List<String> ALL_SCENARIOS = List.of("steps", "stall", "clients10k", "fanout1k", "p99at5k", "p99at50k");
 
@@ -27,7 +27,8 @@ record StreamBenchSettings(List<String> scenarios, int polymarketMarkets, int ka
                 intProp("stream.connectTimeout", 180),
                 intProp("stream.swarmThreads", 2),
                 prop("stream.swarmHeap", "1g"),
-                intProp("stream.behindLimitMs", 5000));
+                intProp("stream.behindLimitMs", 5000),
+                Boolean.parseBoolean(prop("stream.heapHistogram", "false")));
     }
 
     static String prop(String key, String fallback) {

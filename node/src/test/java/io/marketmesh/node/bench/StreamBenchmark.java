@@ -43,7 +43,8 @@ import java.util.stream.Stream;
  * {@code stream.stallSeconds} [30], {@code stream.connectTimeout} [180 s], {@code stream.polymarketMarkets} [100, two
  * books each], {@code stream.kalshiMarkets} [200], {@code stream.seed} [42], {@code stream.swarmThreads} [2],
  * {@code stream.swarmHeap} [1g], {@code stream.behindLimitMs} [5000: a step whose clients get their changes later than
- * this (median of a progress slice) stops early]; node settings pass through ({@code marketmesh.stream.slow-client-policy=close}).
+ * this (median of a progress slice) stops early], {@code stream.heapHistogram} [false: print the node's heap per
+ * client by class]; node settings pass through ({@code marketmesh.stream.slow-client-policy=close}).
  */
 public final class StreamBenchmark {
 
@@ -80,12 +81,13 @@ public final class StreamBenchmark {
             try (SwarmControl swarm = SwarmControl.start(dir, node.httpPort(), settings.swarmThreads(),
                     settings.swarmHeap())) {
                 awaitFollowed(replay, polymarket.size() + kalshi.size());
-                StreamStep steps = new StreamStep(settings, replay, swarm, node, report, heap, polymarket, kalshi);
-                jitWarmup(steps, replay, swarm);
+                StreamConnect clients = new StreamConnect(settings, replay, swarm, node, report, polymarket, kalshi);
+                StreamStep steps = new StreamStep(settings, clients, replay, swarm, node, report, heap);
+                jitWarmup(clients, replay, swarm);
                 for (StreamScenario scenario : scenarios) {
-                    runScenario(scenario, steps, replay, swarm, node);
+                    runScenario(scenario, clients, steps, replay, swarm, node);
                 }
-                steps.closeAll();
+                clients.closeAll();
             } finally {
                 replay.setRate(0);
                 node.close();
@@ -101,19 +103,19 @@ public final class StreamBenchmark {
         new StreamSummary(report, results, stall, scenarios).print(StreamStep.loadAverage());
     }
 
-    private void runScenario(StreamScenario scenario, StreamStep steps, ReplayControl replay, SwarmControl swarm,
-                             TestNode node) throws InterruptedException {
+    private void runScenario(StreamScenario scenario, StreamConnect clients, StreamStep steps, ReplayControl replay,
+                             SwarmControl swarm, TestNode node) throws InterruptedException {
         report.line("");
         report.line("######## scenario %s", scenario.describe());
         if (scenario.stall()) {
-            stall = new StreamStall(settings, steps, replay, swarm, node, report, heap)
+            stall = new StreamStall(settings, clients, steps, replay, swarm, node, report, heap)
                     .run(scenario, scenario.clients().get(0), scenario.rates().get(0));
             results.add(stall.reading());
             results.add(stall.stalled());
             return;
         }
-        for (int clients : scenario.clients()) {
-            StreamStep.Connected connected = steps.connect(scenario, clients, SwarmControl.MEASURED);
+        for (int count : scenario.clients()) {
+            StreamConnect.Connected connected = clients.connect(scenario, count, SwarmControl.MEASURED);
             for (double rate : scenario.rates()) {
                 results.add(steps.run(scenario, connected, rate));
             }
@@ -165,7 +167,7 @@ public final class StreamBenchmark {
      * Not measured: a fresh JVM on two busy cores compiles its hot loops (here also the HTTP server's WebSocket
      * framing and the hub's fan-out) within its first tens of seconds, and the first step must not measure that.
      */
-    private void jitWarmup(StreamStep steps, ReplayControl replay, SwarmControl swarm) throws InterruptedException {
+    private void jitWarmup(StreamConnect clients, ReplayControl replay, SwarmControl swarm) throws InterruptedException {
         if (settings.jitWarmup() <= 0) {
             return;
         }
@@ -174,17 +176,19 @@ public final class StreamBenchmark {
         List<String> subscribes = new ArrayList<>();
         List<Integer> snapshots = new ArrayList<>();
         for (int i = 0; i < WARMUP_CLIENTS; i++) {
-            subscribes.add(StreamStep.subscribeAll(i, 0));
-            snapshots.add(steps.books());
+            subscribes.add(StreamConnect.subscribeAll(i, 0));
+            snapshots.add(clients.books());
         }
-        steps.connectAndAwait(SwarmControl.WARMUP, subscribes, snapshots, 60, "warm-up");
+        clients.connectAndAwait(SwarmControl.WARMUP, subscribes, snapshots, 60, "warm-up");
         replay.setRate(WARMUP_RATE);
         TimeUnit.SECONDS.sleep(settings.jitWarmup());
         replay.setRate(0);
         swarm.close(SwarmControl.WARMUP);
         var stats = swarm.stats();
-        stats.ifPresent(s -> report.line("JIT warm-up done: the warm-up clients received %d messages",
-                s.group(SwarmControl.WARMUP).get("messages")));
+        stats.ifPresent(s -> report.line("JIT warm-up done: the warm-up clients received %d messages (%d book changes, "
+                        + "%d seq gaps, %d they could not read)", s.group(SwarmControl.WARMUP).get("messages"),
+                s.group(SwarmControl.WARMUP).get("deltas"), s.group(SwarmControl.WARMUP).get("seqGaps"),
+                s.group(SwarmControl.WARMUP).get("unparsed")));
     }
 
     /** The soft limit on open files of this process (the clients' JVM has the same), from /proc; "?" elsewhere. */

@@ -29,6 +29,7 @@ final class StreamStall {
     private static final int RESUME_SECONDS = 10;
 
     private final StreamBenchSettings settings;
+    private final StreamConnect clients;
     private final StreamStep steps;
     private final ReplayControl replay;
     private final SwarmControl swarm;
@@ -37,9 +38,10 @@ final class StreamStall {
     private final HeapWatch heap;
     private final int cores = Runtime.getRuntime().availableProcessors();
 
-    StreamStall(StreamBenchSettings settings, StreamStep steps, ReplayControl replay, SwarmControl swarm, TestNode node,
-                LoadReport report, HeapWatch heap) {
+    StreamStall(StreamBenchSettings settings, StreamConnect clients, StreamStep steps, ReplayControl replay,
+                SwarmControl swarm, TestNode node, LoadReport report, HeapWatch heap) {
         this.settings = settings;
+        this.clients = clients;
         this.steps = steps;
         this.replay = replay;
         this.swarm = swarm;
@@ -48,12 +50,12 @@ final class StreamStall {
         this.heap = heap;
     }
 
-    Outcome run(StreamScenario scenario, int clients, double rate) throws InterruptedException {
-        String label = String.format(Locale.ROOT, "%s N=%d+1 @%s", scenario.name(), clients, LoadReport.k(rate));
-        StreamStep.Connected connected = steps.connect(scenario, clients, SwarmControl.MEASURED);
+    Outcome run(StreamScenario scenario, int count, double rate) throws InterruptedException {
+        String label = String.format(Locale.ROOT, "%s N=%d+1 @%s", scenario.name(), count, LoadReport.k(rate));
+        StreamConnect.Connected connected = clients.connect(scenario, count, SwarmControl.MEASURED);
         // Connected last, so it is the node's newest client (the highest id in /api/v1/stream/clients).
-        steps.connectAndAwait(SwarmControl.STALLED, List.of(StreamStep.subscribeAll(-1, scenario.depth())),
-                List.of(steps.books()), 60, label + " stalling client");
+        clients.connectAndAwait(SwarmControl.STALLED, List.of(StreamConnect.subscribeAll(-1, scenario.depth())),
+                List.of(clients.books()), 60, label + " stalling client");
 
         report.line("");
         report.line("==== %s changes/s, every client reading (warm-up %d s, window %d s; load average %.2f) ====", label,

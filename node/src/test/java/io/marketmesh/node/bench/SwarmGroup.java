@@ -34,6 +34,8 @@ final class SwarmGroup {
     long snapshots;
     long deltas;
     long other;
+    /** Messages the benchmark could not read (a changed format?): reported loudly. */
+    long unparsed;
     long seqGaps;
     long pongs;
     long errors;
@@ -62,13 +64,13 @@ final class SwarmGroup {
 
     /** {@code g<id>.<counter>=<value>} lines, summed over {@code loops}' groups of this id. */
     static void appendStats(StringBuilder out, int id, SwarmGroup[] ofEachLoop) {
-        long[] sums = new long[18];
+        long[] sums = new long[NAMES.length];
         MillisHistogram receipt = new MillisHistogram();
         MillisHistogram published = new MillisHistogram();
         for (SwarmGroup g : ofEachLoop) {
             long[] values = {g.requested, g.opened, g.open, g.ready, g.subscribed, g.failed, g.closedByNode,
                     g.closedByClient, g.dropped, g.connectMillis, g.messages, g.bytes, g.snapshots, g.deltas, g.other,
-                    g.seqGaps, g.pongs, g.errors};
+                    g.seqGaps, g.pongs, g.errors, g.unparsed};
             for (int i = 0; i < values.length; i++) {
                 sums[i] += values[i];
             }
@@ -84,5 +86,5 @@ final class SwarmGroup {
 
     static final String[] NAMES = {"requested", "opened", "open", "ready", "subscribed", "failed", "closedByNode",
             "closedByClient", "dropped", "connectMillis", "messages", "bytes", "snapshots", "deltas", "other", "seqGaps",
-            "pongs", "errors"};
+            "pongs", "errors", "unparsed"};
 }

@@ -13,10 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One WebSocket client of {@link StreamSwarm} on a non-blocking socket: the HTTP upgrade, one subscribe, then frames.
- * It reads each data message only as far as the benchmark needs, straight from the bytes (no UTF-8 decoding, no JSON
- * tree): {@code receivedTimestamp} and {@code publishedTimestamp} near the start, the payload's type, and
- * {@code "subscription"} and {@code "seq"} at the end, so one client thread keeps up with hundreds of thousands of
- * messages a second and the node, not the clients, is what the benchmark measures. A stalled client stops reading
+ * It reads each data message only as far as the benchmark needs, straight from the bytes ({@link SwarmMessage}), so
+ * one client thread keeps up with hundreds of thousands of messages a second and the node, not the clients, is what
+ * the benchmark measures. A stalled client stops reading
  * (its socket's read interest is dropped), so TCP's flow control backs up to the node exactly as a slow reader's would.
  *
  * <p>Confined to its {@link StreamSwarm.Loop}'s thread.
@@ -25,10 +24,6 @@ final class SwarmSocket {
 
     enum State { CONNECTING, HANDSHAKE, OPEN, CLOSING, CLOSED }
 
-    private static final byte[] RECEIVED = bytes("\"receivedTimestamp\":");
-    private static final byte[] PUBLISHED = bytes("\"publishedTimestamp\":");
-    private static final byte[] PAYLOAD_TYPE = bytes("\"payload\":{\"type\":\"book_");
-    private static final byte[] SUBSCRIPTION = bytes("\"subscription\":\"");
     private static final byte[] HEADER_END = bytes("\r\n\r\n");
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final int OP_CONTINUATION = 0;
@@ -70,6 +65,7 @@ final class SwarmSocket {
     private long[] subscriptionHash = new long[4];
     private long[] subscriptionSeq = new long[4];
     private int subscriptions;
+    private final SwarmMessage scan = new SwarmMessage();
     private long snapshots;
     private boolean ready;
 
@@ -315,7 +311,7 @@ final class SwarmSocket {
         g.messages++;
         g.bytes += length;
         if (length < 12) {
-            g.other++;
+            g.unparsed++;
             return;
         }
         if (a[s + 2] == 't') {
@@ -328,65 +324,31 @@ final class SwarmSocket {
             }
             return;
         }
-        int end = s + length;
-        int received = indexOf(a, s + 40, end, RECEIVED);
-        if (received < 0) {
-            g.other++;
+        if (!scan.read(a, s, s + length)) {
+            g.unparsed++;
             return;
         }
-        int p = received + RECEIVED.length;
-        long receivedMs = 0;
-        while (p < end && a[p] >= '0' && a[p] <= '9') {
-            receivedMs = receivedMs * 10 + (a[p++] - '0');
-        }
-        long publishedMs = 0;
-        if (p + 1 + PUBLISHED.length < end && matches(a, p + 1, PUBLISHED)) {
-            p += 1 + PUBLISHED.length;
-            while (p < end && a[p] >= '0' && a[p] <= '9') {
-                publishedMs = publishedMs * 10 + (a[p++] - '0');
+        checkSeq(scan.subscriptionHash, scan.seq);
+        switch (scan.kind) {
+            case 'd' -> {
+                g.deltas++;
+                g.receiptToClient.record(nowMs - scan.receivedMs);
+                g.publishedToClient.record(nowMs - scan.publishedMs);
             }
-        }
-        byte kind = 0;
-        if (p + 1 + PAYLOAD_TYPE.length < end && matches(a, p + 1, PAYLOAD_TYPE)) {
-            kind = a[p + 1 + PAYLOAD_TYPE.length];
-        }
-        checkSeq(a, s, end);
-        if (kind == 'd') {
-            g.deltas++;
-            g.receiptToClient.record(nowMs - receivedMs);
-            g.publishedToClient.record(nowMs - publishedMs);
-        } else if (kind == 's') {
-            g.snapshots++;
-            snapshots++;
-            if (!ready && snapshots >= expectedSnapshots) {
-                ready = true;
-                g.ready++;
+            case 's' -> {
+                g.snapshots++;
+                snapshots++;
+                if (!ready && snapshots >= expectedSnapshots) {
+                    ready = true;
+                    g.ready++;
+                }
             }
-        } else {
-            g.other++;
+            default -> g.other++;
         }
     }
 
-    /** {@code ...,"subscription":"<name>","seq":<n>}}: per subscription, 1 and then +1 each message. */
-    private void checkSeq(byte[] a, int s, int end) {
-        int p = end - 2;
-        long seq = 0;
-        long scale = 1;
-        while (p > s && a[p] >= '0' && a[p] <= '9') {
-            seq += (a[p--] - '0') * scale;
-            scale *= 10;
-        }
-        // p is at the ':' of ,"seq": and the subscription's closing quote is 7 bytes before it.
-        int nameEnd = p - 7;
-        int at = lastIndexOf(a, s, nameEnd, SUBSCRIPTION);
-        if (at < 0 || a[nameEnd] != '"') {
-            group.other++;
-            return;
-        }
-        long hash = 1125899906842597L;
-        for (int i = at + SUBSCRIPTION.length; i < nameEnd; i++) {
-            hash = 31 * hash + a[i];
-        }
+    /** Per subscription, {@code seq} is 1 and then +1 each message. */
+    private void checkSeq(long hash, long seq) {
         for (int i = 0; i < subscriptions; i++) {
             if (subscriptionHash[i] == hash) {
                 if (seq != subscriptionSeq[i] + 1) {
@@ -503,7 +465,7 @@ final class SwarmSocket {
         }
     }
 
-    private static boolean matches(byte[] a, int at, byte[] pattern) {
+    static boolean matches(byte[] a, int at, byte[] pattern) {
         for (int i = 0; i < pattern.length; i++) {
             if (a[at + i] != pattern[i]) {
                 return false;
@@ -522,17 +484,7 @@ final class SwarmSocket {
         return -1;
     }
 
-    private static int lastIndexOf(byte[] a, int from, int end, byte[] pattern) {
-        byte first = pattern[0];
-        for (int i = end - pattern.length; i >= from; i--) {
-            if (a[i] == first && matches(a, i, pattern)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static byte[] bytes(String text) {
+    static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
 }
