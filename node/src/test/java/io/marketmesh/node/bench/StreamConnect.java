@@ -79,13 +79,31 @@ final class StreamConnect {
             HeapHistogram.take().growthPerClient(histogramBefore, ready, HISTOGRAM_LINES).forEach(l -> report.line("  %s", l));
         }
         swarm.close(SwarmControl.BASELINE);
+        awaitNodeCounts(ready, label);
         double perClient = ready == 0 ? 0 : (heapAfter - heapBefore) / 1024.0 / ready;
         double rssPerClient = ready == 0 || rssBefore < 0 ? 0 : (rssAfter - rssBefore) / 1024.0 / ready;
         report.line("[%s] %d of %d clients ready (connected, subscribed, first snapshots in) in %.1f s; node heap after "
-                        + "full GC %d -> %d MB = %.1f KB per client, resident %d -> %d MB = %.1f KB per client", label,
+                        + "full GC %d -> %d MB = %.1f KB per client, resident %d -> %d MB = %.1f KB per client; %s", label,
                 ready, clients, seconds, heapBefore >> 20, heapAfter >> 20, perClient, rssBefore >> 20, rssAfter >> 20,
-                rssPerClient);
+                rssPerClient, StreamSample.hubSummary(StreamSample.hub(node)));
         return new Connected(clients, ready, seconds, perClient, rssPerClient);
+    }
+
+    /**
+     * Waits until the node's hub counts exactly {@code clients}: a client that has gone but that the hub has not let go
+     * yet would be sent (and refused) every change of the step's first seconds.
+     */
+    private void awaitNodeCounts(int clients, String label) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            var hub = StreamSample.hub(node);
+            if (hub != null && hub.path("connected").asInt() == clients) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        report.line("[%s] the node does not count %d clients after 30 s: %s", label, clients,
+                StreamSample.hubSummary(StreamSample.hub(node)));
     }
 
     /**
@@ -190,11 +208,11 @@ final class StreamConnect {
         long lastLine = started;
         while (System.nanoTime() < deadline) {
             long asked = System.nanoTime();
-            boolean answered = StreamSample.hub(node) != null;
-            if (answered && System.nanoTime() - asked < TimeUnit.MILLISECONDS.toNanos(IDLE_ANSWER_MILLIS)) {
+            var hub = StreamSample.hub(node);
+            if (hub != null && System.nanoTime() - asked < TimeUnit.MILLISECONDS.toNanos(IDLE_ANSWER_MILLIS)) {
                 if (System.nanoTime() - started > TimeUnit.SECONDS.toNanos(1)) {
-                    report.line("[%s] the node's hub worked through its backlog in %.0f s", label,
-                            (System.nanoTime() - started) / 1e9);
+                    report.line("[%s] the node's hub worked through its backlog in %.0f s: %s", label,
+                            (System.nanoTime() - started) / 1e9, StreamSample.hubSummary(hub));
                 }
                 return;
             }

@@ -93,6 +93,29 @@ record StreamSample(long nanos, ReplayControl.Stats replay, SwarmControl.Stats s
         }
     }
 
+    /** The hub's view of its clients in a few words: how many, how many of those listed are behind, their queues. */
+    static String hubSummary(JsonNode hub) {
+        if (hub == null) {
+            return "the node's hub did not answer";
+        }
+        int listed = 0;
+        int behind = 0;
+        int maxQueued = 0;
+        int conflated = 0;
+        long listedConflations = 0;
+        for (JsonNode client : hub.path("clients")) {
+            listed++;
+            behind += client.path("behind").asBoolean() ? 1 : 0;
+            maxQueued = Math.max(maxQueued, client.path("queued").asInt());
+            conflated += client.path("conflations").asLong() > 0 ? 1 : 0;
+            listedConflations += client.path("conflations").asLong();
+        }
+        return String.format(java.util.Locale.ROOT, "the node counts %d clients; of the %d it lists, %d are behind, %d "
+                        + "were conflated (%d conflations), at most %d messages queued for one; %d conflations in all, "
+                        + "disconnects %s", hub.path("connected").asInt(), listed, behind, conflated, listedConflations,
+                maxQueued, hub.path("conflations").asLong(), hub.path("disconnects"));
+    }
+
     double seconds(StreamSample earlier) {
         return (nanos - earlier.nanos) / 1e9;
     }

@@ -22,7 +22,7 @@ record StreamScenario(String name, List<Integer> clients, int markets, int depth
         return switch (name) {
             case "steps" -> of(name, "100,1000,10000", "10", "500", false, "");
             case "stall" -> of(name, "100", "all", "1000", true, "");
-            case "clients10k" -> of(name, "10000", "1", "1000", false, "10,000 connected clients");
+            case "clients10k" -> of(name, "10000", "1", "500", false, "10,000 connected clients");
             case "fanout1k" -> of(name, "1000", "all", "250,500", false,
                     ">= 500k messages/s delivered in total at 1,000 clients");
             case "p99at5k" -> of(name, "100", "all", "5000", false,

@@ -70,9 +70,13 @@ final class StreamStep {
                     + "received them (the node's backlog grows)", behindMillis / 1000.0));
         }
         StreamResult result = verdict(scenario, connected, rate, start, end, SwarmControl.MEASURED, true, why);
-        report.line("[%s] RESULT: %s; /api/v1/stream/clients answered in %.0f and %.0f ms", label, describe(result),
-                start.hubMillis(), end.hubMillis());
+        report.line("[%s] RESULT: %s; /api/v1/stream/clients answered in %.0f and %.0f ms: %s", label, describe(result),
+                start.hubMillis(), end.hubMillis(), StreamSample.hubSummary(end.hub()));
         report.line("load average after: %.2f", loadAverage());
+        if (behindMillis > settings.behindLimitMs()) {
+            // With the clients still connected: what the hub made of them once it has worked through its backlog.
+            clients.awaitHubIdle(label);
+        }
         return result;
     }
 
