@@ -12,10 +12,17 @@ final class MillisHistogram {
 
     static final int BUCKETS = 60_001;
 
-    final long[] counts;
+    /** One count per millisecond from 0; as long as {@link #BUCKETS} where values are recorded, shorter when decoded. */
+    private long[] counts;
 
+    /** An empty histogram to record into (the clients' side). */
+    static MillisHistogram recording() {
+        return new MillisHistogram(new long[BUCKETS]);
+    }
+
+    /** An empty histogram to add into (the benchmark's side): it grows to the largest value it is given. */
     MillisHistogram() {
-        this(new long[BUCKETS]);
+        this(new long[0]);
     }
 
     private MillisHistogram(long[] counts) {
@@ -27,22 +34,32 @@ final class MillisHistogram {
     }
 
     void add(MillisHistogram other) {
-        for (int i = 0; i < BUCKETS; i++) {
+        int used = other.highest() + 1;
+        if (used > counts.length) {
+            counts = Arrays.copyOf(counts, used);
+        }
+        for (int i = 0; i < used; i++) {
             counts[i] += other.counts[i];
         }
     }
 
-    /** What was recorded since {@code earlier} (a copy of this histogram taken before). */
+    /** What was recorded since {@code earlier} (this histogram as it was before). */
     MillisHistogram minus(MillisHistogram earlier) {
-        long[] diff = counts.clone();
-        for (int i = 0; i < BUCKETS; i++) {
+        long[] diff = Arrays.copyOf(counts, highest() + 1);
+        for (int i = 0; i < Math.min(diff.length, earlier.counts.length); i++) {
             diff[i] -= earlier.counts[i];
         }
         return new MillisHistogram(diff);
     }
 
-    MillisHistogram copy() {
-        return new MillisHistogram(counts.clone());
+    /** The highest bucket with a count, -1 when empty. */
+    private int highest() {
+        for (int i = counts.length - 1; i >= 0; i--) {
+            if (counts[i] != 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     long total() {
@@ -57,22 +74,17 @@ final class MillisHistogram {
         }
         long rank = (long) Math.ceil(fraction * total);
         long seen = 0;
-        for (int i = 0; i < BUCKETS; i++) {
+        for (int i = 0; i < counts.length; i++) {
             seen += counts[i];
             if (seen >= rank) {
                 return i;
             }
         }
-        return BUCKETS - 1;
+        return counts.length - 1;
     }
 
     long max() {
-        for (int i = BUCKETS - 1; i >= 0; i--) {
-            if (counts[i] > 0) {
-                return i;
-            }
-        }
-        return -1;
+        return highest();
     }
 
     /** "p50 / p99 / p99.9 / max" in ms, or "-" when empty. */
@@ -86,7 +98,7 @@ final class MillisHistogram {
     /** {@code ms:count,...} for the buckets that are not empty. */
     String encode() {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < BUCKETS; i++) {
+        for (int i = 0; i < counts.length; i++) {
             if (counts[i] != 0) {
                 if (sb.length() > 0) {
                     sb.append(',');
@@ -98,13 +110,16 @@ final class MillisHistogram {
     }
 
     static MillisHistogram decode(String text) {
-        MillisHistogram histogram = new MillisHistogram();
-        if (text != null && !text.isBlank()) {
-            for (String pair : text.split(",")) {
-                int colon = pair.indexOf(':');
-                histogram.counts[Integer.parseInt(pair.substring(0, colon))] += Long.parseLong(pair.substring(colon + 1));
-            }
+        if (text == null || text.isBlank()) {
+            return new MillisHistogram();
         }
-        return histogram;
+        String[] pairs = text.split(",");
+        String last = pairs[pairs.length - 1];
+        long[] counts = new long[Integer.parseInt(last.substring(0, last.indexOf(':'))) + 1];
+        for (String pair : pairs) {
+            int colon = pair.indexOf(':');
+            counts[Integer.parseInt(pair.substring(0, colon))] += Long.parseLong(pair.substring(colon + 1));
+        }
+        return new MillisHistogram(counts);
     }
 }

@@ -24,6 +24,8 @@ final class StreamConnect {
     /** The hub's report answered within this counts as the hub being idle. */
     private static final int IDLE_ANSWER_MILLIS = 500;
     private static final int HISTOGRAM_LINES = 15;
+    /** Seconds the node's CPU is measured with the clients connected and the feed paused. */
+    private static final int IDLE_SECONDS = 3;
 
     private final StreamBenchSettings settings;
     private final ReplayControl replay;
@@ -71,7 +73,11 @@ final class StreamConnect {
         long started = System.nanoTime();
         int ready = connectAndAwait(group, subscribes, snapshots, settings.connectTimeout(), label);
         double seconds = (System.nanoTime() - started) / 1e9;
-        TimeUnit.SECONDS.sleep(2);
+        // What the connected clients cost the node with the feed paused (pings, timers, GC of their state).
+        long idleFrom = System.nanoTime();
+        long cpuFrom = processCpuNanos();
+        TimeUnit.SECONDS.sleep(IDLE_SECONDS);
+        double idleCpu = 100.0 * (processCpuNanos() - cpuFrom) / (System.nanoTime() - idleFrom);
         long heapAfter = heapAfterFullGc();
         long rssAfter = residentBytes();
         if (histogramBefore != null && ready > 0) {
@@ -83,9 +89,10 @@ final class StreamConnect {
         double perClient = ready == 0 ? 0 : (heapAfter - heapBefore) / 1024.0 / ready;
         double rssPerClient = ready == 0 || rssBefore < 0 ? 0 : (rssAfter - rssBefore) / 1024.0 / ready;
         report.line("[%s] %d of %d clients ready (connected, subscribed, first snapshots in) in %.1f s; node heap after "
-                        + "full GC %d -> %d MB = %.1f KB per client, resident %d -> %d MB = %.1f KB per client; %s", label,
-                ready, clients, seconds, heapBefore >> 20, heapAfter >> 20, perClient, rssBefore >> 20, rssAfter >> 20,
-                rssPerClient, StreamSample.hubSummary(StreamSample.hub(node)));
+                        + "full GC %d -> %d MB = %.1f KB per client, resident %d -> %d MB = %.1f KB per client; node CPU "
+                        + "with the feed paused %.1f%% of a core; %s", label, ready, clients, seconds, heapBefore >> 20,
+                heapAfter >> 20, perClient, rssBefore >> 20, rssAfter >> 20, rssPerClient, idleCpu,
+                StreamSample.hubSummary(StreamSample.hub(node)));
         return new Connected(clients, ready, seconds, perClient, rssPerClient);
     }
 
@@ -182,7 +189,7 @@ final class StreamConnect {
                 report.line("[%s] the clients' JVM does not answer", label);
                 return 0;
             }
-            TimeUnit.MILLISECONDS.sleep(200);
+            TimeUnit.MILLISECONDS.sleep(500);
         }
     }
 
@@ -287,6 +294,10 @@ final class StreamConnect {
         System.gc();
         TimeUnit.MILLISECONDS.sleep(300);
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** This JVM's resident memory (Linux {@code /proc/self/status}), bytes; -1 elsewhere. */

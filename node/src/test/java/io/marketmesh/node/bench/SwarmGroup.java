@@ -39,8 +39,8 @@ final class SwarmGroup {
     long seqGaps;
     long pongs;
     long errors;
-    final MillisHistogram receiptToClient = new MillisHistogram();
-    final MillisHistogram publishedToClient = new MillisHistogram();
+    final MillisHistogram receiptToClient = MillisHistogram.recording();
+    final MillisHistogram publishedToClient = MillisHistogram.recording();
 
     SwarmGroup(int id) {
         this.id = id;
