@@ -30,6 +30,15 @@ import java.util.stream.Stream;
  * 100, 1,000 and 10,000 clients, a stalled client, and the issue's four targets); a progress line every few seconds, a
  * result line per step, a summary, and the machine-readable last line {@code BENCHMARK ...}.
  *
+ * <p>Command, from the repository's root (every scenario, about 15 minutes; {@code stream.scenarios=p99at5k} for one):
+ * <pre>
+ * mvn -B -q -pl node -am test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
+ *   -Dexec.args="-Xmx2g -cp %classpath io.marketmesh.node.bench.StreamBenchmark stream.scenarios=stall"
+ * </pre>
+ * Ten thousand clients take as many file descriptors in the clients' JVM and in the node's: the first line prints the
+ * limit ({@code ulimit -n}); the node's HTTP server is let take them for the run ({@code pekko.http.server.max-connections},
+ * 1024 by default, is raised and the first lines say so).
+ *
  * <p>Latency: receipt → client is the client's {@code System.currentTimeMillis()} when it read a {@code book_delta}
  * minus the message's {@code receivedTimestamp} (the node's clock when the venue frame's text was complete, epoch ms);
  * hub → client uses {@code publishedTimestamp} (when the node encoded the record for its clients). Both clocks tick in

@@ -14,28 +14,29 @@ import java.util.List;
  * @param rates   book changes/s of the feed, each measured in turn with the same clients
  * @param stall   whether one more client (following every market) stops reading halfway ({@link StreamStall})
  * @param target  the issue's target the scenario checks, or empty
+ * @param targetRate the feed rate the target is stated at (only steps at it count for the target); 0 = any
  */
 record StreamScenario(String name, List<Integer> clients, int markets, int depth, List<Double> rates, boolean stall,
-                      String target) {
+                      String target, double targetRate) {
 
     static StreamScenario named(String name) {
         return switch (name) {
-            case "steps" -> of(name, "100,1000,10000", "10", "500", false, "");
-            case "stall" -> of(name, "100", "all", "1000", true, "");
-            case "clients10k" -> of(name, "10000", "1", "500", false, "10,000 connected clients");
+            case "steps" -> of(name, "100,1000,10000", "10", "500", false, "", 0);
+            case "stall" -> of(name, "100", "all", "1000", true, "", 0);
+            case "clients10k" -> of(name, "10000", "1", "500", false, "10,000 connected clients", 0);
             case "fanout1k" -> of(name, "1000", "all", "250,500", false,
-                    ">= 500k messages/s delivered in total at 1,000 clients");
+                    ">= 500k messages/s delivered in total at 1,000 clients", 0);
             case "p99at5k" -> of(name, "100", "all", "5000", false,
-                    "p99 receipt -> client <= 5 ms at 5k book changes/s, 100 clients following every market");
+                    "p99 receipt -> client <= 5 ms at 5k book changes/s, 100 clients following every market", 5000);
             case "p99at50k" -> of(name, "10", "all", "50000", false,
-                    "p99 receipt -> client <= 5 ms at 50k book changes/s, 10 clients following every market");
+                    "p99 receipt -> client <= 5 ms at 50k book changes/s, 10 clients following every market", 50_000);
             default -> throw new IllegalArgumentException("unknown scenario '" + name + "' (one of "
                     + StreamBenchSettings.ALL_SCENARIOS + ")");
         };
     }
 
     private static StreamScenario of(String name, String clients, String markets, String rates, boolean stall,
-                                     String target) {
+                                     String target, double targetRate) {
         String prefix = "stream." + name + ".";
         String m = StreamBenchSettings.prop(prefix + "markets", markets).strip();
         return new StreamScenario(name,
@@ -43,7 +44,7 @@ record StreamScenario(String name, List<Integer> clients, int markets, int depth
                 m.equals("all") ? 0 : Integer.parseInt(m),
                 StreamBenchSettings.intProp(prefix + "depth", 0),
                 StreamBenchSettings.list(prefix + "rates", rates).stream().map(Double::parseDouble).toList(),
-                stall, target);
+                stall, target, targetRate);
     }
 
     String describe() {

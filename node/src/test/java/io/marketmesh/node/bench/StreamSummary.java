@@ -64,19 +64,25 @@ final class StreamSummary {
                         .map(StreamResult::heapPerClientKb).orElse(-1.0));
     }
 
-    /** The scenario's step with the most messages delivered (sustained ones first), if it ran. */
+    /**
+     * The scenario's step with the most messages delivered (sustained ones first), among those at the rate its target
+     * is stated at, if any ran.
+     */
     private Optional<StreamResult> best(String scenario) {
+        double targetRate = scenarios.stream().filter(s -> s.name().equals(scenario)).mapToDouble(StreamScenario::targetRate)
+                .findFirst().orElse(0);
         return results.stream().filter(r -> r.scenario().equals(scenario))
+                .filter(r -> targetRate == 0 || r.asked() == targetRate)
                 .max((a, b) -> a.sustained() != b.sustained() ? Boolean.compare(a.sustained(), b.sustained())
                         : Double.compare(a.delivered(), b.delivered()));
     }
 
     private String verdict(StreamScenario scenario) {
-        List<StreamResult> ran = results.stream().filter(r -> r.scenario().equals(scenario.name())).toList();
-        if (ran.isEmpty()) {
-            return "not run";
+        Optional<StreamResult> best = best(scenario.name());
+        if (best.isEmpty()) {
+            return scenario.targetRate() > 0 ? "not run at " + LoadReport.k(scenario.targetRate()) + " changes/s" : "not run";
         }
-        StreamResult r = best(scenario.name()).orElseThrow();
+        StreamResult r = best.get();
         String status = r.sustained() ? "sustained" : "not sustained: " + String.join("; ", r.why());
         switch (scenario.name()) {
             case "clients10k" -> {
