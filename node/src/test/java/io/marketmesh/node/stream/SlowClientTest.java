@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.node.simulator.VenueSimulator;
 import io.marketmesh.node.testkit.HeldBooks;
 import io.marketmesh.node.testkit.RawWebSocket;
@@ -30,7 +29,6 @@ class SlowClientTest {
     private static final Duration WAIT = Duration.ofSeconds(40);
     /** marketmesh.stream.buffer-messages, the default. */
     private static final int BUFFER = 4096;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SUBSCRIBE =
             "{\"op\":\"subscribe\",\"id\":1,\"channels\":[\"book:polymarket:*\",\"book:kalshi:*\"]}";
 
@@ -88,26 +86,7 @@ class SlowClientTest {
         // It reads again: it gets one fresh snapshot per book it fell behind on, and ends with the true books.
         simulator.pause();
         HeldBooks held = new HeldBooks();
-        Thread reader = new Thread(() -> {
-            while (true) {
-                RawWebSocket.Frame frame;
-                try {
-                    frame = stalled.read();
-                } catch (RuntimeException closed) {
-                    return;
-                }
-                if (frame.opcode() != 1) {
-                    return;
-                }
-                try {
-                    held.onMessage(JSON.readTree(frame.text()));
-                } catch (java.io.IOException e) {
-                    held.violations().add("not JSON: " + frame.text());
-                }
-            }
-        }, "stalled-client-reader");
-        reader.setDaemon(true);
-        reader.start();
+        stalled.readInto(held);
         for (Venue venue : List.of(Venue.POLYMARKET, Venue.KALSHI)) {
             for (String symbol : simulator.markets(venue)) {
                 awaitTrueBook(healthy::book, venue, symbol);

@@ -146,30 +146,11 @@ class StreamReviewTest {
         assertEquals(200, node.delete("/api/v1/subscriptions/kalshi/" + gone).status());
         healthy.await(0, m -> m.path("market").asText().equals("kalshi:" + gone)
                 && m.path("payload").path("type").asText().equals("book_reset"), WAIT, "the healthy client's reset");
-        // The actor passivates and the hub hears of it: give it a moment.
-        sleep(3000);
+        // The cluster no longer follows it (the actor passivates meanwhile, and the hub hears of it).
+        node.awaitJson("/api/v1/markets/kalshi/" + gone, r -> r.status() == 404, WAIT);
 
         HeldBooks held = new HeldBooks();
-        Thread reader = new Thread(() -> {
-            while (true) {
-                RawWebSocket.Frame frame;
-                try {
-                    frame = stalled.read();
-                } catch (RuntimeException closed) {
-                    return;
-                }
-                if (frame.opcode() != 1) {
-                    return;
-                }
-                try {
-                    held.onMessage(JSON.readTree(frame.text()));
-                } catch (java.io.IOException e) {
-                    held.violations().add("not JSON: " + frame.text());
-                }
-            }
-        }, "stalled-client-reader");
-        reader.setDaemon(true);
-        reader.start();
+        stalled.readInto(held);
         node.awaitJson("/api/v1/stream/clients", r -> {
             for (JsonNode c : r.body().path("clients")) {
                 if (c.path("id").asLong() == 2) {
@@ -178,8 +159,9 @@ class StreamReviewTest {
             }
             return false;
         }, WAIT);
-        sleep(1000);
         for (String subscription : List.of("book:kalshi:*", explicit)) {
+            TestNode.await(() -> held.book(subscription, "kalshi:" + gone) != null
+                    && held.book(subscription, "kalshi:" + gone).stale, WAIT, subscription + " told the book ended");
             HeldBooks.HeldBook book = held.book(subscription, "kalshi:" + gone);
             assertNotNull(book, subscription);
             assertTrue(book.stale, subscription + ": the unfollowed market's book is still held as fresh: "
@@ -233,14 +215,6 @@ class StreamReviewTest {
             }
             return false;
         }, Duration.ofSeconds(90), "the stalled client is behind and gets nothing more");
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void readEvents(HttpResponse<java.io.InputStream> response, HeldBooks held, List<String> data) {

@@ -121,6 +121,31 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** Reads every message from now on into {@code held}, on a thread of its own, until the socket closes. */
+    public void readInto(HeldBooks held) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Thread reader = new Thread(() -> {
+            while (true) {
+                Frame frame;
+                try {
+                    frame = read();
+                } catch (RuntimeException closed) {
+                    return;
+                }
+                if (frame.opcode() != 1) {
+                    return;
+                }
+                try {
+                    held.onMessage(json.readTree(frame.text()));
+                } catch (IOException e) {
+                    held.violations().add("not JSON: " + frame.text());
+                }
+            }
+        }, "raw-websocket-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
     @Override
     public void close() {
         try {
