@@ -60,7 +60,15 @@ class WideSubscriptionProbe {
 
             RawWebSocket stalled = RawWebSocket.connect(node.httpPort(), "/api/v1/stream", 4096);
             stalled.sendText("{\"op\":\"subscribe\",\"id\":1,\"channels\":[\"book:polymarket:*\"]}");
-            Thread.sleep(3000);
+            // It falls behind (its socket full, its buffer past the conflation mark) before it reads again.
+            node.awaitJson("/api/v1/stream/clients", r -> {
+                for (JsonNode c : r.body().path("clients")) {
+                    if (c.path("behind").asBoolean()) {
+                        return true;
+                    }
+                }
+                return false;
+            }, Duration.ofMinutes(2));
             step("a client that subscribed while not reading catches up (conflated books as snapshots)", bystander,
                     () -> {
                         Set<String> books = new HashSet<>();

@@ -67,12 +67,9 @@ class SlowClientTest {
         node = TestNode.start(settings);
         awaitMarkets();
 
-        healthy = StreamClient.connect(node.httpPort());
-        healthy.subscribe(1, null, "book:polymarket:*", "book:kalshi:*");
-        stalled = RawWebSocket.connect(node.httpPort(), "/api/v1/stream", 4096);
-        stalled.sendText(SUBSCRIBE);
+        connectHealthyAndStalled();
         // Not read from here on: the node's socket to it fills (the kernel's buffers: megabytes), then its buffer.
-        awaitStalled();
+        StreamClient.awaitStuck(node, 2, healthy);
 
         // The feed runs on: the healthy client keeps up, never conflated, nothing skipped.
         int seen = healthy.count();
@@ -105,10 +102,7 @@ class SlowClientTest {
         settings.put("marketmesh.stream.slow-client-policy", "close");
         node = TestNode.start(settings);
         awaitMarkets();
-        healthy = StreamClient.connect(node.httpPort());
-        healthy.subscribe(1, null, "book:polymarket:*", "book:kalshi:*");
-        stalled = RawWebSocket.connect(node.httpPort(), "/api/v1/stream", 4096);
-        stalled.sendText(SUBSCRIBE);
+        connectHealthyAndStalled();
         node.awaitJson("/api/v1/stream/clients", r -> r.body().path("disconnects").path("too slow").asLong() == 1, WAIT);
 
         // Reading again, it finds what had reached its socket, then the close frame with the reason.
@@ -129,28 +123,12 @@ class SlowClientTest {
         node.awaitJson("/api/v1/markets", r -> r.body().path("total").asInt() == all, WAIT);
     }
 
-    /**
-     * Waits until the stalled client is behind and really stuck: nothing more reaches its buffer's reader while the
-     * healthy client gets hundreds of messages (a client behind only for a burst catches up at once).
-     */
-    private void awaitStalled() {
-        long[] last = {-1, -1};
-        TestNode.await(() -> {
-            JsonNode c = client(node.get("/api/v1/stream/clients").body(), x -> x.path("id").asLong() == 2);
-            if (c == null || !c.path("behind").asBoolean()) {
-                last[0] = -1;
-                return false;
-            }
-            long sent = c.path("messagesSent").asLong();
-            if (last[0] == sent && healthy.count() > last[1] + 300) {
-                return true;
-            }
-            if (last[0] != sent) {
-                last[0] = sent;
-                last[1] = healthy.count();
-            }
-            return false;
-        }, Duration.ofSeconds(90), "the stalled client is behind and gets nothing more");
+    /** Client 1 reads everything; client 2 subscribes the same and reads nothing from then on. */
+    private void connectHealthyAndStalled() {
+        healthy = StreamClient.connect(node.httpPort());
+        healthy.subscribe(1, null, "book:polymarket:*", "book:kalshi:*");
+        stalled = RawWebSocket.connect(node.httpPort(), "/api/v1/stream", 4096);
+        stalled.sendText(SUBSCRIBE);
     }
 
     private static JsonNode client(JsonNode report, java.util.function.Predicate<JsonNode> condition) {

@@ -141,7 +141,7 @@ class StreamReviewTest {
         healthy.subscribe(1, null, "book:polymarket:*", "book:kalshi:*", explicit);
         stalled = RawWebSocket.connect(node.httpPort(), "/api/v1/stream", 4096);
         stalled.sendText(subscribe);
-        awaitBehind(2);
+        StreamClient.awaitStuck(node, 2, healthy);
 
         assertEquals(200, node.delete("/api/v1/subscriptions/kalshi/" + gone).status());
         healthy.await(0, m -> m.path("market").asText().equals("kalshi:" + gone)
@@ -190,31 +190,6 @@ class StreamReviewTest {
         JsonNode report = node.awaitJson("/api/v1/stream/clients", r -> r.body().path("connected").asInt() == 0,
                 WAIT).body();
         assertEquals(0, report.path("disconnects").path("too slow").asLong(), report.toString());
-    }
-
-    private void awaitBehind(long id) {
-        long[] last = {-1, -1};
-        TestNode.await(() -> {
-            JsonNode c = null;
-            for (JsonNode x : node.get("/api/v1/stream/clients").body().path("clients")) {
-                if (x.path("id").asLong() == id) {
-                    c = x;
-                }
-            }
-            if (c == null || !c.path("behind").asBoolean()) {
-                last[0] = -1;
-                return false;
-            }
-            long sent = c.path("messagesSent").asLong();
-            if (last[0] == sent && healthy.count() > last[1] + 300) {
-                return true;
-            }
-            if (last[0] != sent) {
-                last[0] = sent;
-                last[1] = healthy.count();
-            }
-            return false;
-        }, Duration.ofSeconds(90), "the stalled client is behind and gets nothing more");
     }
 
     private static void readEvents(HttpResponse<java.io.InputStream> response, HeldBooks held, List<String> data) {

@@ -121,6 +121,36 @@ public final class StreamClient implements AutoCloseable {
         return closeReason;
     }
 
+    /**
+     * Waits until the node reports its stream client {@code id} behind and really stuck: nothing more reaches that
+     * client's socket while {@code healthy} gets hundreds of messages (a client behind only for a burst catches up at
+     * once).
+     */
+    public static void awaitStuck(TestNode node, long id, StreamClient healthy) {
+        long[] last = {-1, -1};
+        TestNode.await(() -> {
+            JsonNode c = null;
+            for (JsonNode x : node.get("/api/v1/stream/clients").body().path("clients")) {
+                if (x.path("id").asLong() == id) {
+                    c = x;
+                }
+            }
+            if (c == null || !c.path("behind").asBoolean()) {
+                last[0] = -1;
+                return false;
+            }
+            long sent = c.path("messagesSent").asLong();
+            if (last[0] == sent && healthy.count() > last[1] + 300) {
+                return true;
+            }
+            if (last[0] != sent) {
+                last[0] = sent;
+                last[1] = healthy.count();
+            }
+            return false;
+        }, Duration.ofSeconds(90), "stream client " + id + " is behind and gets nothing more");
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {
