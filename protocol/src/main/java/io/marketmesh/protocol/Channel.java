@@ -19,7 +19,13 @@ public enum Channel {
      */
     RAW,
     /** The latest full book per market (a compacted topic). */
-    SNAPSHOTS;
+    SNAPSHOTS,
+    /** The market catalogue ({@link MarketMetadata}), keyed by market (a compacted topic). */
+    MARKETS,
+    /** Instrument summaries ({@link InstrumentSummary}), keyed by instrument. */
+    SUMMARIES,
+    /** Arbitrage opportunities opened, updated and closed ({@link ArbitrageEvent}), keyed by instrument. */
+    ARBITRAGE;
 
     private final String id = name().toLowerCase(Locale.ROOT);
 

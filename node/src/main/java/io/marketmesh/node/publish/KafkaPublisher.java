@@ -238,7 +238,7 @@ public final class KafkaPublisher implements MarketPublisher {
 
     @Override
     public Outlet open(Venue venue, String key, Runnable onLoss) {
-        KafkaOutlet outlet = new KafkaOutlet(venue.id(), key, onLoss);
+        KafkaOutlet outlet = new KafkaOutlet(venue == null ? null : venue.id(), key, onLoss);
         outlets.add(outlet);
         return outlet;
     }

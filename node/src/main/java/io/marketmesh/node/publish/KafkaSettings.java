@@ -110,7 +110,7 @@ public record KafkaSettings(boolean enabled, String bootstrapServers, Embedded e
                 throw new IllegalArgumentException(key + ".partitions = " + partitions + " must be at least 1");
             }
             // Snapshots keep only the latest book per market: that topic is log-compacted.
-            topics.put(topic, new TopicSpec(name, partitions, topic == Channel.SNAPSHOTS));
+            topics.put(topic, new TopicSpec(name, partitions, topic == Channel.SNAPSHOTS || topic == Channel.MARKETS));
         }
 
         Duration startupTimeout = c.getDuration("startup-timeout");

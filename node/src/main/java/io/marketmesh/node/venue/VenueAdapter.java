@@ -1,6 +1,7 @@
 package io.marketmesh.node.venue;
 
 import io.marketmesh.protocol.Venue;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -51,6 +52,29 @@ public interface VenueAdapter {
      * @throws Exception with a message fit for the log when the venue cannot be asked
      */
     List<String> discoverMarkets(VenueSettings settings) throws Exception;
+
+    /**
+     * The markets discovery would follow ({@link #discoverMarkets}, same filters, limit and order), each with what the
+     * venue says about it (the catalogue's metadata). Blocking; called off the actor threads. By default only the
+     * symbols; a venue whose REST API lists more overrides it.
+     *
+     * @throws Exception with a message fit for the log when the venue cannot be asked
+     */
+    default List<MarketInfo> discover(VenueSettings settings) throws Exception {
+        return discoverMarkets(settings).stream().map(MarketInfo::bare).toList();
+    }
+
+    /**
+     * What the venue says now about each of {@code symbols} (configured or user-added markets, and followed markets
+     * discovery no longer ranks), with no filter or limit applied. A symbol absent from the answer is one the venue no
+     * longer lists (delisted): the caller treats it as closed. Blocking; called off the actor threads.
+     *
+     * @throws UnsupportedOperationException when the venue cannot describe markets (the caller then never closes any)
+     * @throws Exception                     with a message fit for the log when the venue cannot be asked
+     */
+    default List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols) throws Exception {
+        throw new UnsupportedOperationException(venue().id() + " cannot describe markets");
+    }
 
     /** The most markets one socket may carry before the venue misbehaves; configuration above it is refused. */
     default int maxMarketsPerSocket() {
