@@ -4,6 +4,11 @@ import io.marketmesh.node.cluster.ClusterSettings;
 import io.marketmesh.node.cluster.NodeReadiness;
 import com.typesafe.config.Config;
 import io.marketmesh.node.api.ApiRoutes;
+import io.marketmesh.node.catalog.CatalogFeeder;
+import io.marketmesh.node.catalog.CatalogSettings;
+import io.marketmesh.node.catalog.CatalogView;
+import io.marketmesh.node.catalog.MarketCatalog;
+import io.marketmesh.node.instrument.InstrumentsView;
 import io.marketmesh.node.api.HttpServer;
 import io.marketmesh.node.api.HttpSettings;
 import io.marketmesh.node.config.NodeConfig;
@@ -46,7 +51,7 @@ import org.apache.pekko.cluster.typed.Join;
 /**
  * The node's root: joins the cluster (itself, when neither seed nodes nor Cluster Bootstrap are configured),
  * starts pekko-management when enabled, sharding of MarketActors, this node's view of the replicated
- * subscriptions, the connection workers of every enabled venue (spread over the cluster), Kafka (an embedded
+ * subscriptions and of the market catalogue, the connection workers of every enabled venue (spread over the cluster), Kafka (an embedded
  * broker when no cluster is configured, see {@link NodeKafka}) and the HTTP API. It holds no state of its own.
  */
 public final class NodeGuardian {
@@ -111,6 +116,12 @@ public final class NodeGuardian {
                     clusterSettings.subscriptionsTimeout(), subscriptionsRead, configuredMarkets, followedMarkets),
                     "subscriptions");
 
+            // The catalogue's replica on this node; each venue's worker 0 feeds it (wherever that worker runs).
+            CatalogView catalogView = new CatalogView();
+            ActorRef<MarketCatalog.Command> catalog = context.spawn(MarketCatalog.create(catalogView, publisher),
+                    "market-catalog");
+            CatalogSettings catalogSettings = CatalogSettings.fromConfig(config.getConfig("marketmesh.catalog"));
+
             int venueIndex = 0;
             for (Map.Entry<Venue, VenueSettings> entry : venues.entrySet()) {
                 Venue venue = entry.getKey();
@@ -119,7 +130,8 @@ public final class NodeGuardian {
                 // Every node registers the same N workers; the daemon process runs each on one node of the cluster.
                 ConnectionManager.Dependencies dependencies = new ConnectionManager.Dependencies(
                         new ConnectionActor.Dependencies(adapter, settings, connectionSettings, publisher),
-                        resyncTopics, subscriptions, workers);
+                        resyncTopics, subscriptions, workers, new CatalogFeeder.Dependencies(adapter, settings,
+                        catalogSettings, catalog, catalogView, subscriptions));
                 ConnectionWorkers.start(system, venue, venueIndex++, workers,
                         worker -> ConnectionManager.create(dependencies, worker));
             }
@@ -133,8 +145,10 @@ public final class NodeGuardian {
                     : kafka.flatMap(NodeKafka::notReadyReason));
             StreamConnections streams = StreamConnections.start(context,
                     StreamSettings.fromConfig(config.getConfig("marketmesh.stream")), followedMarkets, subscriptions);
+            // The instrument directory publishes into it (until then: no instruments).
+            InstrumentsView instruments = new InstrumentsView();
             ApiRoutes routes = new ApiRoutes(system, subscriptions, followedMarkets, venues, workers, httpSettings, serving,
-                    () -> kafka.flatMap(NodeKafka::notReadyReason), streams);
+                    () -> kafka.flatMap(NodeKafka::notReadyReason), streams, catalogView, instruments);
             HttpServer.start(system, routes.routes(), httpSettings);
             return Behaviors.empty();
         });

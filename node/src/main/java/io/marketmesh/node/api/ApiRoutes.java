@@ -15,6 +15,8 @@ import io.marketmesh.node.api.ApiBodies.UnfollowAnswer;
 import io.marketmesh.node.api.ApiBodies.VenueStatusView;
 import io.marketmesh.node.api.ApiBodies.VenueView;
 import io.marketmesh.node.api.ApiBodies.VenuesView;
+import io.marketmesh.node.catalog.CatalogView;
+import io.marketmesh.node.instrument.InstrumentsView;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.subscription.FollowedMarkets;
 import io.marketmesh.node.subscription.Subscriptions;
@@ -79,6 +81,8 @@ public final class ApiRoutes extends AllDirectives {
     private final BooleanSupplier ready;
     private final StreamConnections streams;
     private final Supplier<Optional<String>> dependenciesNotReady;
+    private final CatalogView catalog;
+    private final InstrumentsView instruments;
 
     /**
      * @param subscriptions        this node's door to the cluster's followed markets: follows and unfollows go to it
@@ -88,11 +92,16 @@ public final class ApiRoutes extends AllDirectives {
      * @param dependenciesNotReady why a dependency (Kafka) is not ready yet, if so: {@code /health/ready} is 503
      *                             then, the API itself keeps answering
      * @param streams              the client streams (WebSocket {@code /stream}, a market's Server-Sent Events)
+     * @param catalog              this node's replica of the market catalogue: the metadata {@code /markets} shows
+     * @param instruments          the instruments known, for each market's {@code instruments} and {@code ?instrument=}
      */
     public ApiRoutes(ActorSystem<?> system, ActorRef<Subscriptions.Command> subscriptions,
                      FollowedMarkets followedMarkets, Map<Venue, VenueSettings> venues, int workersPerVenue, HttpSettings settings,
-                     BooleanSupplier ready, Supplier<Optional<String>> dependenciesNotReady, StreamConnections streams) {
+                     BooleanSupplier ready, Supplier<Optional<String>> dependenciesNotReady, StreamConnections streams,
+                     CatalogView catalog, InstrumentsView instruments) {
         this.system = system;
+        this.catalog = catalog;
+        this.instruments = instruments;
         this.streams = streams;
         this.markets = new MarketRefs(ClusterSharding.get(system));
         this.subscriptions = subscriptions;
@@ -194,7 +203,9 @@ public final class ApiRoutes extends AllDirectives {
 
     private Route marketsList() {
         return parameterOptional("venue", venue -> parameterOptional("limit", limit ->
-                parameterOptional("offset", offset -> async(() -> listMarkets(venue, limit, offset)))));
+                parameterOptional("offset", offset -> parameterOptional("q", q -> parameterOptional("status", status ->
+                        parameterOptional("instrument", instrument -> async(() -> listMarkets(
+                                MarketQuery.parse(q, venue, status, instrument, instruments), limit, offset))))))));
     }
 
     private Route market(String venue, String symbol) {
@@ -216,19 +227,13 @@ public final class ApiRoutes extends AllDirectives {
 
     // ---- handlers -------------------------------------------------------------------------------
 
-    private CompletionStage<HttpResponse> listMarkets(Optional<String> venueParam, Optional<String> limitParam,
+    /** The followed markets that match the query (ApiRequests' checks), one page of them. */
+    private CompletionStage<HttpResponse> listMarkets(MarketQuery query, Optional<String> limitParam,
                                                       Optional<String> offsetParam) {
         int limit = ApiRequests.intParam("limit", limitParam, settings.maxPageSize(), 1, settings.maxPageSize());
         int offset = ApiRequests.intParam("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
-        Optional<Venue> only = venueParam.map(v -> ApiRequests.venue(v, true));
-        List<MarketKey> all = new ArrayList<>();
-        followedMarkets.followed().symbols().forEach((venue, symbols) -> {
-            if (only.isEmpty() || only.get() == venue) {
-                symbols.forEach(symbol -> all.add(MarketKey.of(venue, symbol)));
-            }
-        });
-        all.sort(Comparator.comparing(MarketKey::id));
-        List<MarketRow> page = all.stream().skip(offset).limit(limit).map(MarketRow::of).toList();
+        List<MarketRow> all = query.apply(followedMarkets.followed(), catalog, instruments);
+        List<MarketRow> page = all.stream().skip(offset).limit(limit).toList();
         return CompletableFuture.completedFuture(response(200, new MarketsPage(all.size(), offset, limit, page)));
     }
 
