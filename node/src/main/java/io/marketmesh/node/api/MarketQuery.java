@@ -17,8 +17,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code GET /api/v1/markets}'s filters, checked: {@code q} (words, each of which must appear in the title, symbol,
- * base, quote, outcome or event, case-insensitive), {@code venue}, {@code status} (the venue's status word, or
+ * {@code GET /api/v1/markets}'s filters, checked: {@code q} (words, each of which must begin a word of the title,
+ * symbol, base, quote, outcome or event, case-insensitive; words are runs of letters and digits, so {@code 2} finds
+ * "question 2?" but not every 77-digit token id with a 2 somewhere in it), {@code venue}, {@code status} (the venue's status word, or
  * {@code open} / {@code closed}: active or not) and {@code instrument} (its legs). Applied to the followed markets with
  * the catalogue's metadata beside each (a market the catalogue knows nothing about has null metadata, counts as open,
  * and matches {@code q} by its symbol only).
@@ -38,7 +39,10 @@ record MarketQuery(List<String> words, Optional<Venue> venue, Optional<String> s
             if (text.length() > MAX_QUERY_LENGTH) {
                 throw ApiError.badRequest("q must be at most " + MAX_QUERY_LENGTH + " characters");
             }
-            words = List.of(text.toLowerCase(Locale.ROOT).split("\\s+"));
+            words = tokens(text);
+            if (words.isEmpty()) {
+                throw ApiError.badRequest("q must contain letters or digits");
+            }
         }
         Optional<String> statusWord = status.map(s -> {
             String word = s.trim().toLowerCase(Locale.ROOT);
@@ -102,16 +106,33 @@ record MarketQuery(List<String> words, Optional<Venue> venue, Optional<String> s
         if (words.isEmpty()) {
             return true;
         }
-        String text = entry == null ? key.symbol().toLowerCase(Locale.ROOT)
-                : String.join("\n", key.symbol(), nonNull(entry.title()), nonNull(entry.base()), nonNull(entry.quote()),
-                nonNull(entry.outcome()), nonNull(entry.event())).toLowerCase(Locale.ROOT);
+        List<String> text = tokens(entry == null ? key.symbol()
+                : String.join(" ", key.symbol(), nonNull(entry.title()), nonNull(entry.base()), nonNull(entry.quote()),
+                nonNull(entry.outcome()), nonNull(entry.event())));
         for (String word : words) {
-            if (!text.contains(word)) {
+            boolean found = false;
+            for (int i = 0, n = text.size(); i < n && !found; i++) {
+                found = text.get(i).startsWith(word);
+            }
+            if (!found) {
                 return false;
             }
         }
         return true;
     }
+
+    /** The words of a text: runs of letters and digits, lower case. */
+    static List<String> tokens(String text) {
+        List<String> tokens = new ArrayList<>();
+        for (String token : WORD_SEPARATORS.split(text.toLowerCase(Locale.ROOT))) {
+            if (!token.isEmpty()) {
+                tokens.add(token);
+            }
+        }
+        return tokens;
+    }
+
+    private static final java.util.regex.Pattern WORD_SEPARATORS = java.util.regex.Pattern.compile("[^\\p{L}\\p{N}]+");
 
     private static String nonNull(String s) {
         return s == null ? "" : s;

@@ -140,10 +140,9 @@ class MarketCatalogEndToEndTest {
 
         // Removed by a user: later refreshes do not bring it back (it is still listed open).
         assertEquals(200, node.delete("/api/v1/subscriptions/polymarket/" + poly.get(1)).status());
-        long refreshes = 3;
-        for (int i = 0; i < refreshes; i++) {
+        for (String word : List.of("alpha", "bravo", "charlie")) {
             // Each listing of another market is followed by a refresh: once it shows, a refresh ran after the removal.
-            String marker = "Removal marker " + i;
+            String marker = "Removal marker " + word;
             venues.simulator().listMarket(Venue.KALSHI, marker);
             node.awaitJson("/api/v1/markets?q=" + enc(marker), r -> r.body().path("total").asInt() == 1, WAIT);
             assertEquals(1, node.get("/api/v1/markets?q=" + enc("listed question followed")).body()
