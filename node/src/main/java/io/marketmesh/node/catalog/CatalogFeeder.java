@@ -25,6 +25,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one venue's part of the market catalogue current; a child of the venue's connection worker 0, so it runs once
@@ -89,6 +91,9 @@ public final class CatalogFeeder extends AbstractBehavior<CatalogFeeder.Command>
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> new CatalogFeeder(context, timers, dependencies)));
     }
 
+    /** Named here: the actor's own logger takes its name from where it was spawned (a sharding daemon's stack). */
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogFeeder.class);
+
     private final TimerScheduler<Command> timers;
     private final Dependencies deps;
     private final Venue venue;
@@ -107,6 +112,8 @@ public final class CatalogFeeder extends AbstractBehavior<CatalogFeeder.Command>
     private int refreshDescribed;
     private int refreshClosed;
     private int unfollowedSinceLastRefresh;
+    /** The refresh's new markets are being added: it ends when that is answered too. */
+    private boolean addingNew;
     /** Markets this feeder unfollowed that the followed set still shows (the change is on its way). */
     private final Set<String> dropping = new HashSet<>();
 
@@ -140,7 +147,8 @@ public final class CatalogFeeder extends AbstractBehavior<CatalogFeeder.Command>
                 .onMessage(Rediscovered.class, this::onRediscovered)
                 .onMessage(AddedNew.class, added -> {
                     refreshAdded += added.symbols().size();
-                    return this;
+                    addingNew = false;
+                    return describeNext();
                 })
                 .onMessageEquals(SweepClosed.INSTANCE, () -> {
                     sweepClosed();
@@ -218,7 +226,7 @@ public final class CatalogFeeder extends AbstractBehavior<CatalogFeeder.Command>
             toDescribe.retainAll(followed);
         }
         if (toDescribe.isEmpty()) {
-            if (refreshing) {
+            if (refreshing && !addingNew) {
                 endRefresh();
             }
             return this;
@@ -261,14 +269,14 @@ public final class CatalogFeeder extends AbstractBehavior<CatalogFeeder.Command>
         describing = false;
         if (described.unsupported()) {
             if (!cannotDescribe) {
-                getContext().getLog().info("{} cannot describe markets ({}): markets without metadata stay bare",
+                LOG.info("{} cannot describe markets ({}): markets without metadata stay bare",
                         venue.id(), described.error());
             }
             cannotDescribe = true;
             toDescribe.addAll(described.asked());
         } else if (described.infos() == null) {
             // Tried again at the next refresh; never taken for closed.
-            getContext().getLog().warn("{} could not describe {} markets: {}", venue.id(), described.asked().size(),
+            LOG.warn("{} could not describe {} markets: {}", venue.id(), described.asked().size(),
                     described.error());
         } else {
             Set<String> listed = new HashSet<>();
@@ -283,7 +291,8 @@ public final class CatalogFeeder extends AbstractBehavior<CatalogFeeder.Command>
                 }
             }
             put(wanted, described.at());
-            List<String> delisted = described.asked().stream().filter(s -> !listed.contains(s)).toList();
+            List<String> delisted = described.asked().stream()
+                    .filter(s -> !listed.contains(s) && (followed == null || followed.contains(s))).toList();
             if (!delisted.isEmpty()) {
                 refreshClosed += delisted.size();
                 deps.catalog().tell(new MarketCatalog.MarkClosed(venue, delisted, "delisted", described.at()));
@@ -317,7 +326,7 @@ public final class CatalogFeeder extends AbstractBehavior<CatalogFeeder.Command>
 
     private Behavior<Command> onRediscovered(Rediscovered result) {
         if (result.infos() == null) {
-            getContext().getLog().warn("{} catalogue refresh: discovery failed: {}", venue.id(), result.error());
+            LOG.warn("{} catalogue refresh: discovery failed: {}", venue.id(), result.error());
             return describeAll(Set.of());
         }
         refreshDiscovered = result.infos().size();
@@ -325,23 +334,14 @@ public final class CatalogFeeder extends AbstractBehavior<CatalogFeeder.Command>
         List<String> fresh = result.infos().stream().filter(MarketInfo::active).map(MarketInfo::symbol)
                 .filter(s -> !followed.contains(s)).toList();
         if (!fresh.isEmpty()) {
-            getContext().ask(List.class, deps.subscriptions(), Duration.ofSeconds(30),
-                    replyTo -> new Subscriptions.AddDiscovered(venue, fresh, narrow(replyTo)),
-                    (added, failure) -> new AddedNew(added == null ? List.of() : strings(added)));
+            addingNew = true;
+            getContext().ask(Subscriptions.DiscoveredAdded.class, deps.subscriptions(), Duration.ofSeconds(30),
+                    replyTo -> new Subscriptions.AddDiscovered(venue, fresh, replyTo),
+                    (added, failure) -> new AddedNew(added == null ? List.of() : added.added()));
         }
         Set<String> listed = new HashSet<>();
         result.infos().forEach(i -> listed.add(i.symbol()));
         return describeAll(listed);
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static ActorRef<List<String>> narrow(ActorRef<List> ref) {
-        return (ActorRef) ref;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> strings(List<?> list) {
-        return (List<String>) list;
     }
 
     /** Queues every followed market discovery did not just describe. */
@@ -360,8 +360,8 @@ public final class CatalogFeeder extends AbstractBehavior<CatalogFeeder.Command>
     private void endRefresh() {
         refreshing = false;
         sweepClosed();
-        getContext().getLog().info("{} catalogue refresh: {} markets followed, {} discovered, {} newly followed, "
-                        + "{} described, {} closed or delisted, {} unfollowed after {} closed", venue.id(),
+        LOG.info("{} catalogue refresh: {} markets followed, {} discovered, {} newly followed, "
+                        + "{} described, {} closed or delisted, {} unfollowed (closed for longer than {})", venue.id(),
                 followed.size(), refreshDiscovered, refreshAdded, refreshDescribed, refreshClosed,
                 unfollowedSinceLastRefresh, deps.settings().closedGrace());
         unfollowedSinceLastRefresh = 0;
@@ -383,7 +383,7 @@ public final class CatalogFeeder extends AbstractBehavior<CatalogFeeder.Command>
         if (!expired.isEmpty()) {
             dropping.addAll(expired);
             unfollowedSinceLastRefresh += expired.size();
-            getContext().getLog().info("{}: unfollowing {} markets closed for longer than {}: {}", venue.id(),
+            LOG.info("{}: unfollowing {} markets closed for longer than {}: {}", venue.id(),
                     expired.size(), deps.settings().closedGrace(), expired.size() <= 10 ? expired : "");
             deps.subscriptions().tell(new Subscriptions.Drop(venue, expired));
         }

@@ -27,6 +27,8 @@ import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The market catalogue, one actor per node: every followed market's venue metadata, replicated over the cluster in
@@ -84,6 +86,8 @@ public final class MarketCatalog extends AbstractBehavior<MarketCatalog.Command>
         return Behaviors.supervise(catalog).onFailure(SupervisorStrategy.restart());
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(MarketCatalog.class);
+
     private final ReplicatorMessageAdapter<Command, LWWMap<String, MarketMetadata>> maps;
     private final SelfUniqueAddress self;
     private final CatalogView view;
@@ -130,7 +134,7 @@ public final class MarketCatalog extends AbstractBehavior<MarketCatalog.Command>
                 .onMessageEquals(Flush.INSTANCE, this::onFlush)
                 .onMessage(Written.class, m -> {
                     if (m.error() != null) {
-                        getContext().getLog().warn("catalogue of {}: write failed: {}", m.venue().id(), m.error());
+                        LOG.warn("catalogue of {}: write failed: {}", m.venue().id(), m.error());
                     }
                     return this;
                 })
@@ -220,7 +224,7 @@ public final class MarketCatalog extends AbstractBehavior<MarketCatalog.Command>
             outlet.publish(Channel.MARKETS, ++published, entry == null ? now : entry.updatedAt(), entry);
             outlet.close();
         });
-        getContext().getLog().debug("catalogue of {}: {} entries changed", venue.id(), changes.size());
+        LOG.debug("catalogue of {}: {} entries changed", venue.id(), changes.size());
         return scheduleFlush();
     }
 

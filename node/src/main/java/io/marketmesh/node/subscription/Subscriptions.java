@@ -103,7 +103,10 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
      * Markets discovery found (a refresh): the ones neither followed nor removed by a user are added. Answers with the
      * ones added (empty when none, or when the write failed).
      */
-    public record AddDiscovered(Venue venue, List<String> symbols, ActorRef<List<String>> replyTo) implements Command {
+    public record AddDiscovered(Venue venue, List<String> symbols, ActorRef<DiscoveredAdded> replyTo) implements Command {
+    }
+
+    public record DiscoveredAdded(List<String> added) {
     }
 
     /** Stops following markets for the system's own reason (the venue closed them): not recorded as removed by a user. */
@@ -451,10 +454,11 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
         List<String> fresh = discovered.symbols().stream().distinct()
                 .filter(s -> !isFollowed(venue, s) && !isRemovedByUser(venue, s)).toList();
         if (fresh.isEmpty()) {
-            discovered.replyTo().tell(List.of());
+            discovered.replyTo().tell(new DiscoveredAdded(List.of()));
             return this;
         }
-        add(venue, fresh, () -> discovered.replyTo().tell(fresh), error -> discovered.replyTo().tell(List.of()));
+        add(venue, fresh, () -> discovered.replyTo().tell(new DiscoveredAdded(fresh)),
+                error -> discovered.replyTo().tell(new DiscoveredAdded(List.of())));
         return this;
     }
 

@@ -90,10 +90,10 @@ class SubscriptionsTest {
         TestProbe<Subscriptions.UnfollowResult> unfollower = testKit.createTestProbe();
         subscriptions.tell(new Subscriptions.Unfollow(Venue.KALSHI, "AAA", unfollower.getRef()));
         assertTrue(unfollower.receiveMessage(Duration.ofSeconds(20)).wasFollowed());
-        TestProbe<List<String>> discovery = testKit.createTestProbe();
+        TestProbe<Subscriptions.DiscoveredAdded> discovery = testKit.createTestProbe();
         subscriptions.tell(new Subscriptions.AddDiscovered(Venue.KALSHI, List.of("AAA", "BBB", "NEW"),
                 discovery.getRef()));
-        assertEquals(List.of("NEW"), discovery.receiveMessage(Duration.ofSeconds(20)),
+        assertEquals(List.of("NEW"), discovery.receiveMessage(Duration.ofSeconds(20)).added(),
                 "the removed market stays removed, the followed one is not added twice");
         assertFalse(view.contains(Venue.KALSHI, "AAA"));
 
@@ -104,7 +104,7 @@ class SubscriptionsTest {
             return null;
         });
         subscriptions.tell(new Subscriptions.AddDiscovered(Venue.KALSHI, List.of("AAA", "BBB"), discovery.getRef()));
-        assertEquals(List.of("BBB"), discovery.receiveMessage(Duration.ofSeconds(20)));
+        assertEquals(List.of("BBB"), discovery.receiveMessage(Duration.ofSeconds(20)).added());
 
         // A user following it again clears the record: once dropped, discovery may follow it again.
         TestProbe<Subscriptions.FollowResult> follower = testKit.createTestProbe();
@@ -116,6 +116,6 @@ class SubscriptionsTest {
             return null;
         });
         subscriptions.tell(new Subscriptions.AddDiscovered(Venue.KALSHI, List.of("AAA"), discovery.getRef()));
-        assertEquals(List.of("AAA"), discovery.receiveMessage(Duration.ofSeconds(20)));
+        assertEquals(List.of("AAA"), discovery.receiveMessage(Duration.ofSeconds(20)).added());
     }
 }
