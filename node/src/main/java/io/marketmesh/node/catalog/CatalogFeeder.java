@@ -176,16 +176,7 @@ public final class CatalogFeeder extends AbstractBehavior<CatalogFeeder.Command>
         Set<String> before = followed == null ? Set.of() : followed;
         followed = now.symbols();
         dropping.retainAll(followed);
-        // Entries of markets no longer followed (here, or before this worker started) go.
-        List<String> gone = new ArrayList<>();
-        for (MarketKey market : deps.view().all().keySet()) {
-            if (market.venue() == venue && !followed.contains(market.symbol())) {
-                gone.add(market.symbol());
-            }
-        }
-        if (!gone.isEmpty()) {
-            deps.catalog().tell(new MarketCatalog.Forget(venue, gone));
-        }
+        forgetUnfollowed();
         List<MarketInfo> known = new ArrayList<>();
         for (String symbol : followed) {
             if (before.contains(symbol)) {
@@ -204,6 +195,22 @@ public final class CatalogFeeder extends AbstractBehavior<CatalogFeeder.Command>
             timers.startSingleTimer(DescribeDue.INSTANCE, deps.settings().describeDebounce());
         }
         return this;
+    }
+
+    /**
+     * Entries of markets no longer followed go (unfollowed here, or before this worker started: also looked at after
+     * each refresh, as this node's replica may not have had every entry yet when the followed markets first came).
+     */
+    private void forgetUnfollowed() {
+        List<String> gone = new ArrayList<>();
+        for (MarketKey market : deps.view().all().keySet()) {
+            if (market.venue() == venue && !followed.contains(market.symbol())) {
+                gone.add(market.symbol());
+            }
+        }
+        if (!gone.isEmpty()) {
+            deps.catalog().tell(new MarketCatalog.Forget(venue, gone));
+        }
     }
 
     private boolean needsDescribing(String symbol) {
@@ -359,6 +366,7 @@ public final class CatalogFeeder extends AbstractBehavior<CatalogFeeder.Command>
 
     private void endRefresh() {
         refreshing = false;
+        forgetUnfollowed();
         sweepClosed();
         LOG.info("{} catalogue refresh: {} markets followed, {} discovered, {} newly followed, "
                         + "{} described, {} closed or delisted, {} unfollowed (closed for longer than {})", venue.id(),

@@ -161,8 +161,7 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     private final Map<Venue, Set<String>> symbols = new EnumMap<>(Venue.class);
     /** Each venue's buckets as this replica last saw them. */
     private final Map<Venue, List<Set<String>>> buckets = new EnumMap<>(Venue.class);
-    /** Each venue's removed-by-user buckets as this replica last saw them (or this node last wrote them). */
-    private final Map<Venue, List<Set<String>>> removedByUser = new EnumMap<>(Venue.class);
+    private final RemovedByUser removedByUser = new RemovedByUser();
     /** Venues with a {@link Flush} on its way. */
     private final java.util.Set<Venue> flushing = java.util.EnumSet.noneOf(Venue.class);
     /** Bucket reads still outstanding per venue at start-up, and whether one of them failed. */
@@ -222,7 +221,6 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
         for (Venue venue : Venue.values()) {
             symbols.put(venue, Set.of());
             buckets.put(venue, new ArrayList<>(Collections.nCopies(SubscriptionKeys.BUCKETS, Set.<String>of())));
-            removedByUser.put(venue, new ArrayList<>(Collections.nCopies(SubscriptionKeys.BUCKETS, Set.<String>of())));
             for (int bucket = 0; bucket < SubscriptionKeys.BUCKETS; bucket++) {
                 // One function for every key: the adapter keeps one mapping per response class, not per key.
                 sets.subscribe(SubscriptionKeys.key(venue, bucket), Subscriptions::changed);
@@ -320,7 +318,7 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
                 .onMessage(AddDiscovered.class, this::onAddDiscovered)
                 .onMessage(Drop.class, this::onDrop)
                 .onMessage(RemovedChanged.class, m -> {
-                    removedByUser.get(m.venue()).set(m.bucket(), m.symbols());
+                    removedByUser.replicaChanged(m.venue(), m.bucket(), m.symbols());
                     return this;
                 })
                 .onMessage(RemovedWritten.class, m -> {
@@ -417,42 +415,29 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
         return this;
     }
 
-    private boolean isRemovedByUser(Venue venue, String symbol) {
-        return removedByUser.get(venue).get(SubscriptionKeys.bucketOf(symbol)).contains(symbol);
-    }
-
     /**
      * Adds the markets to (or takes them out of) the venue's removed-by-user set, in this node's mirror at once (so a
      * refresh right after sees it) and in the replicated set, written to a majority; a failed write is logged (it
      * spreads by gossip if this node stays up).
      */
     private void recordRemovedByUser(Venue venue, List<String> symbols, boolean removed) {
-        List<String> changing = symbols.stream().filter(s -> isRemovedByUser(venue, s) != removed).distinct().toList();
-        SubscriptionKeys.byBucket(changing).forEach((bucket, inBucket) -> {
-            Set<String> mirror = new java.util.HashSet<>(removedByUser.get(venue).get(bucket));
-            if (removed) {
-                mirror.addAll(inBucket);
-            } else {
-                inBucket.forEach(mirror::remove);
-            }
-            removedByUser.get(venue).set(bucket, Set.copyOf(mirror));
-            sets.askUpdate(replyTo -> new Replicator.Update<>(SubscriptionKeys.removedKey(venue, bucket), ORSet.empty(),
-                            new Replicator.WriteMajority(writeTimeout), replyTo, set -> {
-                                ORSet<String> result = set;
-                                for (String symbol : inBucket) {
-                                    result = removed ? result.add(self, symbol) : result.remove(self, symbol);
-                                }
-                                return result;
-                            }),
-                    response -> new RemovedWritten(venue, response instanceof Replicator.UpdateSuccess ? null
-                            : "not confirmed by a majority within " + writeTimeout + ": " + response));
-        });
+        removedByUser.mark(venue, symbols, removed).forEach((bucket, inBucket) -> sets.askUpdate(
+                replyTo -> new Replicator.Update<>(SubscriptionKeys.removedKey(venue, bucket), ORSet.empty(),
+                        new Replicator.WriteMajority(writeTimeout), replyTo, set -> {
+                            ORSet<String> result = set;
+                            for (String symbol : inBucket) {
+                                result = removed ? result.add(self, symbol) : result.remove(self, symbol);
+                            }
+                            return result;
+                        }),
+                response -> new RemovedWritten(venue, response instanceof Replicator.UpdateSuccess ? null
+                        : "not confirmed by a majority within " + writeTimeout + ": " + response)));
     }
 
     private Behavior<Command> onAddDiscovered(AddDiscovered discovered) {
         Venue venue = discovered.venue();
         List<String> fresh = discovered.symbols().stream().distinct()
-                .filter(s -> !isFollowed(venue, s) && !isRemovedByUser(venue, s)).toList();
+                .filter(s -> !isFollowed(venue, s) && !removedByUser.contains(venue, s)).toList();
         if (fresh.isEmpty()) {
             discovered.replyTo().tell(new DiscoveredAdded(List.of()));
             return this;
