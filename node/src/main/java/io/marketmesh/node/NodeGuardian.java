@@ -150,7 +150,8 @@ public final class NodeGuardian {
                     ? Optional.of("the node has not joined its cluster or read the followed markets yet")
                     : kafka.flatMap(NodeKafka::notReadyReason));
             StreamConnections streams = StreamConnections.start(context,
-                    StreamSettings.fromConfig(config.getConfig("marketmesh.stream")), followedMarkets, subscriptions);
+                    StreamSettings.fromConfig(config.getConfig("marketmesh.stream")), followedMarkets, subscriptions,
+                    instruments, instrumentOutputs);
             ApiRoutes routes = new ApiRoutes(system, subscriptions, followedMarkets, venues, workers, httpSettings, serving,
                     () -> kafka.flatMap(NodeKafka::notReadyReason), streams, instruments, instrumentDirectory,
                     instrumentSettings.depth());

@@ -82,6 +82,7 @@ public final class ApiRoutes extends AllDirectives {
     private final StreamConnections streams;
     private final Supplier<Optional<String>> dependenciesNotReady;
     private final InstrumentQueries instruments;
+    private final InstrumentsView instrumentsView;
 
     /**
      * @param subscriptions        this node's door to the cluster's followed markets: follows and unfollows go to it
@@ -111,6 +112,7 @@ public final class ApiRoutes extends AllDirectives {
         this.settings = settings;
         this.ready = ready;
         this.dependenciesNotReady = dependenciesNotReady;
+        this.instrumentsView = instruments;
         this.instruments = new InstrumentQueries(system, instruments, directory, followedMarkets, this.venues.keySet(),
                 settings.askTimeout(), instrumentDepth);
     }
@@ -155,7 +157,9 @@ public final class ApiRoutes extends AllDirectives {
                 path("cluster", built(get(() -> async(() -> cluster.render().thenApply(body -> response(200, body)))))),
                 pathPrefix("subscriptions", built(subscriptionRoutes())),
                 pathPrefix("instruments", built(instrumentRoutes())),
-                pathPrefix("arbitrage", built(pathEndOrSingleSlash(built(get(() -> async(instruments::arbitrage)))))),
+                pathPrefix("arbitrage", built(concat(
+                        pathEndOrSingleSlash(built(get(() -> async(instruments::arbitrage)))),
+                        path("stream", built(get(() -> instrumentEvents(List.of("arbitrage")))))))),
                 pathPrefix("stream", built(streamRoutes())));
     }
 
@@ -203,6 +207,27 @@ public final class ApiRoutes extends AllDirectives {
                 })));
     }
 
+    /** Server-Sent Events of instrument channels ({@code /instruments/{id}/stream}, {@code /arbitrage/stream}). */
+    private Route instrumentEvents(List<String> channels) {
+        return extractClientIP(ip -> {
+            if (!ready.getAsBoolean()) {
+                return error(ApiError.notReady("the node has not joined its cluster yet"));
+            }
+            for (String channel : channels) {
+                if (channel.startsWith("summary:") && instrumentsView.get(channel.substring(8)) == null) {
+                    return error(ApiError.notFound("unknown_instrument", "no instrument '" + channel.substring(8)
+                            + "' (GET /api/v1/instruments lists them)"));
+                }
+            }
+            try {
+                return completeOK(streams.instrumentEvents(ip.toString(), channels),
+                        EventStreamMarshalling.toEventStream());
+            } catch (StreamConnections.Refused refused) {
+                return complete(errorBody(refused.status, refused.code, refused.getMessage()));
+            }
+        });
+    }
+
     private Route marketsList() {
         return parameterOptional("venue", venue -> parameterOptional("limit", limit ->
                 parameterOptional("offset", offset -> async(() -> listMarkets(venue, limit, offset)))));
@@ -226,7 +251,8 @@ public final class ApiRoutes extends AllDirectives {
                                 get(() -> async(() -> instruments.summary(id))),
                                 delete(() -> async(() -> instruments.remove(id))))),
                         path("book", () -> get(() -> parameterOptional("depth", depth ->
-                                async(() -> instruments.book(id, depth))))))));
+                                async(() -> instruments.book(id, depth))))),
+                        path("stream", () -> get(() -> instrumentEvents(List.of("summary:" + id)))))));
     }
 
     private Route subscriptionRoutes() {

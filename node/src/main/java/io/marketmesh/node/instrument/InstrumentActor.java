@@ -354,7 +354,7 @@ public final class InstrumentActor extends AbstractBehavior<InstrumentActor.Comm
     }
 
     private void onArbitrage(ArbitrageEvent event) {
-        outlet.publish(Channel.ARBITRAGE, sequence, event.updatedAt(), event);
+        outlet.publish(Channel.ARBITRAGE, 0, event.updatedAt(), event);
         dependencies.outputs().tell(Topic.publish(new InstrumentOutput.Arbitrage(event)));
         if (ArbitrageEvent.OPENED.equals(event.type()) || ArbitrageEvent.CLOSED.equals(event.type())) {
             getContext().getLog().debug("arbitrage {} {}: buy {} at {}, sell {} at {}, {} % on {}{}", event.type(),
