@@ -198,7 +198,7 @@ public final class InstrumentActor extends AbstractBehavior<InstrumentActor.Comm
             return;
         }
         if (book != null) {
-            closeAll("removed");
+            closeAll();
             for (Member member : members.values()) {
                 if (member.actor != null) {
                     member.actor.tell(new MarketActor.UnwatchTop(topAdapter));
@@ -256,8 +256,9 @@ public final class InstrumentActor extends AbstractBehavior<InstrumentActor.Comm
         if (top.stale()) {
             summaryChanged = book.markStale(member.index, top.staleReason() == null ? "stale" : top.staleReason(), now);
         } else {
-            summaryChanged = book.update(member.index, top.bidPrices(), top.bidSizes(), top.bidPrices().length,
-                    top.askPrices(), top.askSizes(), top.askPrices().length, top.updatedAt());
+            summaryChanged = book.update(member.index, top.bidPrices(), top.bidSizes(), top.bidWideSizes(),
+                    top.bidPrices().length, top.askPrices(), top.askSizes(), top.askWideSizes(), top.askPrices().length,
+                    top.updatedAt());
         }
         if (summaryChanged) {
             publishSummary(top.changedNanos());
@@ -330,18 +331,15 @@ public final class InstrumentActor extends AbstractBehavior<InstrumentActor.Comm
 
     private Behavior<Command> retire() {
         if (book != null) {
-            closeAll("removed");
+            closeAll();
         }
         getContext().getLog().info("instrument {} retired", instrument);
         return Behaviors.stopped();
     }
 
-    /** Every member leaves (membership changed or the instrument went away): each open opportunity closes. */
-    private void closeAll(String reason) {
-        long now = System.currentTimeMillis();
-        for (Member member : members.values()) {
-            book.markStale(member.index, reason, now);
-        }
+    /** The membership changed or the instrument went away: each open opportunity closes ({@code removed}). */
+    private void closeAll() {
+        book.remove(System.currentTimeMillis());
     }
 
     private void publishSummary(long changedNanos) {

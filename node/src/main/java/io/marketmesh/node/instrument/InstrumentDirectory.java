@@ -89,6 +89,7 @@ public final class InstrumentDirectory extends AbstractBehavior<InstrumentDirect
     private final FollowedMarkets followed;
     private final InstrumentsView view;
     private final ClusterSharding sharding;
+    private final InstrumentIds ids;
 
     private Map<String, InstrumentDefinition> runtime = Map.of();
     private Map<String, InstrumentDefinition> current = Map.of();
@@ -108,6 +109,7 @@ public final class InstrumentDirectory extends AbstractBehavior<InstrumentDirect
         this.followed = followed;
         this.view = view;
         this.sharding = ClusterSharding.get(context.getSystem());
+        this.ids = new InstrumentIds(settings.assetAliases());
         replicator.subscribe(RUNTIME_KEY, response -> response instanceof Replicator.Changed<LWWMap<String, InstrumentDefinition>> c
                 ? new RuntimeChanged(Map.copyOf(c.get(RUNTIME_KEY).getEntries()))
                 : new RuntimeChanged(Map.of()));
@@ -228,7 +230,7 @@ public final class InstrumentDirectory extends AbstractBehavior<InstrumentDirect
             if (!followed.contains(market.venue(), market.symbol())) {
                 continue;
             }
-            String id = InstrumentIds.canonical(entry.getValue(), settings.assetAliases());
+            String id = ids.canonicalId(entry.getValue());
             if (id != null) {
                 groups.computeIfAbsent(id, k -> new ArrayList<>()).add(new InstrumentDefinition.Leg(market, true));
             }

@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * @param takerFees         each venue's taker fee rate (0.001 = 0.1 %), 0 for venues not named
  * @param autoCrypto        group crypto spot markets by {@code BASE-QUOTE} from the catalogue
  * @param autoMinMarkets    markets an automatic instrument needs to exist
- * @param assetAliases      asset names mapped before grouping ({@code USDC -> USD} merges quotes), upper case
+ * @param assetAliases      asset names mapped before grouping ({@code USDC -> USD} merges quotes), upper case;
+ *                          Kraken's own spellings (XBT, XDG) are always mapped ({@link InstrumentIds})
  * @param links             instruments declared in configuration
  * @param keepAlive         how often each node re-sends every instrument's definition to its actor (restarts actors
  *                          that a rebalance or a lost node stopped)
@@ -32,8 +33,6 @@ import java.util.TreeMap;
 public record InstrumentSettings(int depth, Map<Venue, BigDecimal> takerFees, boolean autoCrypto, int autoMinMarkets,
                                  Map<String, String> assetAliases, List<InstrumentDefinition> links,
                                  Duration keepAlive, Duration rewatch, boolean publishSummaries) {
-
-    public static final int MAX_ID_LENGTH = 64;
 
     public InstrumentSettings {
         takerFees = Map.copyOf(takerFees);
@@ -74,8 +73,6 @@ public record InstrumentSettings(int depth, Map<Venue, BigDecimal> takerFees, bo
             fees.put(venue, fee.stripTrailingZeros());
         }
         Map<String, String> aliases = new TreeMap<>();
-        aliases.put("XBT", "BTC");
-        aliases.put("XDG", "DOGE");
         Config aliasConfig = c.getConfig("asset-aliases");
         for (String from : aliasConfig.root().keySet()) {
             aliases.put(from.toUpperCase(Locale.ROOT), aliasConfig.getString(from).toUpperCase(Locale.ROOT));
