@@ -6,9 +6,7 @@ import com.typesafe.config.Config;
 import io.marketmesh.node.api.ApiRoutes;
 import io.marketmesh.node.catalog.CatalogFeeder;
 import io.marketmesh.node.catalog.CatalogSettings;
-import io.marketmesh.node.catalog.CatalogView;
 import io.marketmesh.node.catalog.MarketCatalog;
-import io.marketmesh.node.instrument.InstrumentsView;
 import io.marketmesh.node.api.HttpServer;
 import io.marketmesh.node.api.HttpSettings;
 import io.marketmesh.node.config.NodeConfig;
@@ -20,6 +18,12 @@ import io.marketmesh.node.connection.MarketPlacement;
 import io.marketmesh.node.connection.WorkerLossWatch;
 import io.marketmesh.node.stream.StreamConnections;
 import io.marketmesh.node.stream.StreamSettings;
+import io.marketmesh.node.catalog.CatalogView;
+import io.marketmesh.node.instrument.InstrumentActor;
+import io.marketmesh.node.instrument.InstrumentDirectory;
+import io.marketmesh.node.instrument.InstrumentOutput;
+import io.marketmesh.node.instrument.InstrumentSettings;
+import io.marketmesh.node.instrument.InstrumentsView;
 import io.marketmesh.node.subscription.FollowedMarkets;
 import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.node.market.MarketActor;
@@ -42,6 +46,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
@@ -116,9 +121,18 @@ public final class NodeGuardian {
                     clusterSettings.subscriptionsTimeout(), subscriptionsRead, configuredMarkets, followedMarkets),
                     "subscriptions");
 
+            // Instruments: markets that trade the same thing, one sharded actor each (docs/instruments.md).
+            CatalogView catalog = new CatalogView();
+            InstrumentSettings instrumentSettings = InstrumentSettings.from(config);
+            ActorRef<Topic.Command<InstrumentOutput>> instrumentOutputs = context.spawn(
+                    Topic.create(InstrumentOutput.class, InstrumentOutput.TOPIC), "instrument-outputs");
+            InstrumentActor.initSharding(system, new InstrumentActor.Dependencies(instrumentSettings, publisher,
+                    followedMarkets, instrumentOutputs));
+            InstrumentsView instruments = new InstrumentsView();
+            ActorRef<InstrumentDirectory.Command> instrumentDirectory = context.spawn(InstrumentDirectory.create(
+                    instrumentSettings, catalog, followedMarkets, instruments), "instruments");
             // The catalogue's replica on this node; each venue's worker 0 feeds it (wherever that worker runs).
-            CatalogView catalogView = new CatalogView();
-            ActorRef<MarketCatalog.Command> catalog = context.spawn(MarketCatalog.create(catalogView, publisher),
+            ActorRef<MarketCatalog.Command> marketCatalog = context.spawn(MarketCatalog.create(catalog, publisher),
                     "market-catalog");
             CatalogSettings catalogSettings = CatalogSettings.fromConfig(config.getConfig("marketmesh.catalog"));
 
@@ -131,7 +145,7 @@ public final class NodeGuardian {
                 ConnectionManager.Dependencies dependencies = new ConnectionManager.Dependencies(
                         new ConnectionActor.Dependencies(adapter, settings, connectionSettings, publisher),
                         resyncTopics, subscriptions, workers, new CatalogFeeder.Dependencies(adapter, settings,
-                        catalogSettings, catalog, catalogView, subscriptions));
+                        catalogSettings, marketCatalog, catalog, subscriptions));
                 ConnectionWorkers.start(system, venue, venueIndex++, workers,
                         worker -> ConnectionManager.create(dependencies, worker));
             }
@@ -144,11 +158,11 @@ public final class NodeGuardian {
                     ? Optional.of("the node has not joined its cluster or read the followed markets yet")
                     : kafka.flatMap(NodeKafka::notReadyReason));
             StreamConnections streams = StreamConnections.start(context,
-                    StreamSettings.fromConfig(config.getConfig("marketmesh.stream")), followedMarkets, subscriptions);
-            // The instrument directory publishes into it (until then: no instruments).
-            InstrumentsView instruments = new InstrumentsView();
+                    StreamSettings.fromConfig(config.getConfig("marketmesh.stream")), followedMarkets, subscriptions,
+                    instruments, instrumentOutputs);
             ApiRoutes routes = new ApiRoutes(system, subscriptions, followedMarkets, venues, workers, httpSettings, serving,
-                    () -> kafka.flatMap(NodeKafka::notReadyReason), streams, catalogView, instruments);
+                    () -> kafka.flatMap(NodeKafka::notReadyReason), streams, instruments, instrumentDirectory,
+                    instrumentSettings.depth(), catalog);
             HttpServer.start(system, routes.routes(), httpSettings);
             return Behaviors.empty();
         });

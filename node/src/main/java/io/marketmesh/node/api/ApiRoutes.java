@@ -16,8 +16,9 @@ import io.marketmesh.node.api.ApiBodies.VenueStatusView;
 import io.marketmesh.node.api.ApiBodies.VenueView;
 import io.marketmesh.node.api.ApiBodies.VenuesView;
 import io.marketmesh.node.catalog.CatalogView;
-import io.marketmesh.node.instrument.InstrumentsView;
 import io.marketmesh.node.market.MarketActor;
+import io.marketmesh.node.instrument.InstrumentDirectory;
+import io.marketmesh.node.instrument.InstrumentsView;
 import io.marketmesh.node.subscription.FollowedMarkets;
 import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.node.venue.VenueSettings;
@@ -80,8 +81,9 @@ public final class ApiRoutes extends AllDirectives {
     private final BooleanSupplier ready;
     private final StreamConnections streams;
     private final Supplier<Optional<String>> dependenciesNotReady;
+    private final InstrumentQueries instruments;
+    private final InstrumentsView instrumentsView;
     private final CatalogView catalog;
-    private final InstrumentsView instruments;
 
     /**
      * @param subscriptions        this node's door to the cluster's followed markets: follows and unfollows go to it
@@ -91,16 +93,18 @@ public final class ApiRoutes extends AllDirectives {
      * @param dependenciesNotReady why a dependency (Kafka) is not ready yet, if so: {@code /health/ready} is 503
      *                             then, the API itself keeps answering
      * @param streams              the client streams (WebSocket {@code /stream}, a market's Server-Sent Events)
+     * @param instruments          this node's instruments, as its directory last computed them
+     * @param directory            the directory: instruments are added and removed through it
+     * @param instrumentDepth      levels a side each instrument holds per member (the consolidated book's deepest)
      * @param catalog              this node's replica of the market catalogue: the metadata {@code /markets} shows
-     * @param instruments          the instruments known, for each market's {@code instruments} and {@code ?instrument=}
      */
     public ApiRoutes(ActorSystem<?> system, ActorRef<Subscriptions.Command> subscriptions,
                      FollowedMarkets followedMarkets, Map<Venue, VenueSettings> venues, int workersPerVenue, HttpSettings settings,
                      BooleanSupplier ready, Supplier<Optional<String>> dependenciesNotReady, StreamConnections streams,
-                     CatalogView catalog, InstrumentsView instruments) {
+                     InstrumentsView instruments, ActorRef<InstrumentDirectory.Command> directory, int instrumentDepth,
+                     CatalogView catalog) {
         this.system = system;
         this.catalog = catalog;
-        this.instruments = instruments;
         this.streams = streams;
         this.markets = new MarketRefs(ClusterSharding.get(system));
         this.subscriptions = subscriptions;
@@ -112,6 +116,9 @@ public final class ApiRoutes extends AllDirectives {
         this.settings = settings;
         this.ready = ready;
         this.dependenciesNotReady = dependenciesNotReady;
+        this.instrumentsView = instruments;
+        this.instruments = new InstrumentQueries(system, instruments, directory, followedMarkets, this.venues.keySet(),
+                settings.askTimeout(), instrumentDepth);
     }
 
     public Route routes() {
@@ -153,6 +160,10 @@ public final class ApiRoutes extends AllDirectives {
                 path("venues", built(get(() -> async(this::venues)))),
                 path("cluster", built(get(() -> async(() -> cluster.render().thenApply(body -> response(200, body)))))),
                 pathPrefix("subscriptions", built(subscriptionRoutes())),
+                pathPrefix("instruments", built(instrumentRoutes())),
+                pathPrefix("arbitrage", built(concat(
+                        pathEndOrSingleSlash(built(get(() -> async(instruments::arbitrage)))),
+                        path("stream", built(get(() -> instrumentEvents(List.of("arbitrage")))))))),
                 pathPrefix("stream", built(streamRoutes())));
     }
 
@@ -200,11 +211,32 @@ public final class ApiRoutes extends AllDirectives {
                 })));
     }
 
+    /** Server-Sent Events of instrument channels ({@code /instruments/{id}/stream}, {@code /arbitrage/stream}). */
+    private Route instrumentEvents(List<String> channels) {
+        return extractClientIP(ip -> {
+            if (!ready.getAsBoolean()) {
+                return error(ApiError.notReady("the node has not joined its cluster yet"));
+            }
+            for (String channel : channels) {
+                if (channel.startsWith("summary:") && instrumentsView.get(channel.substring(8)) == null) {
+                    return error(ApiError.notFound("unknown_instrument", "no instrument '" + channel.substring(8)
+                            + "' (GET /api/v1/instruments lists them)"));
+                }
+            }
+            try {
+                return completeOK(streams.instrumentEvents(ip.toString(), channels),
+                        EventStreamMarshalling.toEventStream());
+            } catch (StreamConnections.Refused refused) {
+                return complete(errorBody(refused.status, refused.code, refused.getMessage()));
+            }
+        });
+    }
+
     private Route marketsList() {
         return parameterOptional("venue", venue -> parameterOptional("limit", limit ->
                 parameterOptional("offset", offset -> parameterOptional("q", q -> parameterOptional("status", status ->
                         parameterOptional("instrument", instrument -> async(() -> listMarkets(
-                                MarketQuery.parse(q, venue, status, instrument, instruments), limit, offset))))))));
+                                MarketQuery.parse(q, venue, status, instrument, instrumentsView), limit, offset))))))));
     }
 
     private Route market(String venue, String symbol) {
@@ -213,6 +245,20 @@ public final class ApiRoutes extends AllDirectives {
                 path("book", () -> get(() -> parameterOptional("depth", depth ->
                         async(() -> book(venue, symbol, depth))))),
                 path("stream", () -> get(() -> serverSentEvents(venue, symbol))));
+    }
+
+    private Route instrumentRoutes() {
+        return concat(
+                pathEndOrSingleSlash(built(concat(
+                        get(() -> async(instruments::list)),
+                        post(built(entity(Unmarshaller.entityToString(), body -> async(() -> instruments.add(body)))))))),
+                pathPrefix(PathMatchers.segment(), id -> concat(
+                        pathEndOrSingleSlash(() -> concat(
+                                get(() -> async(() -> instruments.summary(id))),
+                                delete(() -> async(() -> instruments.remove(id))))),
+                        path("book", () -> get(() -> parameterOptional("depth", depth ->
+                                async(() -> instruments.book(id, depth))))),
+                        path("stream", () -> get(() -> instrumentEvents(List.of("summary:" + id)))))));
     }
 
     private Route subscriptionRoutes() {
@@ -231,7 +277,7 @@ public final class ApiRoutes extends AllDirectives {
                                                       Optional<String> offsetParam) {
         int limit = ApiRequests.intParam("limit", limitParam, settings.maxPageSize(), 1, settings.maxPageSize());
         int offset = ApiRequests.intParam("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
-        List<MarketRow> all = query.apply(followedMarkets.followed(), catalog, instruments);
+        List<MarketRow> all = query.apply(followedMarkets.followed(), catalog, instrumentsView);
         List<MarketRow> page = all.stream().skip(offset).limit(limit).toList();
         return CompletableFuture.completedFuture(response(200, new MarketsPage(all.size(), offset, limit, page)));
     }

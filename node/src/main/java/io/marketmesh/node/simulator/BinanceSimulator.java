@@ -186,7 +186,7 @@ final class BinanceSimulator extends CryptoSimVenue {
         // Levels changed in this 100 ms event, each with its final size, in the order first changed.
         Map<String, CryptoBook.LevelChange> levels = new LinkedHashMap<>();
         levels.put(key(change), change);
-        if (random.nextInt(3) == 0) {
+        if (!shifting() && random.nextInt(3) == 0) {
             CryptoBook.LevelChange another = book.move(random);
             levels.put(key(another), another);
         }
@@ -348,7 +348,9 @@ final class BinanceSimulator extends CryptoSimVenue {
         List<Map<String, Object>> symbols = new ArrayList<>();
         for (Instrument instrument : listed()) {
             CryptoPair pair = instrument.pair();
-            symbols.add(Map.of("symbol", instrument.symbol(), "status", "TRADING", "baseAsset", pair.base(),
+            // A delisted symbol stays listed with status BREAK, as Binance lists a symbol it stopped trading.
+            String status = isDelisted(instrument.symbol()) ? "BREAK" : "TRADING";
+            symbols.add(Map.of("symbol", instrument.symbol(), "status", status, "baseAsset", pair.base(),
                     "quoteAsset", pair.quote(), "isSpotTradingAllowed", true, "permissions", List.of("SPOT"),
                     "filters", List.of(
                             Map.of("filterType", "PRICE_FILTER", "minPrice", price(instrument, pair.tick()),

@@ -276,7 +276,8 @@ final class BitstampSimulator extends CryptoSimVenue {
         List<String> pairs = new ArrayList<>();
         for (Instrument instrument : listed()) {
             CryptoPair pair = instrument.pair();
-            pairs.add("{\"trading\":\"Enabled\",\"base_decimals\":" + pair.sizeDecimals() + ",\"url_symbol\":\""
+            String trading = isDelisted(instrument.symbol()) ? "Disabled" : "Enabled";
+            pairs.add("{\"trading\":\"" + trading + "\",\"base_decimals\":" + pair.sizeDecimals() + ",\"url_symbol\":\""
                     + instrument.symbol() + "\",\"name\":\"" + pair.base() + "/" + pair.quote()
                     + "\",\"instant_and_market_orders\":\"Enabled\",\"minimum_order\":\"10.0 " + pair.quote()
                     + "\",\"counter_decimals\":" + pair.priceDecimals() + ",\"description\":\"" + pair.base() + " / "

@@ -31,20 +31,23 @@ final class BybitSimRest {
     private BybitSimRest() {
     }
 
-    static SimVenue.RestReply answer(String path, Map<String, String> query, List<Listing> listings) {
+    /** @param closed whether a market symbol ({@code BTCUSDT}, {@code linear:BTCUSDT}) was delisted: listed as {@code Closed} */
+    static SimVenue.RestReply answer(String path, Map<String, String> query, List<Listing> listings,
+                                     java.util.function.Predicate<String> closed) {
         String category = query.getOrDefault("category", "");
         if (!category.equals("spot") && !category.equals("linear")) {
             return SimVenue.RestReply.ok(envelope(10001, "params error: category is invalid", JSON.createObjectNode()));
         }
         List<Listing> ofCategory = listings.stream().filter(l -> l.category().equals(category)).toList();
         return switch (path) {
-            case "/v5/market/instruments-info" -> instruments(category, ofCategory, query);
+            case "/v5/market/instruments-info" -> instruments(category, ofCategory, query, closed);
             case "/v5/market/tickers" -> tickers(category, ofCategory);
             default -> SimVenue.RestReply.notFound("no such endpoint on the simulated bybit: " + path);
         };
     }
 
-    private static SimVenue.RestReply instruments(String category, List<Listing> listings, Map<String, String> query) {
+    private static SimVenue.RestReply instruments(String category, List<Listing> listings, Map<String, String> query,
+                                                  java.util.function.Predicate<String> closed) {
         int limit;
         int from;
         try {
@@ -60,10 +63,12 @@ final class BybitSimRest {
         int i = Math.max(0, from);
         for (; i < listings.size() && list.size() < Math.max(1, limit); i++) {
             Listing l = listings.get(i);
+            String market = category.equals("linear") ? BybitSimulator.LINEAR_PREFIX + l.symbol() : l.symbol();
+            String status = closed.test(market) ? "Closed" : "Trading";
             if (category.equals("spot")) {
-                spot(list.addObject(), l);
+                spot(list.addObject(), l, status);
             } else {
-                linear(list.addObject(), l);
+                linear(list.addObject(), l, status);
             }
         }
         result.put("nextPageCursor", i < listings.size()
@@ -71,10 +76,10 @@ final class BybitSimRest {
         return SimVenue.RestReply.ok(envelope(0, "OK", result));
     }
 
-    private static void spot(ObjectNode node, Listing l) {
+    private static void spot(ObjectNode node, Listing l, String status) {
         CryptoPair pair = l.pair();
         node.put("symbol", l.symbol()).put("baseCoin", pair.base()).put("quoteCoin", pair.quote())
-                .put("innovation", "0").put("status", "Trading").put("marginTrading", "utaOnly").put("stTag", "0");
+                .put("innovation", "0").put("status", status).put("marginTrading", "utaOnly").put("stTag", "0");
         node.putObject("lotSizeFilter").put("basePrecision", CryptoBook.plain(pair.lot()))
                 .put("quotePrecision", "0.00000001").put("minOrderQty", CryptoBook.plain(pair.lot()))
                 .put("maxOrderQty", "1000000").put("minOrderAmt", "1").put("maxOrderAmt", "2000000");
@@ -82,9 +87,9 @@ final class BybitSimRest {
         node.putObject("riskParameters").put("priceLimitRatioX", "0.01").put("priceLimitRatioY", "0.02");
     }
 
-    private static void linear(ObjectNode node, Listing l) {
+    private static void linear(ObjectNode node, Listing l, String status) {
         CryptoPair pair = l.pair();
-        node.put("symbol", l.symbol()).put("contractType", l.contractType()).put("status", "Trading")
+        node.put("symbol", l.symbol()).put("contractType", l.contractType()).put("status", status)
                 .put("baseCoin", pair.base()).put("quoteCoin", pair.quote()).put("launchTime", "1584230400000")
                 .put("deliveryTime", l.contractType().equals("LinearFutures") ? "1798272000000" : "0")
                 .put("priceScale", String.valueOf(pair.priceDecimals()));

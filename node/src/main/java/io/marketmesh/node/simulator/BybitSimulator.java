@@ -123,7 +123,7 @@ final class BybitSimulator extends CryptoSimVenue {
 
     @Override
     protected RestReply onRest(String path, Map<String, String> query) {
-        return BybitSimRest.answer(path, query, listings);
+        return BybitSimRest.answer(path, query, listings, this::isDelisted);
     }
 
     // ---------------------------------------------------------------- client frames

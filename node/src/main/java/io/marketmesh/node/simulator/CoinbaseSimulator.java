@@ -244,7 +244,9 @@ final class CoinbaseSimulator extends CryptoSimVenue {
             Instrument instrument = listed.get(i);
             // Listing order is volume order: the first listed trades most.
             BigDecimal volume = BigDecimal.valueOf((listed.size() - i) * 1_000_000L);
-            all.add(product(instrument.symbol(), instrument.pair(), volume, "online", "", instrument.book()));
+            // A delisted product stays listed, status delisted and trading disabled.
+            all.add(product(instrument.symbol(), instrument.pair(), volume,
+                    isDelisted(instrument.symbol()) ? "delisted" : "online", "", instrument.book()));
         }
         // Two the node must not follow: an alias (the market-data channels answer it with its target's data), traded
         // more than anything, and a delisted product.

@@ -92,6 +92,68 @@ public final class CryptoBook {
         return new LevelChange(bid, price, old, size);
     }
 
+    /**
+     * The level changes that move every level of the book by {@code ticks} ticks (up when positive), in an order whose
+     * every intermediate book is uncrossed and has both sides: the side moving away from the other goes first, and on
+     * each side new prices are set before old ones are removed. Nothing is applied: apply each with {@link #apply}
+     * before publishing it. A downward shift is cut short so the lowest bid stays above zero.
+     */
+    List<LevelChange> shiftChanges(long ticks) {
+        long applied = clampShift(ticks);
+        if (applied == 0) {
+            return List.of();
+        }
+        BigDecimal delta = pair.tick().multiply(BigDecimal.valueOf(applied));
+        List<LevelChange> changes = new ArrayList<>();
+        // Moving up, the asks move away from the bids: they go first; moving down, the bids do.
+        boolean bidsFirst = applied < 0;
+        sideChanges(bidsFirst, delta, changes);
+        sideChanges(!bidsFirst, delta, changes);
+        return changes;
+    }
+
+    /** {@code ticks}, or for a downward shift at most as many ticks as keep the lowest price above zero. */
+    long clampShift(long ticks) {
+        return ticks >= 0 ? ticks : Math.max(ticks, -maxDownTicks());
+    }
+
+    /** How many ticks the book can move down with its lowest price still positive. */
+    private long maxDownTicks() {
+        BigDecimal lowest = bids.isEmpty() ? asks.firstKey() : bids.lastKey();
+        long ticks = lowest.divideToIntegralValue(pair.tick()).longValueExact();
+        // a price exactly on a multiple of the tick may move that many ticks less one, to stay above zero
+        return lowest.remainder(pair.tick()).signum() == 0 ? ticks - 1 : ticks;
+    }
+
+    private void sideChanges(boolean bid, BigDecimal delta, List<LevelChange> changes) {
+        NavigableMap<BigDecimal, BigDecimal> side = bid ? bids : asks;
+        NavigableMap<BigDecimal, BigDecimal> moved = new TreeMap<>(side.comparator());
+        for (Map.Entry<BigDecimal, BigDecimal> level : side.entrySet()) {
+            moved.put(level.getKey().add(delta), level.getValue());
+        }
+        for (Map.Entry<BigDecimal, BigDecimal> level : moved.entrySet()) {
+            BigDecimal old = side.getOrDefault(level.getKey(), BigDecimal.ZERO);
+            if (old.compareTo(level.getValue()) != 0) {
+                changes.add(new LevelChange(bid, level.getKey(), old, level.getValue()));
+            }
+        }
+        for (Map.Entry<BigDecimal, BigDecimal> level : side.entrySet()) {
+            if (!moved.containsKey(level.getKey())) {
+                changes.add(new LevelChange(bid, level.getKey(), level.getValue(), BigDecimal.ZERO));
+            }
+        }
+    }
+
+    /** Applies one change planned by {@link #shiftChanges}: sets the level to its new size, or removes it. */
+    void apply(LevelChange change) {
+        NavigableMap<BigDecimal, BigDecimal> side = change.bid() ? bids : asks;
+        if (change.newSize().signum() == 0) {
+            side.remove(change.price());
+        } else {
+            side.put(change.price(), change.newSize());
+        }
+    }
+
     /** Removes the best level of a side that has more than one, as a hidden change; returns it. */
     LevelChange removeBest(boolean bid) {
         NavigableMap<BigDecimal, BigDecimal> side = bid ? bids : asks;

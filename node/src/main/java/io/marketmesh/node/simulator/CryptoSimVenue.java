@@ -4,10 +4,12 @@ import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.MarketKey;
 import io.marketmesh.protocol.Venue;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
@@ -32,6 +34,11 @@ abstract class CryptoSimVenue extends SimVenue {
     /** By native symbol, in listing order. */
     protected final Map<String, Instrument> instruments = new LinkedHashMap<>();
     private final List<Instrument> listed = new ArrayList<>();
+    /** Instruments delisted by a test: halted in (or gone from) the REST listing, their books no longer move. */
+    private final Set<String> delisted = new HashSet<>();
+    /** The instruments whose books still move, in listing order. */
+    private final List<Instrument> moving = new ArrayList<>();
+    private boolean shifting;
 
     protected CryptoSimVenue(ActorContext<Command> context, TimerScheduler<Command> timers, Venue venue,
                              SimulatorSettings settings) {
@@ -58,6 +65,7 @@ abstract class CryptoSimVenue extends SimVenue {
             throw new IllegalArgumentException(venue.id() + " lists " + symbol + " twice");
         }
         listed.add(instrument);
+        moving.add(instrument);
         return instrument;
     }
 
@@ -83,11 +91,65 @@ abstract class CryptoSimVenue extends SimVenue {
 
     @Override
     protected final void publishChange() {
-        if (listed.isEmpty()) {
+        if (moving.isEmpty()) {
             return;
         }
-        Instrument instrument = listed.get(random.nextInt(listed.size()));
+        Instrument instrument = moving.get(random.nextInt(moving.size()));
         onBookChange(instrument, instrument.book().move(random));
+    }
+
+    /**
+     * Moves every level of the book by {@code ticks} ticks, one level change at a time through
+     * {@link #onBookChange}, so subscribers get the venue's ordinary book frames (sequence numbers, checksums) and
+     * every intermediate book is uncrossed. Paused or not: a shift is an explicit change.
+     */
+    @Override
+    protected final Optional<Long> shiftBook(String symbol, long ticks) {
+        Instrument instrument = instruments.get(symbol);
+        if (instrument == null) {
+            return Optional.empty();
+        }
+        CryptoBook book = instrument.book();
+        long applied = book.clampShift(ticks);
+        shifting = true;
+        try {
+            for (CryptoBook.LevelChange change : book.shiftChanges(applied)) {
+                book.apply(change);
+                onBookChange(instrument, change);
+            }
+        } finally {
+            shifting = false;
+        }
+        getContext().getLog().info("simulated {}: book {} shifted {} tick(s) (asked {}): best bid {}, best ask {}",
+                venue.id(), symbol, applied, ticks, book.bestBid().toPlainString(), book.bestAsk().toPlainString());
+        return Optional.of(applied);
+    }
+
+    /** Marks the instrument delisted: its REST listing says so from now on ({@link #isDelisted}); its book stops. */
+    @Override
+    protected final boolean delist(String symbol) {
+        Instrument instrument = instruments.get(symbol);
+        if (instrument == null) {
+            return false;
+        }
+        if (delisted.add(symbol)) {
+            moving.remove(instrument);
+            getContext().getLog().info("simulated {}: {} delisted", venue.id(), symbol);
+        }
+        return true;
+    }
+
+    /**
+     * Whether the change being published is part of a {@link #shiftBook}: a venue that folds a random extra change
+     * into an event (Binance's 100 ms diffs) must not then, so the book moves exactly as asked.
+     */
+    protected final boolean shifting() {
+        return shifting;
+    }
+
+    /** Whether a test delisted the instrument: a REST listing then shows it halted, or leaves it out. */
+    protected final boolean isDelisted(String symbol) {
+        return delisted.contains(symbol);
     }
 
     @Override

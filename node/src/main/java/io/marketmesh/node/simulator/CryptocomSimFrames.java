@@ -127,7 +127,7 @@ final class CryptocomSimFrames {
     }
 
     /** {@code public/get-instruments} data: spot pairs as {@code CCY_PAIR}, the perpetual as {@code PERPETUAL_SWAP}. */
-    static ArrayNode instruments(List<CryptoSimVenue.Instrument> listed) {
+    static ArrayNode instruments(List<CryptoSimVenue.Instrument> listed, java.util.function.Predicate<String> delisted) {
         ArrayNode data = JSON.createArrayNode();
         for (CryptoSimVenue.Instrument instrument : listed) {
             CryptoPair pair = instrument.pair();
@@ -140,7 +140,7 @@ final class CryptocomSimFrames {
                     .put("quote_decimals", String.valueOf(pair.priceDecimals()))
                     .put("quantity_decimals", String.valueOf(pair.sizeDecimals()))
                     .put("price_tick_size", CryptoBook.plain(pair.tick())).put("qty_tick_size", CryptoBook.plain(pair.lot()))
-                    .put("max_leverage", perp ? "50" : "1").put("tradable", true).put("expiry_timestamp_ms", "0")
+                    .put("max_leverage", perp ? "50" : "1").put("tradable", !delisted.test(instrument.symbol())).put("expiry_timestamp_ms", "0")
                     .put("beta_product", false);
             if (perp) {
                 node.put("underlying_symbol", pair.base() + pair.quote() + "-INDEX").put("contract_size", "1");

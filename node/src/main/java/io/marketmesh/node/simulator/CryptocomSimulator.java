@@ -360,7 +360,7 @@ final class CryptocomSimulator extends CryptoSimVenue {
     protected RestReply onRest(String path, Map<String, String> query) {
         String method = path.startsWith("/exchange/v1/") ? path.substring("/exchange/v1".length()) : path;
         return switch (method) {
-            case "/public/get-instruments" -> RestReply.ok(CryptocomSimFrames.rest("public/get-instruments", CryptocomSimFrames.instruments(listed())));
+            case "/public/get-instruments" -> RestReply.ok(CryptocomSimFrames.rest("public/get-instruments", CryptocomSimFrames.instruments(listed(), this::isDelisted)));
             case "/public/get-tickers" -> RestReply.ok(CryptocomSimFrames.rest("public/get-tickers", CryptocomSimFrames.tickers(listed(), tickers, query.get("instrument_name"), nowMs())));
             default -> RestReply.notFound("no such method on the simulated Crypto.com: " + path);
         };

@@ -300,7 +300,9 @@ final class KrakenSimulator extends CryptoSimVenue {
     @Override
     protected RestReply onRest(String path, Map<String, String> query) {
         return switch (path) {
-            case "/0/public/AssetPairs" -> RestReply.ok(KrakenSimRest.assetPairs(listed()));
+            // A delisted pair is gone from AssetPairs, as Kraken removes pairs it no longer trades.
+            case "/0/public/AssetPairs" -> RestReply.ok(KrakenSimRest.assetPairs(
+                    listed().stream().filter(i -> !isDelisted(i.symbol())).toList()));
             case "/0/public/Ticker" -> RestReply.ok(KrakenSimRest.tickers(listed(), lastTrade, volume));
             default -> new RestReply(404, "{\"error\":[\"EGeneral:Unknown method\"]}");
         };

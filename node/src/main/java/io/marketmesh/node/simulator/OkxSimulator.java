@@ -315,12 +315,14 @@ final class OkxSimulator extends CryptoSimVenue {
             if (!data.isEmpty()) {
                 data.append(',');
             }
-            data.append(path.endsWith("tickers") ? tickerData(instrument) : instrumentData(instrument));
+            // A delisted instrument stays listed in state suspend.
+            data.append(path.endsWith("tickers") ? tickerData(instrument)
+                    : instrumentData(instrument, isDelisted(instrument.symbol()) ? "suspend" : "live"));
         }
         return RestReply.ok("{\"code\":\"0\",\"msg\":\"\",\"data\":[" + data + "]}");
     }
 
-    private static String instrumentData(Instrument instrument) {
+    private static String instrumentData(Instrument instrument, String state) {
         CryptoPair pair = instrument.pair();
         boolean swap = "SWAP".equals(instrument.kind());
         return "{\"instType\":\"" + (swap ? "SWAP" : "SPOT") + "\",\"instId\":\"" + instrument.symbol() + "\",\"uly\":\""
@@ -330,7 +332,7 @@ final class OkxSimulator extends CryptoSimVenue {
                 + "\",\"ctType\":\"" + (swap ? "linear" : "") + "\",\"ctVal\":\"" + (swap ? "1" : "") + "\",\"ctMult\":\""
                 + (swap ? "1" : "") + "\",\"ctValCcy\":\"" + (swap ? pair.base() : "") + "\",\"tickSz\":\""
                 + CryptoBook.plain(pair.tick()) + "\",\"lotSz\":\"" + CryptoBook.plain(pair.lot()) + "\",\"minSz\":\""
-                + CryptoBook.plain(pair.lot()) + "\",\"state\":\"live\",\"listTime\":\"1548133413000\",\"expTime\":\"\","
+                + CryptoBook.plain(pair.lot()) + "\",\"state\":\"" + state + "\",\"listTime\":\"1548133413000\",\"expTime\":\"\","
                 + "\"lever\":\"10\",\"alias\":\"\",\"optType\":\"\",\"stk\":\"\"}";
     }
 

@@ -103,6 +103,17 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
     record ListMarket(SimCatalog.Listed market, ActorRef<Boolean> replyTo) implements Command {
     }
 
+    /**
+     * Moves every level of one book by {@code ticks} ticks, sent as the venue's own book changes; the reply is the
+     * ticks applied (fewer down when prices would reach zero), empty when the venue has no such book.
+     */
+    record ShiftBook(String symbol, long ticks, ActorRef<Optional<Long>> replyTo) implements Command {
+    }
+
+    /** From now on the venue's REST listing shows the market halted (or leaves it out); replies whether it is listed. */
+    record Delist(String symbol, ActorRef<Boolean> replyTo) implements Command {
+    }
+
     protected final Random random;
     protected final Map<Long, SimConnection> connections = new LinkedHashMap<>();
     private double updatesPerSecond;
@@ -170,6 +181,16 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
         return 0;
     }
 
+    /** Moves one book by {@code ticks} ticks, see {@link ShiftBook}; a venue that cannot answers empty. */
+    protected Optional<Long> shiftBook(String symbol, long ticks) {
+        return Optional.empty();
+    }
+
+    /** Delists one market in the venue's REST listing, see {@link Delist}; a venue that cannot answers false. */
+    protected boolean delist(String symbol) {
+        return false;
+    }
+
     /** The native symbols of every book, for {@link GetMarkets}; venues whose catalogue is known up front need not. */
     protected List<String> marketSymbols() {
         return List.of();
@@ -203,6 +224,14 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
                 })
                 .onMessage(GetMarkets.class, get -> {
                     get.replyTo().tell(marketSymbols());
+                    return this;
+                })
+                .onMessage(ShiftBook.class, shift -> {
+                    shift.replyTo().tell(shiftBook(shift.symbol(), shift.ticks()));
+                    return this;
+                })
+                .onMessage(Delist.class, delist -> {
+                    delist.replyTo().tell(delist(delist.symbol()));
                     return this;
                 })
                 .onMessage(GetStats.class, get -> {

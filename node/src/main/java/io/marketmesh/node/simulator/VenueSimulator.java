@@ -305,6 +305,37 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
         return inject(venue, SimVenue.Fault.HIDDEN_TOP_CHANGE);
     }
 
+    /**
+     * Moves every level of a crypto venue's book by {@code ticks} ticks (up when positive; down at most as far as keeps
+     * every price positive), sent to subscribed sockets as the venue's ordinary book changes, with its sequence and
+     * checksum rules, one level at a time and never crossed. Works while paused. This is how a test makes two venues'
+     * books cross (one's bid above another's ask) and uncross. Returns the ticks applied.
+     *
+     * @throws IllegalArgumentException when the venue is not a simulated crypto venue or has no such market
+     */
+    public long shiftBook(Venue venue, String symbol, long ticks) {
+        cryptoEntry(venue);
+        Optional<Long> applied = await(this.<Optional<Long>>ask(venue,
+                reply -> new SimVenue.ShiftBook(symbol, ticks, reply)));
+        return applied.orElseThrow(() -> new IllegalArgumentException("the simulator has no " + venue.id()
+                + " market " + symbol));
+    }
+
+    /**
+     * From now on the crypto venue's REST listing shows the market as the real venue shows one it stopped trading
+     * (Binance BREAK, Coinbase delisted, OKX suspend, Bybit Closed, Crypto.com not tradable, Bitstamp Disabled; Kraken
+     * leaves it out of AssetPairs), and its book stops moving. Sockets are not touched.
+     *
+     * @throws IllegalArgumentException when the venue is not a simulated crypto venue or has no such market
+     */
+    public void delistCryptoMarket(Venue venue, String symbol) {
+        cryptoEntry(venue);
+        boolean listed = await(this.<Boolean>ask(venue, reply -> new SimVenue.Delist(symbol, reply)));
+        if (!listed) {
+            throw new IllegalArgumentException("the simulator has no " + venue.id() + " market " + symbol);
+        }
+    }
+
     public SimulatorStats stats(Venue venue) {
         return await(ask(venue, SimVenue.GetStats::new));
     }
@@ -403,8 +434,10 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
 
     /**
      * {@code POST /sim/{venue}/{fault}}, {@code GET /sim/{venue}/stats}, {@code GET /sim/{venue}/markets} (every
-     * book's symbol), {@code GET /sim/{venue}/book/{symbol}}, and for Polymarket and Kalshi
-     * {@code POST /sim/{venue}/list?title=...} and {@code POST /sim/{venue}/close/{symbol}}.
+     * book's symbol), {@code GET /sim/{venue}/book/{symbol}}; crypto venues also {@code POST
+     * /sim/{venue}/shift?symbol=..&ticks=..} ({@link #shiftBook}) and {@code POST /sim/{venue}/delist?symbol=..}
+     * ({@link #delistCryptoMarket}); Polymarket and Kalshi {@code POST /sim/{venue}/list?title=..} ({@link #listMarket})
+     * and {@code POST /sim/{venue}/close?symbol=..} ({@link #closeMarket}).
      */
     private Route controlRoutes() {
         return pathPrefix(PathMatchers.segment(), venueId -> {
@@ -426,13 +459,13 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
                             return complete(StatusCodes.BAD_REQUEST, e.getMessage());
                         }
                     }))),
-                    path(PathMatchers.segment("close").slash(PathMatchers.segment()), symbol -> post(() -> {
+                    path("close", () -> post(() -> parameter("symbol", symbol -> {
                         try {
                             return completeJson(write(Map.of("venue", venue.id(), "closed", closeMarket(venue, symbol))));
                         } catch (IllegalArgumentException e) {
                             return complete(StatusCodes.NOT_FOUND, e.getMessage());
                         }
-                    })),
+                    }))),
                     path("stats", () -> get(() -> completeJson(write(stats(venue))))),
                     path("markets", () -> get(() -> completeJson(write(Map.of("venue", venue.id(), "markets", markets(venue)))))),
                     path(PathMatchers.segment("book").slash(PathMatchers.segment()), symbol -> get(() -> {
@@ -444,6 +477,24 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
                             return complete(StatusCodes.INTERNAL_SERVER_ERROR, e.toString());
                         }
                     })),
+                    path("shift", () -> post(() -> parameter("symbol", symbol -> parameter("ticks", ticks -> {
+                        try {
+                            long applied = shiftBook(venue, symbol, Long.parseLong(ticks));
+                            return completeJson(write(Map.of("venue", venue.id(), "symbol", symbol, "ticks", applied)));
+                        } catch (NumberFormatException e) {
+                            return complete(StatusCodes.BAD_REQUEST, "ticks must be a whole number: " + ticks);
+                        } catch (IllegalArgumentException e) {
+                            return complete(StatusCodes.NOT_FOUND, e.getMessage());
+                        }
+                    })))),
+                    path("delist", () -> post(() -> parameter("symbol", symbol -> {
+                        try {
+                            delistCryptoMarket(venue, symbol);
+                            return completeJson(write(Map.of("venue", venue.id(), "symbol", symbol, "delisted", true)));
+                        } catch (IllegalArgumentException e) {
+                            return complete(StatusCodes.NOT_FOUND, e.getMessage());
+                        }
+                    }))),
                     path(PathMatchers.segment(), fault -> post(() -> {
                         SimVenue.Fault chosen = switch (fault) {
                             case "pause" -> SimVenue.Fault.PAUSE;

@@ -172,7 +172,7 @@ class SimulatorListingTest {
         assertEquals(1, getJson(sim.polymarketRestUrl() + "/markets?closed=true").size());
 
         String ticker = sim.markets(Venue.KALSHI).get(1);
-        JsonNode answer = post(sim.controlUrl() + "/sim/kalshi/close/" + ticker, 200);
+        JsonNode answer = post(sim.controlUrl() + "/sim/kalshi/close?symbol=" + ticker, 200);
         assertEquals(ticker, answer.get("closed").get(0).asText());
         JsonNode described = getJson(sim.kalshiRestUrl() + "/markets?tickers=" + ticker).get("markets");
         assertEquals("closed", described.get(0).get("status").asText());
@@ -180,7 +180,7 @@ class SimulatorListingTest {
         assertEquals(2, open.size());
         open.forEach(m -> assertFalse(m.get("ticker").asText().equals(ticker)));
 
-        post(sim.controlUrl() + "/sim/kalshi/close/KXNOPE-1", 404);
+        post(sim.controlUrl() + "/sim/kalshi/close?symbol=KXNOPE-1", 404);
     }
 
     @Test

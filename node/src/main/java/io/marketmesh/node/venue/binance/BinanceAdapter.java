@@ -9,6 +9,7 @@ import io.marketmesh.protocol.Venue;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -58,9 +59,17 @@ public final class BinanceAdapter implements VenueAdapter {
     }
 
     /** The spot markets discovery follows, with what the venue says of each (assets, tick, lot, status, volume). */
+    @Override
     public List<MarketInfo> discover(VenueSettings settings) throws IOException, InterruptedException {
         return new BinanceDiscovery(http(settings), settings.restUrl())
                 .discover(settings.quoteAssets(), settings.discoveryLimit());
+    }
+
+    /** What {@code exchangeInfo} says now about each symbol, whatever its status or quote asset. */
+    @Override
+    public List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols)
+            throws IOException, InterruptedException {
+        return new BinanceDiscovery(http(settings), settings.restUrl()).describe(symbols);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.marketmesh.node.venue.binance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.node.venue.MarketInfo;
+import io.marketmesh.node.venue.MarketListing;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -11,9 +12,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -43,7 +46,7 @@ final class BinanceDiscovery {
 
     /** @param limit at most this many markets; zero or less means all */
     List<MarketInfo> discover(Set<String> quoteAssets, int limit) throws IOException, InterruptedException {
-        List<MarketInfo> listed = tradable(get("/api/v3/exchangeInfo"), quoteAssets);
+        List<MarketInfo> listed = tradable(listing(get("/api/v3/exchangeInfo")), quoteAssets);
         Map<String, BigDecimal> volumes;
         try {
             volumes = quoteVolumes(get("/api/v3/ticker/24hr"));
@@ -60,8 +63,23 @@ final class BinanceDiscovery {
         return List.copyOf(chosen);
     }
 
-    /** The symbols of {@code exchangeInfo} that trade, on spot, in one of the quote assets (any when empty). */
-    static List<MarketInfo> tradable(JsonNode exchangeInfo, Set<String> quoteAssets) throws IOException {
+    /** What {@code exchangeInfo} says now about each of {@code symbols} (absent: no longer listed). */
+    List<MarketInfo> describe(Collection<String> symbols) throws IOException, InterruptedException {
+        return MarketListing.describe(listing(get("/api/v3/exchangeInfo")), symbols);
+    }
+
+    /** The listed symbols of {@code exchangeInfo} that trade, in one of the quote assets (any when empty). */
+    static List<MarketInfo> tradable(List<MarketInfo> listing, Set<String> quoteAssets) {
+        return listing.stream().filter(MarketInfo::active)
+                .filter(m -> quoteAssets.isEmpty() || quoteAssets.contains(m.quote())).toList();
+    }
+
+    /**
+     * Every symbol {@code exchangeInfo} lists, whatever its status: active when its status is {@code TRADING} (the
+     * only status Binance documents as open for trading; {@code BREAK}, {@code HALT}, {@code END_OF_DAY} and the
+     * pre/post-trading phases are not) and spot trading is allowed.
+     */
+    static List<MarketInfo> listing(JsonNode exchangeInfo) throws IOException {
         JsonNode symbols = exchangeInfo.get("symbols");
         if (symbols == null || !symbols.isArray()) {
             throw new IOException("Binance exchangeInfo has no 'symbols' array");
@@ -69,17 +87,24 @@ final class BinanceDiscovery {
         List<MarketInfo> markets = new ArrayList<>();
         for (JsonNode s : symbols) {
             String symbol = s.path("symbol").asText("");
-            String status = s.path("status").asText("");
-            String quote = s.path("quoteAsset").asText("");
-            boolean spot = s.path("isSpotTradingAllowed").asBoolean(true);
-            if (symbol.isEmpty() || !status.equals("TRADING") || !spot
-                    || (!quoteAssets.isEmpty() && !quoteAssets.contains(quote.toUpperCase(java.util.Locale.ROOT)))) {
+            if (symbol.isEmpty()) {
                 continue;
             }
-            markets.add(new MarketInfo(symbol, s.path("baseAsset").asText(""), quote, "spot",
-                    filter(s, "PRICE_FILTER", "tickSize"), filter(s, "LOT_SIZE", "stepSize"), status, null));
+            String status = s.path("status").asText("");
+            String base = s.path("baseAsset").asText("");
+            String quote = s.path("quoteAsset").asText("");
+            boolean spot = s.path("isSpotTradingAllowed").asBoolean(true);
+            markets.add(MarketListing.crypto(symbol, base, quote, "spot", filter(s, "PRICE_FILTER", "tickSize"),
+                    filter(s, "LOT_SIZE", "stepSize"), status, null, tradePage(base, quote),
+                    spot && status.equals("TRADING")));
         }
         return markets;
+    }
+
+    /** Binance's spot trade page: {@code https://www.binance.com/en/trade/BTC_USDT}. */
+    static String tradePage(String base, String quote) {
+        return base.isEmpty() || quote.isEmpty() ? null
+                : "https://www.binance.com/en/trade/" + base.toUpperCase(Locale.ROOT) + "_" + quote.toUpperCase(Locale.ROOT);
     }
 
     /** 24-hour quote volume per symbol, from {@code ticker/24hr} (an array of tickers, or one). */
@@ -96,8 +121,7 @@ final class BinanceDiscovery {
     }
 
     private static List<MarketInfo> withVolumes(List<MarketInfo> markets, Map<String, BigDecimal> volumes) {
-        return markets.stream().map(m -> new MarketInfo(m.symbol(), m.base(), m.quote(), m.kind(), m.tickSize(),
-                m.lotSize(), m.status(), volumes.get(m.symbol()))).toList();
+        return markets.stream().map(m -> m.withVolume(volumes.get(m.symbol()))).toList();
     }
 
     private static BigDecimal filter(JsonNode symbol, String type, String field) {

@@ -7,6 +7,7 @@ import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.protocol.Venue;
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -47,9 +48,17 @@ public final class BitstampAdapter implements VenueAdapter {
     }
 
     /** The pairs discovery follows, with what the venue says about each, best ranked first. */
+    @Override
     public List<MarketInfo> discover(VenueSettings settings) throws IOException, InterruptedException {
         return new BitstampDiscovery(http(settings), settings.restUrl())
                 .discover(settings.quoteAssets(), settings.discoveryLimit());
+    }
+
+    /** What trading-pairs-info says now about each url_symbol, whatever its status or quote asset. */
+    @Override
+    public List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols)
+            throws IOException, InterruptedException {
+        return new BitstampDiscovery(http(settings), settings.restUrl()).describe(symbols);
     }
 
     @Override

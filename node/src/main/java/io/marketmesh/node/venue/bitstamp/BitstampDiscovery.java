@@ -2,6 +2,7 @@ package io.marketmesh.node.venue.bitstamp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.marketmesh.node.venue.MarketInfo;
+import io.marketmesh.node.venue.MarketListing;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -10,9 +11,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -42,21 +45,12 @@ final class BitstampDiscovery {
      * @param limit       at most this many; zero or less means no limit
      */
     List<MarketInfo> discover(Set<String> quoteAssets, int limit) throws IOException, InterruptedException {
-        String path = "/api/v2/trading-pairs-info/";
-        JsonNode pairs;
-        try {
-            pairs = BitstampTickers.JSON.readTree(get(path));
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException("Bitstamp discovery: GET " + base + path + " answered with invalid JSON", e);
-        }
-        if (pairs == null || !pairs.isArray()) {
-            throw new IOException("Bitstamp discovery: trading-pairs-info is not a JSON array");
-        }
+        JsonNode pairs = pairs();
         Map<String, BigDecimal> volumes = volumes();
         List<MarketInfo> markets = new ArrayList<>();
         for (JsonNode pair : pairs) {
             MarketInfo info = info(pair, volumes);
-            if (info != null && "enabled".equals(info.status())
+            if (info != null && info.active() && "spot".equals(info.kind())
                     && (quoteAssets.isEmpty() || quoteAssets.contains(info.quote()))) {
                 markets.add(info);
             }
@@ -69,7 +63,38 @@ final class BitstampDiscovery {
         return List.copyOf(chosen);
     }
 
-    /** One listed pair, or null when it is not a spot pair this node can name. */
+    /** What trading-pairs-info says now about each url_symbol, whatever its status (absent: delisted). */
+    List<MarketInfo> describe(Collection<String> symbols) throws IOException, InterruptedException {
+        List<MarketInfo> listed = new ArrayList<>();
+        for (JsonNode pair : pairs()) {
+            MarketInfo info = info(pair, Map.of());
+            if (info != null) {
+                listed.add(info);
+            }
+        }
+        return MarketListing.describe(listed, symbols);
+    }
+
+    private JsonNode pairs() throws IOException, InterruptedException {
+        String path = "/api/v2/trading-pairs-info/";
+        JsonNode pairs;
+        try {
+            pairs = BitstampTickers.JSON.readTree(get(path));
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException("Bitstamp discovery: GET " + base + path + " answered with invalid JSON", e);
+        }
+        if (pairs == null || !pairs.isArray()) {
+            throw new IOException("Bitstamp discovery: trading-pairs-info is not a JSON array");
+        }
+        return pairs;
+    }
+
+    /**
+     * One listed pair, or null when it has no url_symbol or BASE/QUOTE name. Active when {@code trading} is
+     * {@code Enabled} (Bitstamp's other word is {@code Disabled}). Spot unless the venue says another
+     * {@code market_type} or names a perpetual ({@code BTC/USD-PERP}), whose kind is then that type (discovery
+     * follows spot only). No trade-page URL: Bitstamp documents none per pair.
+     */
     static MarketInfo info(JsonNode pair, Map<String, BigDecimal> volumes) {
         String symbol = BitstampTickers.text(pair, "url_symbol");
         String name = BitstampTickers.text(pair, "name");
@@ -77,15 +102,18 @@ final class BitstampDiscovery {
             return null;
         }
         int slash = name.indexOf('/');
-        String marketType = BitstampTickers.text(pair, "market_type");
-        // Perpetuals are named BTC/USD-PERP; only spot is followed here.
-        if (slash <= 0 || name.indexOf('-', slash) >= 0
-                || (marketType != null && !marketType.equalsIgnoreCase("spot"))) {
+        if (slash <= 0 || slash == name.length() - 1) {
             return null;
         }
-        return new MarketInfo(symbol, name.substring(0, slash), name.substring(slash + 1), "spot",
-                increment(pair, "counter_decimals"), increment(pair, "base_decimals"),
-                BitstampTickers.text(pair, "trading"), volumes.get(symbol));
+        String marketType = BitstampTickers.text(pair, "market_type");
+        int dash = name.indexOf('-', slash);
+        String kind = marketType != null && !marketType.equalsIgnoreCase("spot") ? marketType.toLowerCase(Locale.ROOT)
+                : dash >= 0 ? name.substring(dash + 1).toLowerCase(Locale.ROOT) : "spot";
+        String status = BitstampTickers.text(pair, "trading");
+        return MarketListing.crypto(symbol, name.substring(0, slash),
+                name.substring(slash + 1, dash >= 0 ? dash : name.length()), kind,
+                increment(pair, "counter_decimals"), increment(pair, "base_decimals"), status, volumes.get(symbol),
+                null, "Enabled".equalsIgnoreCase(status));
     }
 
     private static BigDecimal increment(JsonNode pair, String decimalsField) {

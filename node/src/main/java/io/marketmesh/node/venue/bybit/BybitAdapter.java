@@ -1,11 +1,13 @@
 package io.marketmesh.node.venue.bybit;
 
 import io.marketmesh.node.venue.ConnectRequest;
+import io.marketmesh.node.venue.MarketInfo;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueSession;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.protocol.Venue;
 import java.net.http.HttpClient;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -76,9 +78,21 @@ public final class BybitAdapter implements VenueAdapter {
 
     @Override
     public List<String> discoverMarkets(VenueSettings settings) throws Exception {
+        return discover(settings).stream().map(MarketInfo::symbol).toList();
+    }
+
+    /** The markets discovery follows (spot and linear perpetuals, in turn), with what the venue says of each. */
+    @Override
+    public List<MarketInfo> discover(VenueSettings settings) throws Exception {
         BybitSettings bybit = BybitSettings.of(settings);
         return new BybitDiscovery(http(settings), settings.restUrl())
-                .discover(bybit.categories(), settings.quoteAssets(), settings.discoveryLimit());
+                .markets(bybit.categories(), settings.quoteAssets(), settings.discoveryLimit());
+    }
+
+    /** What instruments-info says now about each market symbol, whatever its status or quote coin. */
+    @Override
+    public List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols) throws Exception {
+        return new BybitDiscovery(http(settings), settings.restUrl()).describe(symbols);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.marketmesh.node.venue.bybit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.node.venue.MarketInfo;
+import io.marketmesh.node.venue.MarketListing;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -61,8 +63,7 @@ final class BybitDiscovery {
         for (BybitCategory category : categories) {
             List<MarketInfo> ranked = instruments(category, quoteAssets);
             Map<String, BigDecimal> turnover = turnover(category);
-            ranked.replaceAll(m -> new MarketInfo(m.symbol(), m.base(), m.quote(), m.kind(), m.tickSize(),
-                    m.lotSize(), m.status(), turnover.get(category.venueSymbol(m.symbol()))));
+            ranked.replaceAll(m -> m.withVolume(turnover.get(category.venueSymbol(m.symbol()))));
             ranked.sort(BY_VOLUME);
             rankings.add(ranked);
         }
@@ -85,8 +86,34 @@ final class BybitDiscovery {
         return chosen;
     }
 
+    /**
+     * What instruments-info says now about each market symbol ({@code BTCUSDT}, {@code linear:BTCUSDT}), whatever its
+     * status or quote coin (absent: delisted); one listing per category the symbols name.
+     */
+    List<MarketInfo> describe(Collection<String> symbols) throws IOException, InterruptedException {
+        List<MarketInfo> listed = new ArrayList<>();
+        for (BybitCategory category : BybitCategory.values()) {
+            if (symbols.stream().anyMatch(category::owns)) {
+                listed.addAll(listing(category));
+            }
+        }
+        return MarketListing.describe(listed, symbols);
+    }
+
     private List<MarketInfo> instruments(BybitCategory category, Set<String> quoteAssets)
             throws IOException, InterruptedException {
+        List<MarketInfo> markets = new ArrayList<>();
+        for (MarketInfo market : listing(category)) {
+            if (market.active() && (category != BybitCategory.LINEAR || market.kind().equals("linear"))
+                    && (quoteAssets.isEmpty() || quoteAssets.contains(market.quote()))) {
+                markets.add(market);
+            }
+        }
+        return markets;
+    }
+
+    /** Every instrument of the category, every page; a linear dated future's kind is its contract type. */
+    private List<MarketInfo> listing(BybitCategory category) throws IOException, InterruptedException {
         List<MarketInfo> markets = new ArrayList<>();
         Set<String> cursors = new HashSet<>();
         String cursor = "";
@@ -95,8 +122,7 @@ final class BybitDiscovery {
                     + (cursor.isEmpty() ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
             for (JsonNode instrument : result.path("list")) {
                 MarketInfo market = market(category, instrument);
-                if (market != null && "trading".equals(market.status())
-                        && (quoteAssets.isEmpty() || quoteAssets.contains(market.quote()))) {
+                if (market != null) {
                     markets.add(market);
                 }
             }
@@ -109,23 +135,43 @@ final class BybitDiscovery {
         return markets;
     }
 
-    /** One instrument as the node sees it; null for one it does not follow (a dated future, no symbol). */
-    private static MarketInfo market(BybitCategory category, JsonNode instrument) {
+    /**
+     * One instrument as the node sees it; null without a symbol the node can key. Active when its {@code status} is
+     * {@code Trading} (Bybit documents PreLaunch, Trading, Delivering and Closed). Kind: the category ({@code spot},
+     * {@code linear}), or a linear dated future's contract type, which discovery does not follow.
+     */
+    static MarketInfo market(BybitCategory category, JsonNode instrument) {
         String symbol = instrument.path("symbol").asText("");
         if (symbol.isEmpty() || symbol.indexOf(':') >= 0) {
             return null;
         }
-        if (category == BybitCategory.LINEAR && !"LinearPerpetual".equals(instrument.path("contractType").asText(""))) {
-            return null;
-        }
+        String contractType = instrument.path("contractType").asText("");
+        String kind = category == BybitCategory.LINEAR && !"LinearPerpetual".equals(contractType) ? contractType
+                : category.wire;
         JsonNode lot = instrument.path("lotSizeFilter");
         // Spot sizes step by basePrecision, linear ones by qtyStep.
         String lotSize = category == BybitCategory.LINEAR ? lot.path("qtyStep").asText("")
                 : lot.path("basePrecision").asText("");
-        return new MarketInfo(category.marketSymbol(symbol), instrument.path("baseCoin").asText(""),
-                instrument.path("quoteCoin").asText(""), category.wire,
-                decimal(instrument.path("priceFilter").path("tickSize").asText("")), decimal(lotSize),
-                instrument.path("status").asText(""), null);
+        String base = instrument.path("baseCoin").asText("");
+        String quote = instrument.path("quoteCoin").asText("");
+        String status = instrument.path("status").asText("");
+        return MarketListing.crypto(category.marketSymbol(symbol), base, quote, kind,
+                decimal(instrument.path("priceFilter").path("tickSize").asText("")), decimal(lotSize), status, null,
+                tradePage(category, symbol, base, quote, kind), "Trading".equals(status));
+    }
+
+    /**
+     * Bybit's trade page: spot {@code https://www.bybit.com/en/trade/spot/BTC/USDT}, a USDT perpetual
+     * {@code https://www.bybit.com/trade/usdt/BTCUSDT}; null for others (no form we are sure of).
+     */
+    static String tradePage(BybitCategory category, String symbol, String base, String quote, String kind) {
+        if (category == BybitCategory.SPOT && !base.isEmpty() && !quote.isEmpty()) {
+            return "https://www.bybit.com/en/trade/spot/" + base + "/" + quote;
+        }
+        if (category == BybitCategory.LINEAR && kind.equals("linear") && quote.equals("USDT")) {
+            return "https://www.bybit.com/trade/usdt/" + symbol;
+        }
+        return null;
     }
 
     private Map<String, BigDecimal> turnover(BybitCategory category) throws IOException, InterruptedException {

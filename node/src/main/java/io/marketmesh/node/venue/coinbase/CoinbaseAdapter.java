@@ -1,5 +1,6 @@
 package io.marketmesh.node.venue.coinbase;
 
+import io.marketmesh.node.venue.MarketInfo;
 import io.marketmesh.node.venue.Pacing;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueSession;
@@ -8,6 +9,7 @@ import io.marketmesh.protocol.Venue;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -52,8 +54,21 @@ public final class CoinbaseAdapter implements VenueAdapter {
 
     @Override
     public List<String> discoverMarkets(VenueSettings settings) throws IOException, InterruptedException {
+        return discover(settings).stream().map(MarketInfo::symbol).toList();
+    }
+
+    /** The spot products discovery follows, with what the venue says of each. */
+    @Override
+    public List<MarketInfo> discover(VenueSettings settings) throws IOException, InterruptedException {
         return new CoinbaseDiscovery(http(settings), DISCOVERY_TIMEOUT)
-                .discover(settings.restUrl(), settings.quoteAssets(), settings.discoveryLimit());
+                .markets(settings.restUrl(), settings.quoteAssets(), settings.discoveryLimit());
+    }
+
+    /** What the products listing says now about each product, whatever its status or quote asset. */
+    @Override
+    public List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols)
+            throws IOException, InterruptedException {
+        return new CoinbaseDiscovery(http(settings), DISCOVERY_TIMEOUT).describe(settings.restUrl(), symbols);
     }
 
     @Override

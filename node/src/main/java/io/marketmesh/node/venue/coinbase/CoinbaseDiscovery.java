@@ -3,6 +3,7 @@ package io.marketmesh.node.venue.coinbase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.node.venue.MarketInfo;
+import io.marketmesh.node.venue.MarketListing;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,15 +56,44 @@ final class CoinbaseDiscovery {
      * @param limit       at most this many; zero or less means no limit
      */
     List<String> discover(String restUrl, Set<String> quoteAssets, int limit) throws IOException, InterruptedException {
+        return markets(restUrl, quoteAssets, limit).stream().map(MarketInfo::symbol).toList();
+    }
+
+    /** As {@link #discover}, with what the venue says about each product. */
+    List<MarketInfo> markets(String restUrl, Set<String> quoteAssets, int limit) throws IOException, InterruptedException {
         List<MarketInfo> chosen = select(products(restUrl), quoteAssets, limit);
         log.info("coinbase discovery: {} spot products chosen from {}", chosen.size(), restUrl);
-        return chosen.stream().map(MarketInfo::symbol).toList();
+        return chosen;
     }
 
     /** Every spot product the venue lists that can be followed, with its metadata, in the venue's order. */
     List<MarketInfo> products(String restUrl) throws IOException, InterruptedException {
-        String base = restUrl.endsWith("/") ? restUrl.substring(0, restUrl.length() - 1) : restUrl;
         Map<String, MarketInfo> followable = new LinkedHashMap<>();
+        for (JsonNode product : listing(restUrl)) {
+            MarketInfo info = followable(product);
+            if (info != null) {
+                followable.putIfAbsent(info.symbol(), info);
+            }
+        }
+        return new ArrayList<>(followable.values());
+    }
+
+    /** What the products listing says now about each of {@code symbols}, whatever its status (absent: delisted). */
+    List<MarketInfo> describe(String restUrl, Collection<String> symbols) throws IOException, InterruptedException {
+        List<MarketInfo> listed = new ArrayList<>();
+        for (JsonNode product : listing(restUrl)) {
+            MarketInfo info = product(product);
+            if (info != null) {
+                listed.add(info);
+            }
+        }
+        return MarketListing.describe(listed, symbols);
+    }
+
+    /** Every spot product of every page, as the venue wrote it. */
+    private List<JsonNode> listing(String restUrl) throws IOException, InterruptedException {
+        String base = restUrl.endsWith("/") ? restUrl.substring(0, restUrl.length() - 1) : restUrl;
+        List<JsonNode> listed = new ArrayList<>();
         int offset = 0;
         for (int page = 0; page < MAX_PAGES; page++) {
             URI uri = URI.create(base + PATH + "?product_type=SPOT" + (offset == 0 ? "" : "&offset=" + offset));
@@ -71,43 +102,52 @@ final class CoinbaseDiscovery {
             if (products == null || !products.isArray()) {
                 throw new IOException("coinbase discovery: GET " + uri + " answered without a 'products' array");
             }
-            for (JsonNode product : products) {
-                MarketInfo info = followable(product);
-                if (info != null) {
-                    followable.putIfAbsent(info.symbol(), info);
-                }
-            }
+            products.forEach(listed::add);
             boolean more = body.path("pagination").path("has_next").asBoolean(false);
             if (!more || products.isEmpty()) {
-                return new ArrayList<>(followable.values());
+                return listed;
             }
             offset += products.size();
         }
         log.warn("coinbase discovery stopped after {} pages: the venue kept saying has_next", MAX_PAGES);
-        return new ArrayList<>(followable.values());
+        return listed;
     }
 
     /** The product as discovery keeps it, or null when it cannot be followed on the market-data channels. */
     static MarketInfo followable(JsonNode p) {
-        String symbol = p.path("product_id").asText("");
-        if (symbol.isBlank()
-                || !"SPOT".equals(p.path("product_type").asText(""))
-                || !"online".equalsIgnoreCase(p.path("status").asText(""))
-                || p.path("trading_disabled").asBoolean(false)
-                || p.path("is_disabled").asBoolean(false)
-                || p.path("cancel_only").asBoolean(false)
-                || p.path("view_only").asBoolean(false)
+        MarketInfo info = product(p);
+        if (info == null || !info.active() || !"SPOT".equals(p.path("product_type").asText(""))
                 || !p.path("alias").asText("").isBlank()) {
             return null;
         }
-        return new MarketInfo(symbol,
+        return info;
+    }
+
+    /**
+     * Any product of the listing, whatever its status; null without a {@code product_id}. Active (tradable now) when
+     * its {@code status} is {@code online} and neither {@code trading_disabled}, {@code is_disabled},
+     * {@code cancel_only} nor {@code view_only} is set: each of those stops new orders.
+     */
+    static MarketInfo product(JsonNode p) {
+        String symbol = p.path("product_id").asText("");
+        if (symbol.isBlank()) {
+            return null;
+        }
+        boolean active = "online".equalsIgnoreCase(p.path("status").asText(""))
+                && !p.path("trading_disabled").asBoolean(false)
+                && !p.path("is_disabled").asBoolean(false)
+                && !p.path("cancel_only").asBoolean(false)
+                && !p.path("view_only").asBoolean(false);
+        String type = p.path("product_type").asText("");
+        return MarketListing.crypto(symbol,
                 text(p, "base_currency_id", text(p, "base_display_symbol", "")),
                 text(p, "quote_currency_id", text(p, "quote_display_symbol", "")),
-                "spot",
+                type.isEmpty() || type.equals("SPOT") ? "spot" : type,
                 decimal(p, "price_increment", decimal(p, "quote_increment", null)),
                 decimal(p, "base_increment", null),
                 p.path("status").asText("").toLowerCase(Locale.ROOT),
-                decimal(p, "approximate_quote_24h_volume", null));
+                decimal(p, "approximate_quote_24h_volume", null),
+                "https://www.coinbase.com/advanced-trade/spot/" + symbol, active);
     }
 
     /** Filters by quote asset, ranks by volume (unknown volume last, then by symbol), keeps the first {@code limit}. */

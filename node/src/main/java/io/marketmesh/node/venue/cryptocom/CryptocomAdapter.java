@@ -1,5 +1,6 @@
 package io.marketmesh.node.venue.cryptocom;
 
+import io.marketmesh.node.venue.MarketInfo;
 import io.marketmesh.node.venue.Pacing;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueSession;
@@ -8,6 +9,7 @@ import io.marketmesh.protocol.Venue;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -51,8 +53,21 @@ public final class CryptocomAdapter implements VenueAdapter {
 
     @Override
     public List<String> discoverMarkets(VenueSettings settings) throws IOException, InterruptedException {
+        return discover(settings).stream().map(MarketInfo::symbol).toList();
+    }
+
+    /** The tradable spot pairs discovery follows, best ranked first, with what the venue says of each. */
+    @Override
+    public List<MarketInfo> discover(VenueSettings settings) throws IOException, InterruptedException {
         return new CryptocomDiscovery(http(settings), settings.restUrl())
-                .discover(settings.quoteAssets(), settings.discoveryLimit());
+                .chosen(settings.quoteAssets(), settings.discoveryLimit());
+    }
+
+    /** What get-instruments says now about each instrument (spot or perpetual), whatever its state or quote. */
+    @Override
+    public List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols)
+            throws IOException, InterruptedException {
+        return new CryptocomDiscovery(http(settings), settings.restUrl()).describe(symbols);
     }
 
     /** 400 channels per socket (the 401st is refused with 40107), three per market. */

@@ -3,6 +3,7 @@ package io.marketmesh.node.venue.cryptocom;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.node.venue.MarketInfo;
+import io.marketmesh.node.venue.MarketListing;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,17 +54,39 @@ final class CryptocomDiscovery {
 
     /** @param limit at most this many symbols, best ranked first; zero or less means all */
     List<String> discover(Set<String> quoteAssets, int limit) throws IOException, InterruptedException {
+        return chosen(quoteAssets, limit).stream().map(MarketInfo::symbol).toList();
+    }
+
+    /** As {@link #discover}, with what the venue says about each market. */
+    List<MarketInfo> chosen(Set<String> quoteAssets, int limit) throws IOException, InterruptedException {
         List<MarketInfo> markets = markets(quoteAssets);
-        List<String> symbols = markets.stream().limit(limit > 0 ? limit : Long.MAX_VALUE).map(MarketInfo::symbol)
-                .toList();
+        List<MarketInfo> chosen = markets.stream().limit(limit > 0 ? limit : Long.MAX_VALUE).toList();
         log.info("Crypto.com discovery: {} tradable spot market(s) quoted in {}, following {}", markets.size(),
-                quoteAssets.isEmpty() ? "any asset" : quoteAssets, symbols);
-        return symbols;
+                quoteAssets.isEmpty() ? "any asset" : quoteAssets, chosen.stream().map(MarketInfo::symbol).toList());
+        return chosen;
     }
 
     /** Tradable spot markets quoted in one of {@code quoteAssets} (any, when empty), best ranked first. */
     List<MarketInfo> markets(Set<String> quoteAssets) throws IOException, InterruptedException {
         Map<String, BigDecimal> volumes = volumes();
+        List<MarketInfo> markets = new ArrayList<>();
+        for (MarketInfo market : listing(volumes)) {
+            if (market.active() && market.kind().equals("spot")
+                    && (quoteAssets.isEmpty() || quoteAssets.contains(market.quote()))) {
+                markets.add(market);
+            }
+        }
+        markets.sort(BY_VOLUME);
+        return markets;
+    }
+
+    /** What get-instruments says now about each of {@code symbols}, whatever its type or state (absent: delisted). */
+    List<MarketInfo> describe(Collection<String> symbols) throws IOException, InterruptedException {
+        return MarketListing.describe(listing(Map.of()), symbols);
+    }
+
+    /** Every instrument get-instruments lists, every page. */
+    private List<MarketInfo> listing(Map<String, BigDecimal> volumes) throws IOException, InterruptedException {
         List<MarketInfo> markets = new ArrayList<>();
         Set<String> seenCursors = new HashSet<>();
         String cursor = "";
@@ -75,7 +99,7 @@ final class CryptocomDiscovery {
                 throw new IOException("Crypto.com discovery: GET " + uri + " answered without result.data");
             }
             for (JsonNode instrument : data) {
-                MarketInfo market = spotMarket(instrument, quoteAssets, volumes);
+                MarketInfo market = instrument(instrument, volumes);
                 if (market != null) {
                     markets.add(market);
                 }
@@ -85,21 +109,28 @@ final class CryptocomDiscovery {
                 break;
             }
         }
-        markets.sort(BY_VOLUME);
         return markets;
     }
 
-    private static MarketInfo spotMarket(JsonNode instrument, Set<String> quoteAssets, Map<String, BigDecimal> volumes) {
+    /**
+     * One listed instrument; null without a symbol. Crypto.com says whether it trades with the boolean
+     * {@code tradable}, which is the status here ({@code tradable} / {@code untradable}); a spot pair
+     * ({@code CCY_PAIR}) is of kind {@code spot}, others keep their {@code inst_type} ({@code PERPETUAL_SWAP}).
+     */
+    static MarketInfo instrument(JsonNode instrument, Map<String, BigDecimal> volumes) {
         String symbol = instrument.path("symbol").asText("");
-        String quote = instrument.path("quote_ccy").asText("");
-        if (symbol.isBlank() || !SPOT.equals(instrument.path("inst_type").asText(""))
-                || !tradable(instrument.path("tradable"))
-                || (!quoteAssets.isEmpty() && !quoteAssets.contains(quote.toUpperCase(java.util.Locale.ROOT)))) {
+        if (symbol.isBlank()) {
             return null;
         }
-        return new MarketInfo(symbol, instrument.path("base_ccy").asText(""), quote, "spot",
-                decimal(instrument.path("price_tick_size")), decimal(instrument.path("qty_tick_size")), "tradable",
-                volumes.get(symbol));
+        String type = instrument.path("inst_type").asText("");
+        boolean spot = SPOT.equals(type);
+        boolean tradable = tradable(instrument.path("tradable"));
+        String base = instrument.path("base_ccy").asText("");
+        String quote = instrument.path("quote_ccy").asText("");
+        return MarketListing.crypto(symbol, base, quote, spot ? "spot" : type,
+                decimal(instrument.path("price_tick_size")), decimal(instrument.path("qty_tick_size")),
+                tradable ? "tradable" : "untradable", volumes.get(symbol),
+                spot ? "https://crypto.com/exchange/trade/" + symbol : null, tradable);
     }
 
     /** 24 h traded value per instrument; empty when the tickers cannot be read (ranking is then by symbol). */

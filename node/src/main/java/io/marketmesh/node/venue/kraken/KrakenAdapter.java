@@ -1,5 +1,6 @@
 package io.marketmesh.node.venue.kraken;
 
+import io.marketmesh.node.venue.MarketInfo;
 import io.marketmesh.node.venue.Pacing;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueSession;
@@ -8,6 +9,7 @@ import io.marketmesh.protocol.Venue;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -38,8 +40,21 @@ public final class KrakenAdapter implements VenueAdapter {
 
     @Override
     public List<String> discoverMarkets(VenueSettings settings) throws IOException, InterruptedException {
-        return new KrakenDiscovery(http(settings)).discover(settings.restUrl(), settings.discoveryLimit(),
+        return discover(settings).stream().map(MarketInfo::symbol).toList();
+    }
+
+    /** The pairs discovery follows (v2 names, BTC and DOGE as v2 spells them), with what the venue says of each. */
+    @Override
+    public List<MarketInfo> discover(VenueSettings settings) throws IOException, InterruptedException {
+        return new KrakenDiscovery(http(settings)).chosen(settings.restUrl(), settings.discoveryLimit(),
                 settings.quoteAssets());
+    }
+
+    /** What AssetPairs says now about each v2 pair symbol, whatever its status or quote asset. */
+    @Override
+    public List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols)
+            throws IOException, InterruptedException {
+        return new KrakenDiscovery(http(settings)).describe(settings.restUrl(), symbols);
     }
 
     @Override

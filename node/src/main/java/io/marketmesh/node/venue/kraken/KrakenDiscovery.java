@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.node.venue.MarketInfo;
+import io.marketmesh.node.venue.MarketListing;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -48,7 +50,21 @@ final class KrakenDiscovery {
 
     /** @param limit at most this many symbols; zero or less means no limit */
     List<String> discover(String restUrl, int limit, Set<String> quoteAssets) throws IOException, InterruptedException {
-        String base = restUrl.endsWith("/") ? restUrl.substring(0, restUrl.length() - 1) : restUrl;
+        return chosen(restUrl, limit, quoteAssets).stream().map(MarketInfo::symbol).toList();
+    }
+
+    /** What the venue's AssetPairs says now about each of {@code symbols} (v2 names), whatever its status. */
+    List<MarketInfo> describe(String restUrl, Collection<String> symbols) throws IOException, InterruptedException {
+        return MarketListing.describe(markets(get(URI.create(base(restUrl) + "/0/public/AssetPairs")), null), symbols);
+    }
+
+    private static String base(String restUrl) {
+        return restUrl.endsWith("/") ? restUrl.substring(0, restUrl.length() - 1) : restUrl;
+    }
+
+    /** As {@link #discover}, with what the venue says about each pair. */
+    List<MarketInfo> chosen(String restUrl, int limit, Set<String> quoteAssets) throws IOException, InterruptedException {
+        String base = base(restUrl);
         String pairs = get(URI.create(base + "/0/public/AssetPairs"));
         String tickers;
         try {
@@ -60,16 +76,11 @@ final class KrakenDiscovery {
             tickers = null;
         }
         List<MarketInfo> markets = rank(markets(pairs, tickers), quoteAssets);
-        List<String> symbols = new ArrayList<>();
-        for (MarketInfo market : markets) {
-            if (limit > 0 && symbols.size() >= limit) {
-                break;
-            }
-            symbols.add(market.symbol());
-        }
+        List<MarketInfo> chosen = limit > 0 && markets.size() > limit ? markets.subList(0, limit) : markets;
         log.info("Kraken market discovery: {} pair(s) kept of {} listed online in {}, following {}", markets.size(),
-                quoteAssets, symbols.size() == markets.size() ? "all" : "the top " + symbols.size(), symbols);
-        return symbols;
+                quoteAssets, chosen.size() == markets.size() ? "all" : "the top " + chosen.size(),
+                chosen.stream().map(MarketInfo::symbol).toList());
+        return List.copyOf(chosen);
     }
 
     /** Every spot pair AssetPairs lists with a WebSocket name, with its 24-hour volume from Ticker where given. */
@@ -96,10 +107,18 @@ final class KrakenDiscovery {
             BigDecimal tick = pair.hasNonNull("tick_size") ? decimal(pair.get("tick_size"))
                     : priceDecimals >= 0 ? BigDecimal.ONE.movePointLeft(priceDecimals) : null;
             BigDecimal lot = lotDecimals >= 0 ? BigDecimal.ONE.movePointLeft(lotDecimals) : null;
-            markets.add(new MarketInfo(base + "/" + quote, base, quote, "spot", tick, lot,
-                    pair.path("status").asText("online"), volumes.get(entry.getKey())));
+            // Kraken documents the pair statuses online, cancel_only, post_only, limit_only and reduce_only: only
+            // online takes every order.
+            String status = pair.path("status").asText("online");
+            markets.add(MarketListing.crypto(base + "/" + quote, base, quote, "spot", tick, lot, status,
+                    volumes.get(entry.getKey()), tradePage(base, quote), "online".equals(status)));
         }
         return markets;
+    }
+
+    /** Kraken Pro's trade page of a pair: {@code https://pro.kraken.com/app/trade/btc-usd}. */
+    static String tradePage(String base, String quote) {
+        return "https://pro.kraken.com/app/trade/" + base.toLowerCase(Locale.ROOT) + "-" + quote.toLowerCase(Locale.ROOT);
     }
 
     /** Online pairs quoted in one of {@code quoteAssets} (all when empty), most traded first. */

@@ -6,6 +6,7 @@ import io.marketmesh.node.venue.VenueSession;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.protocol.Venue;
 import java.net.http.HttpClient;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -43,9 +44,16 @@ public final class OkxAdapter implements VenueAdapter {
     }
 
     /** The instruments discovery keeps, with what OKX says of each (base, quote, tick and lot size, state, volume). */
+    @Override
     public List<MarketInfo> discover(VenueSettings settings) throws Exception {
         return new OkxDiscovery(http(settings), settings.restUrl()).discover(OkxSettings.of(settings).instTypes(),
                 settings.quoteAssets(), settings.discoveryLimit());
+    }
+
+    /** What the instruments listing says now about each instId (spot or swap), whatever its state or quote asset. */
+    @Override
+    public List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols) throws Exception {
+        return new OkxDiscovery(http(settings), settings.restUrl()).describe(symbols);
     }
 
     @Override

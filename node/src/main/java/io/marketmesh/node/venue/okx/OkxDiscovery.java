@@ -3,6 +3,7 @@ package io.marketmesh.node.venue.okx;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.node.venue.MarketInfo;
+import io.marketmesh.node.venue.MarketListing;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -11,9 +12,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -57,7 +60,7 @@ final class OkxDiscovery {
             Map<String, BigDecimal> volumes = volumes(type);
             for (JsonNode inst : data(get("/api/v5/public/instruments?instType=" + type))) {
                 MarketInfo info = info(type, inst, volumes);
-                if (info != null && "live".equals(info.status())
+                if (info != null && info.active() && (!"SWAP".equals(type) || "linear".equals(inst.path("ctType").asText()))
                         && (quoteAssets.isEmpty() || quoteAssets.contains(info.quote()))) {
                     kept.add(info);
                 }
@@ -71,8 +74,33 @@ final class OkxDiscovery {
         return chosen;
     }
 
-    /** Null for what is not followed (an inverse swap, a row without instId). */
-    private static MarketInfo info(String type, JsonNode inst, Map<String, BigDecimal> volumes) {
+    /**
+     * What OKX's instruments listing says now about each of {@code symbols}, whatever its state (absent: delisted):
+     * one listing of the spot instruments, and one of the swaps when a symbol is a swap ({@code -SWAP}).
+     */
+    List<MarketInfo> describe(Collection<String> symbols) throws IOException, InterruptedException {
+        List<MarketInfo> listed = new ArrayList<>();
+        for (String type : List.of("SPOT", "SWAP")) {
+            boolean wanted = symbols.stream().anyMatch(s -> s.endsWith("-SWAP") == type.equals("SWAP"));
+            if (!wanted) {
+                continue;
+            }
+            for (JsonNode inst : data(get("/api/v5/public/instruments?instType=" + type))) {
+                MarketInfo info = info(type, inst, Map.of());
+                if (info != null) {
+                    listed.add(info);
+                }
+            }
+        }
+        return MarketListing.describe(listed, symbols);
+    }
+
+    /**
+     * One listed instrument; null for a row without instId. Active when its {@code state} is {@code live} (OKX
+     * documents {@code live}, {@code suspend}, {@code preopen} and {@code test}: only live trades). A swap's base and
+     * quote come from its instrument family ({@code BTC-USDT}); a spot pair's kind is {@code spot}.
+     */
+    static MarketInfo info(String type, JsonNode inst, Map<String, BigDecimal> volumes) {
         String instId = inst.path("instId").asText("");
         if (instId.isEmpty()) {
             return null;
@@ -80,18 +108,29 @@ final class OkxDiscovery {
         String base;
         String quote;
         if ("SWAP".equals(type)) {
-            if (!"linear".equals(inst.path("ctType").asText())) {
-                return null;
+            String family = inst.path("instFamily").asText(inst.path("uly").asText(""));
+            int dash = family.indexOf('-');
+            if (dash > 0 && dash < family.length() - 1) {
+                base = family.substring(0, dash);
+                quote = family.substring(dash + 1);
+            } else {
+                // A linear swap's contract is worth ctVal of the base coin (ctValCcy), settled in the quote (settleCcy).
+                base = inst.path("ctValCcy").asText("");
+                quote = inst.path("settleCcy").asText("");
             }
-            // A linear swap's contract is worth ctVal of the base coin (ctValCcy) and settles in the quote (settleCcy).
-            base = inst.path("ctValCcy").asText("");
-            quote = inst.path("settleCcy").asText("");
         } else {
             base = inst.path("baseCcy").asText("");
             quote = inst.path("quoteCcy").asText("");
         }
-        return new MarketInfo(instId, base, quote, type, decimal(inst.path("tickSz")), decimal(inst.path("lotSz")),
-                inst.path("state").asText(""), volumes.get(instId));
+        String state = inst.path("state").asText("");
+        boolean swap = "SWAP".equals(type);
+        return MarketListing.crypto(instId, base, quote, swap ? "SWAP" : "spot", decimal(inst.path("tickSz")),
+                decimal(inst.path("lotSz")), state, volumes.get(instId), tradePage(instId, swap), "live".equals(state));
+    }
+
+    /** OKX's trade page: {@code https://www.okx.com/trade-spot/btc-usdt}, {@code .../trade-swap/btc-usdt-swap}. */
+    static String tradePage(String instId, boolean swap) {
+        return "https://www.okx.com/" + (swap ? "trade-swap/" : "trade-spot/") + instId.toLowerCase(Locale.ROOT);
     }
 
     /** 24-hour volume in the quote asset, by instId. */

@@ -16,6 +16,7 @@ import io.marketmesh.node.config.NodeConfig;
 import io.marketmesh.node.testkit.Fixtures;
 import io.marketmesh.node.testkit.RecordingOutput;
 import io.marketmesh.node.venue.MarketInfo;
+import io.marketmesh.node.venue.MarketListing;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.node.venue.registry.VenueAdapters;
 import io.marketmesh.protocol.Venue;
@@ -193,10 +194,12 @@ class BybitAdapterTest {
         // BTCEUR is busier but EUR is not a followed quote here; the dated future is not a perpetual.
         assertEquals(List.of("BTCUSDT", "linear:BTCUSDT", "ETHUSDT", "linear:ETHUSDT", "SOLUSDC"),
                 markets.stream().map(MarketInfo::symbol).toList());
-        assertEquals(new MarketInfo("BTCUSDT", "BTC", "USDT", "spot", new BigDecimal("0.1"),
-                new BigDecimal("0.000001"), "trading", new BigDecimal("191907024.69597728")), markets.get(0));
-        assertEquals(new MarketInfo("linear:BTCUSDT", "BTC", "USDT", "linear", new BigDecimal("0.10"),
-                new BigDecimal("0.001"), "trading", new BigDecimal("1142118412.9021")), markets.get(1));
+        assertEquals(MarketListing.crypto("BTCUSDT", "BTC", "USDT", "spot", new BigDecimal("0.1"),
+                new BigDecimal("0.000001"), "trading", new BigDecimal("191907024.69597728"),
+                "https://www.bybit.com/en/trade/spot/BTC/USDT", true), markets.get(0));
+        assertEquals(MarketListing.crypto("linear:BTCUSDT", "BTC", "USDT", "linear", new BigDecimal("0.10"),
+                new BigDecimal("0.001"), "trading", new BigDecimal("1142118412.9021"),
+                "https://www.bybit.com/trade/usdt/BTCUSDT", true), markets.get(1));
         assertTrue(requests.contains("/v5/market/instruments-info?category=spot&limit=1000"), requests.toString());
         assertTrue(requests.contains("/v5/market/tickers?category=linear"), requests.toString());
 

@@ -19,6 +19,7 @@ import io.marketmesh.node.market.OrderBook;
 import io.marketmesh.node.testkit.Fixtures;
 import io.marketmesh.node.testkit.RecordingOutput;
 import io.marketmesh.node.venue.MarketInfo;
+import io.marketmesh.node.venue.MarketListing;
 import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.Decimals;
@@ -249,8 +250,9 @@ class CoinbaseCaptureTest {
         // too) cannot be followed.
         assertEquals(516, followable.size());
         MarketInfo btc = followable.stream().filter(m -> m.symbol().equals("BTC-USD")).findFirst().orElseThrow();
-        assertEquals(new MarketInfo("BTC-USD", "BTC", "USD", "spot", new BigDecimal("0.01"),
-                new BigDecimal("0.00000001"), "online", new BigDecimal("186637571.25")), btc);
+        assertEquals(MarketListing.crypto("BTC-USD", "BTC", "USD", "spot", new BigDecimal("0.01"),
+                new BigDecimal("0.00000001"), "online", new BigDecimal("186637571.25"),
+                "https://www.coinbase.com/advanced-trade/spot/BTC-USD", true), btc);
         MarketInfo shib = followable.stream().filter(m -> m.symbol().equals("SHIB-USD")).findFirst().orElseThrow();
         assertEquals(new BigDecimal("0.00000001"), shib.tickSize(), "micro-priced token's tick, exact");
         assertEquals(new BigDecimal("1"), shib.lotSize());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.marketmesh.node.venue.MarketInfo;
+import io.marketmesh.node.venue.MarketListing;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -73,8 +74,9 @@ class CryptocomDiscoveryTest {
         // Perpetuals, untradable pairs and BTC-quoted pairs stay out; CRO_EUR has no ticker and ranks last.
         assertEquals(List.of("PEPE_USD", "BTC_USDT", "ETH_USD", "CRO_EUR"), markets.stream().map(MarketInfo::symbol).toList());
         MarketInfo btc = markets.get(1);
-        assertEquals(new MarketInfo("BTC_USDT", "BTC", "USDT", "spot", new BigDecimal("0.01"), new BigDecimal("0.00001"),
-                "tradable", new BigDecimal("45000000.12")), btc);
+        assertEquals(MarketListing.crypto("BTC_USDT", "BTC", "USDT", "spot", new BigDecimal("0.01"),
+                new BigDecimal("0.00001"), "tradable", new BigDecimal("45000000.12"),
+                "https://crypto.com/exchange/trade/BTC_USDT", true), btc);
         // Without vv the value is v x a, exactly: 123456789012345678901 x 0.0000000123.
         assertEquals(new BigDecimal("1518518504851.8518504823"), markets.get(0).volume());
         assertEquals(new BigDecimal("0.0000000001"), markets.get(0).tickSize());

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.marketmesh.node.testkit.Fixtures;
 import io.marketmesh.node.venue.MarketInfo;
+import io.marketmesh.node.venue.MarketListing;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
@@ -68,8 +69,8 @@ class KrakenDiscoveryTest {
         assertEquals(293, bySymbol.size(), "304 pairs less the 11 dark pools (no wsname)");
         assertTrue(bySymbol.keySet().stream().noneMatch(s -> s.contains("XBT") || s.contains("XDG")), "v1 names renamed");
         MarketInfo btc = bySymbol.get("BTC/USD"); // XXBTZUSD, wsname XBT/USD, base XXBT, quote ZUSD
-        assertEquals(new MarketInfo("BTC/USD", "BTC", "USD", "spot", new BigDecimal("0.1"), new BigDecimal("1E-8"),
-                "online", null), btc);
+        assertEquals(MarketListing.crypto("BTC/USD", "BTC", "USD", "spot", new BigDecimal("0.1"),
+                new BigDecimal("1E-8"), "online", null, "https://pro.kraken.com/app/trade/btc-usd", true), btc);
         MarketInfo doge = bySymbol.get("DOGE/USD"); // XDGUSD
         assertEquals("DOGE", doge.base());
         assertEquals(0, new BigDecimal("0.0000001").compareTo(doge.tickSize()));

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.marketmesh.node.testkit.Fixtures;
 import io.marketmesh.node.venue.MarketInfo;
+import io.marketmesh.node.venue.MarketListing;
 import io.marketmesh.node.venue.VenueSettings;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -61,10 +62,12 @@ class OkxDiscoveryTest {
         assertEquals(List.of("BTC-USDT-SWAP", "BTC-USDT", "ETH-USDT", "ETH-USDT-SWAP"),
                 found.stream().map(MarketInfo::symbol).toList());
         MarketInfo swap = found.get(0);
-        assertEquals(new MarketInfo("BTC-USDT-SWAP", "BTC", "USDT", "SWAP", new BigDecimal("0.1"), new BigDecimal("1"),
-                "live", new BigDecimal("600000000")), swap);
-        assertEquals(new MarketInfo("BTC-USDT", "BTC", "USDT", "SPOT", new BigDecimal("0.1"), new BigDecimal("0.00000001"),
-                "live", new BigDecimal("500000000")), found.get(1));
+        assertEquals(MarketListing.crypto("BTC-USDT-SWAP", "BTC", "USDT", "SWAP", new BigDecimal("0.1"),
+                new BigDecimal("1"), "live", new BigDecimal("600000000"), "https://www.okx.com/trade-swap/btc-usdt-swap",
+                true), swap);
+        assertEquals(MarketListing.crypto("BTC-USDT", "BTC", "USDT", "spot", new BigDecimal("0.1"),
+                new BigDecimal("0.00000001"), "live", new BigDecimal("500000000"),
+                "https://www.okx.com/trade-spot/btc-usdt", true), found.get(1));
         assertEquals(List.of("/api/v5/market/tickers?instType=SPOT", "/api/v5/public/instruments?instType=SPOT",
                 "/api/v5/market/tickers?instType=SWAP", "/api/v5/public/instruments?instType=SWAP"), requests);
 
