@@ -221,7 +221,8 @@ public final class MarketCatalog extends AbstractBehavior<MarketCatalog.Command>
         changes.forEach((symbol, entry) -> {
             MarketPublisher.Outlet outlet = publisher.open(venue, MarketKey.of(venue, symbol).id(), () -> { });
             // A closed outlet's last record is sent again by the publisher if a producer restart loses it.
-            outlet.publish(Channel.MARKETS, ++published, entry == null ? now : entry.updatedAt(), entry);
+            outlet.publish(Channel.MARKETS, ++published,
+                    entry == null || entry.updatedAt() == 0 ? now : entry.updatedAt(), entry);
             outlet.close();
         });
         LOG.debug("catalogue of {}: {} entries changed", venue.id(), changes.size());
