@@ -71,7 +71,7 @@ final class ApiBodies {
             }
             IntegrityCounts integrity = sockets.stream().map(SocketStatus::integrity)
                     .reduce(IntegrityCounts.NONE, IntegrityCounts::plus);
-            return new VenueStatusView(config.venue().id(), true, VenueHealth.of(workersConfigured, discovery, statuses),
+            return new VenueStatusView(config.venue().id(), true, VenueHealth.of(followed, workersConfigured, discovery, statuses),
                     config.wsUrl(), followed, discovery, workersConfigured,
                     statuses.size(), integrity, workers, sockets);
         }
