@@ -61,6 +61,12 @@ class VenueHealthTest {
             assertTrue(health.path("lastError").isNull(), "no error since start: " + health);
         }
 
+        // A frame that cannot be read is skipped and recorded; the venue stays healthy.
+        assertTrue(simulator.sendMalformedFrame(Venue.KALSHI) > 0);
+        JsonNode badFrame = awaitHealth(node, Venue.KALSHI, h -> h.path("lastError").path("kind").asText().equals("bad_frame"));
+        assertTrue(badFrame.path("healthy").asBoolean(), badFrame.toString());
+        assertTrue(badFrame.path("lastError").path("message").asText().startsWith("bad frame skipped: "), badFrame.toString());
+
         // The venue drops every socket: unhealthy while they are down (the backoff keeps them down for 2 s or more).
         long dropped = System.currentTimeMillis();
         assertTrue(simulator.dropConnections(Venue.POLYMARKET) > 0);
@@ -129,6 +135,19 @@ class VenueHealthTest {
             JsonNode health = awaitHealth(node, Venue.POLYMARKET, h -> h.path("healthy").asBoolean());
             assertEquals(0, health.path("booksStale").asLong(), health.toString());
         }
+    }
+
+    @Test
+    void aFailedDiscoveryIsTheVenuesLastErrorAndAReason() {
+        Map<String, Object> settings = settings();
+        settings.keySet().removeIf(key -> key.startsWith("marketmesh.venues.kalshi."));
+        // Nothing listens there: the venue's REST API cannot be asked for its markets.
+        settings.put("marketmesh.venues.polymarket.rest-url", "http://127.0.0.1:" + TestNode.freePort());
+        TestNode node = start(settings);
+        JsonNode health = awaitHealth(node, Venue.POLYMARKET, h -> h.path("lastError").path("kind").asText().equals("discovery"));
+        assertTrue(!health.path("healthy").asBoolean() && anyReason(health, reason -> reason.startsWith("discovery failed: "))
+                && anyReason(health, "no market followed"::equals), health.toString());
+        assertTrue(health.path("lastError").path("socket").isNull(), health.toString());
     }
 
     /**
