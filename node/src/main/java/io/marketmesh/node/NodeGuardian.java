@@ -15,6 +15,12 @@ import io.marketmesh.node.connection.MarketPlacement;
 import io.marketmesh.node.connection.WorkerLossWatch;
 import io.marketmesh.node.stream.StreamConnections;
 import io.marketmesh.node.stream.StreamSettings;
+import io.marketmesh.node.catalog.CatalogView;
+import io.marketmesh.node.instrument.InstrumentActor;
+import io.marketmesh.node.instrument.InstrumentDirectory;
+import io.marketmesh.node.instrument.InstrumentOutput;
+import io.marketmesh.node.instrument.InstrumentSettings;
+import io.marketmesh.node.instrument.InstrumentsView;
 import io.marketmesh.node.subscription.FollowedMarkets;
 import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.node.market.MarketActor;
@@ -37,6 +43,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
@@ -111,6 +118,17 @@ public final class NodeGuardian {
                     clusterSettings.subscriptionsTimeout(), subscriptionsRead, configuredMarkets, followedMarkets),
                     "subscriptions");
 
+            // Instruments: markets that trade the same thing, one sharded actor each (docs/instruments.md).
+            CatalogView catalog = new CatalogView();
+            InstrumentSettings instrumentSettings = InstrumentSettings.from(config);
+            ActorRef<Topic.Command<InstrumentOutput>> instrumentOutputs = context.spawn(
+                    Topic.create(InstrumentOutput.class, InstrumentOutput.TOPIC), "instrument-outputs");
+            InstrumentActor.initSharding(system, new InstrumentActor.Dependencies(instrumentSettings, publisher,
+                    followedMarkets, instrumentOutputs));
+            InstrumentsView instruments = new InstrumentsView();
+            ActorRef<InstrumentDirectory.Command> instrumentDirectory = context.spawn(InstrumentDirectory.create(
+                    instrumentSettings, catalog, followedMarkets, instruments), "instruments");
+
             int venueIndex = 0;
             for (Map.Entry<Venue, VenueSettings> entry : venues.entrySet()) {
                 Venue venue = entry.getKey();
@@ -132,9 +150,11 @@ public final class NodeGuardian {
                     ? Optional.of("the node has not joined its cluster or read the followed markets yet")
                     : kafka.flatMap(NodeKafka::notReadyReason));
             StreamConnections streams = StreamConnections.start(context,
-                    StreamSettings.fromConfig(config.getConfig("marketmesh.stream")), followedMarkets, subscriptions);
+                    StreamSettings.fromConfig(config.getConfig("marketmesh.stream")), followedMarkets, subscriptions,
+                    instruments, instrumentOutputs);
             ApiRoutes routes = new ApiRoutes(system, subscriptions, followedMarkets, venues, workers, httpSettings, serving,
-                    () -> kafka.flatMap(NodeKafka::notReadyReason), streams);
+                    () -> kafka.flatMap(NodeKafka::notReadyReason), streams, instruments, instrumentDirectory,
+                    instrumentSettings.depth());
             HttpServer.start(system, routes.routes(), httpSettings);
             return Behaviors.empty();
         });

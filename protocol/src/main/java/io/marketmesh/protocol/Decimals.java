@@ -39,11 +39,16 @@ public final class Decimals {
     private static final long[] POW10 = new long[19];
     private static final long MIN_MANTISSA;
     private static final long MAX_MANTISSA;
+    /** 10^0 .. 10^64 as doubles (exact up to 10^22, correctly rounded above) for {@link #toDouble}. */
+    private static final double[] DOUBLE_POW10 = new double[65];
 
     static {
         POW10[0] = 1;
         for (int i = 1; i < POW10.length; i++) {
             POW10[i] = POW10[i - 1] * 10;
+        }
+        for (int i = 0; i < DOUBLE_POW10.length; i++) {
+            DOUBLE_POW10[i] = Double.parseDouble("1e" + i);
         }
         MIN_MANTISSA = POW10[DIGITS - 1];
         MAX_MANTISSA = POW10[DIGITS] - 1;
@@ -192,6 +197,22 @@ public final class Decimals {
         BigDecimal exact = BigDecimal.valueOf(value < 0 ? -mantissa : mantissa, -exponentOf(magnitude)).stripTrailingZeros();
         // No trailing fraction zeros, and no negative scale: 351970 stays 351970, not 3.5197E+5.
         return exact.scale() < 0 ? exact.setScale(0) : exact;
+    }
+
+    /**
+     * The nearest double, within a few units in the last place (relative error below 10^-15): for cheap pre-checks
+     * whose close calls are then decided exactly, never for output. Allocation-free.
+     */
+    public static double toDouble(long value) {
+        requireNumber(value);
+        if (value == 0) {
+            return 0.0;
+        }
+        long magnitude = Math.abs(value);
+        double mantissa = magnitude & MANTISSA_MASK;
+        int exponent = exponentOf(magnitude);
+        double result = exponent >= 0 ? mantissa * DOUBLE_POW10[exponent] : mantissa / DOUBLE_POW10[-exponent];
+        return value < 0 ? -result : result;
     }
 
     /**

@@ -179,4 +179,22 @@ class DecimalsPropertyTest {
         }
         check(BigDecimal.valueOf(Long.MAX_VALUE), () -> Decimals.of(Long.MAX_VALUE, 0), "max");
     }
+
+    /** Pre-checks rely on the double being within a few ulps of the exact value, for every size and sign. */
+    @Test
+    void toDoubleIsWithinAFewUlpsOfTheExactValue() {
+        Random r = new Random(7);
+        for (int i = 0; i < 40_000; i++) {
+            BigDecimal v = random(r);
+            if (!representable(v)) {
+                continue;
+            }
+            double approx = Decimals.toDouble(Decimals.fromBigDecimal(v));
+            double nearest = v.doubleValue();
+            assertTrue(Math.abs(approx - nearest) <= 3 * Math.ulp(nearest), v.toPlainString() + " -> " + approx);
+            assertEquals(v.signum(), (int) Math.signum(approx), v.toPlainString());
+        }
+        assertEquals(0.52, Decimals.toDouble(Decimals.parse("0.52")));
+        assertEquals(-65114.2, Decimals.toDouble(Decimals.parse("-65114.2")));
+    }
 }

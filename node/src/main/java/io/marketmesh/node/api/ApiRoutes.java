@@ -16,6 +16,8 @@ import io.marketmesh.node.api.ApiBodies.VenueStatusView;
 import io.marketmesh.node.api.ApiBodies.VenueView;
 import io.marketmesh.node.api.ApiBodies.VenuesView;
 import io.marketmesh.node.market.MarketActor;
+import io.marketmesh.node.instrument.InstrumentDirectory;
+import io.marketmesh.node.instrument.InstrumentsView;
 import io.marketmesh.node.subscription.FollowedMarkets;
 import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.node.venue.VenueSettings;
@@ -79,6 +81,8 @@ public final class ApiRoutes extends AllDirectives {
     private final BooleanSupplier ready;
     private final StreamConnections streams;
     private final Supplier<Optional<String>> dependenciesNotReady;
+    private final InstrumentQueries instruments;
+    private final InstrumentsView instrumentsView;
 
     /**
      * @param subscriptions        this node's door to the cluster's followed markets: follows and unfollows go to it
@@ -88,10 +92,14 @@ public final class ApiRoutes extends AllDirectives {
      * @param dependenciesNotReady why a dependency (Kafka) is not ready yet, if so: {@code /health/ready} is 503
      *                             then, the API itself keeps answering
      * @param streams              the client streams (WebSocket {@code /stream}, a market's Server-Sent Events)
+     * @param instruments          this node's instruments, as its directory last computed them
+     * @param directory            the directory: instruments are added and removed through it
+     * @param instrumentDepth      levels a side each instrument holds per member (the consolidated book's deepest)
      */
     public ApiRoutes(ActorSystem<?> system, ActorRef<Subscriptions.Command> subscriptions,
                      FollowedMarkets followedMarkets, Map<Venue, VenueSettings> venues, int workersPerVenue, HttpSettings settings,
-                     BooleanSupplier ready, Supplier<Optional<String>> dependenciesNotReady, StreamConnections streams) {
+                     BooleanSupplier ready, Supplier<Optional<String>> dependenciesNotReady, StreamConnections streams,
+                     InstrumentsView instruments, ActorRef<InstrumentDirectory.Command> directory, int instrumentDepth) {
         this.system = system;
         this.streams = streams;
         this.markets = new MarketRefs(ClusterSharding.get(system));
@@ -104,6 +112,9 @@ public final class ApiRoutes extends AllDirectives {
         this.settings = settings;
         this.ready = ready;
         this.dependenciesNotReady = dependenciesNotReady;
+        this.instrumentsView = instruments;
+        this.instruments = new InstrumentQueries(system, instruments, directory, followedMarkets, this.venues.keySet(),
+                settings.askTimeout(), instrumentDepth);
     }
 
     public Route routes() {
@@ -145,6 +156,10 @@ public final class ApiRoutes extends AllDirectives {
                 path("venues", built(get(() -> async(this::venues)))),
                 path("cluster", built(get(() -> async(() -> cluster.render().thenApply(body -> response(200, body)))))),
                 pathPrefix("subscriptions", built(subscriptionRoutes())),
+                pathPrefix("instruments", built(instrumentRoutes())),
+                pathPrefix("arbitrage", built(concat(
+                        pathEndOrSingleSlash(built(get(() -> async(instruments::arbitrage)))),
+                        path("stream", built(get(() -> instrumentEvents(List.of("arbitrage")))))))),
                 pathPrefix("stream", built(streamRoutes())));
     }
 
@@ -192,6 +207,27 @@ public final class ApiRoutes extends AllDirectives {
                 })));
     }
 
+    /** Server-Sent Events of instrument channels ({@code /instruments/{id}/stream}, {@code /arbitrage/stream}). */
+    private Route instrumentEvents(List<String> channels) {
+        return extractClientIP(ip -> {
+            if (!ready.getAsBoolean()) {
+                return error(ApiError.notReady("the node has not joined its cluster yet"));
+            }
+            for (String channel : channels) {
+                if (channel.startsWith("summary:") && instrumentsView.get(channel.substring(8)) == null) {
+                    return error(ApiError.notFound("unknown_instrument", "no instrument '" + channel.substring(8)
+                            + "' (GET /api/v1/instruments lists them)"));
+                }
+            }
+            try {
+                return completeOK(streams.instrumentEvents(ip.toString(), channels),
+                        EventStreamMarshalling.toEventStream());
+            } catch (StreamConnections.Refused refused) {
+                return complete(errorBody(refused.status, refused.code, refused.getMessage()));
+            }
+        });
+    }
+
     private Route marketsList() {
         return parameterOptional("venue", venue -> parameterOptional("limit", limit ->
                 parameterOptional("offset", offset -> async(() -> listMarkets(venue, limit, offset)))));
@@ -203,6 +239,20 @@ public final class ApiRoutes extends AllDirectives {
                 path("book", () -> get(() -> parameterOptional("depth", depth ->
                         async(() -> book(venue, symbol, depth))))),
                 path("stream", () -> get(() -> serverSentEvents(venue, symbol))));
+    }
+
+    private Route instrumentRoutes() {
+        return concat(
+                pathEndOrSingleSlash(built(concat(
+                        get(() -> async(instruments::list)),
+                        post(built(entity(Unmarshaller.entityToString(), body -> async(() -> instruments.add(body)))))))),
+                pathPrefix(PathMatchers.segment(), id -> concat(
+                        pathEndOrSingleSlash(() -> concat(
+                                get(() -> async(() -> instruments.summary(id))),
+                                delete(() -> async(() -> instruments.remove(id))))),
+                        path("book", () -> get(() -> parameterOptional("depth", depth ->
+                                async(() -> instruments.book(id, depth))))),
+                        path("stream", () -> get(() -> instrumentEvents(List.of("summary:" + id)))))));
     }
 
     private Route subscriptionRoutes() {

@@ -76,7 +76,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     }
 
     public sealed interface Command extends CborSerializable
-            permits Apply, Bootstrap, MarkStale, GetState, GetBook, Unfollow, NotFollowed, Locate, Watch, Unwatch, Stop,
+            permits Apply, Bootstrap, MarkStale, GetState, GetBook, Unfollow, NotFollowed, Locate, Watch, Unwatch, WatchTop, UnwatchTop, Stop,
             Timer, RecordsLost {
     }
 
@@ -159,6 +159,18 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     public record Unwatch(ActorRef<MarketFeed> follower) implements Command {
     }
 
+    /**
+     * From an instrument actor: send it this market's top {@code depth} levels a side ({@link MarketTop}) now and
+     * whenever they change (or the book's trust does). Asking again gets the top again. The actor watches the follower
+     * and forgets it when it stops.
+     */
+    public record WatchTop(ActorRef<MarketTop> follower, int depth) implements Command {
+    }
+
+    /** The follower of the top no longer wants it. */
+    public record UnwatchTop(ActorRef<MarketTop> follower) implements Command {
+    }
+
     /** From the worker that would carry this market, answering a resync request: it does not follow it. */
     public record NotFollowed() implements Command {
     }
@@ -227,6 +239,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private final BookVerifier verifier = new BookVerifier();
     private final BookPublication publication;
     private final FeedFollowers feed;
+    private final TopFollowers tops;
     private final MarketCounters counters = new MarketCounters();
     private final NodeMetrics metrics;
 
@@ -267,6 +280,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         // The system's address is its cluster member's: a unit test's actor, without a cluster, can have followers too.
         this.feed = new FeedFollowers(market, self, () -> MarketFeed.hostPort(context.getSystem().address()),
                 () -> sequence);
+        this.tops = new TopFollowers(market, self);
         this.resync = new ResyncSchedule(dependencies.settings());
         if (publication.enabled()) {
             timers.startTimerWithFixedDelay(Timer.SNAPSHOT, dependencies.snapshotInterval());
@@ -289,6 +303,12 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                     getContext().unwatch(m.follower());
                     return this;
                 })
+                .onMessage(WatchTop.class, this::onWatchTop)
+                .onMessage(UnwatchTop.class, m -> {
+                    tops.remove(m.follower());
+                    getContext().unwatch(m.follower());
+                    return this;
+                })
                 .onMessage(NotFollowed.class, m -> state == BookState.LIVE ? this : unfollow("not followed by its worker"))
                 .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
                 .onMessageEquals(Timer.RESYNC, this::onResyncTimer)
@@ -305,6 +325,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 })
                 .onSignal(Terminated.class, s -> {
                     feed.remove(s.getRef().unsafeUpcast());
+                    tops.remove(s.getRef().unsafeUpcast());
                     return this;
                 })
                 .onSignal(PostStop.class, s -> {
@@ -389,6 +410,25 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         return this;
     }
 
+    private Behavior<Command> onWatchTop(WatchTop watch) {
+        if (state == BookState.UNFOLLOWED) {
+            return this;
+        }
+        if (tops.add(watch.follower(), Math.max(1, Math.min(watch.depth(), dependencies.settings().maxDepth())))) {
+            getContext().watch(watch.follower());
+        }
+        tops.sendTo(watch.follower(), book, state != BookState.LIVE, staleReason, updatedAt);
+        if (state == BookState.EMPTY) {
+            requestResyncIfNotPending("no snapshot yet");
+        }
+        return this;
+    }
+
+    /** The top's followers learn of any change of the book's top levels or of its trust; a no-op without followers. */
+    private void topChanged(long changedNanos) {
+        tops.changed(book, state != BookState.LIVE, staleReason, updatedAt, changedNanos);
+    }
+
     /** Every change of state goes through here, so that the node's count of live books stays right. */
     private void moveTo(BookState next) {
         if ((state == BookState.LIVE) != (next == BookState.LIVE)) {
@@ -409,6 +449,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         venueSequence = bootstrap.book().venueSequence();
         touch(bootstrap.book().venueTimestamp(), bootstrap.book().receivedAt());
         feed.snapshot(book, true, staleReason, venueSequence, venueTimestamp, updatedAt);
+        topChanged(System.nanoTime());
         getContext().getLog().info("{} serving a book bootstrapped from Kafka ({} bids, {} asks) until the venue's snapshot",
                 market, book.bidDepth(), book.askDepth());
         return this;
@@ -444,6 +485,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             untrusted("snapshot " + failed, true);
             // Followers get the book as it is served: the venue's, flagged.
             feed.snapshot(book, true, staleReason, venueSequence, venueTimestamp, snapshot.receivedAt());
+            topChanged(System.nanoTime());
             return;
         }
         moveTo(BookState.LIVE);
@@ -458,6 +500,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         if (!(before == BookState.LIVE && unchanged)) {
             feed.snapshot(book, false, null, venueSequence, venueTimestamp, snapshot.receivedAt());
         }
+        topChanged(System.nanoTime());
         if (before == BookState.STALE || before == BookState.RESET) {
             getContext().getLog().info("{} book resynced from a fresh snapshot ({} bids, {} asks)",
                     market, book.bidDepth(), book.askDepth());
@@ -503,6 +546,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 publication.unchanged();
             }
         }
+        topChanged(receivedNanos);
         return true;
     }
 
@@ -515,6 +559,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         untrusted(reset.reason(), false);
         moveTo(BookState.RESET);
         bootstrappedFrom = 0;
+        topChanged(System.nanoTime());
     }
 
     private Behavior<Command> onMarkStale(MarkStale m) {
@@ -543,6 +588,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             feed.stale(reason);
         }
         staleReason = reason;
+        topChanged(System.nanoTime());
         if (requestResync) {
             resync.pending = false;
             requestResyncIfNotPending(reason);
@@ -568,6 +614,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         timers.cancelAll();
         getContext().getLog().info("{} {}: book dropped", market, why);
         feed.book(new BookReset(market, "no longer followed", 0, System.currentTimeMillis()));
+        topChanged(System.nanoTime());
         return passivateOnceConsumersAreTold();
     }
 

@@ -33,6 +33,8 @@ public final class NodeMetrics implements Extension {
 
     private final LatencyHistogram receiptToApplied = new LatencyHistogram();
     private final LatencyHistogram receiptToKafkaAck = new LatencyHistogram();
+    private final LatencyHistogram topToSummary = new LatencyHistogram();
+    private final LongAdder summariesPublished = new LongAdder();
     private final LongAdder framesReceived = new LongAdder();
     private final LongAdder deltasApplied = new LongAdder();
     private final LongAdder kafkaQueued = new LongAdder();
@@ -53,6 +55,26 @@ public final class NodeMetrics implements Extension {
 
     public LatencyHistogram receiptToKafkaAck() {
         return receiptToKafkaAck;
+    }
+
+    /**
+     * From the venue frame behind a member's top-of-book change (or the change itself, when it had no frame) to the
+     * instrument's new summary handed to its outputs; recorded only where the market and the instrument share a JVM.
+     */
+    public LatencyHistogram topToSummary() {
+        return topToSummary;
+    }
+
+    /** Instrument summaries computed and handed to their outputs on this node. */
+    public long summariesPublished() {
+        return summariesPublished.sum();
+    }
+
+    public void onSummaryPublished(long changedNanos) {
+        summariesPublished.increment();
+        if (changedNanos != 0) {
+            topToSummary.record(System.nanoTime() - changedNanos);
+        }
     }
 
     /** Venue frames received, all sockets. */

@@ -142,6 +142,15 @@ public final class DemoVenues implements AutoCloseable {
     public Config nodeOverrides() {
         Map<String, Object> overrides = new HashMap<>();
         nodeSettings().forEach(s -> overrides.put(s.path(), s.value()));
+        List<String> kalshi = simulator.markets(Venue.KALSHI);
+        List<String> polymarket = simulator.markets(Venue.POLYMARKET);
+        if (!kalshi.isEmpty() && !polymarket.isEmpty()) {
+            // One prediction-market instrument, as a user would declare it: the first Kalshi market and the first
+            // Polymarket YES token (the simulator's questions differ, so their prices often "disagree").
+            overrides.put("marketmesh.instruments.links", List.of(Map.of("id", "demo-pair", "legs", List.of(
+                    Map.of("market", Venue.KALSHI.id() + ":" + kalshi.get(0), "yes", true),
+                    Map.of("market", Venue.POLYMARKET.id() + ":" + polymarket.get(0), "yes", true)))));
+        }
         return ConfigFactory.parseMap(overrides);
     }
 

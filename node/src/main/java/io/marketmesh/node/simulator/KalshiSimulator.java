@@ -61,7 +61,8 @@ final class KalshiSimulator extends SimVenue {
 
     private final Map<String, SimBook> books = new LinkedHashMap<>();
     private final Map<String, String> marketIds = new HashMap<>();
-    private final List<String> tickers;
+    /** Every ticker, in listing order, for picking the next book to move; grows when a market is listed. */
+    private final List<String> tickers = new ArrayList<>();
     private final Map<Long, Session> sessions = new HashMap<>();
 
     static Behavior<Command> create(SimCatalog catalog, double updatesPerSecond, long seed) {
@@ -72,11 +73,18 @@ final class KalshiSimulator extends SimVenue {
     private KalshiSimulator(ActorContext<Command> context, TimerScheduler<Command> timers, SimCatalog catalog,
                             double updatesPerSecond, long seed) {
         super(context, timers, updatesPerSecond, seed + 1);
-        for (SimCatalog.KalshiMarket market : catalog.kalshi()) {
-            books.put(market.ticker(), SimBook.seeded(random));
-            marketIds.put(market.ticker(), market.marketId());
+        catalog.kalshi().forEach(this::addMarket);
+    }
+
+    @Override
+    protected boolean addMarket(SimCatalog.Listed listed) {
+        if (!(listed instanceof SimCatalog.KalshiMarket market) || books.containsKey(market.ticker())) {
+            return false;
         }
-        tickers = List.copyOf(books.keySet());
+        books.put(market.ticker(), SimBook.seeded(random));
+        marketIds.put(market.ticker(), market.marketId());
+        tickers.add(market.ticker());
+        return true;
     }
 
     // ---------------------------------------------------------------- commands

@@ -32,7 +32,8 @@ final class PolymarketSimulator extends SimVenue {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, SimBook> books = new LinkedHashMap<>();
-    private final List<String> tokens;
+    /** Every token, in listing order, for picking the next book to move; grows when a market is listed. */
+    private final List<String> tokens = new ArrayList<>();
     private final Map<String, String> conditionOf = new HashMap<>();
     private final Map<String, String> siblingOf = new HashMap<>();
     private final Map<Long, Set<String>> assetsOf = new HashMap<>();
@@ -46,15 +47,23 @@ final class PolymarketSimulator extends SimVenue {
     private PolymarketSimulator(ActorContext<Command> context, TimerScheduler<Command> timers, SimCatalog catalog,
                                 double updatesPerSecond, long seed) {
         super(context, timers, updatesPerSecond, seed);
-        for (SimCatalog.PolymarketMarket market : catalog.polymarket()) {
-            books.put(market.yesToken(), SimBook.seeded(random));
-            books.put(market.noToken(), SimBook.seeded(random));
-            conditionOf.put(market.yesToken(), market.conditionId());
-            conditionOf.put(market.noToken(), market.conditionId());
-            siblingOf.put(market.yesToken(), market.noToken());
-            siblingOf.put(market.noToken(), market.yesToken());
+        catalog.polymarket().forEach(this::addMarket);
+    }
+
+    @Override
+    protected boolean addMarket(SimCatalog.Listed listed) {
+        if (!(listed instanceof SimCatalog.PolymarketMarket market) || books.containsKey(market.yesToken())) {
+            return false;
         }
-        tokens = List.copyOf(books.keySet());
+        books.put(market.yesToken(), SimBook.seeded(random));
+        books.put(market.noToken(), SimBook.seeded(random));
+        conditionOf.put(market.yesToken(), market.conditionId());
+        conditionOf.put(market.noToken(), market.conditionId());
+        siblingOf.put(market.yesToken(), market.noToken());
+        siblingOf.put(market.noToken(), market.yesToken());
+        tokens.add(market.yesToken());
+        tokens.add(market.noToken());
+        return true;
     }
 
     @Override

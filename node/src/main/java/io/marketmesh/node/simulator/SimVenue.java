@@ -97,6 +97,13 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
     }
 
     /**
+     * The venue lists a new market from now on: its books join the random walk and are served to sockets that
+     * subscribe to them. The reply says whether this venue could list it.
+     */
+    record ListMarket(SimCatalog.Listed market, ActorRef<Boolean> replyTo) implements Command {
+    }
+
+    /**
      * Moves every level of one book by {@code ticks} ticks, sent as the venue's own book changes; the reply is the
      * ticks applied (fewer down when prices would reach zero), empty when the venue has no such book.
      */
@@ -188,6 +195,12 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
     protected List<String> marketSymbols() {
         return List.of();
     }
+
+    /** Creates the books of a market listed at runtime ({@link ListMarket}); false when the venue cannot list it. */
+    protected boolean addMarket(SimCatalog.Listed market) {
+        return false;
+    }
+
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
@@ -223,6 +236,15 @@ abstract class SimVenue extends AbstractBehavior<SimVenue.Command> {
                 })
                 .onMessage(GetStats.class, get -> {
                     get.replyTo().tell(stats());
+                    return this;
+                })
+                .onMessage(ListMarket.class, list -> {
+                    boolean listed = addMarket(list.market());
+                    if (listed) {
+                        getContext().getLog().info("simulator {}: listed {}", getClass().getSimpleName(),
+                                list.market().symbols());
+                    }
+                    list.replyTo().tell(listed);
                     return this;
                 })
                 .build();

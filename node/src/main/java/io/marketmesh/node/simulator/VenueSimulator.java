@@ -5,6 +5,7 @@ import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.ProtocolJson;
 import io.marketmesh.protocol.Venue;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -182,6 +183,53 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
     public BookSnapshot trueBook(Venue venue, String symbol) {
         Optional<BookSnapshot> book = await(ask(venue, reply -> new SimVenue.GetTrueBook(symbol, reply)));
         return book.orElseThrow(() -> new IllegalArgumentException("the simulator has no " + venue.id() + " market " + symbol));
+    }
+
+    /**
+     * The venue lists a new market titled {@code title} now: on Polymarket a market with a YES and a NO token, on Kalshi
+     * a new ticker. Its books join the random walk and are served to sockets that subscribe to them; the REST API lists
+     * it from the moment this returns. Returns its symbols (Polymarket: YES token, NO token).
+     *
+     * @throws IllegalArgumentException for a venue that cannot list markets at runtime, or a blank title
+     */
+    public List<String> listMarket(Venue venue, String title) {
+        if (title == null || title.isBlank()) {
+            throw new IllegalArgumentException("a listed market needs a title");
+        }
+        SimCatalog.Listed market = switch (venue) {
+            case POLYMARKET -> catalog.newPolymarket(title.strip(), Instant.now());
+            case KALSHI -> catalog.newKalshi(title.strip(), Instant.now());
+            default -> throw new IllegalArgumentException("the simulator lists markets at runtime on polymarket and "
+                    + "kalshi only, not " + venue.id());
+        };
+        // Books first, then the REST listing: a node that discovers the market finds its books at once.
+        boolean listed = await(this.<Boolean>ask(venue, reply -> new SimVenue.ListMarket(market, reply)));
+        if (!listed) {
+            throw new IllegalStateException("the simulated " + venue.id() + " refused to list " + market.symbols());
+        }
+        catalog.add(market);
+        return market.symbols();
+    }
+
+    /**
+     * The venue closes a market: from now on its REST API lists it closed (Gamma {@code closed:true}, no longer
+     * accepting orders; Kalshi status {@code closed}), so discovery no longer offers it. Its WebSocket keeps serving
+     * the last book. {@code symbol} is a Polymarket token (or condition id; both tokens close) or a Kalshi ticker.
+     * Returns the symbols closed.
+     *
+     * @throws IllegalArgumentException when the venue lists no such market
+     */
+    public List<String> closeMarket(Venue venue, String symbol) {
+        List<String> closed = switch (venue) {
+            case POLYMARKET -> catalog.closePolymarket(symbol);
+            case KALSHI -> catalog.closeKalshi(symbol);
+            default -> List.of();
+        };
+        if (closed.isEmpty()) {
+            throw new IllegalArgumentException("the simulated " + venue.id() + " lists no market " + symbol);
+        }
+        system.log().info("venue simulator: {} closed {}", venue.id(), closed);
+        return closed;
     }
 
     /** Stops every book from moving; the feeds go quiet. */
@@ -377,20 +425,19 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
     }
 
     private Route gammaMarkets() {
-        return parameterOptional("limit", limit -> parameterOptional("offset", offset ->
-                completeJson(prediction.gammaPage(parseInt(limit, 100), parseInt(offset, 0)))));
+        return parameterMultiMap(query -> completeJson(prediction.gammaMarkets(query)));
     }
 
     private Route kalshiMarkets() {
-        return parameterOptional("limit", limit -> parameterOptional("cursor", cursor ->
-                completeJson(prediction.kalshiPage(Math.min(1000, parseInt(limit, 100)), cursor.orElse("")))));
+        return parameterMultiMap(query -> completeJson(prediction.kalshiMarkets(query)));
     }
 
     /**
      * {@code POST /sim/{venue}/{fault}}, {@code GET /sim/{venue}/stats}, {@code GET /sim/{venue}/markets} (every
      * book's symbol), {@code GET /sim/{venue}/book/{symbol}}; crypto venues also {@code POST
      * /sim/{venue}/shift?symbol=..&ticks=..} ({@link #shiftBook}) and {@code POST /sim/{venue}/delist?symbol=..}
-     * ({@link #delistCryptoMarket}).
+     * ({@link #delistCryptoMarket}); Polymarket and Kalshi {@code POST /sim/{venue}/list?title=..} ({@link #listMarket})
+     * and {@code POST /sim/{venue}/close?symbol=..} ({@link #closeMarket}).
      */
     private Route controlRoutes() {
         return pathPrefix(PathMatchers.segment(), venueId -> {
@@ -404,6 +451,21 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
                 return complete(StatusCodes.NOT_FOUND, "the simulator does not serve " + venueId);
             }
             return concat(
+                    path("list", () -> post(() -> parameterOptional("title", title -> {
+                        try {
+                            return completeJson(write(Map.of("venue", venue.id(),
+                                    "markets", listMarket(venue, title.orElse("")))));
+                        } catch (IllegalArgumentException e) {
+                            return complete(StatusCodes.BAD_REQUEST, e.getMessage());
+                        }
+                    }))),
+                    path("close", () -> post(() -> parameter("symbol", symbol -> {
+                        try {
+                            return completeJson(write(Map.of("venue", venue.id(), "closed", closeMarket(venue, symbol))));
+                        } catch (IllegalArgumentException e) {
+                            return complete(StatusCodes.NOT_FOUND, e.getMessage());
+                        }
+                    }))),
                     path("stats", () -> get(() -> completeJson(write(stats(venue))))),
                     path("markets", () -> get(() -> completeJson(write(Map.of("venue", venue.id(), "markets", markets(venue)))))),
                     path(PathMatchers.segment("book").slash(PathMatchers.segment()), symbol -> get(() -> {
@@ -466,14 +528,6 @@ public final class VenueSimulator extends AllDirectives implements AutoCloseable
             return JSON.writeValueAsString(value);
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int parseInt(Optional<String> text, int fallback) {
-        try {
-            return text.map(Integer::parseInt).orElse(fallback);
-        } catch (NumberFormatException e) {
-            return fallback;
         }
     }
 

@@ -7,19 +7,22 @@ import java.util.Locale;
 
 /**
  * One channel a client can subscribe to: {@code <kind>:<venue>:<symbol>}, {@code <kind>:<venue>:*} (every followed
- * market of the venue, markets followed later included) or {@code all} (every channel of every market).
+ * market of the venue, markets followed later included), {@code all} (every channel of every market),
+ * {@code summary:<instrument>} (an instrument's summaries) or {@code arbitrage} (every arbitrage step).
  *
- * @param name   the channel as the client wrote it, echoed in every message it gets for it
- * @param kind   what it carries
- * @param venue  null for {@code all}
- * @param symbol null for a wildcard and for {@code all}
+ * @param name       the channel as the client wrote it, echoed in every message it gets for it
+ * @param kind       what it carries
+ * @param venue      null for {@code all} and the instrument channels
+ * @param symbol     null for a wildcard, {@code all} and the instrument channels
+ * @param instrument the instrument of a {@code summary:} channel, else null
  */
-record StreamChannel(String name, Kind kind, Venue venue, String symbol) {
+record StreamChannel(String name, Kind kind, Venue venue, String symbol, String instrument) {
 
     /** What a channel carries; {@code ALL} is every kind. */
     enum Kind {
         BOOK("book", Channel.BOOK), TRADES("trades", Channel.TRADES), TICKER("ticker", Channel.TICKERS),
-        STATUS("status", Channel.STATUS), CONTINUITY("continuity", Channel.CONTINUITY), ALL("all", null);
+        STATUS("status", Channel.STATUS), CONTINUITY("continuity", Channel.CONTINUITY), ALL("all", null),
+        SUMMARY("summary", Channel.SUMMARIES), ARBITRAGE("arbitrage", Channel.ARBITRAGE);
 
         final String id;
         /** The record channel it carries. */
@@ -32,7 +35,7 @@ record StreamChannel(String name, Kind kind, Venue venue, String symbol) {
 
         static Kind of(String id) {
             for (Kind kind : values()) {
-                if (kind != ALL && kind.id.equals(id)) {
+                if (kind != ALL && kind != SUMMARY && kind != ARBITRAGE && kind.id.equals(id)) {
                     return kind;
                 }
             }
@@ -56,7 +59,12 @@ record StreamChannel(String name, Kind kind, Venue venue, String symbol) {
     }
 
     boolean wildcard() {
-        return symbol == null;
+        return symbol == null && !forInstruments();
+    }
+
+    /** A {@code summary:} or {@code arbitrage} channel: fed by instrument actors, not by markets. */
+    boolean forInstruments() {
+        return kind == Kind.SUMMARY || kind == Kind.ARBITRAGE;
     }
 
     MarketKey market() {
@@ -65,7 +73,7 @@ record StreamChannel(String name, Kind kind, Venue venue, String symbol) {
 
     /** Whether it concerns that market (a wildcard: every market of its venue; {@code all}: every market). */
     boolean covers(MarketKey market) {
-        return kind == Kind.ALL || (venue == market.venue() && (symbol == null || symbol.equals(market.symbol())));
+        return kind == Kind.ALL || (venue != null && venue == market.venue() && (symbol == null || symbol.equals(market.symbol())));
     }
 
     static StreamChannel parse(String name) throws BadChannel {
@@ -73,12 +81,23 @@ record StreamChannel(String name, Kind kind, Venue venue, String symbol) {
             throw new BadChannel("a channel must be a non-empty string");
         }
         if (name.equals("all")) {
-            return new StreamChannel(name, Kind.ALL, null, null);
+            return new StreamChannel(name, Kind.ALL, null, null, null);
+        }
+        if (name.equals("arbitrage")) {
+            return new StreamChannel(name, Kind.ARBITRAGE, null, null, null);
+        }
+        if (name.startsWith("summary:")) {
+            String instrument = name.substring("summary:".length());
+            if (instrument.isEmpty()) {
+                throw new BadChannel("channel '" + name + "' is not summary:<instrument>");
+            }
+            return new StreamChannel(name, Kind.SUMMARY, null, null, instrument);
         }
         int first = name.indexOf(':');
         int second = first < 0 ? -1 : name.indexOf(':', first + 1);
         if (second < 0 || second == name.length() - 1) {
-            throw new BadChannel("channel '" + name + "' is not <kind>:<venue>:<symbol>, <kind>:<venue>:* or all");
+            throw new BadChannel("channel '" + name + "' is not <kind>:<venue>:<symbol>, <kind>:<venue>:*, all, "
+                    + "summary:<instrument> or arbitrage");
         }
         Kind kind = Kind.of(name.substring(0, first));
         if (kind == null) {
@@ -92,6 +111,6 @@ record StreamChannel(String name, Kind kind, Venue venue, String symbol) {
             throw new BadChannel("channel '" + name + "': unknown venue '" + name.substring(first + 1, second) + "'");
         }
         String symbol = name.substring(second + 1);
-        return new StreamChannel(name, kind, venue, symbol.equals("*") ? null : symbol);
+        return new StreamChannel(name, kind, venue, symbol.equals("*") ? null : symbol, null);
     }
 }

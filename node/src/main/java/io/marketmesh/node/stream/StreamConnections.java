@@ -1,5 +1,7 @@
 package io.marketmesh.node.stream;
 
+import io.marketmesh.node.instrument.InstrumentOutput;
+import io.marketmesh.node.instrument.InstrumentsView;
 import io.marketmesh.node.subscription.FollowedMarkets;
 import io.marketmesh.node.subscription.Subscriptions;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -63,11 +66,41 @@ public final class StreamConnections {
     }
 
     /** Starts this node's hub as a child of {@code context}. */
+    /**
+     * @param instruments       the node's instruments (a {@code summary:} channel must name one)
+     * @param instrumentOutputs the pub-sub topic instrument actors publish summaries and arbitrage steps to
+     */
     public static StreamConnections start(ActorContext<?> context, StreamSettings settings,
                                           FollowedMarkets followedMarkets,
-                                          ActorRef<Subscriptions.Command> subscriptions) {
-        ActorRef<Object> hub = context.spawn(StreamHub.create(settings, followedMarkets, subscriptions), "stream-hub");
+                                          ActorRef<Subscriptions.Command> subscriptions, InstrumentsView instruments,
+                                          ActorRef<Topic.Command<InstrumentOutput>> instrumentOutputs) {
+        ActorRef<Object> hub = context.spawn(StreamHub.create(settings, followedMarkets, subscriptions, instruments,
+                instrumentOutputs), "stream-hub");
         return new StreamConnections(context.getSystem(), settings, followedMarkets, hub);
+    }
+
+    /**
+     * Server-Sent Events of instrument channels ({@code summary:<id>}, {@code arbitrage}): the same messages as on the
+     * WebSocket, with {@code event:} {@code summary} or {@code arbitrage}.
+     */
+    public Source<ServerSentEvent, NotUsed> instrumentEvents(String remote, List<String> channelNames) throws Refused {
+        List<StreamChannel> channels = new ArrayList<>();
+        for (String name : new LinkedHashSet<>(channelNames)) {
+            try {
+                channels.add(StreamChannel.parse(name));
+            } catch (StreamChannel.BadChannel bad) {
+                throw new Refused(400, "bad_channel", bad.getMessage());
+            }
+        }
+        Admitted admitted = admit(remote, true, new CompletableFuture<>());
+        StreamClient client = admitted.client();
+        return outgoing(admitted, channels, 0)
+                .map(o -> ServerSentEvent.create(client.render(o), o.event()))
+                .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat)
+                .watchTermination((notUsed, done) -> {
+                    gone(client, done);
+                    return NotUsed.getInstance();
+                });
     }
 
     /** A WebSocket client's flow: its messages in, the hub's out; {@code close} completes when the node closes it. */

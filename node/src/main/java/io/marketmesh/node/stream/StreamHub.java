@@ -1,5 +1,7 @@
 package io.marketmesh.node.stream;
 
+import io.marketmesh.node.instrument.InstrumentOutput;
+import io.marketmesh.node.instrument.InstrumentsView;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.MarketFeed;
 import io.marketmesh.node.subscription.FollowedMarkets;
@@ -9,6 +11,7 @@ import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookReset;
 import io.marketmesh.protocol.Channel;
 import io.marketmesh.protocol.Continuity;
+import io.marketmesh.protocol.InstrumentSummary;
 import io.marketmesh.protocol.MarketKey;
 import io.marketmesh.protocol.PriceLevel;
 import io.marketmesh.protocol.Venue;
@@ -24,6 +27,7 @@ import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -93,9 +97,11 @@ public final class StreamHub extends AbstractBehavior<Object> {
     private final Map<Venue, Set<String>> followed = new EnumMap<>(Venue.class);
     private final Set<StreamClient> behind = new LinkedHashSet<>();
     private final ClientCounters counters = new ClientCounters();
+    private final InstrumentChannels instrumentChannels;
 
     public static Behavior<Object> create(StreamSettings settings, FollowedMarkets followedMarkets,
-                                          ActorRef<Subscriptions.Command> subscriptions) {
+                                          ActorRef<Subscriptions.Command> subscriptions, InstrumentsView instruments,
+                                          ActorRef<Topic.Command<InstrumentOutput>> instrumentOutputs) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.BEHIND, BEHIND_CHECK);
             timers.startTimerWithFixedDelay(Tick.SECOND, Duration.ofSeconds(1));
@@ -105,22 +111,38 @@ public final class StreamHub extends AbstractBehavior<Object> {
             }
             Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(context.getSelf().narrow(),
                     ClusterEvent.ReachabilityEvent.class));
-            return new StreamHub(context, settings, followedMarkets);
+            return new StreamHub(context, settings, followedMarkets, instruments, instrumentOutputs);
         }));
     }
 
-    private StreamHub(ActorContext<Object> context, StreamSettings settings, FollowedMarkets followedMarkets) {
+    private StreamHub(ActorContext<Object> context, StreamSettings settings, FollowedMarkets followedMarkets,
+                      InstrumentsView instruments, ActorRef<Topic.Command<InstrumentOutput>> instrumentOutputs) {
         super(context);
         this.settings = settings;
         this.followedMarkets = followedMarkets;
         this.sharding = ClusterSharding.get(context.getSystem());
         this.feed = context.getSelf().narrow();
+        this.instrumentChannels = new InstrumentChannels(instruments, sharding, instrumentOutputs,
+                context.getSelf().narrow(), context.getSelf().narrow(),
+                MarketFeed.hostPort(context.getSystem().address()), this::deliverInstrument);
     }
 
     @Override
     public Receive<Object> createReceive() {
         return newReceiveBuilder()
                 .onMessage(MarketFeed.Update.class, this::onUpdate)
+                .onMessage(InstrumentOutput.Summary.class, m -> {
+                    instrumentChannels.onSummary(m.summary(), false);
+                    return this;
+                })
+                .onMessage(InstrumentOutput.Arbitrage.class, m -> {
+                    instrumentChannels.onArbitrage(m.event());
+                    return this;
+                })
+                .onMessage(InstrumentSummary.class, m -> {
+                    instrumentChannels.onSummary(m, true);
+                    return this;
+                })
                 .onMessage(MarketFeed.Snapshot.class, this::onSnapshot)
                 .onMessage(Connect.class, this::onConnect)
                 .onMessage(Inbound.class, this::onInbound)
@@ -217,7 +239,13 @@ public final class StreamHub extends AbstractBehavior<Object> {
                         "already subscribed to '" + name + "' (unsubscribe first to change its depth)"));
                 return;
             }
-            if (channel.kind() != StreamChannel.Kind.ALL && !channel.wildcard()
+            if (channel.forInstruments()) {
+                String problem = instrumentChannels.problem(channel);
+                if (problem != null) {
+                    reply(client, StreamMessages.error(request.id(), "unknown_instrument", problem));
+                    return;
+                }
+            } else if (channel.kind() != StreamChannel.Kind.ALL && !channel.wildcard()
                     && !followedMarkets.contains(channel.venue(), channel.symbol())) {
                 reply(client, StreamMessages.error(request.id(), "unknown_market", "'" + name + "': "
                         + channel.market().id() + " is not followed by this cluster (POST /api/v1/subscriptions)"));
@@ -254,7 +282,9 @@ public final class StreamHub extends AbstractBehavior<Object> {
         Subscription subscription = new Subscription(client, channel, channel.kind() == StreamChannel.Kind.BOOK
                 || channel.kind() == StreamChannel.Kind.ALL ? depth : 0);
         client.subscriptions.put(channel.name(), subscription);
-        if (channel.kind() == StreamChannel.Kind.ALL) {
+        if (channel.forInstruments()) {
+            instrumentChannels.subscribe(subscription);
+        } else if (channel.kind() == StreamChannel.Kind.ALL) {
             everything.add(subscription);
             followed.forEach((venue, symbols) -> symbols.forEach(s -> attach(subscription, MarketKey.of(venue, s))));
         } else if (channel.wildcard()) {
@@ -267,6 +297,9 @@ public final class StreamHub extends AbstractBehavior<Object> {
 
     private void unsubscribe(Subscription subscription) {
         everything.remove(subscription);
+        if (subscription.channel.forInstruments()) {
+            instrumentChannels.unsubscribe(subscription);
+        }
         if (subscription.channel.venue() != null) {
             List<Subscription> venueWide = wildcards.get(subscription.channel.venue());
             if (venueWide != null) {
@@ -537,6 +570,28 @@ public final class StreamHub extends AbstractBehavior<Object> {
         if (book) {
             fallBehind(client, subscription, market);
         } else {
+            close(client, CloseReason.policyViolation("too slow: its buffer of " + settings.bufferMessages()
+                    + " messages is full"), "too slow");
+        }
+    }
+
+    /**
+     * Queues one instrument message. A summary (complete state) is skipped for a client that is behind, counted as a
+     * conflation: the next one carries everything. An arbitrage step that finds the buffer full closes the client.
+     */
+    private void deliverInstrument(Subscription subscription, String record, String event, boolean skippable) {
+        StreamClient client = subscription.client;
+        if (client.closed || client.ended) {
+            return;
+        }
+        if (skippable && (client.behind || client.queued() >= settings.conflateAbove())) {
+            client.conflations++;
+            return;
+        }
+        if (client.offer(new Outgoing(event, record, subscription)) || client.ended) {
+            return;
+        }
+        if (!skippable) {
             close(client, CloseReason.policyViolation("too slow: its buffer of " + settings.bufferMessages()
                     + " messages is full"), "too slow");
         }

@@ -20,6 +20,7 @@ public final class FollowedMarkets {
 
     /** Every venue, each with an immutable set of its followed symbols (empty when none). */
     private volatile Map<Venue, Set<String>> symbols;
+    private volatile long version;
 
     public FollowedMarkets() {
         Map<Venue, Set<String>> none = new EnumMap<>(Venue.class);
@@ -42,6 +43,17 @@ public final class FollowedMarkets {
     /** The actor's whole view, after it changed (the sets are immutable; the map is copied). */
     void publish(Map<Venue, Set<String>> now) {
         this.symbols = Collections.unmodifiableMap(new EnumMap<>(now));
+        this.version++;
+    }
+
+    /** Rises with every change: a reader that derives something from the followed markets recomputes when it moved. */
+    public long version() {
+        return version;
+    }
+
+    /** The followed symbols of one venue (immutable, unsorted). */
+    public Set<String> symbols(Venue venue) {
+        return symbols.get(venue);
     }
 
     /** Symbols per venue, sorted; venues with none are absent. */

@@ -51,6 +51,15 @@ class PackageRulesTest {
     }
 
     @Test
+    void instrumentsKnowMarketsButNoVenueNorOutlet() {
+        noClasses().that().resideInAPackage("io.marketmesh.node.instrument..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.marketmesh.node.venue..",
+                        "io.marketmesh.node.connection..", "io.marketmesh.node.publish..", "io.marketmesh.node.api..",
+                        "io.marketmesh.node.stream..", "io.marketmesh.node.simulator..")
+                .check(node);
+    }
+
+    @Test
     void theApiOnlyAsksActors() {
         noClasses().that().resideInAPackage("io.marketmesh.node.api..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.marketmesh.node.publish..",

@@ -122,6 +122,14 @@ public final class LoadBenchmark {
         node.put("marketmesh.venues.kalshi.ws-url", replay.kalshiWsUrl());
         node.put("marketmesh.venues.kalshi.rest-url", replay.restUrl());
         node.put("marketmesh.venues.kalshi.markets", String.join(",", kalshi));
+        // Instruments of two legs, a Kalshi market and a Polymarket token each: every top-of-book change of those
+        // books reaches an instrument actor, whose new summary is timed (top -> summary).
+        List<Map<String, Object>> links = new ArrayList<>();
+        for (int i = 0; i < Math.min(settings.instruments(), Math.min(kalshi.size(), polymarket.size())); i++) {
+            links.add(Map.of("id", "load-" + i, "legs", List.of(Map.of("market", "kalshi:" + kalshi.get(i)),
+                    Map.of("market", "polymarket:" + polymarket.get(i)))));
+        }
+        node.put("marketmesh.instruments.links", links);
         return node;
     }
 

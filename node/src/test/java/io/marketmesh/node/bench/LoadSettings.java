@@ -9,7 +9,7 @@ import java.util.stream.Stream;
  */
 record LoadSettings(int polymarketMarkets, int kalshiMarkets, List<Double> rates, int warmup, int window, int report,
                     int drainTimeout, int ackBoundMs, boolean keepGoing, boolean skipCeiling, int ceilingSeconds,
-                    boolean raw, long seed, int jitWarmup) {
+                    boolean raw, long seed, int jitWarmup, int instruments) {
 
     static LoadSettings fromSystemProperties() {
         return new LoadSettings(
@@ -27,7 +27,8 @@ record LoadSettings(int polymarketMarkets, int kalshiMarkets, List<Double> rates
                 intProp("load.ceilingSeconds", 15),
                 Boolean.parseBoolean(prop("marketmesh.kafka.publish-raw", "true")),
                 Long.parseLong(prop("load.seed", "42")),
-                intProp("load.jitWarmup", 30));
+                intProp("load.jitWarmup", 30),
+                intProp("load.instruments", 250));
     }
 
     /** Kafka records per book change, roughly: the book record, plus the raw frame when the raw topic is on. */

@@ -69,16 +69,20 @@ final class LoadStep {
         }
         metrics.receiptToApplied().reset();
         metrics.receiptToKafkaAck().reset();
+        metrics.topToSummary().reset();
         heap.clear();
         LoadSample start = sample();
         LoadSample end = watch(label, settings.window(), start);
         LoadReport.Percentiles applied = LoadReport.Percentiles.of(metrics.receiptToApplied());
         LoadReport.Percentiles acked = LoadReport.Percentiles.of(metrics.receiptToKafkaAck());
+        LoadReport.Percentiles summaries = LoadReport.Percentiles.of(metrics.topToSummary());
         StepResult result = verdict(rate, start, end, applied, acked, why);
         report.line("[%s] RESULT: generated %s ch/s (%s fr/s), node applied %s deltas/s, Kafka %s acks/s; receipt->applied %s ms,"
-                        + " receipt->ack %s ms; node CPU %.2f us/change; %s; heap after GC %s MB; %s", label,
+                        + " receipt->ack %s ms, receipt->instrument summary %s ms; node CPU %.2f us/change; %s;"
+                        + " heap after GC %s MB; %s", label,
                 LoadReport.k(result.generated()), LoadReport.k(result.frames()), LoadReport.k(result.applied()),
-                LoadReport.k(result.acked()), applied, acked, result.cpuMicrosPerChange(), result.cpu(), result.heap(),
+                LoadReport.k(result.acked()), applied, acked, summaries, result.cpuMicrosPerChange(), result.cpu(),
+                result.heap(),
                 result.sustained() ? "SUSTAINED" : "NOT sustained: " + String.join("; ", result.why()));
         return result;
     }

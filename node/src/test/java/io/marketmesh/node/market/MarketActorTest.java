@@ -1,5 +1,6 @@
 package io.marketmesh.node.market;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -199,6 +200,42 @@ class MarketActorTest {
         actor.tell(new MarketActor.Apply(relative(10, Side.BID, "0.03", "1")));
         assertEquals(d("2"), book().bids().get(0).size(), "the change was applied");
         follower.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    @Test
+    void aTopFollowerGetsTheTopLevelsWhenTheyOrTheBooksTrustChangeAndNotForDeeperChanges() {
+        TestProbe<MarketTop> instrument = testKit.createTestProbe();
+        actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.03"), d("10")), new PriceLevel(d("0.02"), d("20")),
+                new PriceLevel(d("0.01"), d("30")), new PriceLevel(d("0.98"), d("5")))));
+        actor.tell(new MarketActor.WatchTop(instrument.getRef(), 2));
+        MarketTop first = instrument.receiveMessage();
+        assertFalse(first.stale());
+        assertArrayEquals(new long[]{d("0.03"), d("0.02")}, first.bidPrices(), "the top 2 bids, best first");
+        assertArrayEquals(new long[]{d("10"), d("20")}, first.bidSizes());
+        assertArrayEquals(new long[]{d("0.98")}, first.askPrices());
+        assertEquals(actor, first.actor());
+
+        // The third bid is below the top 2: nothing to tell.
+        actor.tell(new MarketActor.Apply(relative(2, Side.BID, "0.01", "5")));
+        assertEquals(d("35"), book().bids().get(2).size(), "the change was applied");
+        instrument.expectNoMessage(Duration.ofMillis(200));
+
+        // The second bid's size changes: the new top.
+        actor.tell(new MarketActor.Apply(relative(3, Side.BID, "0.02", "1")));
+        MarketTop second = instrument.receiveMessage();
+        assertArrayEquals(new long[]{d("10"), d("21")}, second.bidSizes());
+        assertEquals(first.number() + 1, second.number());
+
+        // Untrusted: said at once, with the reason.
+        actor.tell(new MarketActor.Apply(relative(4, Side.BID, "0.03", "-11")));
+        MarketTop stale = instrument.receiveMessage();
+        assertTrue(stale.stale());
+        assertEquals("a change would take a level below zero", stale.staleReason());
+
+        actor.tell(new MarketActor.UnwatchTop(instrument.getRef()));
+        actor.tell(new MarketActor.Apply(snapshot(9, new PriceLevel(d("0.04"), d("1")), new PriceLevel(d("0.97"), d("2")))));
+        assertEquals(d("0.04"), book().bids().get(0).price());
+        instrument.expectNoMessage(Duration.ofMillis(200));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.marketmesh.node.venue.kalshi;
 
 import io.marketmesh.node.venue.ConnectRequest;
+import io.marketmesh.node.venue.MarketInfo;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueSession;
 import io.marketmesh.node.venue.VenueSettings;
@@ -11,6 +12,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -69,9 +71,27 @@ public final class KalshiAdapter implements VenueAdapter {
 
     @Override
     public List<String> discoverMarkets(VenueSettings settings) throws IOException, InterruptedException {
+        return discover(settings).stream().map(MarketInfo::symbol).toList();
+    }
+
+    /** The open markets ({@code status=open}), each with its title, outcome, event, tick and times. */
+    @Override
+    public List<MarketInfo> discover(VenueSettings settings) throws IOException, InterruptedException {
+        return restClient(settings).discover(settings.restUrl(), settings.discoveryLimit());
+    }
+
+    /** What Kalshi says now about exactly these tickers ({@code tickers} filter); a ticker it omits is delisted. */
+    @Override
+    public List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols)
+            throws IOException, InterruptedException {
+        return symbols.isEmpty() ? List.of() : restClient(settings).describe(settings.restUrl(), symbols);
+    }
+
+    /** Signed with the configured key when there is one, as the venue wants every REST call. */
+    private KalshiDiscovery restClient(VenueSettings settings) {
         KalshiCredentials credentials = KalshiCredentials.of(settings);
         KalshiSigner signer = credentials.configured() ? signer(credentials) : null;
-        return new KalshiDiscovery(http(settings), signer, clock).discover(settings.restUrl(), settings.discoveryLimit());
+        return new KalshiDiscovery(http(settings), signer, clock);
     }
 
     /** The path Kalshi signs: the URL's path without query, e.g. {@code /trade-api/ws/v2}. */

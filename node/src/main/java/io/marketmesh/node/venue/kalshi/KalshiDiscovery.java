@@ -1,7 +1,9 @@
 package io.marketmesh.node.venue.kalshi;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.marketmesh.node.venue.MarketInfo;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -10,9 +12,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -20,14 +27,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Open markets from Kalshi's REST API: {@code GET {rest}/markets?status=open&limit=..&cursor=..}, following the
- * cursor page by page until it runs out or enough tickers are found.
+ * cursor page by page until it runs out or enough tickers are found; and given markets, whatever their status, through
+ * the documented {@code tickers} filter of the same endpoint. {@link KalshiMarketInfo} reads each market.
  */
 final class KalshiDiscovery {
 
     static final int MAX_PAGE = 1000;
+    /** Tickers per describe request: a comma-separated list of about 3 KB, which every server accepts. */
+    static final int DESCRIBE_BATCH = 100;
 
     private static final Logger log = LoggerFactory.getLogger(KalshiDiscovery.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final HttpClient http;
@@ -41,27 +51,23 @@ final class KalshiDiscovery {
         this.clock = clock;
     }
 
-    /** @param limit at most this many tickers; zero or less means no limit */
-    List<String> discover(String restUrl, int limit) throws IOException, InterruptedException {
-        String base = restUrl.endsWith("/") ? restUrl.substring(0, restUrl.length() - 1) : restUrl;
+    /** @param limit at most this many markets; zero or less means no limit */
+    List<MarketInfo> discover(String restUrl, int limit) throws IOException, InterruptedException {
+        String base = base(restUrl);
         int cap = limit > 0 ? limit : Integer.MAX_VALUE;
-        Set<String> tickers = new LinkedHashSet<>();
+        Map<String, MarketInfo> markets = new LinkedHashMap<>();
         Set<String> seenCursors = new HashSet<>();
         String cursor = "";
         int pages = 0;
-        while (tickers.size() < cap) {
-            int pageSize = Math.min(MAX_PAGE, cap - tickers.size());
+        while (markets.size() < cap) {
+            int pageSize = Math.min(MAX_PAGE, cap - markets.size());
             URI uri = URI.create(base + "/markets?status=open&limit=" + pageSize
                     + (cursor.isEmpty() ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
             JsonNode page = get(uri);
             pages++;
-            JsonNode markets = page.get("markets");
-            if (markets == null || !markets.isArray()) {
-                throw new IOException("Kalshi market discovery: GET " + uri + " answered without a 'markets' array");
-            }
-            for (JsonNode market : markets) {
-                String ticker = market.path("ticker").asText("");
-                if (!ticker.isBlank() && tickers.add(ticker) && tickers.size() >= cap) {
+            for (JsonNode market : marketsOf(page, uri)) {
+                MarketInfo info = KalshiMarketInfo.of(market);
+                if (info != null && markets.putIfAbsent(info.symbol(), info) == null && markets.size() >= cap) {
                     break;
                 }
             }
@@ -74,8 +80,52 @@ final class KalshiDiscovery {
                 break;
             }
         }
-        log.info("Kalshi market discovery found {} open market(s) in {} page(s)", tickers.size(), pages);
-        return List.copyOf(tickers);
+        log.info("Kalshi market discovery found {} open market(s) in {} page(s)", markets.size(), pages);
+        return List.copyOf(markets.values());
+    }
+
+    /**
+     * What Kalshi says now about exactly these tickers, whatever their status (no status filter), in their order; a
+     * ticker the venue does not answer for is left out. Asked in batches of {@link #DESCRIBE_BATCH} with
+     * {@code tickers=a,b,..}, each batch following its cursor should the venue page it.
+     */
+    List<MarketInfo> describe(String restUrl, Collection<String> tickers) throws IOException, InterruptedException {
+        String base = base(restUrl);
+        List<String> wanted = List.copyOf(new LinkedHashSet<>(tickers));
+        Map<String, MarketInfo> found = new HashMap<>();
+        for (int from = 0; from < wanted.size(); from += DESCRIBE_BATCH) {
+            List<String> batch = wanted.subList(from, Math.min(wanted.size(), from + DESCRIBE_BATCH));
+            String filter = URLEncoder.encode(String.join(",", batch), StandardCharsets.UTF_8);
+            Set<String> seenCursors = new HashSet<>();
+            String cursor = "";
+            do {
+                URI uri = URI.create(base + "/markets?tickers=" + filter + "&limit=" + MAX_PAGE
+                        + (cursor.isEmpty() ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
+                JsonNode page = get(uri);
+                for (JsonNode market : marketsOf(page, uri)) {
+                    MarketInfo info = KalshiMarketInfo.of(market);
+                    if (info != null && batch.contains(info.symbol())) {
+                        found.putIfAbsent(info.symbol(), info);
+                    }
+                }
+                cursor = page.path("cursor").asText("");
+            } while (!cursor.isEmpty() && seenCursors.add(cursor));
+        }
+        List<MarketInfo> described = wanted.stream().map(found::get).filter(Objects::nonNull).toList();
+        log.info("Kalshi describe: {} of {} ticker(s) known to the venue", described.size(), wanted.size());
+        return described;
+    }
+
+    private static String base(String restUrl) {
+        return restUrl.endsWith("/") ? restUrl.substring(0, restUrl.length() - 1) : restUrl;
+    }
+
+    private static JsonNode marketsOf(JsonNode page, URI uri) throws IOException {
+        JsonNode markets = page.get("markets");
+        if (markets == null || !markets.isArray()) {
+            throw new IOException("Kalshi market discovery: GET " + uri + " answered without a 'markets' array");
+        }
+        return markets;
     }
 
     private JsonNode get(URI uri) throws IOException, InterruptedException {

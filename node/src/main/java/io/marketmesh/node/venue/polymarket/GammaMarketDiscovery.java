@@ -2,30 +2,38 @@ package io.marketmesh.node.venue.polymarket;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.marketmesh.node.venue.MarketInfo;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Finds tradable outcome tokens through the Gamma API ({@code GET /markets?active=true&closed=false}),
- * paging with {@code offset} until enough tokens are found or a page comes back short. Cold path: plain
- * and readable, a tree per page.
+ * paging with {@code offset} until enough tokens are found or a page comes back short, and describes given tokens
+ * through the documented {@code clob_token_ids} filter of the same endpoint. Cold path: plain and readable, a tree per
+ * page; {@link GammaMarketInfo} reads each market.
  */
 final class GammaMarketDiscovery {
 
     private static final Logger log = LoggerFactory.getLogger(GammaMarketDiscovery.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final int DEFAULT_PAGE_SIZE = 100;
+    /** Token ids per describe request: 77-digit ids keep the URL near 4 KB, which every server accepts. */
+    static final int DESCRIBE_BATCH = 50;
 
     private final String baseUrl;
     private final int limit;
@@ -39,16 +47,13 @@ final class GammaMarketDiscovery {
         this.timeout = timeout;
     }
 
-    /** Token ids in the venue's order, at most {@code limit}, no duplicates. */
-    List<String> discover() throws IOException, InterruptedException {
-        Set<String> tokens = new LinkedHashSet<>();
+    /** Every token of the tradable markets in the venue's order, at most {@code limit}, no duplicates. */
+    List<MarketInfo> discover() throws IOException, InterruptedException {
+        Map<String, MarketInfo> tokens = new LinkedHashMap<>();
         if (limit <= 0) {
             return List.of();
         }
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+        HttpClient http = http();
         int offset = 0;
         int pages = 0;
         int markets = 0;
@@ -65,11 +70,11 @@ final class GammaMarketDiscovery {
             previousBody = body;
             JsonNode page = parse(body, uri);
             for (JsonNode market : page) {
-                if (tradable(market)) {
+                if (GammaMarketInfo.tradable(market)) {
                     markets++;
-                    for (String token : tokenIds(market)) {
+                    for (MarketInfo token : GammaMarketInfo.of(market)) {
                         if (tokens.size() < limit) {
-                            tokens.add(token);
+                            tokens.putIfAbsent(token.symbol(), token);
                         }
                     }
                 }
@@ -81,7 +86,57 @@ final class GammaMarketDiscovery {
         }
         log.info("polymarket discovery: {} tokens of {} tradable markets in {} pages from {}",
                 tokens.size(), markets, pages, baseUrl);
-        return new ArrayList<>(tokens);
+        return new ArrayList<>(tokens.values());
+    }
+
+    /**
+     * What Gamma says now about exactly these tokens, in their order; a token Gamma does not know is left out. Asked
+     * in batches with {@code clob_token_ids}; tokens not found are asked again with {@code closed=true}, because the
+     * venue may leave closed markets out unless asked for them.
+     */
+    List<MarketInfo> describe(Collection<String> tokens) throws IOException, InterruptedException {
+        Set<String> wanted = new LinkedHashSet<>(tokens);
+        Map<String, MarketInfo> found = new HashMap<>();
+        HttpClient http = http();
+        lookUp(http, wanted, "", found);
+        List<String> missing = wanted.stream().filter(token -> !found.containsKey(token)).toList();
+        lookUp(http, missing, "&closed=true", found);
+        List<MarketInfo> described = new ArrayList<>(found.size());
+        for (String token : wanted) {
+            MarketInfo info = found.get(token);
+            if (info != null) {
+                described.add(info);
+            }
+        }
+        log.info("polymarket describe: {} of {} tokens known to {}", described.size(), wanted.size(), baseUrl);
+        return described;
+    }
+
+    private void lookUp(HttpClient http, Collection<String> tokens, String filter, Map<String, MarketInfo> found)
+            throws IOException, InterruptedException {
+        List<String> all = List.copyOf(tokens);
+        for (int from = 0; from < all.size(); from += DESCRIBE_BATCH) {
+            List<String> batch = all.subList(from, Math.min(all.size(), from + DESCRIBE_BATCH));
+            StringBuilder url = new StringBuilder(baseUrl).append("/markets?limit=").append(batch.size()).append(filter);
+            for (String token : batch) {
+                url.append("&clob_token_ids=").append(URLEncoder.encode(token, StandardCharsets.UTF_8));
+            }
+            URI uri = URI.create(url.toString());
+            for (JsonNode market : parse(get(http, uri), uri)) {
+                for (MarketInfo token : GammaMarketInfo.of(market)) {
+                    if (batch.contains(token.symbol())) {
+                        found.putIfAbsent(token.symbol(), token);
+                    }
+                }
+            }
+        }
+    }
+
+    private HttpClient http() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
     }
 
     private String get(HttpClient http, URI uri) throws IOException, InterruptedException {
@@ -93,7 +148,7 @@ final class GammaMarketDiscovery {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("polymarket discovery: GET " + uri + " answered HTTP " + response.statusCode()
-                    + ": " + abbreviate(response.body()));
+                    + ": " + GammaMarketInfo.abbreviate(response.body()));
         }
         return response.body();
     }
@@ -101,70 +156,15 @@ final class GammaMarketDiscovery {
     private static JsonNode parse(String body, URI uri) throws IOException {
         JsonNode page;
         try {
-            page = JSON.readTree(body);
+            page = GammaMarketInfo.JSON.readTree(body);
         } catch (JsonProcessingException e) {
             throw new IOException("polymarket discovery: GET " + uri + " returned malformed JSON ("
-                    + e.getOriginalMessage() + "): " + abbreviate(body));
+                    + e.getOriginalMessage() + "): " + GammaMarketInfo.abbreviate(body));
         }
         if (page == null || !page.isArray()) {
             throw new IOException("polymarket discovery: GET " + uri + " returned no JSON array of markets: "
-                    + abbreviate(body));
+                    + GammaMarketInfo.abbreviate(body));
         }
         return page;
-    }
-
-    /** active, not closed, and (when the venue says) with an order book that accepts orders. */
-    static boolean tradable(JsonNode market) {
-        return market.path("active").asBoolean(false)
-                && !market.path("closed").asBoolean(false)
-                && flagAbsentOrTrue(market, "enableOrderBook")
-                && flagAbsentOrTrue(market, "acceptingOrders");
-    }
-
-    private static boolean flagAbsentOrTrue(JsonNode market, String field) {
-        JsonNode flag = market.get(field);
-        return flag == null || flag.isNull() || flag.asBoolean(false);
-    }
-
-    /**
-     * {@code clobTokenIds} is a JSON-encoded string (e.g. {@code "[\"123\", \"456\"]"}); a real array is taken
-     * too. A market whose ids cannot be read is skipped with a warning: one bad market must not stop discovery.
-     */
-    static List<String> tokenIds(JsonNode market) {
-        JsonNode ids = market.get("clobTokenIds");
-        if (ids == null || ids.isNull()) {
-            return List.of();
-        }
-        if (ids.isTextual()) {
-            String text = ids.asText().strip();
-            if (text.isEmpty()) {
-                return List.of();
-            }
-            try {
-                ids = JSON.readTree(text);
-            } catch (JsonProcessingException e) {
-                log.warn("polymarket discovery: market {} has unreadable clobTokenIds {}; skipped",
-                        market.path("id").asText("?"), abbreviate(text));
-                return List.of();
-            }
-        }
-        if (ids == null || !ids.isArray()) {
-            log.warn("polymarket discovery: market {} has clobTokenIds that are no array; skipped",
-                    market.path("id").asText("?"));
-            return List.of();
-        }
-        List<String> result = new ArrayList<>(ids.size());
-        for (JsonNode id : ids) {
-            String token = id.isValueNode() ? id.asText().strip() : "";
-            if (!token.isEmpty()) {
-                result.add(token);
-            }
-        }
-        return result;
-    }
-
-    private static String abbreviate(String text) {
-        String oneLine = text == null ? "" : text.replaceAll("\\s+", " ");
-        return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "…";
     }
 }
