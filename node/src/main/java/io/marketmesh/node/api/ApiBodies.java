@@ -73,8 +73,8 @@ final class ApiBodies {
         }
     }
 
-    /** One venue over the whole cluster: its workers (where they run) and every socket they hold. */
-    record VenueStatusView(String venue, boolean enabled, String wsUrl, int followed, String discovery,
+    /** One venue over the whole cluster: its health, its workers (where they run) and every socket they hold. */
+    record VenueStatusView(String venue, boolean enabled, VenueHealth health, String wsUrl, int followed, String discovery,
                            int workersConfigured, int workersRunning, IntegrityCounts integrity, List<WorkerRow> workers,
                            List<SocketStatus> connections) implements VenueView {
 
@@ -91,7 +91,8 @@ final class ApiBodies {
             }
             IntegrityCounts integrity = sockets.stream().map(SocketStatus::integrity)
                     .reduce(IntegrityCounts.NONE, IntegrityCounts::plus);
-            return new VenueStatusView(config.venue().id(), true, config.wsUrl(), followed, discovery, workersConfigured,
+            return new VenueStatusView(config.venue().id(), true, VenueHealth.of(followed, workersConfigured, discovery, statuses),
+                    config.wsUrl(), followed, discovery, workersConfigured,
                     statuses.size(), integrity, workers, sockets);
         }
     }

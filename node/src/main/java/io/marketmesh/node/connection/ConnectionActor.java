@@ -175,6 +175,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private String state = "connecting";
     private long connectedAt;
     private long lastMessageAt;
+    /** The latest frame's receipt (epoch ms; 0: none yet on this socket), unlike lastMessageAt never the open time. */
+    private long lastFrameAt;
     private long framesReceived;
     private long binaryFrames;
 
@@ -337,7 +339,9 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
             return this;
         }
         if (upgraded.error() != null || upgraded.status() != SWITCHING_PROTOCOLS) {
-            return fail(upgraded.error() != null ? upgraded.error() : "upgrade refused: HTTP " + upgraded.status());
+            // Status 0: no HTTP answer at all (connection refused, DNS, TLS), a socket failure rather than a refusal.
+            return fail(upgraded.status() > 0 ? VenueError.UPGRADE_REFUSED : VenueError.SOCKET,
+                    upgraded.error() != null ? upgraded.error() : "upgrade refused: HTTP " + upgraded.status());
         }
         timers.cancel(Tick.CONNECT_TIMEOUT);
         state = "open";
@@ -381,6 +385,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
     private void onFrame(VenueSocket.Received frame) {
         lastMessageAt = frame.receivedAt();
+        lastFrameAt = lastMessageAt;
         framesReceived++;
         metrics.onFrameReceived();
         // Events the session emits while handling this frame carry its receipt stamp to the MarketActor.
@@ -476,17 +481,25 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
     private void reportStatus() {
         manager.tell(new ConnectionManager.SocketStatusUpdate(socketId, state, markets.size(), connectedAt,
-                lastMessageAt, framesReceived, output.badFrames(), binaryFrames, output.integrity(), markets.directRoutes()));
+                lastMessageAt, framesReceived, output.badFrames(), binaryFrames, output.integrity(), markets.directRoutes(),
+                lastFrameAt, output.lastBadFrame(), output.lastBadFrameAt()));
     }
 
-    /** Marks the socket's books stale, tells the manager why, and throws so the supervisor restarts with backoff. */
     private Behavior<Command> fail(String reason) {
+        return fail(VenueError.SOCKET, reason);
+    }
+
+    /**
+     * Marks the socket's books stale, tells the manager why ({@code kind}: a {@link VenueError} kind), and throws so
+     * the supervisor restarts with backoff.
+     */
+    private Behavior<Command> fail(String kind, String reason) {
         state = "down";
         log.warn("{} socket {} down: {}", venue.venue().id(), socketId, reason);
         if (session != null) {
             markets.markAllStale("connection lost: " + reason);
         }
-        manager.tell(new ConnectionManager.SocketFailed(socketId, reason));
+        manager.tell(new ConnectionManager.SocketFailed(socketId, kind, reason));
         publishConnection(Continuity.Kind.CONNECTION_DOWN, reason);
         reportStatus();
         closeSocket();

@@ -6,6 +6,7 @@ import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.ResyncRequest;
 import io.marketmesh.node.market.MarketPublisher;
 import io.marketmesh.node.market.ResyncTopics;
+import io.marketmesh.node.metrics.NodeMetrics;
 import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.node.venue.MarketInfo;
 import io.marketmesh.node.venue.VenueAdapter;
@@ -61,9 +62,10 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
      *
      * @param node      the cluster address of the node it runs on ({@code host:port})
      * @param discovery what seeding from configuration or discovery did (worker 0), or null
+     * @param health    what it knows of the venue's health (sockets, errors, its node's stale books)
      */
     public record WorkerStatus(Venue venue, int worker, String node, String wsUrl, int markets, String discovery,
-                               List<SocketStatus> connections) implements CborSerializable {
+                               List<SocketStatus> connections, WorkerHealth health) implements CborSerializable {
     }
 
     /** Sent by the daemon process when the worker moves to another node or the node shuts down. */
@@ -80,12 +82,18 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     record SocketStarting(int socket, ActorRef<ConnectionActor.Command> self) implements Command {
     }
 
+    /**
+     * @param lastFrameAt    the socket incarnation's latest frame (0: none yet)
+     * @param lastBadFrame   why its latest bad frame was skipped, and when ({@code lastBadFrameAt}, 0: none)
+     */
     record SocketStatusUpdate(int socket, String state, int subscriptions, long connectedAt, long lastMessageAt,
                               long framesReceived, long badFrames, long binaryFrames, IntegrityCounts integrity,
-                              int localMarkets) implements Command {
+                              int localMarkets, long lastFrameAt, String lastBadFrame, long lastBadFrameAt)
+            implements Command {
     }
 
-    record SocketFailed(int socket, String reason) implements Command {
+    /** A socket failed, or the venue reported an error on it; {@code kind} is a {@link VenueError} kind. */
+    record SocketFailed(int socket, String kind, String reason) implements Command {
     }
 
     /** A socket reopened itself because resyncing this market on it brought no snapshot. */
@@ -154,6 +162,12 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     private final String node;
     private int nextSlotId;
     private String discovery;
+    /** The latest frame on any socket of this worker, and the latest error it saw: for the venue's health. */
+    private long lastFrameAt;
+    private VenueError lastError;
+    private final NodeMetrics metrics;
+    /** An open socket is silent when it received nothing for this long (stale-after, plus its report's lag). */
+    private final long silentAfterMillis;
     /** The first view of the followed markets has arrived: a market not carried now is one nobody follows. */
     private boolean knowsFollowed;
     /** Worker 0's: keeps the venue's catalogue entries current; null on the other workers. */
@@ -173,6 +187,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         this.node = ConnectionWorkers.nodeAddress(context.getSystem());
         this.nextSlotId = worker;
         this.sharding = ClusterSharding.get(context.getSystem());
+        this.metrics = NodeMetrics.get(context.getSystem());
+        this.silentAfterMillis = venue.staleAfter().plus(settings.statusInterval()).toMillis();
         dependencies.resyncTopics().subscribe(venue.venue(),
                 context.messageAdapter(ResyncRequest.class, ResyncFromTopic::new));
         // Its markets' actors belong here, beside the sockets that feed them (they follow within a rebalance interval).
@@ -244,6 +260,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     private Behavior<Command> onDiscovered(Discovered discovered) {
         if (discovered.error() != null) {
             discovery = "failed: " + discovered.error() + " (retrying in " + settings.discoveryRetry().toSeconds() + "s)";
+            noteError(new VenueError(VenueError.DISCOVERY, "market discovery failed: " + discovered.error(),
+                    System.currentTimeMillis(), worker, null));
             getContext().getLog().warn("{} market discovery failed: {}; retrying in {}", venue.venue().id(),
                     discovered.error(), settings.discoveryRetry());
             timers.startSingleTimer(RetryDiscovery.INSTANCE, settings.discoveryRetry());
@@ -374,18 +392,47 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     }
 
     private Behavior<Command> onGetStatus(GetStatus get) {
+        long now = System.currentTimeMillis();
         List<SocketStatus> sockets = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (Slot slot : slots.values()) {
             SocketStatusUpdate s = slot.last;
-            sockets.add(new SocketStatus(worker, node, slot.id, s == null ? "connecting" : s.state(), slot.symbols.size(),
+            String state = s == null ? "connecting" : s.state();
+            sockets.add(new SocketStatus(worker, node, slot.id, state, slot.symbols.size(),
                     s == null ? 0 : s.connectedAt(), s == null ? 0 : s.lastMessageAt(),
                     s == null ? 0 : s.framesReceived(), s == null ? 0 : s.badFrames(), s == null ? 0 : s.binaryFrames(),
                     Math.max(0, slot.starts - 1), slot.lastError, slot.lastErrorAt,
                     s == null ? slot.earlier : slot.earlier.plus(s.integrity()), s == null ? 0 : s.localMarkets()));
+            String problem = socketProblem(slot, state, now);
+            if (problem != null) {
+                problems.add(problem);
+            }
         }
+        WorkerHealth health = new WorkerHealth(lastFrameAt, lastError, metrics.booksStale(venue.venue()),
+                List.copyOf(problems));
         get.replyTo().tell(new WorkerStatus(venue.venue(), worker, node, venue.wsUrl(), slotBySymbol.size(), discovery,
-                sockets));
+                sockets, health));
         return this;
+    }
+
+    /** Why a socket that carries markets is not doing its job now, or null when it is (docs/http-api.md, health). */
+    private String socketProblem(Slot slot, String state, long now) {
+        if (slot.symbols.isEmpty()) {
+            return null;
+        }
+        if (!state.equals("open")) {
+            return "socket " + slot.id + " " + state + (state.equals("down") && slot.lastError != null
+                    ? ": " + slot.lastError : "");
+        }
+        long silentFor = now - slot.last.lastMessageAt();
+        return silentFor > silentAfterMillis
+                ? "socket " + slot.id + " silent for " + silentFor / 1000 + " s (stale-after "
+                + venue.staleAfter().toSeconds() + " s)"
+                : null;
+    }
+
+    private void noteError(VenueError error) {
+        lastError = VenueError.latest(lastError, error);
     }
 
     private Behavior<Command> onSocketStarting(SocketStarting starting) {
@@ -407,15 +454,22 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         if (slot != null) {
             slot.last = update;
         }
+        lastFrameAt = Math.max(lastFrameAt, update.lastFrameAt());
+        if (update.lastBadFrameAt() > 0 && (lastError == null || update.lastBadFrameAt() > lastError.at())) {
+            noteError(new VenueError(VenueError.BAD_FRAME, "bad frame skipped: " + update.lastBadFrame(),
+                    update.lastBadFrameAt(), worker, update.socket()));
+        }
         return this;
     }
 
     private Behavior<Command> onSocketFailed(SocketFailed failed) {
         Slot slot = slots.get(failed.socket());
+        long now = System.currentTimeMillis();
         if (slot != null) {
             slot.lastError = failed.reason();
-            slot.lastErrorAt = System.currentTimeMillis();
+            slot.lastErrorAt = now;
         }
+        noteError(new VenueError(failed.kind(), failed.reason(), now, worker, failed.socket()));
         return this;
     }
 

@@ -44,6 +44,9 @@ final class ConnectionOutput implements SessionOutput {
     /** {@code receivedNanos} of the frame being handled; 0 outside a frame. */
     private long receivedNanos;
     private long badFrames;
+    /** Why the latest bad frame was skipped, and when (epoch ms; 0: none), for the venue's health. */
+    private String lastBadFrame;
+    private long lastBadFrameAt;
 
     ConnectionOutput(ActorContext<ConnectionActor.Command> context, TimerScheduler<ConnectionActor.Command> timers,
                      long generation, int socketId, String venue, Pacing pacing, ConnectionSettings settings,
@@ -83,6 +86,14 @@ final class ConnectionOutput implements SessionOutput {
 
     long badFrames() {
         return badFrames;
+    }
+
+    String lastBadFrame() {
+        return lastBadFrame;
+    }
+
+    long lastBadFrameAt() {
+        return lastBadFrameAt;
     }
 
     IntegrityCounts integrity() {
@@ -156,6 +167,8 @@ final class ConnectionOutput implements SessionOutput {
     @Override
     public void badFrame(String reason, String frame) {
         badFrames++;
+        lastBadFrame = reason;
+        lastBadFrameAt = System.currentTimeMillis();
         // One line per bad frame while they are rare; a flood is summarized instead of drowning the log.
         if (badFrames <= 20 || badFrames % 1000 == 0) {
             log.warn("{} socket {} skipped a bad frame #{}: {} | {}", venue, socketId, badFrames, reason,
@@ -166,7 +179,7 @@ final class ConnectionOutput implements SessionOutput {
     @Override
     public void venueError(String message) {
         log.warn("{} socket {} venue error: {}", venue, socketId, message);
-        manager.tell(new ConnectionManager.SocketFailed(socketId, message));
+        manager.tell(new ConnectionManager.SocketFailed(socketId, VenueError.VENUE_ERROR, message));
     }
 
     @Override

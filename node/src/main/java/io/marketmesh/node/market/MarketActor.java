@@ -73,6 +73,11 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         boolean hasBook() {
             return this == BOOTSTRAPPED || this == LIVE || this == STALE;
         }
+
+        /** Served flagged stale (the node's per-venue tally of stale books counts it); an unfollowed one is leaving. */
+        boolean servedStale() {
+            return this != LIVE && this != UNFOLLOWED;
+        }
     }
 
     public sealed interface Command extends CborSerializable
@@ -275,6 +280,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         this.shard = shard;
         this.metrics = NodeMetrics.get(context.getSystem());
         metrics.onMarketActorStarted();
+        metrics.onBookStale(market.venue(), state.servedStale());
         ActorRef<Command> self = context.getSelf();
         this.publication = new BookPublication(market, dependencies.publisher(), () -> self.tell(RecordsLost.INSTANCE));
         // The system's address is its cluster member's: a unit test's actor, without a cluster, can have followers too.
@@ -332,6 +338,9 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                     metrics.onMarketActorStopped();
                     if (state == BookState.LIVE) {
                         metrics.onBookLive(false);
+                    }
+                    if (state.servedStale()) {
+                        metrics.onBookStale(market.venue(), false);
                     }
                     publication.close();
                     return this;
@@ -429,10 +438,13 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         tops.changed(book, state != BookState.LIVE, staleReason, updatedAt, changedNanos);
     }
 
-    /** Every change of state goes through here, so that the node's count of live books stays right. */
+    /** Every change of state goes through here, so that the node's counts of live and stale books stay right. */
     private void moveTo(BookState next) {
         if ((state == BookState.LIVE) != (next == BookState.LIVE)) {
             metrics.onBookLive(next == BookState.LIVE);
+        }
+        if (state.servedStale() != next.servedStale()) {
+            metrics.onBookStale(market.venue(), next.servedStale());
         }
         state = next;
     }

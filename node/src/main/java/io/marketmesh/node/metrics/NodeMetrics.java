@@ -1,5 +1,7 @@
 package io.marketmesh.node.metrics;
 
+import io.marketmesh.protocol.Venue;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
@@ -45,6 +47,8 @@ public final class NodeMetrics implements Extension {
     private final LongAdder marketActorsStopped = new LongAdder();
     private final LongAdder booksLive = new LongAdder();
     private final LongAdder kafkaProducerRestarts = new LongAdder();
+    /** Per venue (by ordinal): this node's MarketActors whose book is served stale now. */
+    private final AtomicLongArray booksStale = new AtomicLongArray(Venue.values().length);
 
     private NodeMetrics() {
     }
@@ -134,6 +138,20 @@ public final class NodeMetrics implements Extension {
         } else {
             booksLive.decrement();
         }
+    }
+
+    /**
+     * Books of {@code venue} on this node served stale now: held by a running MarketActor that has no trusted venue
+     * book (no snapshot yet, bootstrapped from Kafka, a gap or failed check, a lost connection, a reset). The
+     * MarketActors keep it, on their transitions only, so {@code GET /api/v1/venues} reads it without asking them.
+     */
+    public long booksStale(Venue venue) {
+        return booksStale.get(venue.ordinal());
+    }
+
+    /** A MarketActor's book of {@code venue} became stale ({@code true}) or stopped being stale ({@code false}). */
+    public void onBookStale(Venue venue, boolean stale) {
+        booksStale.addAndGet(venue.ordinal(), stale ? 1 : -1);
     }
 
     public void onMarketActorStarted() {

@@ -10,7 +10,7 @@ import java.util.Locale;
  *
  * @param symbol    the venue's native symbol, the market key's symbol ({@code BTCUSDT}, {@code BTC/USD}, a Polymarket
  *                  token id, a Kalshi ticker)
- * @param base      base asset, upper case as the venue spells it ({@code BTC}; Kraken's {@code XBT} stays {@code XBT});
+ * @param base      base asset, upper case as the venue spells it ({@code BTC}; Kraken's from its v2 name, {@code BTC});
  *                  empty for prediction markets
  * @param quote     quote asset, upper case ({@code USDT}); empty for prediction markets
  * @param kind      {@code spot}, {@code binary} (a prediction market's outcome), or the venue's own name of a

@@ -10,6 +10,8 @@ import com.typesafe.config.ConfigFactory;
 import io.marketmesh.node.config.NodeConfig;
 import io.marketmesh.node.connection.ConnectionManager;
 import io.marketmesh.node.connection.SocketStatus;
+import io.marketmesh.node.connection.VenueError;
+import io.marketmesh.node.connection.WorkerHealth;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.ResyncRequest;
 import io.marketmesh.protocol.BookDelta;
@@ -117,7 +119,14 @@ class CrossNodeSerializationTest {
         roundTrips(new ResyncRequest(KALSHI, "gap", 2, market.getRef()));
         roundTrips(new ConnectionManager.WorkerStatus(Venue.KALSHI, 1, "127.0.0.1:7355", "wss://x", 3, null, List.of(
                 new SocketStatus(1, "127.0.0.1:7355", 5, "open", 3, 1, 2, 3, 4, 0, 5, "refused", 6,
-                        new io.marketmesh.node.connection.IntegrityCounts(7, 1, 8, 2), 3))));
+                        new io.marketmesh.node.connection.IntegrityCounts(7, 1, 8, 2), 3)),
+                new WorkerHealth(9, new VenueError(
+                        VenueError.SOCKET, "venue closed the socket", 10, 1, 5), 2,
+                        List.of("socket 5 down: venue closed the socket"))));
+        roundTrips(new ConnectionManager.WorkerStatus(Venue.KALSHI, 0, "127.0.0.1:7355", "wss://x", 0, "failed: x", List.of(),
+                new WorkerHealth(0, new VenueError(
+                        VenueError.DISCOVERY, "market discovery failed: x", 10, 0, null), 0,
+                        List.of())));
         TestProbe<ConnectionManager.WorkerStatus> worker = testKit.createTestProbe();
         roundTrips(new ConnectionManager.GetStatus(worker.getRef()));
         roundTrips(ConnectionManager.Stop.INSTANCE);

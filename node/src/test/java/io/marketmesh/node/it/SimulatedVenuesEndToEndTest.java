@@ -160,6 +160,9 @@ class SimulatedVenuesEndToEndTest {
             return kalshi.path("reconnects").asLong() >= 1 && kalshi.path("lastError").asText("").contains("401");
         }, HEAL);
         assertTrue(simulator.kalshiAuthFailures() >= 1);
+        JsonNode health = venue(node.get("/api/v1/venues").body(), Venue.KALSHI).path("health");
+        assertEquals("upgrade_refused", health.path("lastError").path("kind").asText(), health.toString());
+        assertTrue(!health.path("healthy").asBoolean() && health.path("booksStale").asLong() == 1, health.toString());
         String symbol = simulator.markets(Venue.POLYMARKET).get(0);
         node.awaitJson("/api/v1/markets/polymarket/" + symbol, r -> r.status() == 200 && r.body().path("hasBook").asBoolean(), HEAL);
         TestNode.Reply book = node.get("/api/v1/markets/kalshi/" + simulator.markets(Venue.KALSHI).get(0) + "/book");

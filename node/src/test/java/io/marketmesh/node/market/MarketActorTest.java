@@ -319,6 +319,27 @@ class MarketActorTest {
     }
 
     @Test
+    void theNodeCountsEachVenuesStaleBooksFromStartThroughHealAndStop() {
+        NodeMetrics metrics = NodeMetrics.get(testKit.system());
+        state(); // the actor runs: without a snapshot its book is served stale, and counted so
+        long withThisOne = metrics.booksStale(Venue.KALSHI);
+        long polymarket = metrics.booksStale(Venue.POLYMARKET);
+        assertTrue(withThisOne >= 1);
+        actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.01"), d("10")), new PriceLevel(d("0.98"), d("5")))));
+        state();
+        assertEquals(withThisOne - 1, metrics.booksStale(Venue.KALSHI), "a snapshot makes the book fresh");
+        actor.tell(new MarketActor.Apply(relative(2, Side.BID, "0.01", "-11")));
+        assertTrue(state().stale());
+        assertEquals(withThisOne, metrics.booksStale(Venue.KALSHI), "a failed change makes it stale again");
+        actor.tell(new MarketActor.MarkStale("connection lost"));
+        assertTrue(state().stale());
+        assertEquals(withThisOne, metrics.booksStale(Venue.KALSHI), "counted once however many reasons it has");
+        testKit.stop(actor);
+        assertEquals(withThisOne - 1, metrics.booksStale(Venue.KALSHI), "an actor that stops takes its stale book with it");
+        assertEquals(polymarket, metrics.booksStale(Venue.POLYMARKET), "another venue's tally is its own");
+    }
+
+    @Test
     void anInvalidLevelInTheMiddleOfAFrameLeavesTheBookAsItWasAndStale() {
         actor.tell(new MarketActor.Apply(snapshot(1, new PriceLevel(d("0.40"), d("10")), new PriceLevel(d("0.60"), d("5")))));
         assertFalse(state().stale());

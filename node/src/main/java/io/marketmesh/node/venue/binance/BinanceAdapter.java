@@ -69,6 +69,9 @@ public final class BinanceAdapter implements VenueAdapter {
     @Override
     public List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols)
             throws IOException, InterruptedException {
+        if (symbols.isEmpty()) {
+            return List.of();
+        }
         return new BinanceDiscovery(http(settings), settings.restUrl()).describe(symbols);
     }
 

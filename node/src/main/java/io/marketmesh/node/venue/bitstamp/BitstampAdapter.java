@@ -58,6 +58,9 @@ public final class BitstampAdapter implements VenueAdapter {
     @Override
     public List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols)
             throws IOException, InterruptedException {
+        if (symbols.isEmpty()) {
+            return List.of();
+        }
         return new BitstampDiscovery(http(settings), settings.restUrl()).describe(symbols);
     }
 

@@ -92,6 +92,9 @@ public final class BybitAdapter implements VenueAdapter {
     /** What instruments-info says now about each market symbol, whatever its status or quote coin. */
     @Override
     public List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols) throws Exception {
+        if (symbols.isEmpty()) {
+            return List.of();
+        }
         return new BybitDiscovery(http(settings), settings.restUrl()).describe(symbols);
     }
 

@@ -68,6 +68,9 @@ public final class CoinbaseAdapter implements VenueAdapter {
     @Override
     public List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols)
             throws IOException, InterruptedException {
+        if (symbols.isEmpty()) {
+            return List.of();
+        }
         return new CoinbaseDiscovery(http(settings), DISCOVERY_TIMEOUT).describe(settings.restUrl(), symbols);
     }
 

@@ -67,6 +67,9 @@ public final class CryptocomAdapter implements VenueAdapter {
     @Override
     public List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols)
             throws IOException, InterruptedException {
+        if (symbols.isEmpty()) {
+            return List.of();
+        }
         return new CryptocomDiscovery(http(settings), settings.restUrl()).describe(symbols);
     }
 

@@ -54,6 +54,9 @@ public final class KrakenAdapter implements VenueAdapter {
     @Override
     public List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols)
             throws IOException, InterruptedException {
+        if (symbols.isEmpty()) {
+            return List.of();
+        }
         return new KrakenDiscovery(http(settings)).describe(settings.restUrl(), symbols);
     }
 

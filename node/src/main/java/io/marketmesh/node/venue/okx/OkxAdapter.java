@@ -53,6 +53,9 @@ public final class OkxAdapter implements VenueAdapter {
     /** What the instruments listing says now about each instId (spot or swap), whatever its state or quote asset. */
     @Override
     public List<MarketInfo> describe(VenueSettings settings, Collection<String> symbols) throws Exception {
+        if (symbols.isEmpty()) {
+            return List.of();
+        }
         return new OkxDiscovery(http(settings), settings.restUrl()).describe(symbols);
     }
 

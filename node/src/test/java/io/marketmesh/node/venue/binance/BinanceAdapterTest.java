@@ -3,6 +3,7 @@ package io.marketmesh.node.venue.binance;
 import static io.marketmesh.node.venue.binance.BinanceTestSupport.RECORDING;
 import static io.marketmesh.node.venue.binance.BinanceTestSupport.VENUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import com.typesafe.config.ConfigFactory;
 import io.marketmesh.node.config.NodeConfig;
 import io.marketmesh.node.testkit.Fixtures;
 import io.marketmesh.node.venue.MarketInfo;
+import io.marketmesh.node.venue.MarketListing;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.node.venue.registry.VenueAdapters;
 import io.marketmesh.protocol.Venue;
@@ -106,6 +108,25 @@ class BinanceAdapterTest {
         assertEquals(new BigDecimal("0.00001"), found.get(1).lotSize());
         assertEquals(List.of("RUNEEUR", "BTCUSDT", "NKNUSDT"), adapter.discoverMarkets(settings));
         assertEquals(List.of("/api/v3/exchangeInfo", "/api/v3/ticker/24hr"), requested.subList(0, 2));
+    }
+
+    @Test
+    void describeReadsTheCapturedListingWhateverTheStatusOrQuoteAndLeavesOutWhatIsNotListed() throws Exception {
+        String base = serve(Map.of("/api/v3/exchangeInfo", capturedExchangeInfo()));
+        VenueSettings settings = settings(base, Map.of("quote-assets", List.of("EUR")));
+
+        List<MarketInfo> described = adapter.describe(settings, List.of("LRCBTC", "GONEUSDT", "BCCUSDT", "BTCUSDT"));
+
+        assertEquals(List.of("LRCBTC", "BCCUSDT", "BTCUSDT"), described.stream().map(MarketInfo::symbol).toList(),
+                "in the order asked, no quote-asset filter; GONEUSDT is not listed (delisted)");
+        MarketInfo bcc = described.get(1);
+        assertEquals("break", bcc.status());
+        assertFalse(bcc.active(), "BREAK: delisted or halted, not tradable");
+        MarketInfo btc = described.get(2);
+        assertEquals(MarketListing.crypto("BTCUSDT", "BTC", "USDT", "spot", new BigDecimal("0.01"),
+                new BigDecimal("0.00001"), "trading", null, "https://www.binance.com/en/trade/BTC_USDT", true), btc);
+        assertTrue(described.get(0).active());
+        assertEquals(List.of("/api/v3/exchangeInfo"), requested, "one listing, no ticker call");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.marketmesh.node.venue.bitstamp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.marketmesh.node.config.NodeConfig;
 import io.marketmesh.node.testkit.Fixtures;
 import io.marketmesh.node.venue.MarketInfo;
+import io.marketmesh.node.venue.MarketListing;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.node.venue.registry.VenueAdapters;
 import io.marketmesh.protocol.Venue;
@@ -78,6 +80,28 @@ class BitstampAdapterTest {
         assertEquals(0, new BigDecimal("4100000").compareTo(btc.volume()));
         assertNull(markets.get(3).volume(), "no ticker: ranked after those with one, in the venue's order");
         assertEquals(List.of("xrpeur", "btcusd", "ethusd", "btceur"), new BitstampAdapter().discoverMarkets(settings(rest, 4, Map.of())));
+    }
+
+    @Test
+    void describeReadsTheCapturedPairsWhateverTheQuoteAndLeavesOutWhatIsNotListed() throws Exception {
+        String rest = serve(null);
+        List<MarketInfo> described = new BitstampAdapter().describe(settings(rest, 1, Map.of()),
+                List.of("xrpbtc", "gonegbp", "btcusd"));
+        assertEquals(List.of("xrpbtc", "btcusd"), described.stream().map(MarketInfo::symbol).toList(),
+                "no quote-asset filter or limit; gonegbp is not listed (delisted)");
+        assertEquals(MarketListing.crypto("btcusd", "BTC", "USD", "spot", new BigDecimal("0.01"),
+                new BigDecimal("1E-8"), "enabled", null, null, true), described.get(1));
+        assertEquals(new BigDecimal("1E-8"), described.get(0).tickSize(), "counter_decimals 8");
+    }
+
+    @Test
+    void aDisabledPairIsListedButNotTradable() throws Exception {
+        // The shape of trading-pairs-info (captured above), one pair with trading Disabled, as the venue documents it.
+        MarketInfo off = BitstampDiscovery.info(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"trading\":\"Disabled\",\"base_decimals\":8,\"url_symbol\":\"oldusd\",\"name\":\"OLD/USD\","
+                        + "\"counter_decimals\":2}"), Map.of());
+        assertEquals("disabled", off.status());
+        assertFalse(off.active());
     }
 
     @Test

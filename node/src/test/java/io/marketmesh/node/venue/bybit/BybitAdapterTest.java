@@ -2,6 +2,7 @@ package io.marketmesh.node.venue.bybit;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -171,6 +172,34 @@ class BybitAdapterTest {
         });
         server.start();
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Test
+    void describeReadsTheRecordedInstrumentsOfTheCategoriesAskedWithoutFilterAndLeavesOutWhatIsNotListed()
+            throws Exception {
+        Map<String, String> instruments = recordedInstruments();
+        String rest = serve((path, query) -> instruments.get(query.contains("category=linear") ? "linear" : "spot"));
+        VenueSettings base = settings(Map.of());
+        VenueSettings settings = new VenueSettings(Venue.BYBIT, true, base.wsUrl(), rest, List.of(), 1, 50, 10,
+                base.heartbeatInterval(), base.staleAfter(), base.connectTimeout(), base.options());
+
+        List<MarketInfo> described = new BybitAdapter().describe(settings,
+                List.of("BTCEUR", "GONEUSDT", "linear:BTCUSDT-14AUG26", "linear:BTCUSDT"));
+
+        assertEquals(List.of("BTCEUR", "linear:BTCUSDT-14AUG26", "linear:BTCUSDT"),
+                described.stream().map(MarketInfo::symbol).toList(), "GONEUSDT is not listed (delisted)");
+        assertEquals(MarketListing.crypto("BTCEUR", "BTC", "EUR", "spot", described.get(0).tickSize(),
+                described.get(0).lotSize(), "trading", null, "https://www.bybit.com/en/trade/spot/BTC/EUR", true),
+                described.get(0));
+        assertEquals("LinearFutures", described.get(1).kind(), "a dated future, described though never discovered");
+        assertEquals("https://www.bybit.com/trade/usdt/BTCUSDT", described.get(2).url());
+        assertEquals(2, requests.size(), "one instruments-info listing per category, no tickers: " + requests);
+
+        // A Closed instrument (Bybit documents PreLaunch, Trading, Delivering, Closed) is listed but not tradable.
+        MarketInfo closed = BybitDiscovery.market(BybitCategory.SPOT, JSON.readTree(
+                "{\"symbol\":\"OLDUSDT\",\"baseCoin\":\"OLD\",\"quoteCoin\":\"USDT\",\"status\":\"Closed\"}"));
+        assertEquals("closed", closed.status());
+        assertFalse(closed.active());
     }
 
     @Test

@@ -234,6 +234,32 @@ class CoinbaseCaptureTest {
     }
 
     @Test
+    void aRecordedDelistedProductIsDescribedAsNotTradable() throws Exception {
+        JsonNode http = recording().stream().filter(r -> r.path("t").asText().equals("http")).findFirst().orElseThrow();
+        Map<String, MarketInfo> all = new HashMap<>();
+        for (JsonNode product : readTree(http.path("data").asText()).path("products")) {
+            MarketInfo info = CoinbaseDiscovery.product(product);
+            all.put(info.symbol(), info);
+        }
+        assertEquals(920, all.size(), "every listed product is described, aliases and delisted ones too");
+        MarketInfo dai = all.get("DAI-USD"); // status delisted, trading_disabled true in the recording
+        assertEquals("delisted", dai.status());
+        assertFalse(dai.active());
+        assertTrue(all.get("BTC-USDC").active(), "an alias is tradable, though discovery follows its target");
+        assertEquals(516, all.values().stream().filter(MarketInfo::active)
+                .filter(m -> CoinbaseDiscovery.followable(productOf(http, m.symbol())) != null).count());
+    }
+
+    private static JsonNode productOf(JsonNode http, String symbol) {
+        for (JsonNode product : readTree(http.path("data").asText()).path("products")) {
+            if (product.path("product_id").asText().equals(symbol)) {
+                return product;
+            }
+        }
+        throw new AssertionError(symbol);
+    }
+
+    @Test
     void discoveryReadsTheRecordedProductsList() throws Exception {
         JsonNode http = recording().stream().filter(r -> r.path("t").asText().equals("http")).findFirst().orElseThrow();
         assertTrue(http.path("url").asText().endsWith(CoinbaseDiscovery.PATH));

@@ -1,6 +1,7 @@
 package io.marketmesh.node.venue.cryptocom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,6 +89,21 @@ class CryptocomDiscoveryTest {
         assertEquals(List.of("PEPE_USD", "BTC_USDT"), discovery(base).discover(Set.of("USD", "USDT", "EUR"), 2));
         assertEquals(List.of("PEPE_USD", "BTC_USDT", "ETH_USD", "CRO_EUR", "ETH_BTC"),
                 discovery(base).discover(Set.of(), 0), "no quote assets: every quote; no limit: all");
+    }
+
+    @Test
+    void describeReadsEveryInstrumentWhateverItsTypeOrStateAndLeavesOutWhatIsNotListed() throws Exception {
+        String base = serve(PAGE_1, PAGE_2, TICKERS);
+        List<MarketInfo> described = discovery(base).describe(List.of("BTCUSD-PERP", "GONE_USD", "OLD_USD", "CRO_EUR"));
+        assertEquals(List.of("BTCUSD-PERP", "OLD_USD", "CRO_EUR"), described.stream().map(MarketInfo::symbol).toList(),
+                "GONE_USD is not listed (delisted)");
+        assertEquals(MarketListing.crypto("BTCUSD-PERP", "BTC", "USD", "PERPETUAL_SWAP", new BigDecimal("0.1"),
+                new BigDecimal("0.0001"), "tradable", null, null, true), described.get(0));
+        assertEquals("untradable", described.get(1).status(), "tradable false");
+        assertFalse(described.get(1).active());
+        assertEquals("https://crypto.com/exchange/trade/CRO_EUR", described.get(2).url());
+        assertEquals(List.of("/public/get-instruments", "/public/get-instruments?cursor=page-2"), queries,
+                "the listing's pages, no tickers");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.marketmesh.node.venue.kraken;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -108,6 +109,26 @@ class KrakenDiscoveryTest {
         answers.put("/0/public/AssetPairs", "{\"error\":[\"EService:Unavailable\"]}");
         IOException e = assertThrows(IOException.class, () -> discovery.discover(rest, 2, QUOTES));
         assertTrue(e.getMessage().contains("EService:Unavailable"), e.getMessage());
+    }
+
+    @Test
+    void describeReadsTheCapturedAssetPairsByV2NameAndLeavesOutWhatIsNotListed() throws Exception {
+        // The capture's AssetPairs, with one pair's status changed to cancel_only (a documented status: not tradable).
+        String cancelOnly = assetPairs.replaceFirst("(\"XETHZEUR\":\\{)", "$1\"status\":\"cancel_only\",");
+        assertTrue(cancelOnly.contains("\"XETHZEUR\":{\"status\":\"cancel_only\""), "the capture lists XETHZEUR");
+        String rest = serve(new ConcurrentHashMap<>(Map.of("/0/public/AssetPairs", cancelOnly)));
+        KrakenDiscovery discovery = new KrakenDiscovery(HttpClient.newHttpClient());
+
+        List<MarketInfo> described = discovery.describe(rest, List.of("ETH/EUR", "BTC/USD", "LUNA/USD", "ADA/BTC"));
+
+        assertEquals(List.of("ETH/EUR", "BTC/USD", "ADA/BTC"), described.stream().map(MarketInfo::symbol).toList(),
+                "no quote-asset filter; LUNA/USD is not listed (delisted)");
+        assertEquals("cancel_only", described.get(0).status());
+        assertFalse(described.get(0).active());
+        assertEquals(MarketListing.crypto("BTC/USD", "BTC", "USD", "spot", new BigDecimal("0.1"),
+                new BigDecimal("1E-8"), "online", null, "https://pro.kraken.com/app/trade/btc-usd", true),
+                described.get(1));
+        assertTrue(described.get(2).active());
     }
 
     private String serve(Map<String, String> answers) throws IOException {

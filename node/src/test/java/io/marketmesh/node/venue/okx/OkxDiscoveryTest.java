@@ -1,6 +1,7 @@
 package io.marketmesh.node.venue.okx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,6 +88,37 @@ class OkxDiscoveryTest {
         answers.put("/api/v5/market/tickers?instType=SPOT", tickers());
         List<String> found = new OkxAdapter().discoverMarkets(settings(serve(answers), "[\"EUR\"]", "[\"SPOT\"]", 10));
         assertEquals(List.of("BTC-EUR"), found);
+    }
+
+    @Test
+    void describeReadsTheCapturedInstrumentsWhateverTheStateAndLeavesOutWhatIsNotListed() throws Exception {
+        Map<String, String> answers = capturedInstruments();
+        String base = serve(answers);
+
+        List<MarketInfo> spotOnly = new OkxAdapter().describe(settings(base, "[\"EUR\"]", "[\"SPOT\"]", 1),
+                List.of("ETH-BTC", "GONE-USDT", "BTC-USDT"));
+        assertEquals(List.of("ETH-BTC", "BTC-USDT"), spotOnly.stream().map(MarketInfo::symbol).toList(),
+                "no quote-asset filter; GONE-USDT is not listed (delisted)");
+        assertEquals(List.of("/api/v5/public/instruments?instType=SPOT"), requests, "one listing, only spot asked");
+        assertEquals(MarketListing.crypto("BTC-USDT", "BTC", "USDT", "spot", new BigDecimal("0.1"),
+                new BigDecimal("0.00000001"), "live", null, "https://www.okx.com/trade-spot/btc-usdt", true),
+                spotOnly.get(1));
+
+        requests.clear();
+        List<MarketInfo> swaps = new OkxAdapter().describe(settings(base, "[]", "[\"SPOT\"]", 1),
+                List.of("BTC-USD-SWAP", "BTC-USDT-SWAP"));
+        assertEquals(List.of("/api/v5/public/instruments?instType=SWAP"), requests);
+        assertEquals(List.of("BTC-USD-SWAP", "BTC-USDT-SWAP"), swaps.stream().map(MarketInfo::symbol).toList(),
+                "an inverse swap is described too, though discovery never follows it");
+        assertEquals(List.of("BTC", "USD", "SWAP"), List.of(swaps.get(0).base(), swaps.get(0).quote(), swaps.get(0).kind()));
+        assertEquals("https://www.okx.com/trade-swap/btc-usdt-swap", swaps.get(1).url());
+
+        // A suspended instrument (OKX documents live, suspend, preopen, test) is listed but not tradable.
+        answers.put("/api/v5/public/instruments?instType=SPOT",
+                "{\"code\":\"0\",\"msg\":\"\",\"data\":[" + instrument("OLD-USDT", "suspend") + "]}");
+        MarketInfo old = new OkxAdapter().describe(settings(base, "[]", "[\"SPOT\"]", 1), List.of("OLD-USDT")).get(0);
+        assertEquals("suspend", old.status());
+        assertFalse(old.active());
     }
 
     @Test
