@@ -4,6 +4,9 @@ import io.marketmesh.node.cluster.ClusterSettings;
 import io.marketmesh.node.cluster.NodeReadiness;
 import com.typesafe.config.Config;
 import io.marketmesh.node.api.ApiRoutes;
+import io.marketmesh.node.catalog.CatalogFeeder;
+import io.marketmesh.node.catalog.CatalogSettings;
+import io.marketmesh.node.catalog.MarketCatalog;
 import io.marketmesh.node.api.HttpServer;
 import io.marketmesh.node.api.HttpSettings;
 import io.marketmesh.node.config.NodeConfig;
@@ -53,7 +56,7 @@ import org.apache.pekko.cluster.typed.Join;
 /**
  * The node's root: joins the cluster (itself, when neither seed nodes nor Cluster Bootstrap are configured),
  * starts pekko-management when enabled, sharding of MarketActors, this node's view of the replicated
- * subscriptions, the connection workers of every enabled venue (spread over the cluster), Kafka (an embedded
+ * subscriptions and of the market catalogue, the connection workers of every enabled venue (spread over the cluster), Kafka (an embedded
  * broker when no cluster is configured, see {@link NodeKafka}) and the HTTP API. It holds no state of its own.
  */
 public final class NodeGuardian {
@@ -128,6 +131,10 @@ public final class NodeGuardian {
             InstrumentsView instruments = new InstrumentsView();
             ActorRef<InstrumentDirectory.Command> instrumentDirectory = context.spawn(InstrumentDirectory.create(
                     instrumentSettings, catalog, followedMarkets, instruments), "instruments");
+            // The catalogue's replica on this node; each venue's worker 0 feeds it (wherever that worker runs).
+            ActorRef<MarketCatalog.Command> marketCatalog = context.spawn(MarketCatalog.create(catalog, publisher),
+                    "market-catalog");
+            CatalogSettings catalogSettings = CatalogSettings.fromConfig(config.getConfig("marketmesh.catalog"));
 
             int venueIndex = 0;
             for (Map.Entry<Venue, VenueSettings> entry : venues.entrySet()) {
@@ -137,7 +144,8 @@ public final class NodeGuardian {
                 // Every node registers the same N workers; the daemon process runs each on one node of the cluster.
                 ConnectionManager.Dependencies dependencies = new ConnectionManager.Dependencies(
                         new ConnectionActor.Dependencies(adapter, settings, connectionSettings, publisher),
-                        resyncTopics, subscriptions, workers);
+                        resyncTopics, subscriptions, workers, new CatalogFeeder.Dependencies(adapter, settings,
+                        catalogSettings, marketCatalog, catalog, subscriptions));
                 ConnectionWorkers.start(system, venue, venueIndex++, workers,
                         worker -> ConnectionManager.create(dependencies, worker));
             }
@@ -154,7 +162,7 @@ public final class NodeGuardian {
                     instruments, instrumentOutputs);
             ApiRoutes routes = new ApiRoutes(system, subscriptions, followedMarkets, venues, workers, httpSettings, serving,
                     () -> kafka.flatMap(NodeKafka::notReadyReason), streams, instruments, instrumentDirectory,
-                    instrumentSettings.depth());
+                    instrumentSettings.depth(), catalog);
             HttpServer.start(system, routes.routes(), httpSettings);
             return Behaviors.empty();
         });

@@ -4,8 +4,11 @@ import io.marketmesh.node.connection.ConnectionManager;
 import io.marketmesh.node.connection.IntegrityCounts;
 import io.marketmesh.node.connection.SocketStatus;
 import io.marketmesh.node.venue.VenueSettings;
+import io.marketmesh.protocol.Exact;
 import io.marketmesh.protocol.MarketKey;
+import io.marketmesh.protocol.MarketMetadata;
 import io.marketmesh.protocol.Venue;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -31,10 +34,27 @@ final class ApiBodies {
     record MarketsPage(int total, int offset, int limit, List<MarketRow> markets) {
     }
 
-    record MarketRow(String market, String venue, String symbol) {
+    /**
+     * One followed market with the catalogue's metadata (null where unknown; times in epoch ms) and the ids of the
+     * instruments it is a leg of.
+     */
+    record MarketRow(String market, String venue, String symbol, String title, String outcome, String event,
+                     String base, String quote, String kind, @Exact BigDecimal tickSize, @Exact BigDecimal lotSize,
+                     String status, Boolean active, Long openTime, Long closeTime, String url, Long closedSince,
+                     List<String> instruments) {
 
-        static MarketRow of(MarketKey key) {
-            return new MarketRow(key.id(), key.venue().id(), key.symbol());
+        static MarketRow of(MarketKey key, MarketMetadata m, List<String> instruments) {
+            if (m == null) {
+                return new MarketRow(key.id(), key.venue().id(), key.symbol(), null, null, null, null, null, null, null,
+                        null, null, null, null, null, null, null, instruments);
+            }
+            return new MarketRow(key.id(), key.venue().id(), key.symbol(), m.title(), m.outcome(), m.event(), m.base(),
+                    m.quote(), m.kind(), m.tickSize(), m.lotSize(), m.status(), m.active(), millis(m.openTime()),
+                    millis(m.closeTime()), m.url(), millis(m.closedSince()), instruments);
+        }
+
+        private static Long millis(long epochMillis) {
+            return epochMillis == 0 ? null : epochMillis;
         }
     }
 

@@ -15,6 +15,7 @@ import io.marketmesh.node.api.ApiBodies.UnfollowAnswer;
 import io.marketmesh.node.api.ApiBodies.VenueStatusView;
 import io.marketmesh.node.api.ApiBodies.VenueView;
 import io.marketmesh.node.api.ApiBodies.VenuesView;
+import io.marketmesh.node.catalog.CatalogView;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.instrument.InstrumentDirectory;
 import io.marketmesh.node.instrument.InstrumentsView;
@@ -27,7 +28,6 @@ import io.marketmesh.protocol.MarketState;
 import io.marketmesh.protocol.ProtocolJson;
 import io.marketmesh.protocol.Venue;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,6 +83,7 @@ public final class ApiRoutes extends AllDirectives {
     private final Supplier<Optional<String>> dependenciesNotReady;
     private final InstrumentQueries instruments;
     private final InstrumentsView instrumentsView;
+    private final CatalogView catalog;
 
     /**
      * @param subscriptions        this node's door to the cluster's followed markets: follows and unfollows go to it
@@ -95,12 +96,15 @@ public final class ApiRoutes extends AllDirectives {
      * @param instruments          this node's instruments, as its directory last computed them
      * @param directory            the directory: instruments are added and removed through it
      * @param instrumentDepth      levels a side each instrument holds per member (the consolidated book's deepest)
+     * @param catalog              this node's replica of the market catalogue: the metadata {@code /markets} shows
      */
     public ApiRoutes(ActorSystem<?> system, ActorRef<Subscriptions.Command> subscriptions,
                      FollowedMarkets followedMarkets, Map<Venue, VenueSettings> venues, int workersPerVenue, HttpSettings settings,
                      BooleanSupplier ready, Supplier<Optional<String>> dependenciesNotReady, StreamConnections streams,
-                     InstrumentsView instruments, ActorRef<InstrumentDirectory.Command> directory, int instrumentDepth) {
+                     InstrumentsView instruments, ActorRef<InstrumentDirectory.Command> directory, int instrumentDepth,
+                     CatalogView catalog) {
         this.system = system;
+        this.catalog = catalog;
         this.streams = streams;
         this.markets = new MarketRefs(ClusterSharding.get(system));
         this.subscriptions = subscriptions;
@@ -230,7 +234,9 @@ public final class ApiRoutes extends AllDirectives {
 
     private Route marketsList() {
         return parameterOptional("venue", venue -> parameterOptional("limit", limit ->
-                parameterOptional("offset", offset -> async(() -> listMarkets(venue, limit, offset)))));
+                parameterOptional("offset", offset -> parameterOptional("q", q -> parameterOptional("status", status ->
+                        parameterOptional("instrument", instrument -> async(() -> listMarkets(
+                                MarketQuery.parse(q, venue, status, instrument, instrumentsView), limit, offset))))))));
     }
 
     private Route market(String venue, String symbol) {
@@ -266,19 +272,13 @@ public final class ApiRoutes extends AllDirectives {
 
     // ---- handlers -------------------------------------------------------------------------------
 
-    private CompletionStage<HttpResponse> listMarkets(Optional<String> venueParam, Optional<String> limitParam,
+    /** The followed markets that match the query (ApiRequests' checks), one page of them. */
+    private CompletionStage<HttpResponse> listMarkets(MarketQuery query, Optional<String> limitParam,
                                                       Optional<String> offsetParam) {
         int limit = ApiRequests.intParam("limit", limitParam, settings.maxPageSize(), 1, settings.maxPageSize());
         int offset = ApiRequests.intParam("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
-        Optional<Venue> only = venueParam.map(v -> ApiRequests.venue(v, true));
-        List<MarketKey> all = new ArrayList<>();
-        followedMarkets.followed().symbols().forEach((venue, symbols) -> {
-            if (only.isEmpty() || only.get() == venue) {
-                symbols.forEach(symbol -> all.add(MarketKey.of(venue, symbol)));
-            }
-        });
-        all.sort(Comparator.comparing(MarketKey::id));
-        List<MarketRow> page = all.stream().skip(offset).limit(limit).map(MarketRow::of).toList();
+        List<MarketRow> all = query.apply(followedMarkets.followed(), catalog, instrumentsView);
+        List<MarketRow> page = all.stream().skip(offset).limit(limit).toList();
         return CompletableFuture.completedFuture(response(200, new MarketsPage(all.size(), offset, limit, page)));
     }
 

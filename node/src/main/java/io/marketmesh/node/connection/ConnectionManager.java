@@ -1,5 +1,6 @@
 package io.marketmesh.node.connection;
 
+import io.marketmesh.node.catalog.CatalogFeeder;
 import io.marketmesh.node.serialization.CborSerializable;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.ResyncRequest;
@@ -7,6 +8,7 @@ import io.marketmesh.node.market.MarketPublisher;
 import io.marketmesh.node.market.ResyncTopics;
 import io.marketmesh.node.metrics.NodeMetrics;
 import io.marketmesh.node.subscription.Subscriptions;
+import io.marketmesh.node.venue.MarketInfo;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.VenueSettings;
 import io.marketmesh.protocol.MarketKey;
@@ -42,7 +44,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * carries the market (and answers {@link MarketActor.NotFollowed} for a market of its share it does not follow), and
  * reports the status the HTTP API shows. When no markets are configured, worker 0 discovers the venue's markets and
  * seeds the set with them once per cluster (configured markets are seeded by the oldest node, see
- * {@link Subscriptions}). An unfollowed market is dropped by its socket ({@link ConnectionActor.Unsubscribe}), which
+ * {@link Subscriptions}). Worker 0 also keeps the venue's part of the market catalogue current: it hands what discovery
+ * found to its {@link CatalogFeeder} child, which describes, refreshes and closes markets. An unfollowed market is dropped by its socket ({@link ConnectionActor.Unsubscribe}), which
  * then tells the market's actor. Each socket is a supervised {@link ConnectionActor}.
  */
 public final class ConnectionManager extends AbstractBehavior<ConnectionManager.Command> {
@@ -97,7 +100,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     record ResyncEscalated(String symbol) implements Command {
     }
 
-    private record Discovered(List<String> symbols, String error) implements Command {
+    private record Discovered(List<MarketInfo> markets, long at, String error) implements Command {
     }
 
     private enum RetryDiscovery implements Command {
@@ -111,9 +114,11 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
      * @param sockets       what every socket of this venue shares (adapter, settings, publisher)
      * @param subscriptions this node's view of the replicated subscription sets
      * @param worker        this worker's index, 0 to {@code workers - 1}
+     * @param catalog       what worker 0's catalogue feeder needs (this node's catalogue); null: no catalogue
      */
     public record Dependencies(ConnectionActor.Dependencies sockets, ResyncTopics resyncTopics,
-                               ActorRef<Subscriptions.Command> subscriptions, int workers) {
+                               ActorRef<Subscriptions.Command> subscriptions, int workers,
+                               CatalogFeeder.Dependencies catalog) {
     }
 
     public static Behavior<Command> create(Dependencies dependencies, int worker) {
@@ -165,6 +170,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     private final long silentAfterMillis;
     /** The first view of the followed markets has arrived: a market not carried now is one nobody follows. */
     private boolean knowsFollowed;
+    /** Worker 0's: keeps the venue's catalogue entries current; null on the other workers. */
+    private final ActorRef<CatalogFeeder.Command> catalogFeeder;
 
     private ConnectionManager(ActorContext<Command> context, TimerScheduler<Command> timers, Dependencies dependencies,
                               int worker) {
@@ -194,6 +201,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
                 node, venue);
         subscriptions.tell(new Subscriptions.Watch(venue.venue(), context.messageAdapter(Subscriptions.VenueSymbols.class,
                 symbols -> new SymbolsChanged(symbols.symbols()))));
+        this.catalogFeeder = worker == 0 && dependencies.catalog() != null
+                ? context.spawn(CatalogFeeder.create(dependencies.catalog()), "catalog-feeder") : null;
         if (venue.markets().isEmpty()) {
             if (worker == 0) {
                 discover();
@@ -235,16 +244,17 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     private void discover() {
         discovery = "running";
         Executor blocking = getContext().getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-        CompletableFuture<List<String>> found = CompletableFuture.supplyAsync(() -> {
+        long at = System.currentTimeMillis();
+        CompletableFuture<List<MarketInfo>> found = CompletableFuture.supplyAsync(() -> {
             try {
-                return adapter.discoverMarkets(venue);
+                return adapter.discover(venue);
             } catch (Exception e) {
                 throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
             }
         }, blocking);
-        getContext().pipeToSelf(found, (symbols, failure) -> failure == null
-                ? new Discovered(symbols, null)
-                : new Discovered(List.of(), failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage()));
+        getContext().pipeToSelf(found, (markets, failure) -> failure == null
+                ? new Discovered(markets, at, null)
+                : new Discovered(List.of(), at, failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage()));
     }
 
     private Behavior<Command> onDiscovered(Discovered discovered) {
@@ -257,8 +267,12 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
             timers.startSingleTimer(RetryDiscovery.INSTANCE, settings.discoveryRetry());
             return this;
         }
-        getContext().getLog().info("{} discovered {} active markets", venue.venue().id(), discovered.symbols().size());
-        seed(discovered.symbols(), "discovery");
+        List<String> symbols = discovered.markets().stream().map(MarketInfo::symbol).toList();
+        getContext().getLog().info("{} discovered {} active markets", venue.venue().id(), symbols.size());
+        if (catalogFeeder != null) {
+            catalogFeeder.tell(new CatalogFeeder.Discovered(discovered.markets(), discovered.at()));
+        }
+        seed(symbols, "discovery");
         return this;
     }
 

@@ -65,7 +65,8 @@ public interface MarketPublisher {
          *
          * @param sequence          the envelope's {@code sequence}
          * @param receivedTimestamp epoch ms when the venue frame behind it arrived (or when it was made)
-         * @param payload           the event, continuity or raw frame
+         * @param payload           the event, continuity or raw frame; null on {@link Channel#MARKETS}: a tombstone
+         *                          (a record with no value, which compaction keeps until it removes the key)
          * @param receivedNanos     {@code System.nanoTime()} of the frame behind it, 0 when none: a publisher that
          *                          measures latency times it until the broker acknowledges it
          * @return false when it was refused (the queue is full or publishing stopped)

@@ -289,7 +289,9 @@ public final class KafkaPublisher implements MarketPublisher {
                 pending.payload);
         byte[] value;
         try {
-            value = ProtocolJson.encodeRecordBytes(record);
+            // No payload on a compacted topic: a tombstone (the key's last record, removed by compaction).
+            value = pending.payload == null && pending.channel == Channel.MARKETS ? null
+                    : ProtocolJson.encodeRecordBytes(record);
         } catch (RuntimeException e) {
             metrics.onKafkaEncodeFailed();
             long failed = metrics.kafkaEncodeFailed();

@@ -29,23 +29,29 @@ final class SubscriptionKeys {
      */
     static final int BUCKETS = 64;
 
-    /** Which venue and bucket a key holds. */
-    record Bucket(Venue venue, int index) {
+    /** Which venue and bucket a key holds; {@code removed}: a bucket of the markets users removed, not followed ones. */
+    record Bucket(Venue venue, int index, boolean removed) {
     }
 
     private static final Map<Venue, List<Key<ORSet<String>>>> KEYS = new EnumMap<>(Venue.class);
+    private static final Map<Venue, List<Key<ORSet<String>>>> REMOVED_KEYS = new EnumMap<>(Venue.class);
     private static final Map<Key<?>, Bucket> BUCKET_OF_KEY = new HashMap<>();
     private static final Map<Venue, Key<Flag>> SEEDED_KEYS = new EnumMap<>(Venue.class);
 
     static {
         for (Venue venue : Venue.values()) {
             List<Key<ORSet<String>>> keys = new ArrayList<>(BUCKETS);
+            List<Key<ORSet<String>>> removed = new ArrayList<>(BUCKETS);
             for (int i = 0; i < BUCKETS; i++) {
                 Key<ORSet<String>> key = ORSetKey.create("subscriptions-" + venue.id() + "-" + i + "-of-" + BUCKETS);
                 keys.add(key);
-                BUCKET_OF_KEY.put(key, new Bucket(venue, i));
+                BUCKET_OF_KEY.put(key, new Bucket(venue, i, false));
+                Key<ORSet<String>> removedKey = ORSetKey.create("removed-by-user-" + venue.id() + "-" + i + "-of-" + BUCKETS);
+                removed.add(removedKey);
+                BUCKET_OF_KEY.put(removedKey, new Bucket(venue, i, true));
             }
             KEYS.put(venue, List.copyOf(keys));
+            REMOVED_KEYS.put(venue, List.copyOf(removed));
             SEEDED_KEYS.put(venue, FlagKey.create("subscriptions-seeded-" + venue.id()));
         }
     }
@@ -56,6 +62,11 @@ final class SubscriptionKeys {
     /** The key of one bucket of a venue. (The replicator wants the very key instance it was given.) */
     static Key<ORSet<String>> key(Venue venue, int bucket) {
         return KEYS.get(venue).get(bucket);
+    }
+
+    /** One bucket of the markets users removed from the venue ({@code DELETE}), which discovery never adds back. */
+    static Key<ORSet<String>> removedKey(Venue venue, int bucket) {
+        return REMOVED_KEYS.get(venue).get(bucket);
     }
 
     /** The bucket a key holds. */

@@ -37,23 +37,29 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * cluster message may carry. The HTTP API adds and removes markets through it (written to a majority of
  * nodes before it answers), connection workers watch it, and each venue is seeded once per cluster from
  * configuration or discovery (a replicated flag remembers it, so a restarted worker does not bring back markets
- * a user removed). Reads are served from this node's replica, which it keeps by subscribing to every key, and
+ * a user removed). A market a user removes ({@link Unfollow}) is also recorded in a replicated removed-by-user set
+ * (bucketed the same way) that discovery's refresh ({@link AddDiscovered}) never adds back, until a user follows it
+ * again ({@link Follow}); the catalogue unfollows closed markets with {@link Drop}, which records nothing. Reads are served from this node's replica, which it keeps by subscribing to every key, and
  * which it publishes after every change as a {@link FollowedMarkets} snapshot that the HTTP API reads without asking.
  */
 public final class Subscriptions extends AbstractBehavior<Subscriptions.Command> {
 
     public sealed interface Command permits Follow, Unfollow, GetFollowed, IsFollowed, Seed, Watch, Changed, Updated, Read,
-            SeedChecked, SeedFlagged, VenueStepDone, Joined, Refreshed, Flush {
+            SeedChecked, SeedFlagged, VenueStepDone, Joined, Refreshed, Flush, AddDiscovered, Drop, RemovedChanged,
+            RemovedWritten {
     }
 
-    /** Adds markets (idempotent). */
+    /** A user adds markets (idempotent); any of them a user had removed is no longer recorded as removed. */
     public record Follow(Venue venue, List<String> symbols, ActorRef<FollowResult> replyTo) implements Command {
     }
 
     public record FollowResult(Venue venue, List<String> added, List<String> alreadyFollowed, String error) {
     }
 
-    /** Removes a market; answers whether it was followed ({@code null} when the write failed). */
+    /**
+     * A user removes a market: recorded as removed by a user, so discovery does not add it back. Answers whether it
+     * was followed ({@code null} when the write failed).
+     */
     public record Unfollow(Venue venue, String symbol, ActorRef<UnfollowResult> replyTo) implements Command {
     }
 
@@ -93,7 +99,28 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     public record VenueSymbols(Venue venue, Set<String> symbols) {
     }
 
+    /**
+     * Markets discovery found (a refresh): the ones neither followed nor removed by a user are added. Answers with the
+     * ones added (empty when none, or when the write failed).
+     */
+    public record AddDiscovered(Venue venue, List<String> symbols, ActorRef<DiscoveredAdded> replyTo) implements Command {
+    }
+
+    public record DiscoveredAdded(List<String> added) {
+    }
+
+    /** Stops following markets for the system's own reason (the venue closed them): not recorded as removed by a user. */
+    public record Drop(Venue venue, List<String> symbols) implements Command {
+    }
+
     private record Changed(Venue venue, int bucket, Set<String> symbols) implements Command {
+    }
+
+    /** A bucket of the removed-by-user set changed (here or by gossip). */
+    private record RemovedChanged(Venue venue, int bucket, Set<String> symbols) implements Command {
+    }
+
+    private record RemovedWritten(Venue venue, String error) implements Command {
     }
 
     /** One bucket's write of a {@link PendingWrite} was answered. */
@@ -134,6 +161,7 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     private final Map<Venue, Set<String>> symbols = new EnumMap<>(Venue.class);
     /** Each venue's buckets as this replica last saw them. */
     private final Map<Venue, List<Set<String>>> buckets = new EnumMap<>(Venue.class);
+    private final RemovedByUser removedByUser = new RemovedByUser();
     /** Venues with a {@link Flush} on its way. */
     private final java.util.Set<Venue> flushing = java.util.EnumSet.noneOf(Venue.class);
     /** Bucket reads still outstanding per venue at start-up, and whether one of them failed. */
@@ -196,6 +224,7 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
             for (int bucket = 0; bucket < SubscriptionKeys.BUCKETS; bucket++) {
                 // One function for every key: the adapter keeps one mapping per response class, not per key.
                 sets.subscribe(SubscriptionKeys.key(venue, bucket), Subscriptions::changed);
+                sets.subscribe(SubscriptionKeys.removedKey(venue, bucket), Subscriptions::changed);
             }
         }
         view.publish(symbols);
@@ -286,6 +315,18 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
                 .onMessage(Joined.class, this::onJoined)
                 .onMessage(Refreshed.class, this::onRefreshed)
                 .onMessage(Updated.class, this::onUpdated)
+                .onMessage(AddDiscovered.class, this::onAddDiscovered)
+                .onMessage(Drop.class, this::onDrop)
+                .onMessage(RemovedChanged.class, m -> {
+                    removedByUser.replicaChanged(m.venue(), m.bucket(), m.symbols());
+                    return this;
+                })
+                .onMessage(RemovedWritten.class, m -> {
+                    if (m.error() != null) {
+                        getContext().getLog().warn("removed-by-user markets of {}: {}", m.venue().id(), m.error());
+                    }
+                    return this;
+                })
                 .onSignal(Terminated.class, this::onWatcherGone)
                 .build();
     }
@@ -307,9 +348,11 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
 
     private static Command changed(Replicator.SubscribeResponse<ORSet<String>> response) {
         SubscriptionKeys.Bucket bucket = SubscriptionKeys.bucketOf(response.key());
-        return response instanceof Replicator.Changed<ORSet<String>> c
-                ? new Changed(bucket.venue(), bucket.index(), Set.copyOf(c.get(response.key()).getElements()))
-                : new Changed(bucket.venue(), bucket.index(), Set.of()); // Deleted: never done here; read as empty
+        // Deleted: never done here; read as empty.
+        Set<String> symbols = response instanceof Replicator.Changed<ORSet<String>> c
+                ? Set.copyOf(c.get(response.key()).getElements()) : Set.of();
+        return bucket.removed() ? new RemovedChanged(bucket.venue(), bucket.index(), symbols)
+                : new Changed(bucket.venue(), bucket.index(), symbols);
     }
 
     private Behavior<Command> onRead(Read read) {
@@ -343,6 +386,7 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     }
 
     private Behavior<Command> onFollow(Follow follow) {
+        recordRemovedByUser(follow.venue(), follow.symbols(), false);
         List<String> added = new ArrayList<>();
         List<String> already = new ArrayList<>();
         for (String symbol : new java.util.LinkedHashSet<>(follow.symbols())) {
@@ -367,6 +411,57 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
                 () -> unfollow.replyTo().tell(new UnfollowResult(true, null)),
                 error -> unfollow.replyTo().tell(new UnfollowResult(true, error)));
         writeBucket(write, bucket, set -> set.remove(self, unfollow.symbol()));
+        recordRemovedByUser(unfollow.venue(), List.of(unfollow.symbol()), true);
+        return this;
+    }
+
+    /**
+     * Adds the markets to (or takes them out of) the venue's removed-by-user set, in this node's mirror at once (so a
+     * refresh right after sees it) and in the replicated set, written to a majority; a failed write is logged (it
+     * spreads by gossip if this node stays up).
+     */
+    private void recordRemovedByUser(Venue venue, List<String> symbols, boolean removed) {
+        removedByUser.mark(venue, symbols, removed).forEach((bucket, inBucket) -> sets.askUpdate(
+                replyTo -> new Replicator.Update<>(SubscriptionKeys.removedKey(venue, bucket), ORSet.empty(),
+                        new Replicator.WriteMajority(writeTimeout), replyTo, set -> {
+                            ORSet<String> result = set;
+                            for (String symbol : inBucket) {
+                                result = removed ? result.add(self, symbol) : result.remove(self, symbol);
+                            }
+                            return result;
+                        }),
+                response -> new RemovedWritten(venue, response instanceof Replicator.UpdateSuccess ? null
+                        : "not confirmed by a majority within " + writeTimeout + ": " + response)));
+    }
+
+    private Behavior<Command> onAddDiscovered(AddDiscovered discovered) {
+        Venue venue = discovered.venue();
+        List<String> fresh = discovered.symbols().stream().distinct()
+                .filter(s -> !isFollowed(venue, s) && !removedByUser.contains(venue, s)).toList();
+        if (fresh.isEmpty()) {
+            discovered.replyTo().tell(new DiscoveredAdded(List.of()));
+            return this;
+        }
+        add(venue, fresh, () -> discovered.replyTo().tell(new DiscoveredAdded(fresh)),
+                error -> discovered.replyTo().tell(new DiscoveredAdded(List.of())));
+        return this;
+    }
+
+    private Behavior<Command> onDrop(Drop drop) {
+        Venue venue = drop.venue();
+        Map<Integer, List<String>> byBucket = SubscriptionKeys.byBucket(
+                drop.symbols().stream().distinct().filter(s -> isFollowed(venue, s)).toList());
+        if (byBucket.isEmpty()) {
+            return this;
+        }
+        PendingWrite write = new PendingWrite(venue, byBucket.keySet(), () -> { }, error -> { });
+        byBucket.forEach((bucket, dropped) -> writeBucket(write, bucket, set -> {
+            ORSet<String> result = set;
+            for (String symbol : dropped) {
+                result = result.remove(self, symbol);
+            }
+            return result;
+        }));
         return this;
     }
 

@@ -104,6 +104,23 @@ class CrossNodeSerializationTest {
     }
 
     @Test
+    void marketCatalogueEntriesAndWrites() {
+        // The replicated catalogue's values (LWWMap entries) and what writers tell a node's catalogue.
+        roundTrips(new io.marketmesh.protocol.MarketMetadata(KALSHI, "Bitcoin above 72,999.99?", "Yes", "KXBTCD-26MAY3017",
+                null, null, "binary", new java.math.BigDecimal("0.01"), java.math.BigDecimal.ONE, "active", true,
+                1_700_000_000_000L, 1_800_000_000_000L, "https://kalshi.com/markets/kxbtcd", 0, 1_700_000_000_123L));
+        roundTrips(io.marketmesh.protocol.MarketMetadata.unknown(POLY));
+        roundTrips(new io.marketmesh.node.catalog.MarketCatalog.Put(Venue.KALSHI, List.of(
+                new io.marketmesh.node.venue.MarketInfo(KALSHI.symbol(), "", "", "binary",
+                        new java.math.BigDecimal("0.01"), java.math.BigDecimal.ONE, "active", null, "Bitcoin above?", "Yes",
+                        "KXBTCD-26MAY3017", java.time.Instant.ofEpochMilli(1_700_000_000_000L), null, null, false),
+                io.marketmesh.node.venue.MarketInfo.bare("OTHER")), 1_700_000_000_123L));
+        roundTrips(new io.marketmesh.node.catalog.MarketCatalog.MarkClosed(Venue.KALSHI, List.of(KALSHI.symbol()),
+                "delisted", 1_700_000_000_123L));
+        roundTrips(new io.marketmesh.node.catalog.MarketCatalog.Forget(Venue.POLYMARKET, List.of(POLY.symbol())));
+    }
+
+    @Test
     void repliesAndControlMessages() {
         Trade trade = new Trade(KALSHI, "t-1", Decimals.parse("0.53"), Decimals.parse("10"), Side.BID, 1L, 2L);
         roundTrips(new MarketState(KALSHI, MarketStatus.ACTIVE, true, "gap", true, Decimals.parse("0.52"),

@@ -75,4 +75,47 @@ class SubscriptionsTest {
         assertTrue(unfollower.receiveMessage(Duration.ofSeconds(20)).wasFollowed());
         assertFalse(view.contains(Venue.KALSHI, "AAA"), "an unfollowed market is gone before the unfollow is answered");
     }
+
+    @Test
+    void discoveryNeverAddsBackAMarketAUserRemovedUntilAUserFollowsItAgainAndTheCatalogueDropsLeaveNoRecord() {
+        FollowedMarkets view = new FollowedMarkets();
+        ActorRef<Subscriptions.Command> subscriptions = testKit.spawn(Subscriptions.create(Duration.ofSeconds(5),
+                new AtomicBoolean(), Map.of(Venue.KALSHI, List.of("AAA", "BBB")), view));
+        TestProbe<Subscriptions.VenueSymbols> worker = testKit.createTestProbe();
+        subscriptions.tell(new Subscriptions.Watch(Venue.KALSHI, worker.getRef()));
+        Cluster cluster = Cluster.get(testKit.system());
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        worker.receiveMessage(Duration.ofSeconds(20));
+
+        TestProbe<Subscriptions.UnfollowResult> unfollower = testKit.createTestProbe();
+        subscriptions.tell(new Subscriptions.Unfollow(Venue.KALSHI, "AAA", unfollower.getRef()));
+        assertTrue(unfollower.receiveMessage(Duration.ofSeconds(20)).wasFollowed());
+        TestProbe<Subscriptions.DiscoveredAdded> discovery = testKit.createTestProbe();
+        subscriptions.tell(new Subscriptions.AddDiscovered(Venue.KALSHI, List.of("AAA", "BBB", "NEW"),
+                discovery.getRef()));
+        assertEquals(List.of("NEW"), discovery.receiveMessage(Duration.ofSeconds(20)).added(),
+                "the removed market stays removed, the followed one is not added twice");
+        assertFalse(view.contains(Venue.KALSHI, "AAA"));
+
+        // Closed markets the catalogue unfollows are not removed by a user: discovery may follow them again.
+        subscriptions.tell(new Subscriptions.Drop(Venue.KALSHI, List.of("BBB")));
+        worker.awaitAssert(Duration.ofSeconds(20), () -> {
+            assertFalse(view.contains(Venue.KALSHI, "BBB"));
+            return null;
+        });
+        subscriptions.tell(new Subscriptions.AddDiscovered(Venue.KALSHI, List.of("AAA", "BBB"), discovery.getRef()));
+        assertEquals(List.of("BBB"), discovery.receiveMessage(Duration.ofSeconds(20)).added());
+
+        // A user following it again clears the record: once dropped, discovery may follow it again.
+        TestProbe<Subscriptions.FollowResult> follower = testKit.createTestProbe();
+        subscriptions.tell(new Subscriptions.Follow(Venue.KALSHI, List.of("AAA"), follower.getRef()));
+        assertEquals(List.of("AAA"), follower.receiveMessage(Duration.ofSeconds(20)).added());
+        subscriptions.tell(new Subscriptions.Drop(Venue.KALSHI, List.of("AAA")));
+        worker.awaitAssert(Duration.ofSeconds(20), () -> {
+            assertFalse(view.contains(Venue.KALSHI, "AAA"));
+            return null;
+        });
+        subscriptions.tell(new Subscriptions.AddDiscovered(Venue.KALSHI, List.of("AAA"), discovery.getRef()));
+        assertEquals(List.of("AAA"), discovery.receiveMessage(Duration.ofSeconds(20)).added());
+    }
 }
