@@ -129,7 +129,7 @@ public final class InstrumentBook {
             findBest();
             summaryChangedAt = now;
         }
-        arbitrage.legChanged(leg, now);
+        arbitrage.legChanged(leg, now, wasStale || book.asksChanged, wasStale || book.bidsChanged);
         return changed;
     }
 

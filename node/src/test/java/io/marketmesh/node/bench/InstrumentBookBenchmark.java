@@ -1,0 +1,127 @@
+package io.marketmesh.node.bench;
+
+import io.marketmesh.node.instrument.InstrumentBook;
+import io.marketmesh.node.instrument.InstrumentDefinition;
+import io.marketmesh.protocol.Decimals;
+import io.marketmesh.protocol.MarketKey;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Top-of-book changes into an instrument of 7 venues: one op is one member's top levels arriving (its best bid or ask
+ * size or price moved), copied in, the summary's best bid and ask found again, and every pair with that member checked
+ * for arbitrage. {@code quiet}: no two venues cross. {@code crossing}: two venues cross by a few ticks, so every change
+ * on either walks both books and some change the opportunity (an {@code updated} step, which allocates its event).
+ * {@code fees}: the same crossing with a 0.1 % taker fee on every venue, so every price comparison goes through the
+ * fee check.
+ *
+ * <p>Run: {@code mvn -B -pl node -am test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test
+ * -Dexec.args="-cp %classpath org.openjdk.jmh.Main InstrumentBookBenchmark -prof gc"}
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class InstrumentBookBenchmark {
+
+    private static final int LEGS = 7;
+    private static final int UPDATES = 1 << 10;
+    private static final String[] MARKETS = {"binance:BTCUSDT", "okx:BTC-USDT", "bybit:BTCUSDT", "cryptocom:BTC_USDT",
+            "coinbase:BTC-USDC", "kraken:BTC/USDT", "bitstamp:btcusdt"};
+
+    @Param({"quiet", "crossing", "fees"})
+    String scenario;
+
+    /** Levels per side each member sends (and the instrument keeps). */
+    @Param({"10"})
+    int depth;
+
+    private InstrumentBook book;
+    private final int[] legs = new int[UPDATES];
+    private long[][] bidPrices;
+    private long[][] bidSizes;
+    private long[][] askPrices;
+    private long[][] askSizes;
+    private int next;
+    private long now = 1;
+    private long events;
+    private long ops;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Random random = new Random(1);
+        List<InstrumentDefinition.Leg> members = new ArrayList<>();
+        for (String market : MARKETS) {
+            members.add(new InstrumentDefinition.Leg(MarketKey.parse(market), true));
+        }
+        boolean crossing = !scenario.equals("quiet");
+        List<BigDecimal> fees = scenario.equals("fees")
+                ? Collections.nCopies(LEGS, new BigDecimal("0.001")) : Collections.nCopies(LEGS, null);
+        book = new InstrumentBook("BTC-USDT", members, fees, depth, e -> events++);
+        bidPrices = new long[UPDATES][depth];
+        bidSizes = new long[UPDATES][depth];
+        askPrices = new long[UPDATES][depth];
+        askSizes = new long[UPDATES][depth];
+        // Prices in cents around 65000.00. The other venues quote `wide` cents either side of it. Crossing: venue 0
+        // asks from `cross` cents below, venue 1 bids from `cross` above, so these two cross each other and nothing
+        // else (with fees: 0.1 % + 0.1 % is 130 dollars, so they cross by 140 dollars, inside the others' 400).
+        long centre = 6_500_000;
+        long wide = scenario.equals("fees") ? 20_000 : 10;
+        long cross = scenario.equals("fees") ? 7_000 : 2;
+        for (int u = 0; u < UPDATES; u++) {
+            int leg = u < LEGS ? u : random.nextInt(LEGS);
+            legs[u] = leg;
+            long bestBid = centre - wide - random.nextInt(3);
+            long bestAsk = centre + wide + random.nextInt(3);
+            if (crossing && leg == 0) {
+                bestAsk = centre - cross + random.nextInt(2);
+            }
+            if (crossing && leg == 1) {
+                bestBid = centre + cross - random.nextInt(2);
+            }
+            for (int i = 0; i < depth; i++) {
+                bidPrices[u][i] = Decimals.of(bestBid - i, 2);
+                askPrices[u][i] = Decimals.of(bestAsk + i, 2);
+                // The top's size moves with every change; deeper levels mostly keep theirs.
+                bidSizes[u][i] = Decimals.of(i == 0 ? 1 + random.nextInt(50) : 10 + i, 2);
+                askSizes[u][i] = Decimals.of(i == 0 ? 1 + random.nextInt(50) : 10 + i, 2);
+            }
+        }
+        for (int u = 0; u < LEGS; u++) {
+            topOfBookChange();
+        }
+        events = 0;
+    }
+
+    @Benchmark
+    public boolean topOfBookChange() {
+        int u = next++ & (UPDATES - 1);
+        ops++;
+        return book.update(legs[u], bidPrices[u], bidSizes[u], depth, askPrices[u], askSizes[u], depth, now++);
+    }
+
+    @TearDown(Level.Trial)
+    public void report() {
+        System.out.printf("%n%s: %d arbitrage steps in %d ops (%.3f per op), %d open%n", scenario, events, ops,
+                (double) events / ops, book.open(now).size());
+    }
+}
