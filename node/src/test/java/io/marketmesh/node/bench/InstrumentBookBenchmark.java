@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Top-of-book changes into an instrument of 7 venues: one op is one member's top levels arriving (its best bid or ask
- * size or price moved), copied in, the summary's best bid and ask found again, and every pair with that member checked
+ * Top-of-book changes into an instrument of 7 venues: one op is one member's top 10 levels a side arriving (one side's
+ * best size moved, and one time in four its price by a tick), copied in, the summary's best bid and ask found again, and every pair with that member checked
  * for arbitrage. {@code quiet}: no two venues cross. {@code crossing}: two venues cross by a few ticks, so every change
  * on either walks both books and some change the opportunity (an {@code updated} step, which allocates its event).
  * {@code fees}: the same crossing with a 0.1 % taker fee on every venue, so every price comparison goes through the
@@ -87,23 +87,39 @@ public class InstrumentBookBenchmark {
         long centre = 6_500_000;
         long wide = scenario.equals("fees") ? 20_000 : 10;
         long cross = scenario.equals("fees") ? 7_000 : 2;
+        long[] bestBid = new long[LEGS];
+        long[] bestAsk = new long[LEGS];
+        long[] bidTopSize = new long[LEGS];
+        long[] askTopSize = new long[LEGS];
+        for (int leg = 0; leg < LEGS; leg++) {
+            bestBid[leg] = crossing && leg == 1 ? centre + cross : centre - wide;
+            bestAsk[leg] = crossing && leg == 0 ? centre - cross : centre + wide;
+            bidTopSize[leg] = 25;
+            askTopSize[leg] = 25;
+        }
         for (int u = 0; u < UPDATES; u++) {
+            // The first LEGS updates give every venue its book; then each is one side's top changing on one venue:
+            // its size, and one time in four its price by a tick (within two ticks, so the scenario holds).
             int leg = u < LEGS ? u : random.nextInt(LEGS);
             legs[u] = leg;
-            long bestBid = centre - wide - random.nextInt(3);
-            long bestAsk = centre + wide + random.nextInt(3);
-            if (crossing && leg == 0) {
-                bestAsk = centre - cross + random.nextInt(2);
-            }
-            if (crossing && leg == 1) {
-                bestBid = centre + cross - random.nextInt(2);
+            if (u >= LEGS) {
+                boolean bid = random.nextBoolean();
+                int move = random.nextInt(4) == 0 ? (random.nextBoolean() ? 1 : -1) : 0;
+                if (bid) {
+                    long base = crossing && leg == 1 ? centre + cross : centre - wide;
+                    bestBid[leg] = Math.max(base - 2, Math.min(base, bestBid[leg] + move));
+                    bidTopSize[leg] = 1 + random.nextInt(50);
+                } else {
+                    long base = crossing && leg == 0 ? centre - cross : centre + wide;
+                    bestAsk[leg] = Math.max(base, Math.min(base + 2, bestAsk[leg] + move));
+                    askTopSize[leg] = 1 + random.nextInt(50);
+                }
             }
             for (int i = 0; i < depth; i++) {
-                bidPrices[u][i] = Decimals.of(bestBid - i, 2);
-                askPrices[u][i] = Decimals.of(bestAsk + i, 2);
-                // The top's size moves with every change; deeper levels mostly keep theirs.
-                bidSizes[u][i] = Decimals.of(i == 0 ? 1 + random.nextInt(50) : 10 + i, 2);
-                askSizes[u][i] = Decimals.of(i == 0 ? 1 + random.nextInt(50) : 10 + i, 2);
+                bidPrices[u][i] = Decimals.of(bestBid[leg] - i, 2);
+                askPrices[u][i] = Decimals.of(bestAsk[leg] + i, 2);
+                bidSizes[u][i] = Decimals.of(i == 0 ? bidTopSize[leg] : 10 + i, 2);
+                askSizes[u][i] = Decimals.of(i == 0 ? askTopSize[leg] : 10 + i, 2);
             }
         }
         for (int u = 0; u < LEGS; u++) {

@@ -167,6 +167,9 @@ class InstrumentBookTest {
         // The NO token: bid 0.44, asks 0.45 and 0.455. In the instrument's terms: bids 0.55 and 0.545, ask 0.56.
         update(book, 1, List.of("0.44@50"), List.of("0.45@80", "0.455@40"), 20);
 
+        assertEquals(1, book.legOf(MarketKey.parse(
+                "polymarket:71321045679252212594626385532706912750332728571942532289631379312455583992563")));
+        assertEquals(-1, book.legOf(MarketKey.parse("kalshi:OTHER")));
         InstrumentSummary summary = book.summary(1);
         InstrumentSummary.Member no = summary.venues().get(1);
         assertFalse(no.yes());
