@@ -130,10 +130,13 @@ final class ArbitrageTracker {
             openedAt[pair] = now;
             remember(pair, ask, bid);
             step(ArbitrageEvent.OPENED, pair, buy, sell, now);
-        } else if (ask != buyPrice[pair] || bid != sellPrice[pair] || walkSize != size[pair]
-                || !sameWide(walkWide, wideSize[pair])) {
+        } else if (ask != buyPrice[pair] || bid != sellPrice[pair]) {
             remember(pair, ask, bid);
             step(ArbitrageEvent.UPDATED, pair, buy, sell, now);
+        } else if (walkSize != size[pair] || !sameWide(walkWide, wideSize[pair])) {
+            // Only the size moved (the usual step): the prices and the profit are the last step's.
+            remember(pair, ask, bid);
+            sized(pair, now);
         }
     }
 
@@ -156,6 +159,16 @@ final class ArbitrageTracker {
         ArbitrageEvent event = new ArbitrageEvent(type, id, instrument, buyLeg.market, sellLeg.market,
                 Decimals.toBigDecimal(ask), Decimals.toBigDecimal(bid), fees.rate(buy), fees.rate(sell),
                 fees.profitPercent(buy, ask, sell, bid), exactSize, openedAt[pair], now, 0, now - openedAt[pair], null);
+        last[pair] = event;
+        listener.onEvent(event);
+    }
+
+    private void sized(int pair, long now) {
+        ArbitrageEvent e = last[pair];
+        BigDecimal exactSize = wideSize[pair] != null ? wideSize[pair] : Decimals.toBigDecimal(size[pair]);
+        ArbitrageEvent event = new ArbitrageEvent(ArbitrageEvent.UPDATED, e.id(), instrument, e.buyMarket(),
+                e.sellMarket(), e.buyPrice(), e.sellPrice(), e.buyFee(), e.sellFee(), e.profitPercent(), exactSize,
+                openedAt[pair], now, 0, now - openedAt[pair], null);
         last[pair] = event;
         listener.onEvent(event);
     }

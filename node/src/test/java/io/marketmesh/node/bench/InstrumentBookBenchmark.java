@@ -4,6 +4,7 @@ import io.marketmesh.node.instrument.InstrumentBook;
 import io.marketmesh.node.instrument.InstrumentDefinition;
 import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.MarketKey;
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -65,6 +66,8 @@ public class InstrumentBookBenchmark {
     private long now = 1;
     private long events;
     private long ops;
+    private long cpuAtStart;
+    private long opsAtStart;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -126,6 +129,22 @@ public class InstrumentBookBenchmark {
             topOfBookChange();
         }
         events = 0;
+    }
+
+    /**
+     * The benchmark thread's CPU time over the iteration: ops per CPU second, the single-core figure that stays
+     * meaningful when other processes share the cores (JMH's score is per wall-clock second).
+     */
+    @Setup(Level.Iteration)
+    public void startCpuClock() {
+        cpuAtStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        opsAtStart = ops;
+    }
+
+    @TearDown(Level.Iteration)
+    public void readCpuClock() {
+        long cpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuAtStart;
+        System.out.printf(" [%.2f M ops per CPU second] ", (ops - opsAtStart) * 1e3 / cpuNanos);
     }
 
     @Benchmark
