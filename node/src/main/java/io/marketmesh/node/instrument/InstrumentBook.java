@@ -94,7 +94,10 @@ public final class InstrumentBook {
         this.arbitrage = new ArbitrageTracker(instrument, this.legs, fees, listener);
     }
 
-    /** As {@link #update(int, long[], long[], BigDecimal[], int, long[], long[], BigDecimal[], int, long)}, every size exact in its long. */
+    /**
+     * As {@link #update(int, long[], long[], BigDecimal[], int, long[], long[], BigDecimal[], int, long)}, every size
+     * exact in its long.
+     */
     public boolean update(int leg, long[] bidPrices, long[] bidSizes, int bids, long[] askPrices, long[] askSizes,
                           int asks, long now) {
         return update(leg, bidPrices, bidSizes, null, bids, askPrices, askSizes, null, asks, now);

@@ -11,8 +11,9 @@ import java.util.Map;
  * every instrument id (configured or posted) follows.
  *
  * <p>Canonical ids put one asset under one name on every venue: Kraken's {@code XBT} (and its legacy code
- * {@code XXBT}) is {@code BTC}, its {@code XDG} ({@code XXDG}) is {@code DOGE}, {@code ZUSD} is {@code USD}; then the configured aliases apply once
- * to each asset, e.g. {@code USDC -> USD} puts {@code coinbase:BTC-USDC} into {@code BTC-USD}.
+ * {@code XXBT}) is {@code BTC}, its {@code XDG} ({@code XXDG}) is {@code DOGE}, {@code ZUSD} is {@code USD}; then the
+ * configured aliases apply once to each asset, e.g. {@code USDC -> USD} puts {@code coinbase:BTC-USDC} into
+ * {@code BTC-USD}.
  */
 public final class InstrumentIds {
 
@@ -73,7 +74,7 @@ public final class InstrumentIds {
         return b + '-' + q;
     }
 
-    /** The asset's canonical name on {@code venue} (upper case, venue spellings and aliases applied), null if unusable. */
+    /** The asset's canonical name on {@code venue} (upper case, venue spellings, then aliases), null if unusable. */
     public String asset(Venue venue, String asset) {
         if (asset == null) {
             return null;

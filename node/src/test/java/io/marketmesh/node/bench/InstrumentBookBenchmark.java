@@ -26,12 +26,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Top-of-book changes into an instrument of 7 venues: one op is one member's top 10 levels a side arriving (one side's
- * best size moved, and one time in four its price by a tick), copied in, the summary's best bid and ask found again, and every pair with that member checked
- * for arbitrage. {@code quiet}: no two venues cross. {@code crossing}: two venues cross by a few ticks, so every change
- * on either walks both books and some change the opportunity (an {@code updated} step, which allocates its event).
- * {@code fees}: the same crossing with a 0.1 % taker fee on every venue, so every price comparison goes through the
- * fee check.
+ * Top-of-book changes into an instrument of 7 venues. One op: one member's top 10 levels a side arrive (one side's
+ * best size moved, and one time in four its price by a tick), are copied in, the best bid and ask are found again,
+ * and the pairs with that member are checked for arbitrage. {@code quiet}: no two venues cross. {@code crossing}: two
+ * venues cross by a few ticks, so every change on either walks both books, and a change of the walked size is an
+ * {@code updated} step (which allocates its event). {@code fees}: the same crossing with a 0.1 % taker fee on every
+ * venue, so every price comparison goes through the fee check.
  *
  * <p>Run: {@code mvn -B -pl node -am test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test
  * -Dexec.args="-cp %classpath org.openjdk.jmh.Main InstrumentBookBenchmark -prof gc"}

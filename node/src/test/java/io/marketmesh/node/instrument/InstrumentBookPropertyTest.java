@@ -278,7 +278,8 @@ class InstrumentBookPropertyTest {
         for (int i = 0, price = bid; i < bidCount && price >= 1; i++, price -= 1 + random.nextInt(2)) {
             bids.add(new Level(WideSizes.normalize(tick.multiply(BigDecimal.valueOf(price))), randomSize()));
         }
-        for (int i = 0, price = Math.max(ask, 1); i < askCount && price <= maxTicks; i++, price += 1 + random.nextInt(2)) {
+        for (int i = 0, price = Math.max(ask, 1); i < askCount && price <= maxTicks;
+             i++, price += 1 + random.nextInt(2)) {
             asks.add(new Level(WideSizes.normalize(tick.multiply(BigDecimal.valueOf(price))), randomSize()));
         }
         leg.venueBids = bids;
@@ -410,8 +411,10 @@ class InstrumentBookPropertyTest {
                 stale.add(leg.market);
                 continue;
             }
-            bids(leg).stream().limit(d).forEach(l -> bids.add(new ConsolidatedBook.Level(l.price(), l.size(), leg.market)));
-            asks(leg).stream().limit(d).forEach(l -> asks.add(new ConsolidatedBook.Level(l.price(), l.size(), leg.market)));
+            bids(leg).stream().limit(d)
+                    .forEach(l -> bids.add(new ConsolidatedBook.Level(l.price(), l.size(), leg.market)));
+            asks(leg).stream().limit(d)
+                    .forEach(l -> asks.add(new ConsolidatedBook.Level(l.price(), l.size(), leg.market)));
         }
         Comparator<ConsolidatedBook.Level> ties = Comparator.comparing(ConsolidatedBook.Level::size,
                 Comparator.reverseOrder()).thenComparing(ConsolidatedBook.Level::market);
@@ -438,7 +441,8 @@ class InstrumentBookPropertyTest {
                 int j = 0;
                 BigDecimal askLeft = asks.get(0).size();
                 BigDecimal bidLeft = bids.get(0).size();
-                while (i < asks.size() && j < bids.size() && pays(buy, asks.get(i).price(), sell, bids.get(j).price())) {
+                while (i < asks.size() && j < bids.size()
+                        && pays(buy, asks.get(i).price(), sell, bids.get(j).price())) {
                     BigDecimal take = askLeft.min(bidLeft);
                     size = size.add(take);
                     askLeft = askLeft.subtract(take);
