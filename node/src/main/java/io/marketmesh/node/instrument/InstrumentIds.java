@@ -108,7 +108,7 @@ public final class InstrumentIds {
     }
 
     /** What is wrong with the id, null when nothing. An id is a URL path segment and a Kafka key: no '/', no spaces. */
-    private static String problem(String id) {
+    public static String problem(String id) {
         if (id == null || id.isEmpty()) {
             return "an instrument id must not be empty";
         }
