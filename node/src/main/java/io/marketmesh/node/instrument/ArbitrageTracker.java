@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The opportunities of one instrument, one slot per ordered (buy leg, sell leg) pair. After a leg changes only the
- * pairs that involve it can change, so {@link #legChanged} checks 2 × (legs - 1) pairs. A check compares the best
+ * pairs that involve it can change, so {@link #legChanged} checks at most 2 × (legs - 1) pairs (half when only one
+ * side of its book moved). A check compares the best
  * prices; only a crossing pair walks its two books for the size. An event (and any allocation) happens only when an
  * opportunity opens, closes, or its prices or size move; the profit follows from the prices (fees are fixed).
  */
@@ -57,10 +58,23 @@ final class ArbitrageTracker {
 
     /** Re-examines every pair with {@code leg} on either side. */
     void legChanged(int leg, long now) {
+        legChanged(leg, now, true, true);
+    }
+
+    /**
+     * Re-examines the pairs where {@code leg} buys (its asks changed) and those where it sells (its bids changed). A
+     * pair depends only on the buyer's asks, the seller's bids and both staleness flags, and every change of those is
+     * checked when it happens: skipping a pair whose inputs did not move is exact.
+     */
+    void legChanged(int leg, long now, boolean asBuyer, boolean asSeller) {
         for (int other = 0; other < legs.length; other++) {
             if (other != leg) {
-                check(leg, other, now);
-                check(other, leg, now);
+                if (asBuyer) {
+                    check(leg, other, now);
+                }
+                if (asSeller) {
+                    check(other, leg, now);
+                }
             }
         }
     }
@@ -116,10 +130,13 @@ final class ArbitrageTracker {
             openedAt[pair] = now;
             remember(pair, ask, bid);
             step(ArbitrageEvent.OPENED, pair, buy, sell, now);
-        } else if (ask != buyPrice[pair] || bid != sellPrice[pair] || walkSize != size[pair]
-                || !sameWide(walkWide, wideSize[pair])) {
+        } else if (ask != buyPrice[pair] || bid != sellPrice[pair]) {
             remember(pair, ask, bid);
             step(ArbitrageEvent.UPDATED, pair, buy, sell, now);
+        } else if (walkSize != size[pair] || !sameWide(walkWide, wideSize[pair])) {
+            // Only the size moved (the usual step): the prices and the profit are the last step's.
+            remember(pair, ask, bid);
+            sized(pair, now);
         }
     }
 
@@ -142,6 +159,16 @@ final class ArbitrageTracker {
         ArbitrageEvent event = new ArbitrageEvent(type, id, instrument, buyLeg.market, sellLeg.market,
                 Decimals.toBigDecimal(ask), Decimals.toBigDecimal(bid), fees.rate(buy), fees.rate(sell),
                 fees.profitPercent(buy, ask, sell, bid), exactSize, openedAt[pair], now, 0, now - openedAt[pair], null);
+        last[pair] = event;
+        listener.onEvent(event);
+    }
+
+    private void sized(int pair, long now) {
+        ArbitrageEvent e = last[pair];
+        BigDecimal exactSize = wideSize[pair] != null ? wideSize[pair] : Decimals.toBigDecimal(size[pair]);
+        ArbitrageEvent event = new ArbitrageEvent(ArbitrageEvent.UPDATED, e.id(), instrument, e.buyMarket(),
+                e.sellMarket(), e.buyPrice(), e.sellPrice(), e.buyFee(), e.sellFee(), e.profitPercent(), exactSize,
+                openedAt[pair], now, 0, now - openedAt[pair], null);
         last[pair] = event;
         listener.onEvent(event);
     }

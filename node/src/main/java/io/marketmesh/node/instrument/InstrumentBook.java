@@ -4,14 +4,17 @@ import io.marketmesh.protocol.ArbitrageEvent;
 import io.marketmesh.protocol.ConsolidatedBook;
 import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.InstrumentSummary;
+import io.marketmesh.protocol.MarketKey;
 import io.marketmesh.protocol.Quote;
 import io.marketmesh.protocol.WideSizes;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -37,6 +40,7 @@ public final class InstrumentBook {
     private final LegBook[] legs;
     /** Each leg's place in the legs sorted by market id: the last tie-break, as an int comparison. */
     private final int[] marketRank;
+    private final Map<MarketKey, Integer> legByMarket = new HashMap<>();
     private final int depth;
     private final TakerFees fees;
     private final ArbitrageTracker arbitrage;
@@ -75,6 +79,7 @@ public final class InstrumentBook {
                         + " twice");
             }
             this.legs[i] = new LegBook(leg.market().id(), leg.yes(), depth);
+            legByMarket.put(leg.market(), i);
         }
         this.marketRank = new int[legs.size()];
         List<Integer> byMarket = new ArrayList<>();
@@ -89,7 +94,10 @@ public final class InstrumentBook {
         this.arbitrage = new ArbitrageTracker(instrument, this.legs, fees, listener);
     }
 
-    /** As {@link #update(int, long[], long[], BigDecimal[], int, long[], long[], BigDecimal[], int, long)}, every size exact in its long. */
+    /**
+     * As {@link #update(int, long[], long[], BigDecimal[], int, long[], long[], BigDecimal[], int, long)}, every size
+     * exact in its long.
+     */
     public boolean update(int leg, long[] bidPrices, long[] bidSizes, int bids, long[] askPrices, long[] askSizes,
                           int asks, long now) {
         return update(leg, bidPrices, bidSizes, null, bids, askPrices, askSizes, null, asks, now);
@@ -129,7 +137,7 @@ public final class InstrumentBook {
             findBest();
             summaryChangedAt = now;
         }
-        arbitrage.legChanged(leg, now);
+        arbitrage.legChanged(leg, now, wasStale || book.asksChanged, wasStale || book.bidsChanged);
         return changed;
     }
 
@@ -171,6 +179,12 @@ public final class InstrumentBook {
 
     public String instrument() {
         return instrument;
+    }
+
+    /** The leg index of {@code market}, -1 when it is no member. */
+    public int legOf(MarketKey market) {
+        Integer leg = legByMarket.get(market);
+        return leg == null ? -1 : leg;
     }
 
     public int legCount() {

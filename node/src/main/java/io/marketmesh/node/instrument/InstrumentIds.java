@@ -11,18 +11,23 @@ import java.util.Map;
  * every instrument id (configured or posted) follows.
  *
  * <p>Canonical ids put one asset under one name on every venue: Kraken's {@code XBT} (and its legacy code
- * {@code XXBT}) is {@code BTC}, its {@code XDG} ({@code XXDG}) is {@code DOGE}; then the configured aliases apply once
- * to each asset, e.g. {@code USDC -> USD} puts {@code coinbase:BTC-USDC} into {@code BTC-USD}.
+ * {@code XXBT}) is {@code BTC}, its {@code XDG} ({@code XXDG}) is {@code DOGE}, {@code ZUSD} is {@code USD}; then the
+ * configured aliases apply once to each asset, e.g. {@code USDC -> USD} puts {@code coinbase:BTC-USDC} into
+ * {@code BTC-USD}.
  */
 public final class InstrumentIds {
 
     /** Longest instrument id accepted. */
     public static final int MAX_LENGTH = 128;
 
-    /** Kraken's own spellings of assets other venues name differently (only on Kraken: elsewhere they could be other tokens). */
-    private static final Map<String, String> KRAKEN_ASSETS = Map.of(
-            "XBT", "BTC", "XXBT", "BTC",
-            "XDG", "DOGE", "XXDG", "DOGE");
+    /**
+     * Kraken's own spellings of assets other venues name differently, and its legacy asset codes (only on Kraken:
+     * elsewhere these letters could be other tokens).
+     */
+    private static final Map<String, String> KRAKEN_ASSETS = Map.ofEntries(
+            Map.entry("XBT", "BTC"), Map.entry("XXBT", "BTC"), Map.entry("XDG", "DOGE"), Map.entry("XXDG", "DOGE"),
+            Map.entry("XETH", "ETH"), Map.entry("ZUSD", "USD"), Map.entry("ZEUR", "EUR"), Map.entry("ZGBP", "GBP"),
+            Map.entry("ZCAD", "CAD"), Map.entry("ZJPY", "JPY"));
 
     private final Map<String, String> aliases;
 
@@ -69,7 +74,7 @@ public final class InstrumentIds {
         return b + '-' + q;
     }
 
-    /** The asset's canonical name on {@code venue} (upper case, venue spellings and aliases applied), null if unusable. */
+    /** The asset's canonical name on {@code venue} (upper case, venue spellings, then aliases), null if unusable. */
     public String asset(Venue venue, String asset) {
         if (asset == null) {
             return null;

@@ -25,6 +25,9 @@ final class LegBook {
     final BigDecimal[] askWide;
     int bidCount;
     int askCount;
+    /** Whether the last {@link #take} changed any bid level (price, size or count), any ask level. */
+    boolean bidsChanged;
+    boolean asksChanged;
     /** Whether a wide size sits anywhere in the arrays (so they are cleared before the next copy). */
     private boolean bidWideHeld;
     private boolean askWideHeld;
@@ -59,17 +62,23 @@ final class LegBook {
         long oldAskSize = askCount == 0 ? 0 : askSizes[0];
         BigDecimal oldAskWide = askCount == 0 ? null : askWide[0];
         try {
-            if (yes) {
-                bidCount = copy(venueBidPrices, venueBidSizes, venueBids, bidPrices, bidSizes);
-                bidWideHeld = copyWide(venueBidWide, bidCount, bidWide, bidWideHeld);
-                askCount = copy(venueAskPrices, venueAskSizes, venueAsks, askPrices, askSizes);
-                askWideHeld = copyWide(venueAskWide, askCount, askWide, askWideHeld);
-            } else {
-                bidCount = turnOver(venueAskPrices, venueAskSizes, venueAsks, bidPrices, bidSizes);
-                bidWideHeld = copyWide(venueAskWide, bidCount, bidWide, bidWideHeld);
-                askCount = turnOver(venueBidPrices, venueBidSizes, venueBids, askPrices, askSizes);
-                askWideHeld = copyWide(venueBidWide, askCount, askWide, askWideHeld);
-            }
+            // A side holding a wide size counts as changed (rare; comparing exact values is not worth it).
+            int bids = Math.min(yes ? venueBids : venueAsks, bidPrices.length);
+            int asks = Math.min(yes ? venueAsks : venueBids, askPrices.length);
+            boolean wideBefore = bidWideHeld;
+            bidsChanged = bids != bidCount;
+            bidsChanged |= yes ? copy(venueBidPrices, venueBidSizes, bids, bidPrices, bidSizes)
+                    : turnOver(venueAskPrices, venueAskSizes, bids, bidPrices, bidSizes);
+            bidCount = bids;
+            bidWideHeld = copyWide(yes ? venueBidWide : venueAskWide, bids, bidWide, bidWideHeld);
+            bidsChanged |= wideBefore || bidWideHeld;
+            wideBefore = askWideHeld;
+            asksChanged = asks != askCount;
+            asksChanged |= yes ? copy(venueAskPrices, venueAskSizes, asks, askPrices, askSizes)
+                    : turnOver(venueBidPrices, venueBidSizes, asks, askPrices, askSizes);
+            askCount = asks;
+            askWideHeld = copyWide(yes ? venueAskWide : venueBidWide, asks, askWide, askWideHeld);
+            asksChanged |= wideBefore || askWideHeld;
         } catch (ArithmeticException e) {
             clear();
             throw e;
@@ -79,6 +88,8 @@ final class LegBook {
     }
 
     void clear() {
+        bidsChanged = bidCount > 0;
+        asksChanged = askCount > 0;
         Arrays.fill(bidWide, null);
         Arrays.fill(askWide, null);
         bidWideHeld = false;
@@ -95,20 +106,28 @@ final class LegBook {
         return askWide[i] != null ? askWide[i] : Decimals.toBigDecimal(askSizes[i]);
     }
 
-    private static int copy(long[] prices, long[] sizes, int count, long[] toPrices, long[] toSizes) {
-        int n = Math.min(count, toPrices.length);
-        System.arraycopy(prices, 0, toPrices, 0, n);
-        System.arraycopy(sizes, 0, toSizes, 0, n);
-        return n;
+    /** Copies {@code n} levels; returns whether any differs from what was there. */
+    private static boolean copy(long[] prices, long[] sizes, int n, long[] toPrices, long[] toSizes) {
+        boolean changed = !Arrays.equals(prices, 0, n, toPrices, 0, n) || !Arrays.equals(sizes, 0, n, toSizes, 0, n);
+        if (changed) {
+            System.arraycopy(prices, 0, toPrices, 0, n);
+            System.arraycopy(sizes, 0, toSizes, 0, n);
+        }
+        return changed;
     }
 
-    private static int turnOver(long[] prices, long[] sizes, int count, long[] toPrices, long[] toSizes) {
-        int n = Math.min(count, toPrices.length);
+    /** Copies {@code n} levels of the other side at {@code 1 - price}; returns whether any differs. */
+    private static boolean turnOver(long[] prices, long[] sizes, int n, long[] toPrices, long[] toSizes) {
+        boolean changed = !Arrays.equals(sizes, 0, n, toSizes, 0, n);
         for (int i = 0; i < n; i++) {
-            toPrices[i] = Decimals.subtract(Decimals.ONE, prices[i]);
+            long price = Decimals.subtract(Decimals.ONE, prices[i]);
+            changed |= price != toPrices[i];
+            toPrices[i] = price;
         }
-        System.arraycopy(sizes, 0, toSizes, 0, n);
-        return n;
+        if (changed) {
+            System.arraycopy(sizes, 0, toSizes, 0, n);
+        }
+        return changed;
     }
 
     /** Copies the exact sizes (none when {@code wide} is null); returns whether any is held now. */

@@ -19,8 +19,11 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Readable cases of the instrument math: what a user reads in a summary, a consolidated book and the arbitrage feed. */
+/** Readable cases of the instrument math: what a user reads in a summary, a consolidated book, the arbitrage feed. */
 class InstrumentBookTest {
+
+    private static final String NO_TOKEN =
+            "polymarket:71321045679252212594626385532706912750332728571942532289631379312455583992563";
 
     private final List<ArbitrageEvent> events = new ArrayList<>();
 
@@ -160,13 +163,14 @@ class InstrumentBookTest {
     void aKalshiYesAgainstAPolymarketNoTokenReadsTheNoBookTurnedOver() {
         // Instrument: "the event happens". Kalshi's market trades its YES; the Polymarket token is the NO outcome.
         InstrumentBook book = new InstrumentBook("fed-cut-2026-12",
-                List.of(leg("kalshi:KXFEDDECISION-26DEC-C25", true),
-                        leg("polymarket:71321045679252212594626385532706912750332728571942532289631379312455583992563", false)),
+                List.of(leg("kalshi:KXFEDDECISION-26DEC-C25", true), leg(NO_TOKEN, false)),
                 null, 5, events::add);
         update(book, 0, List.of("0.52@100"), List.of("0.54@200"), 10);
         // The NO token: bid 0.44, asks 0.45 and 0.455. In the instrument's terms: bids 0.55 and 0.545, ask 0.56.
         update(book, 1, List.of("0.44@50"), List.of("0.45@80", "0.455@40"), 20);
 
+        assertEquals(1, book.legOf(MarketKey.parse(NO_TOKEN)));
+        assertEquals(-1, book.legOf(MarketKey.parse("kalshi:OTHER")));
         InstrumentSummary summary = book.summary(1);
         InstrumentSummary.Member no = summary.venues().get(1);
         assertFalse(no.yes());
