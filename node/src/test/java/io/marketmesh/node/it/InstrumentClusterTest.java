@@ -138,6 +138,8 @@ class InstrumentClusterTest {
         settings.put("pekko.remote.artery.canonical.port", arteryPort);
         settings.put("pekko.coordinated-shutdown.run-by-actor-system-terminate", "off");
         settings.put("pekko.cluster.split-brain-resolver.stable-after", "3s");
+        // Two nodes: keep-majority would keep the side of the lower address, which may be the crashed one.
+        settings.put("pekko.cluster.split-brain-resolver.active-strategy", "keep-oldest");
         settings.put("pekko.cluster.sharding.rebalance-interval", "2s");
         settings.put("marketmesh.connection.workers-per-venue", 1);
         settings.put("marketmesh.instruments.depth", DEPTH);

@@ -64,10 +64,20 @@ class InstrumentEndToEndTest {
         List<InstrumentTruth.Leg> legs = List.of(InstrumentTruth.Leg.of(BINANCE), InstrumentTruth.Leg.of(OKX),
                 new InstrumentTruth.Leg(COINBASE, true, new BigDecimal("0.0001")));
 
-        node.awaitJson("/api/v1/instruments", r -> r.body().path("instruments").size() == 1, WAIT);
+        node.awaitJson("/api/v1/instruments", r -> r.body().path("instruments").size() == 2, WAIT);
         simulator.pause();
         awaitBooks();
         awaitInstrumentEqualsTruth("btc", legs);
+
+        // The same three markets, found from the catalogue's metadata: the automatic BTC-USDT.
+        JsonNode auto = instrument("BTC-USDT");
+        assertEquals("auto", auto.path("origin").asText(), auto.toString());
+        List<InstrumentTruth.Leg> autoLegs = new java.util.ArrayList<>();
+        auto.path("markets").forEach(m -> autoLegs.add(InstrumentTruth.Leg.of(MarketKey.parse(m.path("market").asText()))));
+        assertEquals(java.util.Set.of(BINANCE, OKX, COINBASE),
+                java.util.Set.copyOf(autoLegs.stream().map(InstrumentTruth.Leg::market).toList()));
+        awaitInstrumentEqualsTruth("BTC-USDT", autoLegs);
+        assertEquals(3, node.get("/api/v1/markets?instrument=BTC-USDT").body().path("total").asInt());
 
         // OKX moves 40 ticks up: its bids now stand above the others' asks.
         try (StreamClient stream = StreamClient.connect(node.httpPort())) {
@@ -80,7 +90,8 @@ class InstrumentEndToEndTest {
             assertTrue(crossed.opportunities().stream().allMatch(o -> o.sellMarket().equals(OKX.id())),
                     crossed.opportunities().toString());
             JsonNode opened = stream.await(0, m -> m.path("channel").asText().equals("arbitrage")
-                    && m.path("payload").path("type").asText().equals("opened"), WAIT, "an opened opportunity");
+                    && m.path("payload").path("type").asText().equals("opened")
+                    && m.path("payload").path("instrument").asText().equals("btc"), WAIT, "an opened opportunity");
             assertEquals("btc", opened.path("market").asText(), "arbitrage records are keyed by instrument");
             assertEquals("okx:BTC-USDT", opened.path("payload").path("sellMarket").asText());
             JsonNode summary = stream.await(0, m -> m.path("channel").asText().equals("summaries"), WAIT, "a summary");
@@ -114,7 +125,7 @@ class InstrumentEndToEndTest {
         settings.put("marketmesh.instruments.links", List.of(link("btc", List.of(
                 leg(BINANCE, true), leg(OKX, true), leg(COINBASE, true)))));
         node = TestNode.start(settings);
-        node.awaitJson("/api/v1/instruments", r -> r.body().path("instruments").size() == 1, WAIT);
+        node.awaitJson("/api/v1/instruments/btc", r -> r.status() == 200, WAIT);
         simulator.pause();
         awaitBooks();
         simulator.shiftBook(Venue.OKX, OKX.symbol(), 40);
@@ -211,6 +222,20 @@ class InstrumentEndToEndTest {
             throw new AssertionError(e.getMessage() + ": " + last[0], e);
         }
         return truth[0];
+    }
+
+    private JsonNode instrument(String id) {
+        JsonNode[] found = new JsonNode[1];
+        node.awaitJson("/api/v1/instruments", r -> {
+            for (JsonNode i : r.body().path("instruments")) {
+                if (i.path("id").asText().equals(id)) {
+                    found[0] = i;
+                    return true;
+                }
+            }
+            return false;
+        }, WAIT);
+        return found[0];
     }
 
     private void awaitBooks() {
