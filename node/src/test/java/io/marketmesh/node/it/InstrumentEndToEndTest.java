@@ -73,7 +73,12 @@ class InstrumentEndToEndTest {
         JsonNode auto = instrument("BTC-USDT");
         assertEquals("auto", auto.path("origin").asText(), auto.toString());
         List<InstrumentTruth.Leg> autoLegs = new java.util.ArrayList<>();
-        auto.path("markets").forEach(m -> autoLegs.add(InstrumentTruth.Leg.of(MarketKey.parse(m.path("market").asText()))));
+        for (JsonNode m : auto.path("markets")) {
+            MarketKey market = MarketKey.parse(m.path("market").asText());
+            // The venue's fee applies to every instrument it is a member of.
+            autoLegs.add(new InstrumentTruth.Leg(market, true,
+                    market.equals(COINBASE) ? new BigDecimal("0.0001") : BigDecimal.ZERO));
+        }
         assertEquals(java.util.Set.of(BINANCE, OKX, COINBASE),
                 java.util.Set.copyOf(autoLegs.stream().map(InstrumentTruth.Leg::market).toList()));
         awaitInstrumentEqualsTruth("BTC-USDT", autoLegs);

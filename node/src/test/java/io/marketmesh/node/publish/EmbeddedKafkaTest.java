@@ -154,7 +154,10 @@ class EmbeddedKafkaTest {
         assertEquals(9092, settings.embedded().port());
         assertEquals(Path.of("data/kafka"), settings.embedded().dataDir());
         assertEquals(Optional.empty(), settings.replicationFactor());
-        assertEquals(7, settings.topics().size());
+        assertEquals(10, settings.topics().size());
+        assertTrue(settings.topic(io.marketmesh.protocol.Channel.MARKETS).compacted(), "the catalogue keeps the latest per market");
+        assertEquals("marketmesh.summaries", settings.topic(io.marketmesh.protocol.Channel.SUMMARIES).name());
+        assertEquals("marketmesh.arbitrage", settings.topic(io.marketmesh.protocol.Channel.ARBITRAGE).name());
 
         KafkaSettings external = KafkaSettings.fromConfig(NodeConfig.load(ConfigFactory.parseMap(Map.of(
                 "marketmesh.kafka.bootstrap-servers", "k1:9092,k2:9092",
