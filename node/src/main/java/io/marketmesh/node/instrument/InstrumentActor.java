@@ -43,7 +43,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
  *
  * <p>Each node's {@link InstrumentDirectory} sends every instrument its definition ({@link Define}) when it changes
  * and every {@code keep-alive}, so an actor that a rebalance or a lost node stopped starts again on its own; queries
- * carry the definition too, so one that arrives first starts it just as well.
+ * carry the definition too, so one that arrives first starts it just as well (a running actor keeps its own: the
+ * asking node's view may lag).
  */
 public final class InstrumentActor extends AbstractBehavior<InstrumentActor.Command> {
 
@@ -312,21 +313,31 @@ public final class InstrumentActor extends AbstractBehavior<InstrumentActor.Comm
     }
 
     private Behavior<Command> onGetSummary(GetSummary get) {
-        define(get.definition());
+        startIfNew(get.definition());
         get.replyTo().tell(book.summary(sequence));
         return this;
     }
 
     private Behavior<Command> onGetBook(GetBook get) {
-        define(get.definition());
+        startIfNew(get.definition());
         get.replyTo().tell(book.consolidated(Math.min(get.depth(), dependencies.settings().depth())));
         return this;
     }
 
     private Behavior<Command> onGetOpportunities(GetOpportunities get) {
-        define(get.definition());
+        startIfNew(get.definition());
         get.replyTo().tell(new Opportunities(instrument, book.open(System.currentTimeMillis())));
         return this;
+    }
+
+    /**
+     * A query's definition is the asking node's view, which may lag behind (or differ from) the one the directories
+     * sent: it only starts an actor that has none. Changes come with {@link Define}.
+     */
+    private void startIfNew(InstrumentDefinition asked) {
+        if (definition == null) {
+            define(asked);
+        }
     }
 
     private Behavior<Command> retire() {

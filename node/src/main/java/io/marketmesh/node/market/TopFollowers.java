@@ -26,6 +26,9 @@ final class TopFollowers {
     private long[] bidSizes = new long[0];
     private long[] askPrices = new long[0];
     private long[] askSizes = new long[0];
+    /** The exact sizes sent of levels wider than a long holds (null entries for the others). */
+    private BigDecimal[] bidWide = new BigDecimal[0];
+    private BigDecimal[] askWide = new BigDecimal[0];
     private int bids = -1;
     private int asks = -1;
     private boolean stale = true;
@@ -48,6 +51,8 @@ final class TopFollowers {
             bidSizes = new long[depth];
             askPrices = new long[depth];
             askSizes = new long[depth];
+            bidWide = new BigDecimal[depth];
+            askWide = new BigDecimal[depth];
             bids = -1;   // what was sent no longer says anything about the deeper levels
         }
         if (followers.contains(follower)) {
@@ -98,6 +103,12 @@ final class TopFollowers {
                 bidPrices[i] = p;
                 bidSizes[i] = s;
             }
+            // A wide size can change beyond its 17-digit rounding while the long stays the same.
+            BigDecimal w = book.bidWideSizeAt(i);
+            if (w != bidWide[i] && (w == null || bidWide[i] == null || w.compareTo(bidWide[i]) != 0)) {
+                differs = true;
+                bidWide[i] = w;
+            }
         }
         for (int i = 0; i < na; i++) {
             long p = book.askPriceAt(i);
@@ -106,6 +117,11 @@ final class TopFollowers {
                 differs = true;
                 askPrices[i] = p;
                 askSizes[i] = s;
+            }
+            BigDecimal w = book.askWideSizeAt(i);
+            if (w != askWide[i] && (w == null || askWide[i] == null || w.compareTo(askWide[i]) != 0)) {
+                differs = true;
+                askWide[i] = w;
             }
         }
         return differs;
