@@ -127,7 +127,7 @@ public final class NodeGuardian {
             ActorRef<Topic.Command<InstrumentOutput>> instrumentOutputs = context.spawn(
                     Topic.create(InstrumentOutput.class, InstrumentOutput.TOPIC), "instrument-outputs");
             InstrumentActor.initSharding(system, new InstrumentActor.Dependencies(instrumentSettings, publisher,
-                    followedMarkets, instrumentOutputs));
+                    followedMarkets, catalog, instrumentOutputs));
             InstrumentsView instruments = new InstrumentsView();
             ActorRef<InstrumentDirectory.Command> instrumentDirectory = context.spawn(InstrumentDirectory.create(
                     instrumentSettings, catalog, followedMarkets, instruments), "instruments");

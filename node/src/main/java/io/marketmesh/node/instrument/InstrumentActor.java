@@ -1,5 +1,6 @@
 package io.marketmesh.node.instrument;
 
+import io.marketmesh.node.catalog.CatalogView;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.MarketPublisher;
 import io.marketmesh.node.market.MarketTop;
@@ -11,6 +12,7 @@ import io.marketmesh.protocol.Channel;
 import io.marketmesh.protocol.ConsolidatedBook;
 import io.marketmesh.protocol.InstrumentSummary;
 import io.marketmesh.protocol.MarketKey;
+import io.marketmesh.protocol.MarketMetadata;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,6 +51,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
 public final class InstrumentActor extends AbstractBehavior<InstrumentActor.Command> {
 
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Instrument");
+    /** The close reason of the opportunities of an actor that stops to move to another node. */
+    static final String CLOSED_MOVED = "moved";
 
     public sealed interface Command extends CborSerializable
             permits Define, Retire, GetSummary, GetBook, GetOpportunities, TopChanged, MemberStopped, Reachability,
@@ -108,7 +112,7 @@ public final class InstrumentActor extends AbstractBehavior<InstrumentActor.Comm
      * @param outputs the node's pub-sub topic towards stream hubs
      */
     public record Dependencies(InstrumentSettings settings, MarketPublisher publisher, FollowedMarkets followed,
-                               ActorRef<Topic.Command<InstrumentOutput>> outputs) {
+                               CatalogView catalog, ActorRef<Topic.Command<InstrumentOutput>> outputs) {
     }
 
     public static void initSharding(ActorSystem<?> system, Dependencies dependencies) {
@@ -128,6 +132,8 @@ public final class InstrumentActor extends AbstractBehavior<InstrumentActor.Comm
         ActorRef<MarketActor.Command> actor;
         /** A top arrived since the member was (re)watched. */
         boolean heard;
+        /** The last top its market sent: carried into a new book when the membership changes. */
+        MarketTop lastTop;
 
         Member(InstrumentDefinition.Leg leg, int index) {
             this.leg = leg;
@@ -185,7 +191,14 @@ public final class InstrumentActor extends AbstractBehavior<InstrumentActor.Comm
                     }
                     return this;
                 })
-                .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+                .onMessageEquals(Stop.INSTANCE, () -> {
+                    // Moving to another node (rebalance, hand-off, this node leaving): consumers learn its
+                    // opportunities ended here; the actor on the new node opens those still paying again.
+                    if (book != null) {
+                        book.closeAll(CLOSED_MOVED, System.currentTimeMillis());
+                    }
+                    return Behaviors.stopped();
+                })
                 .onSignal(PostStop.class, s -> {
                     outlet.close();
                     return this;
@@ -193,33 +206,53 @@ public final class InstrumentActor extends AbstractBehavior<InstrumentActor.Comm
                 .build();
     }
 
-    /** A new or changed membership rebuilds the book (open opportunities close); the same one is a keep-alive. */
+    /**
+     * A new or changed membership rebuilds the book; the same one is a keep-alive. Members that stay keep their actor
+     * and their last top, which goes into the new book at once (the summary never flashes them stale); members that
+     * leave are let go. The open opportunities close ({@code removed}) and those still paying open again in the new
+     * book at once, under new ids: the book's pairs are numbered by position, which a membership change moves.
+     */
     private void define(InstrumentDefinition next) {
         if (next == null || next.equals(definition)) {
             return;
         }
+        Map<MarketKey, Member> before = new HashMap<>(members);
         if (book != null) {
             closeAll();
-            for (Member member : members.values()) {
-                if (member.actor != null) {
-                    member.actor.tell(new MarketActor.UnwatchTop(topAdapter));
-                    getContext().unwatch(member.actor);
-                }
-            }
         }
         definition = next;
         members.clear();
         List<BigDecimal> fees = new ArrayList<>();
         for (int i = 0; i < next.legs().size(); i++) {
             InstrumentDefinition.Leg leg = next.legs().get(i);
-            members.put(leg.market(), new Member(leg, i));
+            Member member = new Member(leg, i);
+            Member old = before.remove(leg.market());
+            if (old != null && old.leg.yes() == leg.yes()) {
+                member.actor = old.actor;
+                member.heard = old.heard;
+                member.lastTop = old.lastTop;
+            } else if (old != null && old.actor != null) {
+                // Same market, turned over: followed afresh (its top is asked for again below).
+                getContext().unwatch(old.actor);
+            }
+            members.put(leg.market(), member);
             fees.add(dependencies.settings().takerFee(leg.market().venue()));
+        }
+        for (Member gone : before.values()) {
+            if (gone.actor != null && !members.containsKey(gone.leg.market())) {
+                gone.actor.tell(new MarketActor.UnwatchTop(topAdapter));
+                getContext().unwatch(gone.actor);
+            }
         }
         book = new InstrumentBook(instrument, next.legs(), fees, dependencies.settings().depth(), this::onArbitrage);
         long now = System.currentTimeMillis();
         for (Member member : members.values()) {
             book.markStale(member.index, "no book yet", now);
-            watch(member);
+            if (member.lastTop != null && member.actor != null) {
+                apply(member, member.lastTop, now);
+            } else {
+                watch(member);
+            }
         }
         getContext().getLog().info("instrument {} follows {} markets ({})", instrument, members.size(), next.origin());
         publishSummary(0);
@@ -252,19 +285,37 @@ public final class InstrumentActor extends AbstractBehavior<InstrumentActor.Comm
             getContext().watchWith(member.actor, new MemberStopped(top.market(), member.actor));
         }
         member.heard = true;
-        long now = System.currentTimeMillis();
-        boolean summaryChanged;
-        if (top.stale()) {
-            summaryChanged = book.markStale(member.index, top.staleReason() == null ? "stale" : top.staleReason(), now);
-        } else {
-            summaryChanged = book.update(member.index, top.bidPrices(), top.bidSizes(), top.bidWideSizes(),
-                    top.bidPrices().length, top.askPrices(), top.askSizes(), top.askWideSizes(), top.askPrices().length,
-                    top.updatedAt());
-        }
-        if (summaryChanged) {
+        member.lastTop = top;
+        if (apply(member, top, System.currentTimeMillis())) {
             publishSummary(top.changedNanos());
         }
         return this;
+    }
+
+    /**
+     * A member's top into the book: stale when its market's book is, or when the venue has closed or delisted the
+     * market (its book then freezes while it is still followed for the grace period). Whether the summary changed.
+     */
+    private boolean apply(Member member, MarketTop top, long now) {
+        String closed = closedAtVenue(member.leg.market());
+        if (closed != null) {
+            return book.markStale(member.index, closed, now);
+        }
+        if (top.stale()) {
+            return book.markStale(member.index, top.staleReason() == null ? "stale" : top.staleReason(), now);
+        }
+        return book.update(member.index, top.bidPrices(), top.bidSizes(), top.bidWideSizes(), top.bidPrices().length,
+                top.askPrices(), top.askSizes(), top.askWideSizes(), top.askPrices().length, top.updatedAt());
+    }
+
+    /** Why the market cannot be traded, when the catalogue says the venue closed or delisted it; else null. */
+    private String closedAtVenue(MarketKey market) {
+        MarketMetadata metadata = dependencies.catalog().get(market);
+        if (metadata == null || metadata.active()) {
+            return null;
+        }
+        return "closed at the venue" + (metadata.status() == null || metadata.status().isEmpty() ? ""
+                : " (" + metadata.status() + ")");
     }
 
     private Behavior<Command> onMemberStopped(MemberStopped stopped) {
@@ -304,10 +355,18 @@ public final class InstrumentActor extends AbstractBehavior<InstrumentActor.Comm
         if (book == null) {
             return this;
         }
+        boolean changed = false;
+        long now = System.currentTimeMillis();
         for (Member member : members.values()) {
             if (!member.heard || member.actor == null) {
                 watch(member);
+            } else if (member.lastTop != null) {
+                // The catalogue may have marked it closed (or open again) since its last top.
+                changed |= apply(member, member.lastTop, now);
             }
+        }
+        if (changed) {
+            publishSummary(0);
         }
         return this;
     }

@@ -39,7 +39,7 @@ class InstrumentActorTest {
         TestProbe<Topic.Command<InstrumentOutput>> outputs = testKit.createTestProbe();
         InstrumentActor.Dependencies dependencies = new InstrumentActor.Dependencies(
                 InstrumentSettings.from(ConfigFactory.load()), MarketPublisher.NONE, new FollowedMarkets(),
-                outputs.ref());
+                new io.marketmesh.node.catalog.CatalogView(), outputs.ref());
         ActorRef<InstrumentActor.Command> actor = testKit.spawn(InstrumentActor.create("BTC-USDT", dependencies));
         InstrumentDefinition current = definition("binance:BTCUSDT", "okx:BTC-USDT", "kraken:BTC/USDT");
         InstrumentDefinition lagging = definition("binance:BTCUSDT", "okx:BTC-USDT");

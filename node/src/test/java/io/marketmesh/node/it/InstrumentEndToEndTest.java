@@ -127,6 +127,7 @@ class InstrumentEndToEndTest {
         // The book stays stale until the test reopens its socket: resyncs are never escalated to a reconnect.
         settings.put("marketmesh.connection.resync-escalate-after", 1000);
         settings.put("marketmesh.venues.okx.stale-after", "60s");
+        settings.put("marketmesh.catalog.refresh-interval", "2s");
         settings.put("marketmesh.instruments.links", List.of(link("btc", List.of(
                 leg(BINANCE, true), leg(OKX, true), leg(COINBASE, true)))));
         node = TestNode.start(settings);
@@ -171,6 +172,22 @@ class InstrumentEndToEndTest {
         simulator.dropConnections(Venue.OKX);
         awaitBooks();
         awaitInstrumentEqualsTruth("btc", legs);
+
+        // Coinbase delists the pair: its book freezes, the catalogue's next refresh says so, and the instrument stops
+        // trusting it although the market is still followed (for the grace period).
+        simulator.delistCryptoMarket(Venue.COINBASE, COINBASE.symbol());
+        JsonNode closed = node.awaitJson("/api/v1/instruments/btc",
+                r -> r.body().path("venues").path(2).path("stale").asBoolean(), WAIT).body();
+        assertTrue(closed.path("venues").path(2).path("staleReason").asText().startsWith("closed at the venue"),
+                closed.toString());
+        node.awaitJson("/api/v1/arbitrage", r -> {
+            for (JsonNode o : r.body().path("opportunities")) {
+                if (o.path("buyMarket").asText().equals(COINBASE.id()) || o.path("sellMarket").asText().equals(COINBASE.id())) {
+                    return false;
+                }
+            }
+            return true;
+        }, WAIT);
     }
 
     @Test
