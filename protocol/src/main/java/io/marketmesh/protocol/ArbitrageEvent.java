@@ -8,7 +8,8 @@ import java.math.BigDecimal;
  * the {@code arbitrage} stream channel and {@code marketmesh.arbitrage} (keyed by instrument) carry every step.
  *
  * @param type          {@code opened}, {@code updated} (prices, profit or size changed) or {@code closed}
- * @param id            {@code instrument/buyMarket/sellMarket#n}: the pair's n-th opportunity on this node
+ * @param id            {@code instrument/buyMarket/sellMarket#openedAt-n}: unique, the same on every step of one
+ *                      opportunity
  * @param instrument    the instrument's id
  * @param buyMarket     where to buy (its ask)
  * @param sellMarket    where to sell (its bid)
@@ -24,8 +25,10 @@ import java.math.BigDecimal;
  * @param updatedAt     epoch ms of this step
  * @param closedAt      epoch ms it closed, 0 while open
  * @param durationMs    how long it lasted ({@code closed}) or has lasted so far
- * @param reason        why it closed: {@code uncrossed}, {@code stale} (a member book can no longer be trusted) or
- *                      {@code removed}; null otherwise
+ * @param reason        why it closed: {@code uncrossed}, {@code stale} (a member book can no longer be trusted),
+ *                      {@code removed} (the instrument's members changed or it went away; those still paying open
+ *                      again under new ids) or {@code moved} (the instrument's actor moved to another node, which
+ *                      opens those still paying again); null otherwise
  */
 public record ArbitrageEvent(String type, String id, String instrument, String buyMarket, String sellMarket,
                              @Exact BigDecimal buyPrice, @Exact BigDecimal sellPrice, @Exact BigDecimal buyFee,

@@ -153,7 +153,9 @@ final class ArbitrageTracker {
         long ask = buyPrice[pair];
         long bid = sellPrice[pair];
         String id = type.equals(ArbitrageEvent.OPENED)
-                ? instrument + '/' + buyLeg.market + '/' + sellLeg.market + '#' + serial[pair]
+                // The opening time keeps ids unique across membership changes and actor restarts (the serial starts
+                // over with each book), the serial within one millisecond.
+                ? instrument + '/' + buyLeg.market + '/' + sellLeg.market + '#' + openedAt[pair] + '-' + serial[pair]
                 : last[pair].id();
         BigDecimal exactSize = wideSize[pair] != null ? wideSize[pair] : Decimals.toBigDecimal(size[pair]);
         ArbitrageEvent event = new ArbitrageEvent(type, id, instrument, buyLeg.market, sellLeg.market,
