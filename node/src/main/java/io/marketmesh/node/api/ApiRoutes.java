@@ -118,7 +118,7 @@ public final class ApiRoutes extends AllDirectives {
         this.dependenciesNotReady = dependenciesNotReady;
         this.instrumentsView = instruments;
         this.instruments = new InstrumentQueries(system, instruments, directory, followedMarkets, this.venues.keySet(),
-                settings.askTimeout(), instrumentDepth);
+                settings.askTimeout(), instrumentDepth, catalog);
     }
 
     public Route routes() {

@@ -2,6 +2,7 @@ package io.marketmesh.node.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.marketmesh.node.catalog.CatalogView;
 import io.marketmesh.node.instrument.InstrumentActor;
 import io.marketmesh.node.instrument.InstrumentDefinition;
 import io.marketmesh.node.instrument.InstrumentDirectory;
@@ -12,6 +13,7 @@ import io.marketmesh.protocol.ArbitrageEvent;
 import io.marketmesh.protocol.ConsolidatedBook;
 import io.marketmesh.protocol.InstrumentSummary;
 import io.marketmesh.protocol.MarketKey;
+import io.marketmesh.protocol.MarketMetadata;
 import io.marketmesh.protocol.ProtocolJson;
 import io.marketmesh.protocol.Venue;
 import java.time.Duration;
@@ -60,9 +62,12 @@ final class InstrumentQueries {
     private final Set<Venue> venues;
     private final Duration askTimeout;
     private final int maxDepth;
+    private final CatalogView catalog;
 
     InstrumentQueries(ActorSystem<?> system, InstrumentsView instruments, ActorRef<InstrumentDirectory.Command> directory,
-                      FollowedMarkets followed, Set<Venue> venues, Duration askTimeout, int maxDepth) {
+                      FollowedMarkets followed, Set<Venue> venues, Duration askTimeout, int maxDepth,
+                      CatalogView catalog) {
+        this.catalog = catalog;
         this.system = system;
         this.sharding = ClusterSharding.get(system);
         this.instruments = instruments;
@@ -186,7 +191,10 @@ final class InstrumentQueries {
             throw ApiError.badRequest("body must be a JSON object with id and legs");
         }
         JsonNode idNode = root.get("id");
-        String id = idNode != null && idNode.isTextual() ? idNode.asText() : null;
+        if (idNode != null && !idNode.isTextual()) {
+            throw ApiError.badRequest("id must be a string");
+        }
+        String id = idNode == null ? null : idNode.asText();
         String problem = InstrumentIds.problem(id);
         if (problem != null) {
             throw ApiError.badRequest("id: " + problem);
@@ -226,7 +234,13 @@ final class InstrumentQueries {
             if (yes != null && !yes.isBoolean()) {
                 throw ApiError.badRequest("leg \"yes\" must be true or false");
             }
-            legs.add(new InstrumentDefinition.Leg(key, yes == null || yes.asBoolean()));
+            boolean sameYes = yes == null || yes.asBoolean();
+            MarketMetadata metadata = catalog.get(key);
+            if (!sameYes && metadata != null && metadata.kind() != null && !"binary".equals(metadata.kind())) {
+                throw ApiError.badRequest("leg market " + abbreviate(key.id()) + " is a " + metadata.kind()
+                        + " market, not a yes/no outcome: \"yes\": false applies to prediction markets only");
+            }
+            legs.add(new InstrumentDefinition.Leg(key, sameYes));
         }
         return new InstrumentDefinition(id, legs, InstrumentDefinition.RUNTIME);
     }

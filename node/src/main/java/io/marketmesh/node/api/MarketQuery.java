@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * {@code GET /api/v1/markets}'s filters, checked: {@code q} (words, each of which must begin a word of the title,
  * symbol, base, quote, outcome or event, case-insensitive; words are runs of letters and digits, so {@code 2} finds
- * "question 2?" but not every 77-digit token id with a 2 somewhere in it), {@code venue}, {@code status} (the venue's status word, or
+ * "question 2?"; a number of 20 digits or more, a token id, is found only whole), {@code venue}, {@code status} (the
+ * venue's status word, or
  * {@code open} / {@code closed}: active or not) and {@code instrument} (its legs). Applied to the followed markets with
  * the catalogue's metadata beside each (a market the catalogue knows nothing about has null metadata, counts as open,
  * and matches {@code q} by its symbol only).
@@ -59,7 +60,7 @@ record MarketQuery(List<String> words, Optional<Venue> venue, Optional<String> s
             }
             InstrumentDefinition definition = instruments.get(id.trim());
             if (definition == null) {
-                throw ApiError.notFound("unknown_instrument", "no instrument " + id.trim());
+                throw ApiError.notFound("unknown_instrument", "no instrument '" + id.trim() + "' (GET /api/v1/instruments lists them)");
             }
             Set<MarketKey> markets = new HashSet<>();
             definition.legs().forEach(leg -> markets.add(leg.market()));
@@ -112,7 +113,9 @@ record MarketQuery(List<String> words, Optional<Venue> venue, Optional<String> s
         for (String word : words) {
             boolean found = false;
             for (int i = 0, n = text.size(); i < n && !found; i++) {
-                found = text.get(i).startsWith(word);
+                String token = text.get(i);
+                // A token id (77 digits on Polymarket) is found whole: "2" begins half of them.
+                found = token.length() >= LONG_NUMBER && isDigits(token) ? token.equals(word) : token.startsWith(word);
             }
             if (!found) {
                 return false;
@@ -133,6 +136,18 @@ record MarketQuery(List<String> words, Optional<Venue> venue, Optional<String> s
     }
 
     private static final java.util.regex.Pattern WORD_SEPARATORS = java.util.regex.Pattern.compile("[^\\p{L}\\p{N}]+");
+
+    /** Digits from which a number in a symbol is an id, matched only whole. */
+    private static final int LONG_NUMBER = 20;
+
+    private static boolean isDigits(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            if (!Character.isDigit(token.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private static String nonNull(String s) {
         return s == null ? "" : s;

@@ -57,6 +57,18 @@ class MarketQueryTest {
     }
 
     @Test
+    void aLongNumberInASymbolIsFoundOnlyWhole() {
+        MarketKey token = MarketKey.of(Venue.POLYMARKET, "21742633143463906290569050155826241533067272736897614950488156847949938836455");
+        CatalogView withToken = new CatalogView();
+        withToken.publish(Map.of(token, prediction(token, "Simulated question 5?", "Yes", "active", true)));
+        Subscriptions.Followed one = new Subscriptions.Followed(Map.of(Venue.POLYMARKET, Set.of(token.symbol())));
+        assertEquals(List.of(), query("question 2", null, null, null).apply(one, withToken, instruments),
+                "a 2 at the start of a token id is not the word 2");
+        assertEquals(List.of(token.id()), query(token.symbol(), null, null, null).apply(one, withToken, instruments)
+                .stream().map(MarketRow::market).toList());
+    }
+
+    @Test
     void statusVenueAndInstrumentNarrowTheList() {
         assertEquals(List.of("kalshi:KXRAIN-26DEC31-T2"), markets(query(null, null, "closed", null)));
         assertEquals(4, markets(query(null, null, "open", null)).size(), "unknown metadata counts as open");

@@ -71,6 +71,9 @@ class InstrumentClusterTest {
                 .status());
         assertEquals(400, a.post("/api/v1/instruments", "{\"id\":\"eth\",\"legs\":[{\"market\":\"okx:ETH-USDT\"}]}")
                 .status(), "a leg must be a followed market");
+        a.awaitJson("/api/v1/markets?instrument=BTC-USDT", r -> r.body().path("total").asInt() == 3, SETTLE);
+        assertEquals(400, a.post("/api/v1/instruments", "{\"id\":\"upside-down\",\"legs\":[{\"market\":\"okx:BTC-USDT\","
+                + "\"yes\":false}]}").status(), "a spot pair has no NO side to turn over");
 
         simulator.pause();
         simulator.shiftBook(Venue.COINBASE, COINBASE.symbol(), 30);
