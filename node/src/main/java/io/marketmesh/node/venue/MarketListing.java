@@ -1,5 +1,6 @@
 package io.marketmesh.node.venue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,5 +41,27 @@ public final class MarketListing {
             }
         }
         return described;
+    }
+
+    /**
+     * A decimal a venue's REST answer gives as a number or a string ({@code "0.01"}); null when absent, empty or
+     * unreadable (a field a listing leaves out is unknown, never a reason to drop the market).
+     */
+    public static BigDecimal decimal(JsonNode value) {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return null;
+        }
+        if (value.isNumber()) {
+            return value.decimalValue();
+        }
+        String text = value.asText("").strip();
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

@@ -98,26 +98,7 @@ class InstrumentClusterTest {
     }
 
     private InstrumentTruth awaitEqualsTruth(TestNode node, String id, List<InstrumentTruth.Leg> legs) {
-        InstrumentTruth[] truth = new InstrumentTruth[1];
-        String[] last = new String[1];
-        try {
-            TestNode.await(() -> {
-                InstrumentTruth now = new InstrumentTruth(simulator, legs, DEPTH);
-                truth[0] = now;
-                JsonNode summary = node.get("/api/v1/instruments/" + id).body();
-                JsonNode book = node.get("/api/v1/instruments/" + id + "/book?depth=" + DEPTH).body();
-                JsonNode arbitrage = node.get("/api/v1/arbitrage").body();
-                last[0] = summary + " / " + arbitrage;
-                return now.matchesSummary(summary)
-                        && InstrumentTruth.matchesLevels(book.path("bids"), now.consolidated(true, DEPTH))
-                        && InstrumentTruth.matchesLevels(book.path("asks"), now.consolidated(false, DEPTH))
-                        && now.matchesArbitrage(arbitrage, id);
-            }, SETTLE, id + " on port " + node.httpPort() + " equals what the true books imply");
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; expected opportunities " + truth[0].opportunities()
-                    + "; last: " + last[0], e);
-        }
-        return truth[0];
+        return InstrumentTruth.awaitNodeAgrees(node, simulator, id, legs, DEPTH, SETTLE);
     }
 
     private void awaitBooks(TestNode node) {

@@ -221,29 +221,7 @@ class InstrumentEndToEndTest {
 
     /** Waits until summary, consolidated book and opportunities all equal the true books'; returns that truth. */
     private InstrumentTruth awaitInstrumentEqualsTruth(String id, List<InstrumentTruth.Leg> legs) {
-        InstrumentTruth[] truth = new InstrumentTruth[1];
-        String[] last = new String[1];
-        try {
-            TestNode.await(() -> {
-            InstrumentTruth now = new InstrumentTruth(simulator, legs, DEPTH);
-            truth[0] = now;
-            JsonNode summary = node.get("/api/v1/instruments/" + id).body();
-            JsonNode book = node.get("/api/v1/instruments/" + id + "/book?depth=" + DEPTH).body();
-            JsonNode arbitrage = node.get("/api/v1/arbitrage").body();
-            boolean summaryOk = now.matchesSummary(summary);
-            boolean bidsOk = InstrumentTruth.matchesLevels(book.path("bids"), now.consolidated(true, DEPTH));
-            boolean asksOk = InstrumentTruth.matchesLevels(book.path("asks"), now.consolidated(false, DEPTH));
-            boolean arbitrageOk = now.matchesArbitrage(arbitrage, id);
-            last[0] = "summary " + summaryOk + ", bids " + bidsOk + ", asks " + asksOk + ", arbitrage " + arbitrageOk
-                    + "; expected best " + now.bestBid() + " / " + now.bestAsk() + ", bids " + now.consolidated(true, DEPTH)
-                    + ", asks " + now.consolidated(false, DEPTH) + ", opportunities " + now.opportunities()
-                    + "; got " + summary + " / " + book + " / " + arbitrage;
-            return summaryOk && bidsOk && asksOk && arbitrageOk;
-            }, WAIT, "instrument " + id + " equals what the true books imply");
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + ": " + last[0], e);
-        }
-        return truth[0];
+        return InstrumentTruth.awaitNodeAgrees(node, simulator, id, legs, DEPTH, WAIT);
     }
 
     private JsonNode instrument(String id) {

@@ -243,4 +243,34 @@ public final class InstrumentTruth {
     public int depth() {
         return depth;
     }
+
+    /**
+     * Waits until the node's summary, consolidated book ({@code ?depth=depth}) and open opportunities of instrument
+     * {@code id} all equal what the simulator's true books imply; returns that truth. Fails saying which part differed.
+     */
+    public static InstrumentTruth awaitNodeAgrees(TestNode node, VenueSimulator simulator, String id, List<Leg> legs,
+                                                  int depth, java.time.Duration timeout) {
+        InstrumentTruth[] truth = new InstrumentTruth[1];
+        String[] last = new String[1];
+        try {
+            TestNode.await(() -> {
+                InstrumentTruth now = new InstrumentTruth(simulator, legs, depth);
+                truth[0] = now;
+                JsonNode summary = node.get("/api/v1/instruments/" + id).body();
+                JsonNode book = node.get("/api/v1/instruments/" + id + "/book?depth=" + depth).body();
+                JsonNode arbitrage = node.get("/api/v1/arbitrage").body();
+                boolean summaryOk = now.matchesSummary(summary);
+                boolean bidsOk = matchesLevels(book.path("bids"), now.consolidated(true, depth));
+                boolean asksOk = matchesLevels(book.path("asks"), now.consolidated(false, depth));
+                boolean arbitrageOk = now.matchesArbitrage(arbitrage, id);
+                last[0] = "summary " + summaryOk + ", bids " + bidsOk + ", asks " + asksOk + ", arbitrage " + arbitrageOk
+                        + "; expected best " + now.bestBid() + " / " + now.bestAsk() + ", opportunities "
+                        + now.opportunities() + "; got " + summary + " / " + book + " / " + arbitrage;
+                return summaryOk && bidsOk && asksOk && arbitrageOk;
+            }, timeout, "instrument " + id + " on port " + node.httpPort() + " equals what the true books imply");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": " + last[0], e);
+        }
+        return truth[0];
+    }
 }

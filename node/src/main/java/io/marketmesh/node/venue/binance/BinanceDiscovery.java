@@ -1,5 +1,7 @@
 package io.marketmesh.node.venue.binance;
 
+import static io.marketmesh.node.venue.MarketListing.decimal;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.node.venue.MarketInfo;
@@ -134,16 +136,6 @@ final class BinanceDiscovery {
         return null;
     }
 
-    private static BigDecimal decimal(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        try {
-            return new BigDecimal(node.asText());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
         URI uri = URI.create(restBase + path);

@@ -1,5 +1,7 @@
 package io.marketmesh.node.venue.cryptocom;
 
+import static io.marketmesh.node.venue.MarketListing.decimal;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.node.venue.MarketInfo;
@@ -181,21 +183,6 @@ final class CryptocomDiscovery {
         return node.isBoolean() ? node.booleanValue() : "true".equalsIgnoreCase(node.asText(""));
     }
 
-    /** A decimal sent as a string or a number, exactly as written; null when absent, null or not a number. */
-    private static BigDecimal decimal(JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return null;
-        }
-        String text = node.isNumber() ? node.asText() : node.asText("").trim();
-        if (text.isEmpty()) {
-            return null;
-        }
-        try {
-            return new BigDecimal(text);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
 
     private static String abbreviate(String body) {
         String oneLine = body == null ? "" : body.replaceAll("\\s+", " ").trim();

@@ -1,5 +1,7 @@
 package io.marketmesh.node.venue.kalshi;
 
+import static io.marketmesh.node.venue.MarketListing.decimal;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.marketmesh.node.venue.MarketInfo;
 import java.math.BigDecimal;
@@ -71,20 +73,6 @@ final class KalshiMarketInfo {
         return fractional.asBoolean() ? HUNDREDTH_CONTRACT : WHOLE_CONTRACT;
     }
 
-    private static BigDecimal decimal(JsonNode value) {
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (value.isNumber()) {
-            return value.decimalValue();
-        }
-        try {
-            String text = value.asText().strip();
-            return text.isEmpty() ? null : new BigDecimal(text);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
 
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);

@@ -1,5 +1,7 @@
 package io.marketmesh.node.venue.kraken;
 
+import static io.marketmesh.node.venue.MarketListing.decimal;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -155,16 +157,6 @@ final class KrakenDiscovery {
         return volumes;
     }
 
-    private static BigDecimal decimal(JsonNode node) {
-        if (node == null || node.isMissingNode() || node.isNull()) {
-            return null;
-        }
-        try {
-            return node.isNumber() ? node.decimalValue() : new BigDecimal(node.asText());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
 
     /** The {@code result} object of a Kraken REST answer, which reports failures in {@code error} with HTTP 200. */
     private static JsonNode result(String body, String endpoint) throws IOException {

@@ -1,5 +1,7 @@
 package io.marketmesh.node.venue.okx;
 
+import static io.marketmesh.node.venue.MarketListing.decimal;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.node.venue.MarketInfo;
@@ -153,17 +155,6 @@ final class OkxDiscovery {
         return volumes;
     }
 
-    private static BigDecimal decimal(JsonNode node) {
-        String s = node.asText("");
-        if (s.isEmpty()) {
-            return null;
-        }
-        try {
-            return new BigDecimal(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
 
     /** The {@code data} array of an answer whose {@code code} is {@code "0"}. */
     private static JsonNode data(JsonNode answer) throws IOException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.node.venue.MarketInfo;
+import io.marketmesh.node.venue.MarketListing;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -144,19 +145,7 @@ final class GammaMarketInfo {
 
     /** A number or a decimal string; null when absent or unreadable. */
     private static BigDecimal decimal(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (value.isNumber()) {
-            return value.decimalValue();
-        }
-        try {
-            String text = value.asText().strip();
-            return text.isEmpty() ? null : new BigDecimal(text);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return MarketListing.decimal(node.get(field));
     }
 
     /** ISO-8601 instant, offset date-time or plain date (midnight UTC); null when absent or unreadable. */
