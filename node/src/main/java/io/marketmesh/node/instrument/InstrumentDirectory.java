@@ -18,6 +18,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.ddata.Key;
 import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.LWWMapKey;
@@ -26,6 +28,7 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * This node's list of instruments, and the keeper of their actors. Instruments come from three places: crypto spot
@@ -34,9 +37,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * Distributed Data so every node knows them. A declared or added id wins over an automatic one of the same name.
  *
  * <p>It recomputes the list when the catalogue or the followed markets move (checked every second, from their
- * published views), publishes it as an {@link InstrumentsView}, tells each instrument's sharded actor its definition
- * when it changes and again every {@code keep-alive} (an actor that a rebalance stopped starts again), and retires
- * instruments that went away.
+ * published views) and publishes it as an {@link InstrumentsView}. The directory of the oldest Up member (one writer,
+ * so that two nodes whose replicas differ for a moment do not redefine an instrument back and forth) tells each
+ * instrument's sharded actor its definition when it changes and again every {@code keep-alive} (an actor that a
+ * rebalance stopped starts again; a new oldest member takes over within one), and retires instruments that went away.
  */
 public final class InstrumentDirectory extends AbstractBehavior<InstrumentDirectory.Command> {
 
@@ -90,6 +94,7 @@ public final class InstrumentDirectory extends AbstractBehavior<InstrumentDirect
     private final InstrumentsView view;
     private final ClusterSharding sharding;
     private final InstrumentIds ids;
+    private final Cluster cluster;
 
     private Map<String, InstrumentDefinition> runtime = Map.of();
     private Map<String, InstrumentDefinition> current = Map.of();
@@ -110,6 +115,7 @@ public final class InstrumentDirectory extends AbstractBehavior<InstrumentDirect
         this.view = view;
         this.sharding = ClusterSharding.get(context.getSystem());
         this.ids = new InstrumentIds(settings.assetAliases());
+        this.cluster = Cluster.get(context.getSystem());
         replicator.subscribe(RUNTIME_KEY, response -> response instanceof Replicator.Changed<LWWMap<String, InstrumentDefinition>> c
                 ? new RuntimeChanged(Map.copyOf(c.get(RUNTIME_KEY).getEntries()))
                 : new RuntimeChanged(Map.of()));
@@ -138,7 +144,9 @@ public final class InstrumentDirectory extends AbstractBehavior<InstrumentDirect
                     return this;
                 })
                 .onMessageEquals(KeepAlive.INSTANCE, () -> {
-                    current.values().forEach(this::define);
+                    if (leading()) {
+                        current.values().forEach(this::define);
+                    }
                     return this;
                 })
                 .build();
@@ -203,11 +211,14 @@ public final class InstrumentDirectory extends AbstractBehavior<InstrumentDirect
         Map<String, InstrumentDefinition> before = current;
         current = Map.copyOf(next);
         view.publish(current);
-        for (InstrumentDefinition definition : current.values()) {
-            if (!definition.equals(before.get(definition.id()))) {
-                define(definition);
+        if (leading()) {
+            for (InstrumentDefinition definition : current.values()) {
+                if (!definition.equals(before.get(definition.id()))) {
+                    define(definition);
+                }
             }
         }
+        // Every node that saw an instrument go says so: the oldest member may have left meanwhile.
         for (String id : before.keySet()) {
             if (!current.containsKey(id)) {
                 sharding.entityRefFor(InstrumentActor.TYPE_KEY, id).tell(new InstrumentActor.Retire());
@@ -244,6 +255,20 @@ public final class InstrumentDirectory extends AbstractBehavior<InstrumentDirect
             }
         });
         return out;
+    }
+
+    /** Whether this node is the oldest Up member: the one whose directory defines the instruments' actors. */
+    private boolean leading() {
+        Member self = cluster.selfMember();
+        if (self.status() != MemberStatus.up()) {
+            return false;
+        }
+        for (Member member : cluster.state().getMembers()) {
+            if (member.status() == MemberStatus.up() && !member.equals(self) && member.isOlderThan(self)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void define(InstrumentDefinition definition) {
