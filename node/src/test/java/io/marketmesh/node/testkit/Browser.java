@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Browser implements AutoCloseable {
 
-    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Where Debian installs them; {@code -Dbrowser.chromium=...} / {@code -Dbrowser.chromedriver=...} point elsewhere. */
+    public static final Path CHROMIUM = Path.of(System.getProperty("browser.chromium", "/usr/bin/chromium"));
+    public static final Path CHROMEDRIVER = Path.of(System.getProperty("browser.chromedriver", "/usr/bin/chromedriver"));
     public static final String SKIPPED = "browser tests skipped: install chromium and chromium-driver "
             + "(sudo apt-get install -y chromium chromium-driver)";
 
@@ -108,7 +109,13 @@ public final class Browser implements AutoCloseable {
         WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(100));
         wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         wait.withMessage(() -> "waiting until " + what);
-        return wait.until(condition);
+        try {
+            return wait.until(condition);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            // What the page showed instead is the first thing to look at.
+            LOG.warn("{}: gave up waiting until {}; the page then: {}", testName, what, screenshot("timed-out"));
+            throw e;
+        }
     }
 
     /** Waits until the page root {@code main#page-<name>} says its first data is shown. */
