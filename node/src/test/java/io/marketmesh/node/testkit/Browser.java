@@ -1,11 +1,9 @@
 package io.marketmesh.node.testkit;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -133,14 +131,12 @@ public final class Browser implements AutoCloseable {
 
     /** Saves what the window shows to {@code target/screenshots/<test>-<page>.png}; returns the file. */
     public Path screenshot(String page) {
-        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
         Path dir = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("screenshots");
         Path target = dir.resolve(testName + "-" + page + ".png");
         try {
             Files.createDirectories(dir);
-            // Copied, not moved: the driver's temporary file is private to its owner; a screenshot is for everyone.
-            Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
-            Files.deleteIfExists(shot.toPath());
+            Files.write(target, png);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
