@@ -154,6 +154,14 @@ class DashboardBrowserTest {
         assertEquals("fresh", browser.driver().findElement(By.id("book-state")).getText().trim());
         assertTrue(browser.driver().findElement(By.id("depth-chart")).isDisplayed(), "the depth chart is shown");
         browser.screenshot("market");
+
+        // A user asks for 3 levels a side: the ladder shows the API's 3 best.
+        WebElement depth = browser.driver().findElement(By.id("book-depth"));
+        depth.clear();
+        depth.sendKeys("3", org.openqa.selenium.Keys.TAB);
+        String shallowPath = "/api/v1/markets/" + market.venue().id() + "/" + market.symbol() + "/book?depth=3";
+        browser.await(d -> ladder(d).equals(apiLadder(node.get(shallowPath).body())), WAIT,
+                "the ladder shows the API's 3 best levels a side of " + market);
     }
 
     @Test
