@@ -83,7 +83,8 @@ function svg(tag, attributes = {}, text) {
  * asks up to the right of the best ask. Numbers are parsed only to place the lines; the labels are the exact strings.
  */
 export function drawDepthChart(chart, bids, asks) {
-  const width = 600;
+  // Drawn at the size it is shown (labels stay readable on a phone); 600 wide until it has been laid out.
+  const width = Math.max(280, Math.round(chart.getBoundingClientRect().width) || 600);
   const height = 220;
   const pad = { left: 8, right: 8, top: 12, bottom: 26 };
   chart.setAttribute('viewBox', `0 0 ${width} ${height}`);

@@ -22,7 +22,7 @@ export function el(tag, props = {}, ...children) {
       node.setAttribute(key, value);
     }
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child !== null && child !== undefined && child !== false) {
       node.append(child instanceof Node ? child : String(child));
     }

@@ -29,7 +29,7 @@ export function mount(main, { venue, symbol }, { stream }) {
   state.dataset.state = 'stale';
   const spread = el('span', { class: 'spread' });
   const ladder = el('table', { id: 'ladder', class: 'grid ladder' },
-    el('caption', {}, 'Book: asks above, bids below; prices and sizes exactly as the node holds them'),
+    el('caption', { class: 'hint' }, 'Asks above, bids below, exact prices and sizes'),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Side'), el('th', { scope: 'col', class: 'num' }, 'Price'),
       el('th', { scope: 'col', class: 'num' }, 'Size'), el('th', { scope: 'col', class: 'bar-col' }, el('span', { class: 'sr-only' }, 'Depth')))),
     el('tbody'));
