@@ -207,15 +207,17 @@ class DashboardBrowserTest {
         browser.await(d -> {
             JsonNode summary = node.get("/api/v1/instruments/" + INSTRUMENT).body();
             WebElement shown = d.findElement(By.id("summary"));
-            return Browser.field(shown, "bestBid").contains(summary.path("bestBid").path("price").asText("?"))
-                    && Browser.field(shown, "bestAsk").contains(summary.path("bestAsk").path("price").asText("?"))
-                    && Browser.field(shown, "spread").contains(summary.path("spread").asText("?"));
-        }, WAIT, "the summary shows the API's best bid, best ask and spread");
-        // Every venue's levels in one ladder: each member market appears in it.
-        browser.await(d -> {
-            Set<String> markets = rowKeys(d, "#consolidated tr[data-market]", "data-market");
-            return markets.containsAll(Set.of(BINANCE.id(), OKX.id(), COINBASE.id()));
-        }, WAIT, "the consolidated book has levels of every member");
+            return Browser.field(shown, "bestBid").equals(summary.path("bestBid").path("price").asText("?"))
+                    && Browser.field(shown, "bestAsk").equals(summary.path("bestAsk").path("price").asText("?"))
+                    && Browser.field(shown, "spread").equals(summary.path("spread").asText("?"))
+                    && Browser.field(shown, "mid").equals(summary.path("mid").asText("?"));
+        }, WAIT, "the summary shows the API's best bid, best ask, spread and mid");
+        // Every venue's levels merged into one ladder, as the API merges them.
+        String bookPath = "/api/v1/instruments/" + INSTRUMENT + "/book?depth=" + DEPTH;
+        browser.await(d -> consolidated(d).equals(apiConsolidated(node.get(bookPath).body())), WAIT,
+                "the consolidated book is the API's");
+        assertEquals(Set.of(BINANCE.id(), OKX.id(), COINBASE.id()),
+                rowKeys(browser.driver(), "#consolidated tr[data-market]", "data-market"), "levels of every member");
         browser.screenshot("instrument");
     }
 
@@ -328,6 +330,18 @@ class DashboardBrowserTest {
         return ids;
     }
 
+    /** side|price|market to size, for every level of an instrument's consolidated book. */
+    private static Map<String, String> apiConsolidated(JsonNode book) {
+        Map<String, String> levels = new TreeMap<>();
+        for (String side : List.of("bid", "ask")) {
+            for (JsonNode level : book.path(side + "s")) {
+                levels.put(side + "|" + level.path("price").asText() + "|" + level.path("market").asText(),
+                        level.path("size").asText());
+            }
+        }
+        return levels;
+    }
+
     private static Set<String> opportunityIds(JsonNode body) {
         Set<String> ids = new TreeSet<>();
         body.path("opportunities").forEach(o -> ids.add(o.path("id").asText()));
@@ -359,6 +373,15 @@ class DashboardBrowserTest {
 
     private static Map<String, Map<String, String>> nonEmpty(Map<String, Map<String, String>> ladder) {
         return ladder.get("bid").isEmpty() && ladder.get("ask").isEmpty() ? null : ladder;
+    }
+
+    private static Map<String, String> consolidated(WebDriver driver) {
+        Map<String, String> levels = new TreeMap<>();
+        for (WebElement row : driver.findElements(By.cssSelector("#consolidated tr[data-side][data-price][data-market]"))) {
+            levels.put(row.getAttribute("data-side") + "|" + row.getAttribute("data-price") + "|"
+                    + row.getAttribute("data-market"), Browser.field(row, "size"));
+        }
+        return levels;
     }
 
     private static Map<String, Map<String, String>> venueRows(WebDriver driver) {
