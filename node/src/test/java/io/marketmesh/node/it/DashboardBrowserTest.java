@@ -297,11 +297,15 @@ class DashboardBrowserTest {
             }
             long reconnects = 0;
             long badFrames = 0;
+            int open = 0;
             for (JsonNode connection : venue.path("connections")) {
                 reconnects += connection.path("reconnects").asLong();
                 badFrames += connection.path("badFrames").asLong();
+                open += connection.path("state").asText().equals("open") ? 1 : 0;
             }
             Map<String, String> row = new TreeMap<>();
+            row.put("healthy", yesNo(venue.path("health").path("healthy")));
+            row.put("connections", open + "/" + venue.path("connections").size());
             row.put("reconnects", Long.toString(reconnects));
             row.put("badFrames", Long.toString(badFrames));
             row.put("sequenceFailures", venue.path("integrity").path("sequenceFailures").asText());
@@ -317,11 +321,17 @@ class DashboardBrowserTest {
         for (JsonNode member : body.path("members")) {
             Map<String, String> row = new TreeMap<>();
             row.put("status", member.path("status").asText());
+            row.put("reachable", yesNo(member.path("reachable")));
             row.put("shards", member.path("shards").asText());
             row.put("markets", member.path("markets").asText());
             rows.put(member.path("address").asText(), row);
         }
         return rows;
+    }
+
+    /** How the dashboard shows a yes/no fact. */
+    private static String yesNo(JsonNode flag) {
+        return flag.asBoolean() ? "yes" : "no";
     }
 
     private static Set<String> instrumentIds(JsonNode body) {
@@ -388,7 +398,8 @@ class DashboardBrowserTest {
         Map<String, Map<String, String>> rows = new TreeMap<>();
         for (WebElement row : driver.findElements(By.cssSelector("#venues-table tr[data-venue]"))) {
             Map<String, String> shown = new TreeMap<>();
-            for (String field : List.of("reconnects", "badFrames", "sequenceFailures", "checksumFailures", "booksStale")) {
+            for (String field : List.of("healthy", "connections", "reconnects", "badFrames", "sequenceFailures",
+                    "checksumFailures", "booksStale")) {
                 shown.put(field, Browser.field(row, field));
             }
             rows.put(row.getAttribute("data-venue"), shown);
@@ -400,7 +411,7 @@ class DashboardBrowserTest {
         Map<String, Map<String, String>> rows = new TreeMap<>();
         for (WebElement row : driver.findElements(By.cssSelector("#members-table tr[data-address]"))) {
             Map<String, String> shown = new TreeMap<>();
-            for (String field : List.of("status", "shards", "markets")) {
+            for (String field : List.of("status", "reachable", "shards", "markets")) {
                 shown.put(field, Browser.field(row, field));
             }
             rows.put(row.getAttribute("data-address"), shown);
