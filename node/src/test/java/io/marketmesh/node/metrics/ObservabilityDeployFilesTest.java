@@ -68,6 +68,7 @@ class ObservabilityDeployFilesTest {
     static final Path DASHBOARD = REPOSITORY.resolve("deploy/grafana/marketmesh-dashboard.json");
     static final Path RULES = REPOSITORY.resolve("deploy/prometheus/marketmesh-rules.yml");
     static final Path COMPOSE = REPOSITORY.resolve("deploy/compose/docker-compose.yml");
+    static final Path PROMETHEUS_RULE = REPOSITORY.resolve("deploy/k8s/prometheusrule.yaml");
 
     @Test
     void dashboardQueriesOnlyMetricsTheNodesServe() throws IOException {
@@ -145,6 +146,15 @@ class ObservabilityDeployFilesTest {
                 "MarketmeshUnreachableMember", "MarketmeshNodeDown")) {
             assertTrue(alerts.containsKey(wanted), "the rules have " + wanted + ": " + alerts.keySet());
         }
+    }
+
+    @Test
+    void kubernetesPrometheusRuleHoldsTheSameRules() throws IOException {
+        Map<String, Object> rules = new Yaml().load(Files.readString(RULES));
+        Map<String, Object> prometheusRule = new Yaml().load(Files.readString(PROMETHEUS_RULE));
+        assertEquals("PrometheusRule", prometheusRule.get("kind"));
+        assertEquals(rules.get("groups"), ((Map<?, ?>) prometheusRule.get("spec")).get("groups"),
+                "deploy/k8s/prometheusrule.yaml has the groups of deploy/prometheus/marketmesh-rules.yml");
     }
 
     @Test
