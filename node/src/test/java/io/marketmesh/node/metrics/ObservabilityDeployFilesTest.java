@@ -118,7 +118,7 @@ class ObservabilityDeployFilesTest {
         }
         List<String> variables = new ArrayList<>();
         dashboard.path("templating").path("list").forEach(variable -> variables.add(variable.path("name").asText()));
-        assertEquals(List.of("datasource", "instance", "venue"), variables);
+        assertEquals(List.of("datasource", "job", "instance", "venue"), variables);
     }
 
     @Test
