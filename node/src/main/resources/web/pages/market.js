@@ -45,7 +45,7 @@ export function mount(main, { venue, symbol }, { stream }) {
     el('h1', {}, market),
     error,
     el('form', { class: 'toolbar', onsubmit: (e) => { e.preventDefault(); changeDepth(); } },
-      el('label', { for: 'book-depth' }, 'Depth'), depthInput,
+      el('label', { for: 'book-depth' }, 'Depth'), depthInput, el('button', { type: 'submit' }, 'Show'),
       el('span', { id: 'book-depth-help', class: 'hint' }, `levels a side, 1 to ${MAX_DEPTH}`),
       el('span', { class: 'state-box' }, 'Book: ', state), spread),
     el('div', { class: 'market-grid' },
