@@ -57,7 +57,7 @@ public final class Browser implements AutoCloseable {
         this.testName = testName;
     }
 
-    /** True when Chromium and its driver are installed where Debian puts them. */
+    /** True when Chromium and its driver are installed (where Debian puts them, or where the properties say). */
     public static boolean installed() {
         return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
