@@ -2,6 +2,7 @@ package io.marketmesh.node.market;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.marketmesh.node.metrics.NodeMetrics;
+import io.marketmesh.node.metrics.VenueCounters;
 import io.marketmesh.node.serialization.CborSerializable;
 import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookReset;
@@ -246,6 +247,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private final FeedFollowers feed;
     private final TopFollowers tops;
     private final MarketCounters counters = new MarketCounters();
+    /** The venue's counters on this node ({@code GET /metrics}). */
+    private final VenueCounters venueCounters;
     private final NodeMetrics metrics;
 
     private BookState state = BookState.EMPTY;
@@ -279,7 +282,9 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         this.dependencies = dependencies;
         this.shard = shard;
         this.metrics = NodeMetrics.get(context.getSystem());
+        this.venueCounters = metrics.venue(market.venue());
         metrics.onMarketActorStarted();
+        venueCounters.onBook(true);
         metrics.onBookStale(market.venue(), state.servedStale());
         ActorRef<Command> self = context.getSelf();
         this.publication = new BookPublication(market, dependencies.publisher(), () -> self.tell(RecordsLost.INSTANCE));
@@ -336,6 +341,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 })
                 .onSignal(PostStop.class, s -> {
                     metrics.onMarketActorStopped();
+                    venueCounters.onBook(false);
                     if (state == BookState.LIVE) {
                         metrics.onBookLive(false);
                     }
@@ -487,7 +493,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         venueSequence = snapshot.venueSequence();
         snapshotAt = snapshot.receivedAt();
         touch(snapshot.venueTimestamp(), snapshot.receivedAt());
-        String failed = snapshot.claim() == null ? null : verifier.verify(snapshot.claim(), book);
+        String failed = verify(snapshot.claim());
         if (failed != null) {
             // Held, served stale, never published: the venue itself says this is not its book.
             publication.withheld();
@@ -514,6 +520,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         }
         topChanged(System.nanoTime());
         if (before == BookState.STALE || before == BookState.RESET) {
+            venueCounters.onResyncHealed();
             getContext().getLog().info("{} book resynced from a fresh snapshot ({} bids, {} asks)",
                     market, book.bidDepth(), book.askDepth());
         }
@@ -544,7 +551,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         sequence++;
         venueSequence = delta.venueSequence();
         touch(delta.venueTimestamp(), delta.receivedAt());
-        String failed = delta.claim() == null ? null : verifier.verify(delta.claim(), book);
+        String failed = verify(delta.claim());
         if (failed != null) {
             // The venue says the book is wrong after this change: consumers do not get it; the resync heals them.
             publication.withheld();
@@ -644,6 +651,18 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         return this;
     }
 
+    /** What is wrong with the book by the venue's claim, or null (also when there is no claim); checksums counted. */
+    private String verify(io.marketmesh.protocol.BookClaim claim) {
+        if (claim == null) {
+            return null;
+        }
+        String failed = verifier.verify(claim, book);
+        if (claim instanceof io.marketmesh.protocol.BookClaim.Checksum) {
+            venueCounters.onChecksumChecked(failed == null);
+        }
+        return failed;
+    }
+
     private void requestResyncIfNotPending(String reason) {
         if (resync.pending || state == BookState.UNFOLLOWED) {
             return;
@@ -659,6 +678,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             return;
         }
         counters.resyncRequests++;
+        venueCounters.onResyncRequested();
         dependencies.resyncTopics().publish(new ResyncRequest(market, reason, resync.asked(now), getContext().getSelf()));
         timers.startSingleTimer(Timer.RESYNC, resync.checkAfter());
     }
