@@ -136,6 +136,7 @@ public final class VenueCounters {
         }
     }
 
+    /** A fresh snapshot was asked for: by a MarketActor, or by a venue session that found a gap (asking itself). */
     public void onResyncRequested() {
         resyncsRequested.increment();
     }
