@@ -161,6 +161,8 @@ final class MetricsEndpoint {
 
     private static List<MetricSnapshot> streams(ClientsReport report) {
         Map<String, Long> disconnects = new TreeMap<>();
+        // The reasons the node closes for, or sees a client go for, always present: a series never appears late.
+        List.of("client_closed", "connection_failed", "idle", "too_slow").forEach(reason -> disconnects.put(reason, 0L));
         for (Map.Entry<String, Long> reason : report.disconnects().entrySet()) {
             disconnects.merge(disconnectReason(reason.getKey()), reason.getValue(), Long::sum);
         }

@@ -86,6 +86,9 @@ public final class NodeCollector implements MultiCollector {
         all.add(histogram("marketmesh_frame_to_kafka_ack_seconds",
                 "Venue frame receipt to the broker's acknowledgement of its book record, seconds",
                 metrics.receiptToKafkaAck()));
+        all.add(histogram("marketmesh_frame_to_stream_client_seconds",
+                "Venue frame receipt to the book change taken by a stream client's socket, seconds (ms resolution)",
+                metrics.receiptToStreamClient()));
         all.add(histogram("marketmesh_top_to_summary_seconds",
                 "Top-of-book change (from its venue frame) to the instrument's new summary, seconds",
                 metrics.topToSummary()));

@@ -37,6 +37,7 @@ public final class NodeMetrics implements Extension {
     private final LatencyHistogram receiptToApplied = new LatencyHistogram();
     private final LatencyHistogram receiptToKafkaAck = new LatencyHistogram();
     private final LatencyHistogram topToSummary = new LatencyHistogram();
+    private final LatencyHistogram receiptToStreamClient = new LatencyHistogram();
     private final LongAdder summariesPublished = new LongAdder();
     private final LongAdder framesReceived = new LongAdder();
     private final LongAdder deltasApplied = new LongAdder();
@@ -82,6 +83,15 @@ public final class NodeMetrics implements Extension {
 
     public LatencyHistogram receiptToKafkaAck() {
         return receiptToKafkaAck;
+    }
+
+    /**
+     * From a book change's venue frame to its message taken by a stream client's socket (WebSocket or Server-Sent
+     * Events), per client: timed on the wall clock in milliseconds, since the frame's receipt crosses nodes as epoch
+     * ms (the book's MarketActor may run on another node than the client's).
+     */
+    public LatencyHistogram receiptToStreamClient() {
+        return receiptToStreamClient;
     }
 
     /**

@@ -145,6 +145,18 @@ class PrometheusMetricsTest {
         await("the hidden change caught by a checksum", m ->
                 m.value("marketmesh_checksum_checks_total", "venue", "okx", "result", "failed") > checksumFailed);
 
+        // A stream client following a Kalshi book: counted, its messages too, and its book changes timed.
+        String kalshiMarket = "kalshi:" + simulator.markets(Venue.KALSHI).get(0);
+        try (io.marketmesh.node.testkit.StreamClient client = io.marketmesh.node.testkit.StreamClient.connect(node.httpPort())) {
+            client.subscribe(1, null, "book:" + kalshiMarket);
+            await("the stream client's book changes timed", m -> m.value("marketmesh_stream_clients") == 1
+                    && m.value("marketmesh_stream_messages_sent_total") > 0
+                    && m.value("marketmesh_stream_bytes_sent_total") > m.value("marketmesh_stream_messages_sent_total")
+                    && m.value("marketmesh_frame_to_stream_client_seconds_count") > 0);
+        }
+        await("the stream client gone, as it closed", m -> m.value("marketmesh_stream_clients") == 0
+                && m.value("marketmesh_stream_disconnects_total", "reason", "client_closed") == 1);
+
         // The venue drops every Polymarket socket: each reconnects (a socket error each), and all are open again.
         PythonExposition beforeDrop = parse(scrape(null).body(), false);
         double reconnects = beforeDrop.value("marketmesh_venue_reconnects_total", "venue", "polymarket");
