@@ -44,7 +44,11 @@ class PrometheusMetricsTest {
     @BeforeEach
     void start() {
         String missing = PythonExposition.unavailable();
-        Assumptions.assumeTrue(missing == null, "SKIPPED: the Prometheus parser is not installed here: " + missing);
+        if (missing != null) {
+            // Said where `mvn verify` shows it, not only in the surefire report.
+            System.err.println("PrometheusMetricsTest SKIPPED: the Prometheus parser is not installed here: " + missing);
+        }
+        Assumptions.assumeTrue(missing == null, "the Prometheus parser is not installed here: " + missing);
         venues = SimulatedVenues.startUnsigned(4, 5, 4, 200, 13);
         simulator = venues.simulator();
         Map<String, Object> settings = venues.unsignedNodeSettings();
