@@ -8,6 +8,7 @@ import io.marketmesh.node.catalog.CatalogFeeder;
 import io.marketmesh.node.catalog.CatalogSettings;
 import io.marketmesh.node.catalog.MarketCatalog;
 import io.marketmesh.node.api.HttpServer;
+import io.marketmesh.node.api.WebDashboard;
 import io.marketmesh.node.api.HttpSettings;
 import io.marketmesh.node.config.NodeConfig;
 import io.marketmesh.node.connection.ConnectionActor;
@@ -163,7 +164,8 @@ public final class NodeGuardian {
             ApiRoutes routes = new ApiRoutes(system, subscriptions, followedMarkets, venues, workers, httpSettings, serving,
                     () -> kafka.flatMap(NodeKafka::notReadyReason), streams, instruments, instrumentDirectory,
                     instrumentSettings.depth(), catalog);
-            HttpServer.start(system, routes.routes(), httpSettings);
+            // The dashboard's files first: it rejects every other path untouched, and the API answers those.
+            HttpServer.start(system, new WebDashboard().routes().orElse(routes.routes()), httpSettings);
             return Behaviors.empty();
         });
     }

@@ -23,7 +23,7 @@ public final class HttpServer {
                         settings.port(), failure.getMessage());
                 system.terminate();
             } else {
-                system.log().info("HTTP API listening on http://{}:{}/api/v1", bound.localAddress().getHostString(),
+                system.log().info("HTTP API listening on http://{}:{}/api/v1, dashboard at /", bound.localAddress().getHostString(),
                         bound.localAddress().getPort());
                 CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
                         () -> bound.unbind().thenApply(done -> Done.getInstance()));
