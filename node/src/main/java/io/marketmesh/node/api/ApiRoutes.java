@@ -57,8 +57,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API under {@code /api/v1} plus {@code /health} and {@code /metrics} (Prometheus, {@link MetricsEndpoint}). It only asks actors (with a timeout) and
- * renders JSON; errors are {@code {"error","message"}} with 400 for bad input, 404 for an unknown
+ * The HTTP API under {@code /api/v1} plus {@code /health} and {@code /metrics} (Prometheus, {@link MetricsEndpoint}).
+ * It only asks actors (with a timeout) and renders JSON; errors are {@code {"error","message"}} with 400 for bad input, 404 for an unknown
  * market or venue, 503 while the node is not ready and 504 when an actor does not answer in time.
  */
 public final class ApiRoutes extends AllDirectives {

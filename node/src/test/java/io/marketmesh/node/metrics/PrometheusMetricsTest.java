@@ -118,6 +118,18 @@ class PrometheusMetricsTest {
         assertEquals(0, settled.value("marketmesh_stream_clients"));
         assertTrue(settled.has("jvm_memory_used_bytes") && settled.has("process_cpu_seconds_total"),
                 "the client's JVM and process metrics");
+        // Every name the Grafana dashboard and the alert rules query is served (the names agreed for issue 13).
+        for (String metric : ObservabilityDeployFilesTest.NODE_METRICS) {
+            assertTrue(settled.has(metric), metric + " is not served");
+        }
+        for (String histogram : ObservabilityDeployFilesTest.NODE_HISTOGRAMS) {
+            assertEquals("histogram", settled.type(histogram), histogram);
+            assertTrue(settled.has(histogram + "_bucket") && settled.has(histogram + "_count")
+                    && settled.has(histogram + "_sum"), histogram);
+        }
+        for (String metric : ObservabilityDeployFilesTest.JVM_METRICS) {
+            assertTrue(settled.has(metric), metric + " is not served");
+        }
 
         // A truncated frame on every Kalshi socket: counted as a malformed bad frame, and as a bad_frame error.
         double malformed = settled.value("marketmesh_venue_bad_frames_total", "venue", "kalshi", "reason", "malformed");
