@@ -166,7 +166,6 @@ final class ConnectionOutput implements SessionOutput {
 
     @Override
     public void stale(String symbol, String reason) {
-        counters.onResyncRequested(); // the session has asked the venue for a fresh snapshot already
         markets.markStale(symbol, reason);
     }
 

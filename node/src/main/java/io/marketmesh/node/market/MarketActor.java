@@ -249,6 +249,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private final MarketCounters counters = new MarketCounters();
     /** The venue's counters on this node ({@code GET /metrics}). */
     private final VenueCounters venueCounters;
+    /** Counted as a resync requested and not yet healed ({@link #moveTo}). */
+    private boolean inResyncEpisode;
     private final NodeMetrics metrics;
 
     private BookState state = BookState.EMPTY;
@@ -452,6 +454,15 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         if (state.servedStale() != next.servedStale()) {
             metrics.onBookStale(market.venue(), next.servedStale());
         }
+        // A resync episode: a trusted book lost trust and needs a fresh snapshot, until one makes it trusted again
+        // (counted once however often it is asked; a first snapshot, of a new or Kafka-bootstrapped book, is none).
+        if (!inResyncEpisode && state == BookState.LIVE && (next == BookState.STALE || next == BookState.RESET)) {
+            inResyncEpisode = true;
+            venueCounters.onResyncRequested();
+        } else if (inResyncEpisode && next == BookState.LIVE) {
+            inResyncEpisode = false;
+            venueCounters.onResyncHealed();
+        }
         state = next;
     }
 
@@ -520,7 +531,6 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         }
         topChanged(System.nanoTime());
         if (before == BookState.STALE || before == BookState.RESET) {
-            venueCounters.onResyncHealed();
             getContext().getLog().info("{} book resynced from a fresh snapshot ({} bids, {} asks)",
                     market, book.bidDepth(), book.askDepth());
         }
@@ -678,7 +688,6 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             return;
         }
         counters.resyncRequests++;
-        venueCounters.onResyncRequested();
         dependencies.resyncTopics().publish(new ResyncRequest(market, reason, resync.asked(now), getContext().getSelf()));
         timers.startSingleTimer(Timer.RESYNC, resync.checkAfter());
     }

@@ -136,12 +136,15 @@ public final class VenueCounters {
         }
     }
 
-    /** A fresh snapshot was asked for: by a MarketActor, or by a venue session that found a gap (asking itself). */
+    /**
+     * A trusted book lost trust (a gap, a failed check, a lost connection, a reset) and waits for a fresh snapshot:
+     * one resync episode, however many times the snapshot is asked for.
+     */
     public void onResyncRequested() {
         resyncsRequested.increment();
     }
 
-    /** A book that had been served stale is trusted again from a fresh snapshot. */
+    /** A book of a resync episode is trusted again from a fresh snapshot: the episode is healed. */
     public void onResyncHealed() {
         resyncsHealed.increment();
     }

@@ -143,7 +143,8 @@ class PrometheusMetricsTest {
         assertEquals(0, afterMalformed.value("marketmesh_venue_bad_frames_total", "venue", "polymarket"),
                 "no other venue sent one");
 
-        // A skipped sequence number on each OKX socket: failed checks, a resync requested for each book, each healed.
+        // A skipped sequence number on each OKX socket: failed checks, a resync requested for each book, each healed
+        // (with no book stale, every resync requested is healed).
         double gaps = afterMalformed.value("marketmesh_sequence_checks_total", "venue", "okx", "result", "failed");
         double requested = afterMalformed.value("marketmesh_resyncs_requested_total", "venue", "okx");
         double healed = afterMalformed.value("marketmesh_resyncs_healed_total", "venue", "okx");
@@ -153,7 +154,9 @@ class PrometheusMetricsTest {
                 m.value("marketmesh_sequence_checks_total", "venue", "okx", "result", "failed") >= gaps + dropped
                         && m.value("marketmesh_resyncs_requested_total", "venue", "okx") >= requested + dropped
                         && m.value("marketmesh_resyncs_healed_total", "venue", "okx") >= healed + dropped
-                        && m.value("marketmesh_books_stale", "venue", "okx") == 0);
+                        && m.value("marketmesh_books_stale", "venue", "okx") == 0
+                        && m.value("marketmesh_resyncs_requested_total", "venue", "okx")
+                        == m.value("marketmesh_resyncs_healed_total", "venue", "okx"));
 
         // A best level removed without a word: only the checksum shows it.
         double checksumFailed = afterMalformed.value("marketmesh_checksum_checks_total", "venue", "okx", "result", "failed");
