@@ -53,6 +53,9 @@ class PrometheusMetricsTest {
         simulator = venues.simulator();
         Map<String, Object> settings = venues.unsignedNodeSettings();
         settings.putAll(venues.cryptoNodeSettings(Venue.OKX, simulator.markets(Venue.OKX)));
+        // Venues that sync a REST snapshot with buffered diffs: their first sync is no resync.
+        settings.putAll(venues.cryptoNodeSettings(Venue.BINANCE, simulator.markets(Venue.BINANCE)));
+        settings.putAll(venues.cryptoNodeSettings(Venue.BITSTAMP, simulator.markets(Venue.BITSTAMP)));
         settings.put("marketmesh.venues.okx.markets-per-socket", 2);
         node = TestNode.start(settings);
     }
@@ -69,7 +72,7 @@ class PrometheusMetricsTest {
 
     @Test
     void countersAndHistogramsMoveAsTheFaultsImplyAndEveryScrapeParses() throws IOException {
-        List<Venue> followed = List.of(Venue.POLYMARKET, Venue.KALSHI, Venue.OKX);
+        List<Venue> followed = List.of(Venue.POLYMARKET, Venue.KALSHI, Venue.OKX, Venue.BINANCE, Venue.BITSTAMP);
         // Settled: every market's book on this node and fresh, every venue's frames counted, changes timed.
         PythonExposition settled = await("every book fresh and the feeds timed", m -> {
             for (Venue venue : followed) {
@@ -93,6 +96,8 @@ class PrometheusMetricsTest {
             assertTrue(settled.value("marketmesh_venue_workers", "venue", v) >= 1, v);
             assertTrue(settled.value("marketmesh_venue_bytes_received_total", "venue", v)
                     >= settled.value("marketmesh_venue_frames_received_total", "venue", v), v);
+            assertEquals(settled.value("marketmesh_resyncs_requested_total", "venue", v),
+                    settled.value("marketmesh_resyncs_healed_total", "venue", v), "no book stale: every resync healed");
         }
         // The same sockets the API lists open, and the same workers it says run (one node: all of them here).
         for (Venue venue : followed) {
