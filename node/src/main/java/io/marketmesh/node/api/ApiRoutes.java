@@ -57,8 +57,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API under {@code /api/v1} plus {@code /health}. It only asks actors (with a timeout) and
- * renders JSON; errors are {@code {"error","message"}} with 400 for bad input, 404 for an unknown
+ * The HTTP API under {@code /api/v1} plus {@code /health} and {@code /metrics} (Prometheus, {@link MetricsEndpoint}).
+ * It only asks actors (with a timeout) and renders JSON; errors are {@code {"error","message"}} with 400 for bad input, 404 for an unknown
  * market or venue, 503 while the node is not ready and 504 when an actor does not answer in time.
  */
 public final class ApiRoutes extends AllDirectives {
@@ -84,6 +84,7 @@ public final class ApiRoutes extends AllDirectives {
     private final InstrumentQueries instruments;
     private final InstrumentsView instrumentsView;
     private final CatalogView catalog;
+    private final MetricsEndpoint metrics;
 
     /**
      * @param subscriptions        this node's door to the cluster's followed markets: follows and unfollows go to it
@@ -106,6 +107,7 @@ public final class ApiRoutes extends AllDirectives {
         this.system = system;
         this.catalog = catalog;
         this.streams = streams;
+        this.metrics = new MetricsEndpoint(system, venues.keySet(), streams, settings.askTimeout(), ready);
         this.markets = new MarketRefs(ClusterSharding.get(system));
         this.subscriptions = subscriptions;
         this.followedMarkets = followedMarkets;
@@ -127,7 +129,10 @@ public final class ApiRoutes extends AllDirectives {
                 path("ready", built(get(this::readiness))));
         Route all = concat(
                 pathPrefix("api", built(pathPrefix("v1", built(apiV1())))),
-                pathPrefix("health", built(health)));
+                pathPrefix("health", built(health)),
+                path("metrics", built(get(built(handle(request -> metrics.scrape(
+                        request.getHeader("Accept").map(header -> header.value()).orElse(null))
+                        .exceptionally(ApiRoutes::errorResponse)))))));
         return handleExceptions(exceptionHandler(), built(handleRejections(rejectionHandler(), built(all))));
     }
 

@@ -4,6 +4,7 @@ import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.MarketPublisher;
 import io.marketmesh.node.market.ResyncRequest;
 import io.marketmesh.node.metrics.NodeMetrics;
+import io.marketmesh.node.metrics.VenueCounters;
 import io.marketmesh.node.venue.ConnectRequest;
 import io.marketmesh.node.venue.FetchResponse;
 import io.marketmesh.node.venue.SessionOutput;
@@ -166,6 +167,10 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     /** Whether each frame goes to the raw topic (the publisher takes raw records). */
     private final boolean publishRaw;
     private final NodeMetrics metrics;
+    /** This venue's counters on this node ({@code GET /metrics}). */
+    private final VenueCounters counters;
+    /** Whether this incarnation's open socket is counted in {@code connections_open}. */
+    private boolean countedOpen;
     private long rawSequence;
 
     private VenueSocket socket;
@@ -192,10 +197,11 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         this.manager = manager;
         this.log = context.getLog();
         this.metrics = NodeMetrics.get(context.getSystem());
+        this.counters = metrics.venue(venue.venue());
         this.markets = new MarketRouter(venue.venue(), socketId, ClusterSharding.get(context.getSystem()), context,
                 context.messageAdapter(MarketActor.Located.class, RouteLocated::new), generation);
         this.output = new ConnectionOutput(context, timers, generation, socketId, venue.venue().id(), adapter.pacing(),
-                settings, markets, manager, () -> socket);
+                settings, markets, manager, () -> socket, counters);
         MarketPublisher publisher = dependencies.publisher();
         this.publishRaw = publisher != MarketPublisher.NONE && publisher.accepts(Channel.RAW);
         ActorRef<Command> self = context.getSelf();
@@ -345,6 +351,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         }
         timers.cancel(Tick.CONNECT_TIMEOUT);
         state = "open";
+        countedOpen = true;
+        counters.onConnectionOpen(true);
         connectedAt = System.currentTimeMillis();
         lastMessageAt = connectedAt;
         session = adapter.newSession(venue, group);
@@ -388,6 +396,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         lastFrameAt = lastMessageAt;
         framesReceived++;
         metrics.onFrameReceived();
+        counters.onFrame(frame.isBinary() ? frame.binary().length : frame.text().length());
         // Events the session emits while handling this frame carry its receipt stamp to the MarketActor.
         output.receivedNanos(frame.receivedNanos());
         try {
@@ -521,6 +530,10 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
     private void closeSocket() {
         session = null;
+        if (countedOpen) {
+            countedOpen = false;
+            counters.onConnectionOpen(false);
+        }
         VenueSocket current = socket;
         socket = null;
         if (current != null) {

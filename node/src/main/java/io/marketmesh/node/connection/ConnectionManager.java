@@ -7,6 +7,7 @@ import io.marketmesh.node.market.ResyncRequest;
 import io.marketmesh.node.market.MarketPublisher;
 import io.marketmesh.node.market.ResyncTopics;
 import io.marketmesh.node.metrics.NodeMetrics;
+import io.marketmesh.node.metrics.VenueCounters;
 import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.node.venue.MarketInfo;
 import io.marketmesh.node.venue.VenueAdapter;
@@ -166,6 +167,10 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     private long lastFrameAt;
     private VenueError lastError;
     private final NodeMetrics metrics;
+    /** This venue's counters on this node ({@code GET /metrics}). */
+    private final VenueCounters counters;
+    /** The markets this worker last counted in {@code marketmesh_venue_subscriptions}. */
+    private int countedCarried;
     /** An open socket is silent when it received nothing for this long (stale-after, plus its report's lag). */
     private final long silentAfterMillis;
     /** The first view of the followed markets has arrived: a market not carried now is one nobody follows. */
@@ -188,6 +193,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         this.nextSlotId = worker;
         this.sharding = ClusterSharding.get(context.getSystem());
         this.metrics = NodeMetrics.get(context.getSystem());
+        this.counters = metrics.venue(venue.venue());
+        counters.onWorker(true);
         this.silentAfterMillis = venue.staleAfter().plus(settings.statusInterval()).toMillis();
         dependencies.resyncTopics().subscribe(venue.venue(),
                 context.messageAdapter(ResyncRequest.class, ResyncFromTopic::new));
@@ -231,6 +238,9 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
                 .onMessage(ResyncFromTopic.class, this::onResync)
                 .onMessage(ResyncEscalated.class, this::onResyncEscalated)
                 .onSignal(PostStop.class, s -> {
+                    counters.onWorker(false);
+                    counters.onSubscriptionsChanged(-countedCarried);
+                    countedCarried = 0;
                     // Moved (rebalance) or this node leaving: the books it fed, mostly held by other nodes, get nothing
                     // until the next worker's snapshots. Only a cluster stopping altogether has nobody left to tell.
                     if (otherMembersUp()) {
@@ -311,6 +321,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         }
         owned.sort(null);
         follow(owned);
+        counters.onSubscriptionsChanged(slotBySymbol.size() - countedCarried);
+        countedCarried = slotBySymbol.size();
         return this;
     }
 
@@ -432,6 +444,9 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     }
 
     private void noteError(VenueError error) {
+        if (!VenueError.BAD_FRAME.equals(error.kind())) {
+            counters.onError(error.kind()); // bad frames are counted by their socket, each one
+        }
         lastError = VenueError.latest(lastError, error);
     }
 
@@ -439,6 +454,9 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         Slot slot = slots.get(starting.socket());
         if (slot != null) {
             slot.starts++;
+            if (slot.starts > 1) {
+                counters.onReconnect();
+            }
             if (slot.last != null) {
                 slot.earlier = slot.earlier.plus(slot.last.integrity());
                 slot.last = null;

@@ -1,5 +1,6 @@
 package io.marketmesh.node.connection;
 
+import io.marketmesh.node.metrics.VenueCounters;
 import io.marketmesh.node.venue.FetchRequest;
 import io.marketmesh.node.venue.FetchResponse;
 import io.marketmesh.node.venue.Pacing;
@@ -39,6 +40,7 @@ final class ConnectionOutput implements SessionOutput {
     private final Supplier<VenueSocket> socket;
     private final OutgoingPacer pacer;
     private final Logger log;
+    private final VenueCounters counters;
 
     private String failure;
     /** {@code receivedNanos} of the frame being handled; 0 outside a frame. */
@@ -50,7 +52,9 @@ final class ConnectionOutput implements SessionOutput {
 
     ConnectionOutput(ActorContext<ConnectionActor.Command> context, TimerScheduler<ConnectionActor.Command> timers,
                      long generation, int socketId, String venue, Pacing pacing, ConnectionSettings settings,
-                     MarketRouter markets, ActorRef<ConnectionManager.Command> manager, Supplier<VenueSocket> socket) {
+                     MarketRouter markets, ActorRef<ConnectionManager.Command> manager, Supplier<VenueSocket> socket,
+                     VenueCounters counters) {
+        this.counters = counters;
         this.context = context;
         this.timers = timers;
         this.generation = generation;
@@ -154,6 +158,7 @@ final class ConnectionOutput implements SessionOutput {
     @Override
     public void sequenceChecked(boolean inOrder) {
         sequenceChecks++;
+        counters.onSequenceChecked(inOrder);
         if (!inOrder) {
             sequenceFailures++;
         }
@@ -167,6 +172,7 @@ final class ConnectionOutput implements SessionOutput {
     @Override
     public void badFrame(String reason, String frame) {
         badFrames++;
+        counters.onBadFrame(VenueCounters.BadFrameReason.of(reason));
         lastBadFrame = reason;
         lastBadFrameAt = System.currentTimeMillis();
         // One line per bad frame while they are rare; a flood is summarized instead of drowning the log.

@@ -2,6 +2,7 @@ package io.marketmesh.node.market;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.marketmesh.node.metrics.NodeMetrics;
+import io.marketmesh.node.metrics.VenueCounters;
 import io.marketmesh.node.serialization.CborSerializable;
 import io.marketmesh.protocol.BookDelta;
 import io.marketmesh.protocol.BookReset;
@@ -246,6 +247,10 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private final FeedFollowers feed;
     private final TopFollowers tops;
     private final MarketCounters counters = new MarketCounters();
+    /** The venue's counters on this node ({@code GET /metrics}). */
+    private final VenueCounters venueCounters;
+    /** Counted as a resync requested and not yet healed ({@link #moveTo}). */
+    private boolean inResyncEpisode;
     private final NodeMetrics metrics;
 
     private BookState state = BookState.EMPTY;
@@ -279,7 +284,9 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         this.dependencies = dependencies;
         this.shard = shard;
         this.metrics = NodeMetrics.get(context.getSystem());
+        this.venueCounters = metrics.venue(market.venue());
         metrics.onMarketActorStarted();
+        venueCounters.onBook(true);
         metrics.onBookStale(market.venue(), state.servedStale());
         ActorRef<Command> self = context.getSelf();
         this.publication = new BookPublication(market, dependencies.publisher(), () -> self.tell(RecordsLost.INSTANCE));
@@ -336,6 +343,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
                 })
                 .onSignal(PostStop.class, s -> {
                     metrics.onMarketActorStopped();
+                    venueCounters.onBook(false);
                     if (state == BookState.LIVE) {
                         metrics.onBookLive(false);
                     }
@@ -446,6 +454,15 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         if (state.servedStale() != next.servedStale()) {
             metrics.onBookStale(market.venue(), next.servedStale());
         }
+        // A resync episode: a trusted book lost trust and needs a fresh snapshot, until one makes it trusted again
+        // (counted once however often it is asked; a first snapshot, of a new or Kafka-bootstrapped book, is none).
+        if (!inResyncEpisode && state == BookState.LIVE && (next == BookState.STALE || next == BookState.RESET)) {
+            inResyncEpisode = true;
+            venueCounters.onResyncRequested();
+        } else if (inResyncEpisode && next == BookState.LIVE) {
+            inResyncEpisode = false;
+            venueCounters.onResyncHealed();
+        }
         state = next;
     }
 
@@ -487,7 +504,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         venueSequence = snapshot.venueSequence();
         snapshotAt = snapshot.receivedAt();
         touch(snapshot.venueTimestamp(), snapshot.receivedAt());
-        String failed = snapshot.claim() == null ? null : verifier.verify(snapshot.claim(), book);
+        String failed = verify(snapshot.claim());
         if (failed != null) {
             // Held, served stale, never published: the venue itself says this is not its book.
             publication.withheld();
@@ -544,7 +561,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         sequence++;
         venueSequence = delta.venueSequence();
         touch(delta.venueTimestamp(), delta.receivedAt());
-        String failed = delta.claim() == null ? null : verifier.verify(delta.claim(), book);
+        String failed = verify(delta.claim());
         if (failed != null) {
             // The venue says the book is wrong after this change: consumers do not get it; the resync heals them.
             publication.withheld();
@@ -642,6 +659,18 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         // Through the shard, so that a message for it arriving meanwhile starts a clean actor instead of being lost.
         shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
         return this;
+    }
+
+    /** What is wrong with the book by the venue's claim, or null (also when there is no claim); checksums counted. */
+    private String verify(io.marketmesh.protocol.BookClaim claim) {
+        if (claim == null) {
+            return null;
+        }
+        String failed = verifier.verify(claim, book);
+        if (claim instanceof io.marketmesh.protocol.BookClaim.Checksum) {
+            venueCounters.onChecksumChecked(failed == null);
+        }
+        return failed;
     }
 
     private void requestResyncIfNotPending(String reason) {

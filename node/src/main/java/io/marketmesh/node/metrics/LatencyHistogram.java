@@ -23,6 +23,8 @@ public final class LatencyHistogram {
     private static final int BUCKETS = index(MAX_MICROS) + 1;
 
     private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
+    /** The recorded values' sum in microseconds (Prometheus' {@code _sum}). */
+    private final java.util.concurrent.atomic.LongAdder sumMicros = new java.util.concurrent.atomic.LongAdder();
 
     /** Records one latency given in nanoseconds; negative values count as 0. */
     public void record(long nanos) {
@@ -30,7 +32,39 @@ public final class LatencyHistogram {
     }
 
     public void recordMicros(long micros) {
-        counts.incrementAndGet(index(Math.min(Math.max(micros, 0), MAX_MICROS)));
+        long kept = Math.min(Math.max(micros, 0), MAX_MICROS);
+        counts.incrementAndGet(index(kept));
+        sumMicros.add(kept);
+    }
+
+    /** The sum of the values recorded since the start or the last {@link #reset()}, in microseconds. */
+    public long sumMicros() {
+        return sumMicros.sum();
+    }
+
+    /**
+     * Counts per coarser bucket, for an exposition with few buckets: {@code counts[i]} values whose bucket lies
+     * entirely at or below {@code upperBoundsMicros[i]} and above the previous bound (a bucket straddling a bound is
+     * counted in the next, so a count at a bound is never flattering); the last element counts the rest (+Inf).
+     *
+     * @param upperBoundsMicros ascending
+     * @return {@code upperBoundsMicros.length + 1} counts, not cumulative
+     */
+    public long[] countsBelow(long[] upperBoundsMicros) {
+        long[] result = new long[upperBoundsMicros.length + 1];
+        int bound = 0;
+        for (int i = 0; i < BUCKETS; i++) {
+            long count = counts.get(i);
+            if (count == 0) {
+                continue;
+            }
+            long top = highestEquivalent(i);
+            while (bound < upperBoundsMicros.length && top > upperBoundsMicros[bound]) {
+                bound++;
+            }
+            result[bound] += count;
+        }
+        return result;
     }
 
     /** Values recorded since the start or the last {@link #reset()}. */
@@ -84,6 +118,7 @@ public final class LatencyHistogram {
         for (int i = 0; i < BUCKETS; i++) {
             counts.set(i, 0);
         }
+        sumMicros.reset();
     }
 
     static int index(long micros) {

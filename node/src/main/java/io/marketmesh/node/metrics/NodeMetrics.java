@@ -3,6 +3,7 @@ package io.marketmesh.node.metrics;
 import io.marketmesh.protocol.Venue;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
@@ -36,6 +37,7 @@ public final class NodeMetrics implements Extension {
     private final LatencyHistogram receiptToApplied = new LatencyHistogram();
     private final LatencyHistogram receiptToKafkaAck = new LatencyHistogram();
     private final LatencyHistogram topToSummary = new LatencyHistogram();
+    private final LatencyHistogram receiptToStreamClient = new LatencyHistogram();
     private final LongAdder summariesPublished = new LongAdder();
     private final LongAdder framesReceived = new LongAdder();
     private final LongAdder deltasApplied = new LongAdder();
@@ -49,8 +51,30 @@ public final class NodeMetrics implements Extension {
     private final LongAdder kafkaProducerRestarts = new LongAdder();
     /** Per venue (by ordinal): this node's MarketActors whose book is served stale now. */
     private final AtomicLongArray booksStale = new AtomicLongArray(Venue.values().length);
+    /** Per venue (by ordinal): what {@code GET /metrics} shows of it. */
+    private final VenueCounters[] venues = new VenueCounters[Venue.values().length];
+    /** Records waiting in the Kafka publish queue now, read from the publisher's queue (0 without Kafka). */
+    private volatile IntSupplier kafkaQueueDepth = () -> 0;
 
     private NodeMetrics() {
+        for (Venue venue : Venue.values()) {
+            venues[venue.ordinal()] = new VenueCounters(venue);
+        }
+    }
+
+    /** {@code venue}'s counters on this node; the same instance for the node's life (hold it, no lookup per frame). */
+    public VenueCounters venue(Venue venue) {
+        return venues[venue.ordinal()];
+    }
+
+    /** Records waiting in the Kafka publish queue now. */
+    public int kafkaQueueDepth() {
+        return kafkaQueueDepth.getAsInt();
+    }
+
+    /** The Kafka publisher says where its queue's depth is read. */
+    public void kafkaQueueDepth(IntSupplier depth) {
+        this.kafkaQueueDepth = depth;
     }
 
     public LatencyHistogram receiptToApplied() {
@@ -59,6 +83,15 @@ public final class NodeMetrics implements Extension {
 
     public LatencyHistogram receiptToKafkaAck() {
         return receiptToKafkaAck;
+    }
+
+    /**
+     * From a book change's venue frame to its message taken by a stream client's socket (WebSocket or Server-Sent
+     * Events), per client: timed on the wall clock in milliseconds, since the frame's receipt crosses nodes as epoch
+     * ms (the book's MarketActor may run on another node than the client's).
+     */
+    public LatencyHistogram receiptToStreamClient() {
+        return receiptToStreamClient;
     }
 
     /**

@@ -221,6 +221,8 @@ public final class KafkaPublisher implements MarketPublisher {
                 }), Keep.both())
                 .run(system);
         this.queue = stream.first();
+        BoundedSourceQueue<Pending> queued = queue;
+        metrics.kafkaQueueDepth(queued::size);
         // Flush and close the producer while the broker (maybe our embedded one, stopped last) is still there.
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "kafka-publisher-flush", () -> {
             queue.complete();

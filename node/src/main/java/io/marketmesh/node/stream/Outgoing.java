@@ -9,10 +9,11 @@ package io.marketmesh.node.stream;
  *                     {@code event:} field
  * @param json         the whole message; for a data message, the record without its closing brace
  * @param subscription the subscription a data message answers; null for an answer to the client
+ * @param receivedAt   a book change's venue frame receipt (epoch ms), timed when the socket takes it; 0: not timed
  */
-record Outgoing(String event, String json, Subscription subscription) {
+record Outgoing(String event, String json, Subscription subscription, long receivedAt) {
 
     static Outgoing reply(String event, String json) {
-        return new Outgoing(event, json, null);
+        return new Outgoing(event, json, null, 0);
     }
 }

@@ -1,5 +1,6 @@
 package io.marketmesh.node.stream;
 
+import io.marketmesh.node.metrics.LatencyHistogram;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -43,8 +44,12 @@ final class StreamClient {
     final AtomicLong characters = new AtomicLong();
     long conflations;
 
+    /** Venue frame receipt to a book change taken by this client's socket ({@code NodeMetrics}). */
+    private final LatencyHistogram toClient;
+
     StreamClient(long id, String remote, boolean sse, BoundedSourceQueue<Outgoing> buffer,
-                 CompletableFuture<CloseReason> close) {
+                 CompletableFuture<CloseReason> close, LatencyHistogram toClient) {
+        this.toClient = toClient;
         this.id = id;
         this.remote = remote;
         this.sse = sse;
@@ -77,6 +82,10 @@ final class StreamClient {
                 : StreamMessages.forSubscription(message.json(), message.subscription(), ++message.subscription().seq);
         messages.incrementAndGet();
         characters.addAndGet(text.length());
+        if (message.receivedAt() != 0) {
+            // Epoch ms: the frame may have been received on another node (whose clock must agree, as for any age).
+            toClient.recordMicros((System.currentTimeMillis() - message.receivedAt()) * 1_000);
+        }
         return text;
     }
 

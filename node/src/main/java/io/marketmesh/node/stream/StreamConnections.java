@@ -1,5 +1,6 @@
 package io.marketmesh.node.stream;
 
+import io.marketmesh.node.metrics.NodeMetrics;
 import io.marketmesh.node.instrument.InstrumentOutput;
 import io.marketmesh.node.instrument.InstrumentsView;
 import io.marketmesh.node.subscription.FollowedMarkets;
@@ -179,7 +180,8 @@ public final class StreamConnections {
         }
         Pair<BoundedSourceQueue<Outgoing>, Source<Outgoing, NotUsed>> buffer =
                 Source.<Outgoing>queue(settings.bufferMessages()).preMaterialize(system);
-        return new Admitted(new StreamClient(ids.incrementAndGet(), remote, sse, buffer.first(), close), buffer.second());
+        return new Admitted(new StreamClient(ids.incrementAndGet(), remote, sse, buffer.first(), close,
+                NodeMetrics.get(system).receiptToStreamClient()), buffer.second());
     }
 
     /**

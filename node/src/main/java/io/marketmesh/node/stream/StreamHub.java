@@ -560,7 +560,9 @@ public final class StreamHub extends AbstractBehavior<Object> {
                 return;
             }
         }
-        if (client.offer(new Outgoing(event, record, subscription))) {
+        // Book changes are timed from their venue frame to the client's socket (StreamClient#render).
+        long timed = book && event.equals("book_delta") ? market.receivedAt : 0;
+        if (client.offer(new Outgoing(event, record, subscription, timed))) {
             return;
         }
         if (client.ended) {
@@ -588,7 +590,7 @@ public final class StreamHub extends AbstractBehavior<Object> {
             client.conflations++;
             return;
         }
-        if (client.offer(new Outgoing(event, record, subscription)) || client.ended) {
+        if (client.offer(new Outgoing(event, record, subscription, 0)) || client.ended) {
             return;
         }
         if (!skippable) {
