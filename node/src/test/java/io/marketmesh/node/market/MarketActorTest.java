@@ -407,7 +407,9 @@ class MarketActorTest {
         actor.tell(new MarketActor.Apply(absolute(new BookClaim.Checksum(kraken, verifier.checksum(kraken, expected)),
                 level(Side.BID, "0.56", "1"))));
         ResyncRequest resync = resyncs.receiveMessage();
-        assertTrue(resync.reason().startsWith("checksum mismatch over the top 10 levels"), resync.reason());
+        // The first request says why; on a loaded machine the actor's own re-ask ("still no trusted snapshot (why)")
+        // can be the first the probe sees (seen once in CI), so the why is looked for anywhere in the reason.
+        assertTrue(resync.reason().contains("checksum mismatch over the top 10 levels"), resync.reason());
         assertTrue(state().stale());
         List<MarketRecord<?>> continuity = publisher.on(Channel.CONTINUITY);
         assertEquals(Continuity.Kind.BOOK_STALE, assertInstanceOf(Continuity.class, continuity.get(0).payload()).kind());
