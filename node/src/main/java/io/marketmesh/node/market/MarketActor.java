@@ -449,7 +449,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
 
     /** A snapshot from another socket than the writer's: that socket writes the book from now on. */
     private void takeOver(Apply apply) {
-        if (order.writerWorker() >= 0 || order.writerSocket() >= 0) {
+        if (order.writerSince() > 0) {
             getContext().getLog().info("{} book taken over by worker {} socket {} generation {} (its snapshot replaces the "
                             + "book); the former writer, worker {} socket {} generation {}, is dropped from now on",
                     market, apply.worker(), apply.socket(), apply.generation(), order.writerWorker(),
