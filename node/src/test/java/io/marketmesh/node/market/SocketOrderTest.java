@@ -96,4 +96,27 @@ class SocketOrderTest {
         }
         assertEquals(Arrival.NEXT, order.arrive(A, 2, false));
     }
+
+    @Test
+    void checkingAMessageAllocatesNothing() {
+        SocketOrder order = new SocketOrder();
+        order.arrive(A, 1, true);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(thread);
+        long taken = 0;
+        for (long seq = 2; seq < 1_000_002; seq++) {
+            // The writer's changes, with another socket's interleaved and, now and then, its snapshot taking over.
+            taken += order.arrive(A, seq, false) == Arrival.NEXT ? 1 : 0;
+            order.arrive(B + (seq & 7), seq, seq % 100_000 == 0);
+            if (seq % 100_000 == 0) {
+                order.arrive(A, ++seq, true);
+            }
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        assertTrue(taken > 900_000, "the writer's changes were taken: " + taken);
+        // A million checks: one allocation each would be megabytes; a few kilobytes are the test's own bookkeeping.
+        assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes");
+    }
 }
