@@ -184,6 +184,12 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
      * @param configured each venue's configured markets: the first node of a cluster seeds them before it reports
      *                   ready (discovered markets are seeded later, by each venue's worker 0)
      */
+    /**
+     * The Distributed Data keys of this actor that each node keeps on disk ({@code *} at the end: a prefix), so that a
+     * restart of every node at once keeps what users followed and removed, and the seeded flags.
+     */
+    public static final List<String> DURABLE_KEYS = SubscriptionKeys.DURABLE_PREFIXES;
+
     public static Behavior<Command> create(Duration timeout, AtomicBoolean synced, Map<Venue, List<String>> configured) {
         return create(timeout, synced, configured, new FollowedMarkets());
     }
