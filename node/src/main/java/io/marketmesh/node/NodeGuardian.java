@@ -76,6 +76,9 @@ public final class NodeGuardian {
                 java.nio.channels.FileLock lock = DurableState.lock(dir);
                 system.getWhenTerminated().thenRun(() -> DurableState.release(lock));
                 context.getLog().info("durable state (followed and removed markets, runtime instruments) in {}", dir);
+                // Start the replicator now: it loads the directory (LMDB's first use takes a second or more) while
+                // the node joins and Kafka starts, instead of after, when the followed markets are first read.
+                org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData.get(system);
             });
             Cluster cluster = Cluster.get(system);
             ClusterSettings clusterSettings = ClusterSettings.fromConfig(config);
