@@ -20,7 +20,8 @@ usage: $0 [options]
       --simulator-port P   the simulator's port (default 9900)
       --kafka-port P       the shared broker's port (default 9092)
       --java-opts "..."    JVM flags of each node (default "\$MARKETMESH_JAVA_OPTS" or "-Xmx1g")
-      --clean              delete the run directory first (logs, the shared broker's data, the simulator's key)
+      --clean              delete the run directory first (logs, the shared broker's data, the simulator's key,
+                           the nodes' durable state: markets users followed or removed, runtime instruments)
       --no-wait            do not wait for the nodes to be ready
   -h, --help               this text
 

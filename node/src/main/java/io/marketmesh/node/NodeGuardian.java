@@ -1,6 +1,7 @@
 package io.marketmesh.node;
 
 import io.marketmesh.node.cluster.ClusterSettings;
+import io.marketmesh.node.cluster.DurableState;
 import io.marketmesh.node.cluster.NodeReadiness;
 import com.typesafe.config.Config;
 import io.marketmesh.node.api.ApiRoutes;
@@ -69,6 +70,16 @@ public final class NodeGuardian {
         return Behaviors.setup(context -> {
             var system = context.getSystem();
             Config config = system.settings().config();
+            // Before anything touches Distributed Data (whose replicator opens the directory): one node per directory.
+            DurableState.directory(config).ifPresent(dir -> {
+                DurableState.checkJvmFlags();
+                java.nio.channels.FileLock lock = DurableState.lock(dir);
+                system.getWhenTerminated().thenRun(() -> DurableState.release(lock));
+                context.getLog().info("durable state (followed and removed markets, runtime instruments) in {}", dir);
+                // Start the replicator now: it loads the directory (LMDB's first use takes a second or more) while
+                // the node joins and Kafka starts, instead of after, when the followed markets are first read.
+                org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData.get(system);
+            });
             Cluster cluster = Cluster.get(system);
             ClusterSettings clusterSettings = ClusterSettings.fromConfig(config);
             clusterSettings.startManagement(system);
