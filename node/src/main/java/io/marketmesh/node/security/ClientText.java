@@ -48,7 +48,7 @@ public final class ClientText {
     /**
      * Escapes C0 and C1 control characters (CR, LF, ESC, NUL, DEL and the rest), the Unicode line and paragraph
      * separators, the bidirectional overrides (which can make a terminal show a line reordered) and surrogates (a
-     * cut never leaves half a pair) as {@code \uXXXX}, and the backslash as a double backslash so a client cannot
+     * cut never leaves half a pair) as a backslash, u and four hex digits, and the backslash as a double backslash so a client cannot
      * write an escape that reads like one of ours; cuts the result at {@code max} characters of the original with "...".
      */
     public static String escape(String text, int max) {
