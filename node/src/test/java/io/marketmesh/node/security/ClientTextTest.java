@@ -22,6 +22,13 @@ class ClientTextTest {
     }
 
     @Test
+    void aWholeMessageIsMadeSafeWithoutEscapingAQuotedValueTwice() {
+        String message = "got '" + ClientText.quote("a\rb") + "' and c\nd";
+        assertEquals("got 'a\\u000db' and c\\u000ad", ClientText.message(message, 500));
+        assertEquals("xx...", ClientText.message("xxxx", 2));
+    }
+
+    @Test
     void longTextIsCut() {
         String quoted = ClientText.quote("x".repeat(10_000));
         assertEquals(83, quoted.length());
