@@ -16,7 +16,7 @@ public final class ClientText {
     public static final int MAX_SYMBOL_LENGTH = 128;
     /** Characters of every venue's symbols (Kraken's BTC/USD, Kalshi's KXBTCD-26MAY3017-T72999.99, OKX's BTC-USDT-SWAP). */
     private static final Pattern SYMBOL = Pattern.compile("[A-Za-z0-9._:/@+-]{1," + MAX_SYMBOL_LENGTH + "}");
-    private static final Pattern VENUE_ID = Pattern.compile("[a-z0-9]{1,32}");
+    private static final Pattern VENUE_ID = Pattern.compile("[A-Za-z0-9]{1,32}");
     /** Characters of client text an error message quotes at most. */
     private static final int QUOTE_LENGTH = 80;
     /** Characters of client text a log line carries at most. */
