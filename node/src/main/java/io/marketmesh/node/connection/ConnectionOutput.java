@@ -1,6 +1,7 @@
 package io.marketmesh.node.connection;
 
 import io.marketmesh.node.metrics.VenueCounters;
+import io.marketmesh.node.security.ClientText;
 import io.marketmesh.node.venue.FetchRequest;
 import io.marketmesh.node.venue.FetchResponse;
 import io.marketmesh.node.venue.Pacing;
@@ -177,14 +178,15 @@ final class ConnectionOutput implements SessionOutput {
         lastBadFrameAt = System.currentTimeMillis();
         // One line per bad frame while they are rare; a flood is summarized instead of drowning the log.
         if (badFrames <= 20 || badFrames % 1000 == 0) {
-            log.warn("{} socket {} skipped a bad frame #{}: {} | {}", venue, socketId, badFrames, reason,
-                    abbreviate(frame));
+            // The frame and the parser's reason may quote venue text: escaped, so a frame cannot forge log lines.
+            log.warn("{} socket {} skipped a bad frame #{}: {} | {}", venue, socketId, badFrames,
+                    ClientText.escape(reason, settings.maxFrameLogLength()), abbreviate(frame));
         }
     }
 
     @Override
     public void venueError(String message) {
-        log.warn("{} socket {} venue error: {}", venue, socketId, message);
+        log.warn("{} socket {} venue error: {}", venue, socketId, ClientText.escape(message, settings.maxFrameLogLength()));
         manager.tell(new ConnectionManager.SocketFailed(socketId, VenueError.VENUE_ERROR, message));
     }
 
@@ -210,6 +212,7 @@ final class ConnectionOutput implements SessionOutput {
             return "";
         }
         int max = settings.maxFrameLogLength();
-        return frame.length() <= max ? frame : frame.substring(0, max) + "...(" + frame.length() + " chars)";
+        String shown = ClientText.escape(frame, max);
+        return frame.length() <= max ? shown : shown + "(" + frame.length() + " chars)";
     }
 }
