@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigValueType;
 import io.marketmesh.node.api.HttpSettings;
 import io.marketmesh.node.connection.ConnectionSettings;
 import io.marketmesh.node.market.MarketSettings;
+import io.marketmesh.node.publish.KafkaHealth;
 import io.marketmesh.node.publish.KafkaSettings;
 import io.marketmesh.node.tls.HttpsSettings;
 import io.marketmesh.node.tls.RemoteTls;
@@ -90,6 +91,7 @@ public final class NodeConfig {
         // Opens the key store now: a wrong path or password stops the start here, with the setting named.
         HttpsSettings.fromConfig(config.getConfig("marketmesh.http")).connectionContext(System::getenv);
         KafkaSettings.fromConfig(config.getConfig("marketmesh.kafka"));
+        KafkaHealth.Settings.fromConfig(config.getConfig("marketmesh.kafka"));
         for (Venue venue : Venue.values()) {
             Optional<VenueAdapter> adapter = VenueAdapters.forVenue(venue);
             if (adapter.isEmpty() || !config.hasPath("marketmesh.venues." + venue.id())) {

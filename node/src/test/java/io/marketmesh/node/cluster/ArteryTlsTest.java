@@ -29,7 +29,7 @@ class ArteryTlsTest {
 
     private static final Duration SETTLE = Duration.ofSeconds(45);
     /** How long the outsiders keep trying to join before they stop (a seed-node join is retried every few seconds). */
-    private static final Duration OUTSIDERS_TRY = Duration.ofSeconds(15);
+    private static final Duration OUTSIDERS_TRY = Duration.ofSeconds(10);
 
     private final List<TestNode> nodes = new ArrayList<>();
     private SimulatedVenues venues;
@@ -46,7 +46,7 @@ class ArteryTlsTest {
     void onlyNodesWithACertificateOfTheClustersCaJoinAndMessagesBetweenMembersFlowOverTls() {
         TestCertificates cluster = TestCertificates.shared("marketmesh-test-ca");
         TestCertificates outsider = TestCertificates.shared("another-ca");
-        venues = SimulatedVenues.startUnsigned(3, 3, 50, 17);
+        venues = SimulatedVenues.startUnsigned(2, 2, 50, 17);
         int seedPort = TestNode.freePort();
         String seed = "pekko://marketmesh@127.0.0.1:" + seedPort;
 
