@@ -92,11 +92,12 @@ public final class KafkaHealth {
     }
 
     private void probe() {
-        String bootstrap = kafka.bootstrapServers().toCompletableFuture().getNow(null);
-        if (bootstrap == null) {
+        CompletableFuture<String> topicsReady = kafka.bootstrapServers().toCompletableFuture();
+        if (!topicsReady.isDone() || topicsReady.isCompletedExceptionally()) {
             update(KafkaState.UNREACHABLE, kafka.notReadyReason().orElse("Kafka is not ready yet"));
             return;
         }
+        String bootstrap = topicsReady.join();
         try {
             if (admin == null) {
                 admin = Admin.create(adminProperties(bootstrap));
