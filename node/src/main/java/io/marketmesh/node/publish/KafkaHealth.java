@@ -54,6 +54,7 @@ public final class KafkaHealth {
     private volatile String status;
     private volatile Instant since = Instant.now();
     private volatile String reason;
+    private boolean everConnected;
     private Admin admin;
 
     private KafkaHealth(NodeKafka kafka, KafkaSettings kafkaSettings, Settings settings, NodeMetrics metrics) {
@@ -140,7 +141,9 @@ public final class KafkaHealth {
         since = now;
         status = newStatus;
         if (newStatus.equals(KafkaState.CONNECTED)) {
-            LOG.info("Kafka connected{}", was == null ? "" : " after " + lasted.toSeconds() + " s unreachable");
+            LOG.info("Kafka connected{}", was == null ? "" : everConnected
+                    ? " again after " + lasted.toSeconds() + " s unreachable" : " (" + lasted.toSeconds() + " s after start)");
+            everConnected = true;
         } else if (was == null) {
             LOG.info("Kafka not reachable yet: {}", newReason);
         } else {
