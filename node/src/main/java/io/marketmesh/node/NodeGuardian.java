@@ -3,6 +3,7 @@ package io.marketmesh.node;
 import io.marketmesh.node.cluster.ClusterSettings;
 import io.marketmesh.node.cluster.DurableState;
 import io.marketmesh.node.cluster.NodeReadiness;
+import io.marketmesh.node.cluster.NodeStatusReporter;
 import com.typesafe.config.Config;
 import io.marketmesh.node.api.ApiRoutes;
 import io.marketmesh.node.catalog.CatalogFeeder;
@@ -32,6 +33,7 @@ import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.market.MarketSettings;
 import io.marketmesh.node.market.ResyncTopics;
 import io.marketmesh.node.publish.KafkaBookSource;
+import io.marketmesh.node.publish.KafkaHealth;
 import io.marketmesh.node.market.BookSource;
 import io.marketmesh.node.publish.KafkaPublisher;
 import io.marketmesh.node.publish.KafkaSettings;
@@ -167,15 +169,21 @@ public final class NodeGuardian {
 
             HttpSettings httpSettings = HttpSettings.fromConfig(config.getConfig("marketmesh.http"));
             BooleanSupplier serving = () -> cluster.selfMember().status() == MemberStatus.up() && subscriptionsRead.get();
+            // Ready = can serve; Kafka is shown beside it, never a condition (NodeReadiness, docs/http-api.md).
             NodeReadiness.get(system).install(() -> !serving.getAsBoolean()
                     ? Optional.of("the node has not joined its cluster or read the followed markets yet")
-                    : kafka.flatMap(NodeKafka::notReadyReason));
+                    : Optional.empty());
+            kafka.ifPresent(k -> {
+                KafkaHealth health = KafkaHealth.start(system, k, kafkaSettings,
+                        KafkaHealth.Settings.fromConfig(config.getConfig("marketmesh.kafka")));
+                NodeReadiness.get(system).installKafka(health::state);
+            });
+            context.spawn(NodeStatusReporter.create(), "node-status");
             StreamConnections streams = StreamConnections.start(context,
                     StreamSettings.fromConfig(config.getConfig("marketmesh.stream")), followedMarkets, subscriptions,
                     instruments, instrumentOutputs);
             ApiRoutes routes = new ApiRoutes(system, subscriptions, followedMarkets, venues, workers, httpSettings, serving,
-                    () -> kafka.flatMap(NodeKafka::notReadyReason), streams, instruments, instrumentDirectory,
-                    instrumentSettings.depth(), catalog,
+                    streams, instruments, instrumentDirectory, instrumentSettings.depth(), catalog,
                     io.marketmesh.node.api.SecuritySettings.fromConfig(config.getConfig("marketmesh.http")));
             // The dashboard's files first: it rejects every other path untouched, and the API answers those.
             HttpServer.start(system, new WebDashboard().routes().orElse(routes.routes()), httpSettings);

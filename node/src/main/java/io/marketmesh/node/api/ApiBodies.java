@@ -22,8 +22,12 @@ final class ApiBodies {
     private ApiBodies() {
     }
 
-    /** {@code /health/alive} and {@code /health/ready}. */
+    /** {@code /health/alive}. */
     record HealthStatus(String status) {
+    }
+
+    /** {@code /health/ready} once ready: Kafka's state beside it, which readiness does not wait for. */
+    record ReadyStatus(String status, io.marketmesh.node.cluster.KafkaState kafka) {
     }
 
     /** Every error: a stable code for programs and a message for people. */

@@ -10,6 +10,7 @@ import io.marketmesh.node.api.ApiBodies.FollowAnswer;
 import io.marketmesh.node.api.ApiBodies.HealthStatus;
 import io.marketmesh.node.api.ApiBodies.MarketRow;
 import io.marketmesh.node.api.ApiBodies.MarketsPage;
+import io.marketmesh.node.api.ApiBodies.ReadyStatus;
 import io.marketmesh.node.api.ApiBodies.SubscriptionRow;
 import io.marketmesh.node.api.ApiBodies.SubscriptionsView;
 import io.marketmesh.node.api.ApiBodies.UnfollowAnswer;
@@ -17,6 +18,7 @@ import io.marketmesh.node.api.ApiBodies.VenueStatusView;
 import io.marketmesh.node.api.ApiBodies.VenueView;
 import io.marketmesh.node.api.ApiBodies.VenuesView;
 import io.marketmesh.node.catalog.CatalogView;
+import io.marketmesh.node.cluster.NodeReadiness;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.node.instrument.InstrumentDirectory;
 import io.marketmesh.node.instrument.InstrumentsView;
@@ -80,8 +82,8 @@ public final class ApiRoutes extends AllDirectives {
     private final ClusterStatus cluster;
     private final HttpSettings settings;
     private final BooleanSupplier ready;
+    private final NodeReadiness readiness;
     private final StreamConnections streams;
-    private final Supplier<Optional<String>> dependenciesNotReady;
     private final InstrumentQueries instruments;
     private final InstrumentsView instrumentsView;
     private final CatalogView catalog;
@@ -95,7 +97,6 @@ public final class ApiRoutes extends AllDirectives {
      * @param followedMarkets      what it publishes of them: reads (is a market followed, which are) come from there
      * @param venues               the venues enabled in this node's configuration
      * @param ready                the node has joined its cluster and read the subscriptions: the API answers only then
-     * @param dependenciesNotReady why a dependency (Kafka) is not ready yet, if so: {@code /health/ready} is 503
      *                             then, the API itself keeps answering
      * @param streams              the client streams (WebSocket {@code /stream}, a market's Server-Sent Events)
      * @param instruments          this node's instruments, as its directory last computed them
@@ -107,7 +108,7 @@ public final class ApiRoutes extends AllDirectives {
      */
     public ApiRoutes(ActorSystem<?> system, ActorRef<Subscriptions.Command> subscriptions,
                      FollowedMarkets followedMarkets, Map<Venue, VenueSettings> venues, int workersPerVenue, HttpSettings settings,
-                     BooleanSupplier ready, Supplier<Optional<String>> dependenciesNotReady, StreamConnections streams,
+                     BooleanSupplier ready, StreamConnections streams,
                      InstrumentsView instruments, ActorRef<InstrumentDirectory.Command> directory, int instrumentDepth,
                      CatalogView catalog, SecuritySettings security) {
         this.system = system;
@@ -126,7 +127,7 @@ public final class ApiRoutes extends AllDirectives {
         this.cluster = new ClusterStatus(system, workers, this.venues.keySet(), workersPerVenue, settings.askTimeout());
         this.settings = settings;
         this.ready = ready;
-        this.dependenciesNotReady = dependenciesNotReady;
+        this.readiness = NodeReadiness.get(system);
         this.instrumentsView = instruments;
         this.instruments = new InstrumentQueries(system, instruments, directory, followedMarkets, this.venues.keySet(),
                 settings.askTimeout(), instrumentDepth, catalog);
@@ -162,9 +163,8 @@ public final class ApiRoutes extends AllDirectives {
         if (!ready.getAsBoolean()) {
             return error(ApiError.notReady("the node has not joined its cluster yet"));
         }
-        Optional<String> dependency = dependenciesNotReady.get();
-        return dependency.isPresent() ? error(ApiError.notReady(dependency.get()))
-                : json(200, new HealthStatus("ready"));
+        // Ready means can serve: Kafka's state is the detail, never a reason for 503 (NodeReadiness).
+        return json(200, new ReadyStatus("ready", readiness.kafka()));
     }
 
     private Route apiV1() {

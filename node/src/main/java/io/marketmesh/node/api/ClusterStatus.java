@@ -1,11 +1,14 @@
 package io.marketmesh.node.api;
 
+import io.marketmesh.node.cluster.KafkaState;
+import io.marketmesh.node.cluster.NodeStatusReporter;
 import io.marketmesh.node.connection.ConnectionManager;
 import io.marketmesh.node.connection.ConnectionWorkers;
 import io.marketmesh.node.market.MarketActor;
 import io.marketmesh.protocol.Venue;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +18,10 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.sharding.ShardRegion;
@@ -25,8 +31,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * {@code GET /api/v1/cluster}: the members as this node sees them, and how MarketActor shards (one per connection
- * worker, named like it), markets (entities) and connection workers are spread over them.
+ * {@code GET /api/v1/cluster}: the members as this node sees them, each with its Kafka state, and how MarketActor
+ * shards (one per connection worker, named like it), markets (entities) and connection workers are spread over them.
  */
 final class ClusterStatus {
 
@@ -54,14 +60,42 @@ final class ClusterStatus {
         for (Venue venue : venues) {
             workerAnswers.put(venue, workers.statuses(venue));
         }
+        CompletableFuture<Map<String, KafkaState>> kafka = nodeStatuses();
         List<CompletableFuture<?>> all = new ArrayList<>(workerAnswers.values());
         all.add(shards);
+        all.add(kafka);
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-                .thenApply(done -> body(shards.join(), workerAnswers));
+                .thenApply(done -> body(shards.join(), workerAnswers, kafka.join()));
+    }
+
+    /** Each node's Kafka state by {@code host:port}; a node that does not answer in time is left out. */
+    private CompletableFuture<Map<String, KafkaState>> nodeStatuses() {
+        ServiceKey<NodeStatusReporter.Command> key = NodeStatusReporter.KEY;
+        return Replies.of(AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
+                        replyTo -> Receptionist.find(key, replyTo), timeout, system.scheduler()))
+                .thenCompose(listing -> {
+                    List<CompletableFuture<NodeStatusReporter.Status>> answers = new ArrayList<>();
+                    for (ActorRef<NodeStatusReporter.Command> reporter : listing.getServiceInstances(key)) {
+                        answers.add(Replies.of(AskPattern.<NodeStatusReporter.Command, NodeStatusReporter.Status>ask(
+                                        reporter, NodeStatusReporter.GetStatus::new, timeout, system.scheduler()))
+                                .exceptionally(failure -> null));
+                    }
+                    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                        Map<String, KafkaState> byNode = new HashMap<>();
+                        for (CompletableFuture<NodeStatusReporter.Status> answer : answers) {
+                            NodeStatusReporter.Status status = answer.join();
+                            if (status != null) {
+                                byNode.put(status.node(), status.kafka());
+                            }
+                        }
+                        return byNode;
+                    });
+                });
     }
 
     private Map<String, Object> body(ShardRegion.ClusterShardingStats shards,
-                                     Map<Venue, CompletableFuture<List<ConnectionManager.WorkerStatus>>> workerAnswers) {
+                                     Map<Venue, CompletableFuture<List<ConnectionManager.WorkerStatus>>> workerAnswers,
+                                     Map<String, KafkaState> kafka) {
         Cluster cluster = Cluster.get(system);
         var state = cluster.state();
         Set<Member> unreachable = new HashSet<>();
@@ -78,6 +112,8 @@ final class ClusterStatus {
             row.put("shardIds", List.of());
             row.put("markets", 0);
             row.put("connectionWorkers", new ArrayList<String>());
+            // Null when the node did not answer in time (unreachable, say).
+            row.put("kafka", kafka.get(ConnectionWorkers.hostPort(member.address())));
             members.put(ConnectionWorkers.hostPort(member.address()), row);
         }
 

@@ -13,6 +13,10 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
  * Why this node is not ready yet, if it is not: one answer for the API's {@code /health/ready} and for
  * pekko-management's {@code /ready} (the Kubernetes readiness probe), through {@link Check}. The node guardian
  * installs the conditions once everything is started; until then the node is not ready.
+ *
+ * <p>Ready means "can serve": an {@code Up} member that has read the followed markets. Kafka is not a condition, at
+ * start or later: books are served (and records queue) while it is away, so a pod must not leave its service for a
+ * Kafka outage. Kafka's state is shown beside readiness instead ({@link #kafka()}).
  */
 public final class NodeReadiness implements Extension {
 
@@ -24,6 +28,7 @@ public final class NodeReadiness implements Extension {
     };
 
     private volatile Supplier<Optional<String>> notReadyReason = () -> Optional.of("the node is starting");
+    private volatile Supplier<KafkaState> kafka = () -> KafkaState.DISABLED;
 
     private NodeReadiness() {
     }
@@ -39,6 +44,16 @@ public final class NodeReadiness implements Extension {
 
     public Optional<String> notReadyReason() {
         return notReadyReason.get();
+    }
+
+    /** @param kafka this node's Kafka state now (installed when Kafka is enabled) */
+    public void installKafka(Supplier<KafkaState> kafka) {
+        this.kafka = kafka;
+    }
+
+    /** This node's Kafka state now; {@link KafkaState#DISABLED} without Kafka. */
+    public KafkaState kafka() {
+        return kafka.get();
     }
 
     /** A pekko-management readiness check ({@code pekko.management.health-checks.readiness-checks}). */

@@ -6,7 +6,10 @@ import com.typesafe.config.ConfigValueType;
 import io.marketmesh.node.api.HttpSettings;
 import io.marketmesh.node.connection.ConnectionSettings;
 import io.marketmesh.node.market.MarketSettings;
+import io.marketmesh.node.publish.KafkaHealth;
 import io.marketmesh.node.publish.KafkaSettings;
+import io.marketmesh.node.tls.HttpsSettings;
+import io.marketmesh.node.tls.RemoteTls;
 import io.marketmesh.node.venue.VenueAdapter;
 import io.marketmesh.node.venue.registry.VenueAdapters;
 import io.marketmesh.node.venue.VenueSettings;
@@ -31,17 +34,29 @@ public final class NodeConfig {
         return load(ConfigFactory.empty());
     }
 
+    /**
+     * @throws IllegalArgumentException when {@code marketmesh.cluster.tls} is on and a key store or its password cannot
+     *                                  be read (names the setting)
+     */
     public static Config load(Config overrides) {
         ConfigFactory.invalidateCaches();
+        Config config = layers(overrides, ConfigFactory.empty());
+        // Artery TLS as Pekko settings, just below the user's own: an explicit pekko.remote.artery key still wins.
+        Config remoteTls = RemoteTls.pekkoSettings(config, System::getenv);
         // Distributed Data's durable keys and LMDB directory follow marketmesh.cluster.durable (set in code: the keys
         // are the code's own names).
-        return io.marketmesh.node.cluster.DurableState.apply(ConfigFactory.defaultOverrides()
+        return io.marketmesh.node.cluster.DurableState.apply(remoteTls.isEmpty() ? config : layers(overrides, remoteTls));
+    }
+
+    private static Config layers(Config overrides, Config derived) {
+        return ConfigFactory.defaultOverrides()
                 .withFallback(ConfigFactory.defaultApplication())
                 .withFallback(overrides)
+                .withFallback(derived)
                 .withFallback(seedNodes(System.getenv("MARKETMESH_SEED_NODES")))
                 .withFallback(ConfigFactory.parseResources(NodeConfig.class.getClassLoader(), "marketmesh-node.conf"))
                 .withFallback(ConfigFactory.defaultReference())
-                .resolve());
+                .resolve();
     }
 
     /**
@@ -77,7 +92,10 @@ public final class NodeConfig {
         HttpSettings.fromConfig(config.getConfig("marketmesh.http"));
         // Reads the tokens file too: a malformed line stops the start here, naming the line (never its token).
         io.marketmesh.node.api.SecuritySettings.fromConfig(config.getConfig("marketmesh.http")).tokens();
+        // Opens the key store now: a wrong path or password stops the start here, with the setting named.
+        HttpsSettings.fromConfig(config.getConfig("marketmesh.http")).connectionContext(System::getenv);
         KafkaSettings.fromConfig(config.getConfig("marketmesh.kafka"));
+        KafkaHealth.Settings.fromConfig(config.getConfig("marketmesh.kafka"));
         for (Venue venue : Venue.values()) {
             Optional<VenueAdapter> adapter = VenueAdapters.forVenue(venue);
             if (adapter.isEmpty() || !config.hasPath("marketmesh.venues." + venue.id())) {

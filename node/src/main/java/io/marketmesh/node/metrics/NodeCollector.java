@@ -81,6 +81,11 @@ public final class NodeCollector implements MultiCollector {
                 metrics.kafkaRefused()));
         all.add(gauge("marketmesh_kafka_publish_queue_depth", "Records waiting in the Kafka publish queue",
                 metrics.kafkaQueueDepth()));
+        int kafkaUp = metrics.kafkaUp();
+        if (kafkaUp >= 0) {
+            all.add(gauge("marketmesh_kafka_up", "1 while this node reaches its Kafka broker (and topics), 0 while not",
+                    kafkaUp));
+        }
         all.add(histogram("marketmesh_frame_to_book_seconds",
                 "Venue frame receipt to the change applied to its book (book changes), seconds",
                 metrics.receiptToApplied()));

@@ -55,6 +55,8 @@ public final class NodeMetrics implements Extension {
     private final VenueCounters[] venues = new VenueCounters[Venue.values().length];
     /** Records waiting in the Kafka publish queue now, read from the publisher's queue (0 without Kafka). */
     private volatile IntSupplier kafkaQueueDepth = () -> 0;
+    /** 1 while this node reaches its Kafka, 0 while not; null without Kafka (no metric then). */
+    private volatile IntSupplier kafkaUp;
 
     private NodeMetrics() {
         for (Venue venue : Venue.values()) {
@@ -70,6 +72,17 @@ public final class NodeMetrics implements Extension {
     /** Records waiting in the Kafka publish queue now. */
     public int kafkaQueueDepth() {
         return kafkaQueueDepth.getAsInt();
+    }
+
+    /** 1 while this node reaches its Kafka, 0 while not, -1 when Kafka is disabled. */
+    public int kafkaUp() {
+        IntSupplier up = kafkaUp;
+        return up == null ? -1 : up.getAsInt();
+    }
+
+    /** The Kafka health probe says where its state is read. */
+    public void kafkaUp(IntSupplier up) {
+        this.kafkaUp = up;
     }
 
     /** The Kafka publisher says where its queue's depth is read. */

@@ -156,6 +156,11 @@ class CrossNodeSerializationTest {
         TestProbe<ConnectionManager.WorkerStatus> worker = testKit.createTestProbe();
         roundTrips(new ConnectionManager.GetStatus(worker.getRef()));
         roundTrips(ConnectionManager.Stop.INSTANCE);
+        TestProbe<NodeStatusReporter.Status> status = testKit.createTestProbe();
+        roundTrips(new NodeStatusReporter.GetStatus(status.getRef()));
+        roundTrips(new NodeStatusReporter.Status("127.0.0.1:7355", new KafkaState(KafkaState.UNREACHABLE,
+                "2026-11-30T08:00:00Z", "no answer from kafka:9092 within 3000 ms", 12)));
+        roundTrips(new NodeStatusReporter.Status("127.0.0.1:7356", KafkaState.DISABLED));
     }
 
     @Test

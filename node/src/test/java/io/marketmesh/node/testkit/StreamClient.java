@@ -39,13 +39,18 @@ public final class StreamClient implements AutoCloseable {
     private volatile boolean stalled;
     private StringBuilder partial = new StringBuilder();
 
-    private StreamClient(URI uri) {
-        this.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+    private StreamClient(URI uri, HttpClient http) {
+        this.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(uri, new Listener()).join();
     }
 
     public static StreamClient connect(int httpPort) {
-        return new StreamClient(URI.create("ws://127.0.0.1:" + httpPort + "/api/v1/stream"));
+        return new StreamClient(URI.create("ws://127.0.0.1:" + httpPort + "/api/v1/stream"), HTTP);
+    }
+
+    /** Connects to {@code uri} ({@code wss://...} with a client that trusts the node's certificate, say). */
+    public static StreamClient connect(URI uri, HttpClient http) {
+        return new StreamClient(uri, http);
     }
 
     public void send(String text) {

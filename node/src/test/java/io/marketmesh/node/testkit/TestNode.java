@@ -33,10 +33,14 @@ public final class TestNode implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
-    /** Starts a node; {@code settings} are config paths to values, on top of the node's defaults. */
+    /**
+     * Starts a node; {@code settings} are config paths to values, on top of the node's defaults. Returns once it is
+     * ready and, with Kafka enabled, reaches its Kafka (readiness itself does not wait for Kafka).
+     */
     public static TestNode start(Map<String, Object> settings) {
         TestNode node = startWithoutWaiting(settings);
-        node.awaitJson("/health/ready", r -> r.status() == 200, Duration.ofSeconds(20));
+        node.awaitJson("/health/ready", r -> r.status() == 200
+                && !r.body().path("kafka").path("status").asText().equals("unreachable"), Duration.ofSeconds(20));
         return node;
     }
 
