@@ -12,13 +12,13 @@ usage: $0 [-n N] [--runs K] [--timeout SECONDS] [--settle SECONDS] [--interval M
   -n N              the node to kill (default 1: the oldest member, which also holds the shard coordinators)
   --runs K          measure K times: after each, restart node N, wait for it and --settle seconds (default 1)
   --timeout S       give up waiting for every market fresh after S seconds (default 60)
-  --settle S        after the rejoin, seconds for the shards to move back before the next kill (default 30)
+  --settle S        after the rejoined node runs a connection worker, seconds before the next kill (default 15)
   --interval MS     pause between two polls of one market on one node (default 500)
 Exit status: 0 when every run ended with every market fresh on every survivor, 1 otherwise.
 USAGE
 }
 
-VICTIM=1 RUNS=1 TIMEOUT=60 SETTLE=30 INTERVAL=500
+VICTIM=1 RUNS=1 TIMEOUT=60 SETTLE=15 INTERVAL=500
 number() { [[ "${2:-}" =~ ^[0-9]+$ ]] || die "$1 takes a number, got '${2:-}'"; }
 while (($#)); do
     case "$1" in
@@ -107,7 +107,12 @@ for ((run = 1; run <= RUNS; run++)); do
 
     if ((run < RUNS)); then
         "$LOCAL_DIR/add-node.sh" "$VICTIM" >/dev/null || die "node $VICTIM did not come back"
-        echo "   node $VICTIM rejoined; letting the shards settle for $SETTLE s"
+        # Its share of connection workers moves back at a rebalance, then their markets follow: wait for the first
+        # worker, then --settle seconds, so the next kill takes markets with it.
+        if ! wait_log_line "$victim_dir" 'connection worker .* starting on' 90; then
+            echo "   node $VICTIM rejoined but took no connection worker within 90 s"
+        fi
+        echo "   node $VICTIM rejoined and runs connection workers; letting the shards settle for $SETTLE s"
         sleep "$SETTLE"
     fi
 done
