@@ -134,7 +134,7 @@ public final class FreshWatch {
      * {@code since}.
      */
     boolean run() {
-        List<String> markets = markets();
+        List<String> markets = marketsWithRetry();
         out.printf("fresh watch: %d market(s) on %d node(s) %s, from %s%n", markets.size(), nodes.size(), nodes,
                 clock(since));
         List<Pair> pairs = new ArrayList<>();
@@ -270,6 +270,26 @@ public final class FreshWatch {
                             ? who + " stale (" + body.path("staleReason").asText("") + ")" : null;
                 })
                 .exceptionally(e -> who + " " + (e.getCause() != null ? e.getCause() : e).getClass().getSimpleName());
+    }
+
+    /**
+     * {@link #markets()}, asked again every second while it fails and the timeout allows: right after a fault the node
+     * may be slow to answer.
+     */
+    private List<String> marketsWithRetry() {
+        long deadline = since + timeout.toMillis();
+        while (true) {
+            try {
+                return markets();
+            } catch (IllegalStateException e) {
+                if (System.currentTimeMillis() + 1_000 >= deadline) {
+                    throw e;
+                }
+                out.printf("%s  +%.1f s  (asked again: %s)%n", clock(System.currentTimeMillis()),
+                        seconds(System.currentTimeMillis()), e.getMessage());
+                sleep(1_000);
+            }
+        }
     }
 
     /** {@code venue:symbol} of every book the simulator serves, of the venues the first node has enabled. */
