@@ -47,11 +47,36 @@ class BookTopicRebuildTest {
     }
 
     @Test
+    void aLossKnownOnlyAtAProducerRestartIsAnnouncedAfterTheRecordsThatFollowedIt() {
+        BookTopicRebuild rebuild = new BookTopicRebuild();
+        rebuild.apply(full(A, 1, level("0.50", "10")));
+        // 2 and 3 lost with the failed producer; 4 and 5 were queued behind them and survived the restart
+        rebuild.apply(delta(A, 4, Side.BID, "0.50", "11"));
+        rebuild.apply(delta(A, 5, Side.BID, "0.50", "12"));
+        rebuild.announce(gap(A, 5));
+        rebuild.apply(full(A, 6, level("0.50", "12")));
+
+        assertEquals(List.of(new BookTopicRebuild.Hole(MARKET.id(), A, 1, 4, true)), rebuild.holes());
+        assertEquals(List.of(level("0.50", "12")), rebuild.book(MARKET.id()).orElseThrow().bids());
+    }
+
+    @Test
+    void anAnnouncementWithoutTheFullBookThatHealsItIsNoAnnouncement() {
+        BookTopicRebuild rebuild = new BookTopicRebuild();
+        rebuild.apply(full(A, 1, level("0.50", "10")));
+        rebuild.apply(delta(A, 3, Side.BID, "0.50", "11"));
+        rebuild.announce(gap(A, 3));
+        rebuild.apply(delta(A, 4, Side.BID, "0.50", "12")); // not the full book the announcement promised
+
+        assertEquals(1, rebuild.unannouncedHoles().size());
+    }
+
+    @Test
     void aHoleNoContinuityRecordAnnouncesIsReportedAndLeavesTheBookUnknown() {
         BookTopicRebuild rebuild = new BookTopicRebuild();
         rebuild.apply(full(A, 1, level("0.50", "10")));
-        rebuild.apply(delta(A, 2, Side.BID, "0.50", "12"));
         rebuild.announce(gap(A, 1)); // an announcement of an earlier sequence does not cover a later hole
+        rebuild.apply(full(A, 2, level("0.50", "12"))); // (it is healed: 1 + 1 is a full book)
         rebuild.apply(delta(A, 4, Side.BID, "0.50", "15"));
 
         assertEquals(List.of(new BookTopicRebuild.Hole(MARKET.id(), A, 2, 4, false)), rebuild.unannouncedHoles());
