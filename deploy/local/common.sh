@@ -135,6 +135,8 @@ start_node() {
         "MARKETMESH_MANAGEMENT_ENABLED=true"
         "MARKETMESH_MANAGEMENT_HOSTNAME=127.0.0.1"
         "MARKETMESH_MANAGEMENT_PORT=$(management_port "$i")"
+        # Outside node-<i>/ (which start.sh empties): what users changed survives stop.sh + start.sh; --clean forgets it.
+        "MARKETMESH_DURABLE_DIR=$RUN_DIR/durable/node-$i"
     )
     case "$KAFKA_MODE" in
         shared | external) env+=("MARKETMESH_KAFKA_ENABLED=true" "MARKETMESH_KAFKA_BOOTSTRAP_SERVERS=$KAFKA_SERVERS") ;;

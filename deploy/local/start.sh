@@ -21,7 +21,8 @@ usage: $0 [options]
       --kafka-port P       the shared broker's port (default 9092)
       --sim-rate R         the simulator's book changes per second over all markets (default 50)
       --java-opts "..."    JVM flags of each node (default "\$MARKETMESH_JAVA_OPTS" or "-Xmx1g")
-      --clean              delete the run directory first (logs, the shared broker's data, the simulator's key)
+      --clean              delete the run directory first (logs, the shared broker's data, the simulator's key,
+                           the nodes' durable state: markets users followed or removed, runtime instruments)
       --no-wait            do not wait for the nodes to be ready
   -h, --help               this text
 

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.marketmesh.node.NodeGuardian;
+import io.marketmesh.node.cluster.DurableState;
 import io.marketmesh.node.config.NodeConfig;
 import io.marketmesh.node.publish.EmbeddedKafka;
 import io.marketmesh.node.publish.KafkaSettings;
@@ -97,6 +98,19 @@ public final class Main {
             }
             System.exit(2);
             return;
+        }
+        if (DurableState.directory(config).isPresent()) {
+            try {
+                // Launched other than with java -jar (which opens them from the manifest) and without the flags.
+                DurableState.checkJvmFlags();
+            } catch (IllegalStateException e) {
+                System.err.println("marketmesh: " + e.getMessage());
+                if (venues != null) {
+                    venues.close();
+                }
+                System.exit(2);
+                return;
+            }
         }
         KafkaSettings kafka = KafkaSettings.fromConfig(config.getConfig("marketmesh.kafka"));
         if (kafka.embeddedBroker()) {

@@ -1,6 +1,7 @@
 package io.marketmesh.node;
 
 import io.marketmesh.node.cluster.ClusterSettings;
+import io.marketmesh.node.cluster.DurableState;
 import io.marketmesh.node.cluster.NodeReadiness;
 import com.typesafe.config.Config;
 import io.marketmesh.node.api.ApiRoutes;
@@ -69,6 +70,16 @@ public final class NodeGuardian {
         return Behaviors.setup(context -> {
             var system = context.getSystem();
             Config config = system.settings().config();
+            // Before anything touches Distributed Data (whose replicator opens the directory): one node per directory.
+            DurableState.directory(config).ifPresent(dir -> {
+                DurableState.checkJvmFlags();
+                java.nio.channels.FileLock lock = DurableState.lock(dir);
+                system.getWhenTerminated().thenRun(() -> DurableState.release(lock));
+                context.getLog().info("durable state (followed and removed markets, runtime instruments) in {}", dir);
+                // Start the replicator now: it loads the directory (LMDB's first use takes a second or more) while
+                // the node joins and Kafka starts, instead of after, when the followed markets are first read.
+                org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData.get(system);
+            });
             Cluster cluster = Cluster.get(system);
             ClusterSettings clusterSettings = ClusterSettings.fromConfig(config);
             clusterSettings.startManagement(system);
@@ -151,7 +162,8 @@ public final class NodeGuardian {
                         worker -> ConnectionManager.create(dependencies, worker));
             }
 
-            context.spawn(WorkerLossWatch.create(venues.keySet(), workers, subscriptions), "worker-loss-watch");
+            context.spawn(WorkerLossWatch.create(venues.keySet(), workers, subscriptions, WorkerLossWatch.Settings.fromConfig(
+                    config.getConfig("marketmesh.connection.worker-loss-watch"))), "worker-loss-watch");
 
             HttpSettings httpSettings = HttpSettings.fromConfig(config.getConfig("marketmesh.http"));
             BooleanSupplier serving = () -> cluster.selfMember().status() == MemberStatus.up() && subscriptionsRead.get();
@@ -163,7 +175,8 @@ public final class NodeGuardian {
                     instruments, instrumentOutputs);
             ApiRoutes routes = new ApiRoutes(system, subscriptions, followedMarkets, venues, workers, httpSettings, serving,
                     () -> kafka.flatMap(NodeKafka::notReadyReason), streams, instruments, instrumentDirectory,
-                    instrumentSettings.depth(), catalog);
+                    instrumentSettings.depth(), catalog,
+                    io.marketmesh.node.api.SecuritySettings.fromConfig(config.getConfig("marketmesh.http")));
             // The dashboard's files first: it rejects every other path untouched, and the API answers those.
             HttpServer.start(system, new WebDashboard().routes().orElse(routes.routes()), httpSettings);
             return Behaviors.empty();

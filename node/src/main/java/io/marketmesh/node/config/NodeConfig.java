@@ -33,13 +33,15 @@ public final class NodeConfig {
 
     public static Config load(Config overrides) {
         ConfigFactory.invalidateCaches();
-        return ConfigFactory.defaultOverrides()
+        // Distributed Data's durable keys and LMDB directory follow marketmesh.cluster.durable (set in code: the keys
+        // are the code's own names).
+        return io.marketmesh.node.cluster.DurableState.apply(ConfigFactory.defaultOverrides()
                 .withFallback(ConfigFactory.defaultApplication())
                 .withFallback(overrides)
                 .withFallback(seedNodes(System.getenv("MARKETMESH_SEED_NODES")))
                 .withFallback(ConfigFactory.parseResources(NodeConfig.class.getClassLoader(), "marketmesh-node.conf"))
                 .withFallback(ConfigFactory.defaultReference())
-                .resolve();
+                .resolve());
     }
 
     /**
@@ -73,6 +75,8 @@ public final class NodeConfig {
         io.marketmesh.node.cluster.ClusterSettings.fromConfig(config);
         MarketSettings.fromConfig(config.getConfig("marketmesh.market"));
         HttpSettings.fromConfig(config.getConfig("marketmesh.http"));
+        // Reads the tokens file too: a malformed line stops the start here, naming the line (never its token).
+        io.marketmesh.node.api.SecuritySettings.fromConfig(config.getConfig("marketmesh.http")).tokens();
         KafkaSettings.fromConfig(config.getConfig("marketmesh.kafka"));
         for (Venue venue : Venue.values()) {
             Optional<VenueAdapter> adapter = VenueAdapters.forVenue(venue);

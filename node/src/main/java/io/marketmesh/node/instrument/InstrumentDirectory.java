@@ -76,7 +76,9 @@ public final class InstrumentDirectory extends AbstractBehavior<InstrumentDirect
     private record Written(ActorRef<Result> replyTo, Result result) implements Command {
     }
 
-    private static final Key<LWWMap<String, InstrumentDefinition>> RUNTIME_KEY = LWWMapKey.create("instruments-runtime");
+    /** The Distributed Data key of the instruments added at runtime, which each node also keeps on disk. */
+    public static final String DURABLE_KEY = "instruments-runtime";
+    private static final Key<LWWMap<String, InstrumentDefinition>> RUNTIME_KEY = LWWMapKey.create(DURABLE_KEY);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(5);
 
     public static Behavior<Command> create(InstrumentSettings settings, CatalogView catalog, FollowedMarkets followed,

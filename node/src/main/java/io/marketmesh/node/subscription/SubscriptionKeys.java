@@ -29,6 +29,12 @@ final class SubscriptionKeys {
      */
     static final int BUCKETS = 64;
 
+    /**
+     * Prefixes of every key here (followed buckets, the "seeded" flags, removed-by-user buckets): what each node keeps
+     * on disk (see cluster.DurableState). A key added here must start with one of them.
+     */
+    static final List<String> DURABLE_PREFIXES = List.of("subscriptions-*", "removed-by-user-*");
+
     /** Which venue and bucket a key holds; {@code removed}: a bucket of the markets users removed, not followed ones. */
     record Bucket(Venue venue, int index, boolean removed) {
     }

@@ -184,6 +184,12 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
      * @param configured each venue's configured markets: the first node of a cluster seeds them before it reports
      *                   ready (discovered markets are seeded later, by each venue's worker 0)
      */
+    /**
+     * The Distributed Data keys of this actor that each node keeps on disk ({@code *} at the end: a prefix), so that a
+     * restart of every node at once keeps what users followed and removed, and the seeded flags.
+     */
+    public static final List<String> DURABLE_KEYS = SubscriptionKeys.DURABLE_PREFIXES;
+
     public static Behavior<Command> create(Duration timeout, AtomicBoolean synced, Map<Venue, List<String>> configured) {
         return create(timeout, synced, configured, new FollowedMarkets());
     }
@@ -470,6 +476,12 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
         return this;
     }
 
+    /** Further majority reads of a venue's seeded flag after a failed one, before a seeding is given up. */
+    private static final int SEED_READ_RETRIES = 5;
+    private static final Duration SEED_READ_RETRY_DELAY = Duration.ofSeconds(1);
+    /** Failed reads so far, per seeding in progress (only those whose read failed). */
+    private final Map<Seed, Integer> seedReadRetries = new java.util.HashMap<>();
+
     private Behavior<Command> onSeed(Seed seed) {
         flags.askGet(replyTo -> new Replicator.Get<>(seededKey(seed.venue()), new Replicator.ReadMajority(writeTimeout), replyTo),
                 response -> {
@@ -484,11 +496,22 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     private Behavior<Command> onSeedChecked(SeedChecked checked) {
         Seed seed = checked.seed();
         if (checked.failed()) {
+            // Read again rather than give up at once: right after a start the replicator may still be loading the
+            // durable state from disk (seconds on a loaded machine), and a venue never seeded would follow nothing.
+            int retries = seedReadRetries.merge(seed, 1, Integer::sum);
+            if (retries <= SEED_READ_RETRIES) {
+                getContext().getLog().info("{}: could not read whether the cluster was seeded already; reading again "
+                        + "in {} ({}/{})", seed.venue().id(), SEED_READ_RETRY_DELAY, retries, SEED_READ_RETRIES);
+                getContext().scheduleOnce(SEED_READ_RETRY_DELAY, getContext().getSelf(), seed);
+                return this;
+            }
+            seedReadRetries.remove(seed);
             seed.replyTo().tell(false);
             getContext().getLog().warn("{}: could not read whether the cluster was seeded already; not seeding now",
                     seed.venue().id());
             return this;
         }
+        seedReadRetries.remove(seed);
         if (checked.alreadySeeded()) {
             seed.replyTo().tell(false);
             return this;

@@ -198,6 +198,8 @@ public final class ClusterCostBenchmark {
         jvm.add("-Dpekko.cluster.seed-nodes.0=pekko://marketmesh@127.0.0.1:" + seedPort);
         jvm.add("-Dmarketmesh.http.port=" + http);
         jvm.add("-Dmarketmesh.kafka.enabled=false");
+        // The nodes share one working directory, so not the default durable-state directory; nothing here needs it.
+        jvm.add("-Dmarketmesh.cluster.durable.enabled=false");
         nodeProperties.forEach((key, value) -> jvm.add("-D" + key + "=" + value));
         return JavaProcess.start("node-" + index, dir.resolve("node-" + index + ".log"), jvm, simulatorEnvironment,
                 "io.marketmesh.node.Main");

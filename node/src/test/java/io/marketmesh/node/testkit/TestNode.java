@@ -51,6 +51,8 @@ public final class TestNode implements AutoCloseable {
         // Most tests need no Kafka; a test that does sets marketmesh.kafka.enabled and gives a free
         // marketmesh.kafka.embedded.port and a temporary data-dir (see kafkaSettings).
         all.put("marketmesh.kafka.enabled", false);
+        // Nodes of one JVM cannot share the default directory; a test of durable state gives each its own (durable).
+        all.put("marketmesh.cluster.durable.enabled", false);
         // A test follows only the venues it points somewhere: the defaults reach for the live venues, which a test
         // machine cannot (and must not) reach.
         for (io.marketmesh.protocol.Venue venue : io.marketmesh.protocol.Venue.values()) {
@@ -73,6 +75,14 @@ public final class TestNode implements AutoCloseable {
                 "marketmesh.kafka.embedded.port", freePort(),
                 "marketmesh.kafka.embedded.controller-port", 0,
                 "marketmesh.kafka.embedded.data-dir", dataDir.toString());
+    }
+
+    /**
+     * Settings for a node that keeps its durable state (followed and removed markets, runtime instruments) in {@code
+     * dir}: a node started again with the same directory finds them there.
+     */
+    public static Map<String, Object> durable(java.nio.file.Path dir) {
+        return Map.of("marketmesh.cluster.durable.enabled", true, "marketmesh.cluster.durable.dir", dir.toString());
     }
 
     /** A plain local actor system, e.g. for the simulated venues or a test client beside a node. */
