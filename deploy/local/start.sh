@@ -19,6 +19,7 @@ usage: $0 [options]
       --management-base P  node i's pekko-management port is P+i (default 8558)
       --simulator-port P   the simulator's port (default 9900)
       --kafka-port P       the shared broker's port (default 9092)
+      --sim-rate R         the simulator's book changes per second over all markets (default 50)
       --java-opts "..."    JVM flags of each node (default "\$MARKETMESH_JAVA_OPTS" or "-Xmx1g")
       --clean              delete the run directory first (logs, the shared broker's data, the simulator's key,
                            the nodes' durable state: markets users followed or removed, runtime instruments)
@@ -31,6 +32,7 @@ USAGE
 
 NODES=3 SEEDS=2 SIMULATOR=on KAFKA_MODE=shared KAFKA_SERVERS="" CLEAN=no WAIT=yes
 ARTERY_BASE=7355 HTTP_BASE=8080 MANAGEMENT_BASE=8558 SIMULATOR_PORT=9900 KAFKA_PORT=9092
+SIM_RATE=50
 NODE_JAVA_OPTS="${MARKETMESH_JAVA_OPTS:--Xmx1g}"
 number() { [[ "${2:-}" =~ ^[0-9]+$ ]] || die "$1 takes a number, got '${2:-}'"; }
 while (($#)); do
@@ -45,6 +47,7 @@ while (($#)); do
         --management-base) number "$1" "${2:-}"; MANAGEMENT_BASE="$2"; shift ;;
         --simulator-port) number "$1" "${2:-}"; SIMULATOR_PORT="$2"; shift ;;
         --kafka-port) number "$1" "${2:-}"; KAFKA_PORT="$2"; shift ;;
+        --sim-rate) number "$1" "${2:-}"; SIM_RATE="$2"; shift ;;
         --java-opts) NODE_JAVA_OPTS="${2:-}"; shift ;;
         --clean) CLEAN=yes ;;
         --no-wait) WAIT=no ;;
@@ -78,8 +81,8 @@ done
 
 {
     echo "# written by start.sh $(date '+%Y-%m-%d %H:%M:%S'); read by the other scripts"
-    for name in ARTERY_BASE HTTP_BASE MANAGEMENT_BASE SIMULATOR SIMULATOR_PORT KAFKA_MODE KAFKA_PORT KAFKA_SERVERS \
-        SEED_NODES NODE_JAVA_OPTS; do
+    for name in ARTERY_BASE HTTP_BASE MANAGEMENT_BASE SIMULATOR SIMULATOR_PORT SIM_RATE KAFKA_MODE KAFKA_PORT \
+        KAFKA_SERVERS SEED_NODES NODE_JAVA_OPTS; do
         printf '%s=%q\n' "$name" "${!name}"
     done
 } >"$CLUSTER_CONF"
@@ -99,9 +102,10 @@ start_service() {
 
 if [[ "$SIMULATOR" == on ]]; then
     dir="$RUN_DIR/simulator"
-    start_service simulator "the venue simulator on 127.0.0.1:$SIMULATOR_PORT" '^MARKETMESH_KALSHI_PRIVATE_KEY_FILE=' 60 \
+    start_service simulator "the venue simulator on 127.0.0.1:$SIMULATOR_PORT ($SIM_RATE changes/s)" \
+        '^MARKETMESH_KALSHI_PRIVATE_KEY_FILE=' 60 \
         env "MARKETMESH_SIMULATOR_PORT=$SIMULATOR_PORT" "MARKETMESH_SIMULATOR_KALSHI_KEY_FILE=$dir/kalshi-demo.pem" \
-        "$JAVA" -Xmx256m -jar "$JAR" --simulator
+        "$JAVA" -Xmx256m "-Dmarketmesh.simulator.updates-per-second=$SIM_RATE" -jar "$JAR" --simulator
     grep '^MARKETMESH_' "$dir/log" >"$dir/node.env"
     say "simulator ready: http://127.0.0.1:$SIMULATOR_PORT (pid $(pid_of "$dir")); node settings in $dir/node.env"
 fi

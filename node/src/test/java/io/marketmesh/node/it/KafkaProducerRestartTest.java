@@ -4,30 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.marketmesh.node.metrics.NodeMetrics;
+import io.marketmesh.node.publish.BookTopicRebuild;
 import io.marketmesh.node.publish.EmbeddedKafka;
 import io.marketmesh.node.simulator.VenueSimulator;
 import io.marketmesh.node.testkit.BookTruth;
 import io.marketmesh.node.testkit.SimulatedVenues;
 import io.marketmesh.node.testkit.KafkaRecords;
 import io.marketmesh.node.testkit.TestNode;
-import io.marketmesh.protocol.BookDelta;
-import io.marketmesh.protocol.BookReset;
 import io.marketmesh.protocol.BookSnapshot;
 import io.marketmesh.protocol.Continuity;
-import io.marketmesh.protocol.LevelUpdate;
 import io.marketmesh.protocol.MarketEvent;
 import io.marketmesh.protocol.MarketRecord;
 import io.marketmesh.protocol.PriceLevel;
-import io.marketmesh.protocol.Side;
 import io.marketmesh.protocol.Venue;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -152,42 +146,13 @@ class KafkaProducerRestartTest {
                         served.get(m)[1])), WAIT, "every market's book topic ends with its full book");
     }
 
-    /** The rules of docs/kafka.md: a sequence that does not follow drops the book until the next full book. */
+    /** The rules of docs/kafka.md (BookTopicRebuild): a sequence that does not follow drops the book until the next full book. */
     @SuppressWarnings("unchecked")
     private static List<PriceLevel>[] rebuild(List<MarketRecord<MarketEvent>> records) {
-        TreeMap<Long, Long> bids = new TreeMap<>(Collections.reverseOrder());
-        TreeMap<Long, Long> asks = new TreeMap<>();
-        boolean known = false;
-        long last = 0;
-        for (MarketRecord<MarketEvent> record : records) {
-            if (record.sequence() != last + 1) {
-                known = false;
-            }
-            last = record.sequence();
-            if (record.payload() instanceof BookSnapshot s) {
-                bids.clear();
-                asks.clear();
-                s.bids().forEach(l -> bids.put(l.price(), l.size()));
-                s.asks().forEach(l -> asks.put(l.price(), l.size()));
-                known = true;
-            } else if (record.payload() instanceof BookDelta d && known) {
-                for (LevelUpdate u : d.updates()) {
-                    TreeMap<Long, Long> side = u.side() == Side.BID ? bids : asks;
-                    if (u.size() == 0) {
-                        side.remove(u.price());
-                    } else {
-                        side.put(u.price(), u.size());
-                    }
-                }
-            } else if (record.payload() instanceof BookReset) {
-                known = false;
-            }
-        }
-        assertTrue(known, "the last record leaves the book known");
-        List<PriceLevel> b = new ArrayList<>();
-        bids.forEach((p, s) -> b.add(new PriceLevel(p, s)));
-        List<PriceLevel> a = new ArrayList<>();
-        asks.forEach((p, s) -> a.add(new PriceLevel(p, s)));
-        return new List[] {b, a};
+        BookTopicRebuild rebuild = new BookTopicRebuild();
+        records.forEach(rebuild::apply);
+        BookTopicRebuild.MarketBook book = rebuild.books().values().iterator().next();
+        assertTrue(book.known(), "the last record leaves the book known");
+        return new List[] {book.bids(), book.asks()};
     }
 }
