@@ -102,10 +102,14 @@ final class ApiRequests {
         if (node == null || !node.isTextual() || node.asText().isBlank()) {
             throw ApiError.badRequest("every symbol must be a non-empty string");
         }
-        String symbol = node.asText().trim();
+        String text = node.asText();
+        String symbol = text.trim();
         // A '/' is fine (Kraken's BTC/USD): paths carry it URL-encoded as %2F. Whitespace and control characters are
-        // never part of a venue's symbol, and would forge log lines.
-        if (symbol.length() > 256 || symbol.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+        // never part of a venue's symbol, and would forge log lines. Control characters are looked for in the text as
+        // sent: trim() strips them too, so "\u0000" would become a blank symbol (which no market has, and which every
+        // reader of the followed markets refuses) and "\u001b[0m" another one.
+        if (symbol.isEmpty() || symbol.length() > 256 || text.chars().anyMatch(Character::isISOControl)
+                || symbol.chars().anyMatch(Character::isWhitespace)) {
             throw ApiError.badRequest("symbol is not valid (no spaces or control characters, at most 256 chars)");
         }
         return symbol;

@@ -111,6 +111,10 @@ record StreamChannel(String name, Kind kind, Venue venue, String symbol, String 
             throw new BadChannel("channel '" + name + "': unknown venue '" + name.substring(first + 1, second) + "'");
         }
         String symbol = name.substring(second + 1);
+        if (symbol.isBlank()) {
+            // No market has a blank symbol (MarketKey refuses one): say so here rather than fail later.
+            throw new BadChannel("channel '" + name + "': the symbol is blank");
+        }
         return new StreamChannel(name, kind, venue, symbol.equals("*") ? null : symbol, null);
     }
 }

@@ -1,0 +1,235 @@
+package io.marketmesh.node.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.marketmesh.node.simulator.VenueSimulator;
+import io.marketmesh.node.testkit.BookTruth;
+import io.marketmesh.node.testkit.RawHttp;
+import io.marketmesh.node.testkit.SimulatedVenues;
+import io.marketmesh.node.testkit.TestNode;
+import io.marketmesh.protocol.Venue;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile HTTP against a real node following the simulated Polymarket, Kalshi and Kraken: {@value #CLIENT_REQUESTS}
+ * mutated requests over {@code java.net.http} (every route, every method on every path, bad parameters and bodies)
+ * and {@value #RAW_REQUESTS} broken ones on raw sockets (bad request lines and versions, huge headers, NUL bytes,
+ * bad percent-encoding, Content-Length lies, chunked garbage, HTTP/0.9), then slow clients holding requests half
+ * sent. Every answer is below 500 (501 for a method the server does not know), an error is the API's JSON where a route answered, a complete request is never dropped unanswered, the node
+ * stays ready throughout, nothing followed or declared changes, and afterwards every book equals the venue's truth.
+ *
+ * <p>Deterministic by seed: {@code -Dmarketmesh.fuzz.seed=<n>} replays a run; a failure names the seed and request.
+ */
+class HttpApiFuzzTest {
+
+    static final int CLIENT_REQUESTS = 1000;
+    static final int RAW_REQUESTS = 300;
+    private static final int SLOW_CLIENTS = 40;
+    private static final long SEED = Long.getLong("marketmesh.fuzz.seed", 14L);
+    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SimulatedVenues venues;
+    private TestNode node;
+    private final List<String> failures = new ArrayList<>();
+    /** What each kind of broken request got back, for the summary printed at the end. */
+    private final Map<String, TreeMap<String, Integer>> outcomes = new TreeMap<>();
+
+    @AfterEach
+    void stop() {
+        if (node != null) {
+            node.close();
+        }
+        if (venues != null) {
+            venues.close();
+        }
+    }
+
+    @Test
+    void hostileRequestsAreRefusedWithoutHarm() throws Exception {
+        System.out.println("HttpApiFuzzTest seed " + SEED + " (replay: -Dmarketmesh.fuzz.seed=" + SEED + ")");
+        venues = SimulatedVenues.startUnsigned(3, 4, 2, 100, SEED);
+        VenueSimulator simulator = venues.simulator();
+        Map<String, Object> settings = new java.util.HashMap<>(venues.unsignedNodeSettings());
+        settings.putAll(venues.cryptoNodeSettings(Venue.KRAKEN, List.of()));
+        node = TestNode.start(settings);
+        List<String[]> markets = new ArrayList<>();
+        for (Venue venue : List.of(Venue.POLYMARKET, Venue.KALSHI, Venue.KRAKEN)) {
+            simulator.markets(venue).forEach(symbol -> markets.add(new String[]{venue.id(), symbol}));
+        }
+        node.awaitJson("/api/v1/markets", r -> r.body().path("total").asInt() == markets.size(), WAIT);
+        JsonNode followedBefore = node.get("/api/v1/subscriptions").body();
+        JsonNode instrumentsBefore = node.get("/api/v1/instruments").body();
+
+        HostileHttp hostile = new HostileHttp(new Random(SEED),
+                new HostileHttp.Target(markets, List.of("polymarket", "kalshi", "kraken"), "binance"));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (int i = 0; i < CLIENT_REQUESTS; i++) {
+            HostileHttp.ClientRequest request = hostile.next();
+            check("client #" + i, request, send(http, request));
+            if (i % 50 == 0) {
+                assertReady("after client #" + i + " " + request);
+            }
+        }
+        for (int i = 0; i < RAW_REQUESTS; i++) {
+            HostileHttp.RawRequest request = hostile.nextRaw();
+            RawHttp.Answer answer = RawHttp.exchange(node.httpPort(), request.bytes(), Duration.ofSeconds(10));
+            checkRaw("raw #" + i, request, answer);
+            if (i % 25 == 0) {
+                assertReady("after raw #" + i + " " + request);
+            }
+        }
+        slowClients(hostile);
+
+        assertEquals(List.of(), failures.subList(0, Math.min(30, failures.size())),
+                failures.size() + " failures, seed " + SEED + "; outcomes " + outcomes);
+        System.out.println("HttpApiFuzzTest outcomes of the raw requests: " + outcomes);
+        assertEquals(followedBefore, node.get("/api/v1/subscriptions").body(), "the followed markets are unchanged");
+        assertEquals(instrumentsBefore, node.get("/api/v1/instruments").body(), "the instruments are unchanged");
+        // Every event stream a request started (a valid read of a stream route) ended with its connection.
+        node.awaitJson("/api/v1/stream/clients", r -> r.body().path("connected").asInt() == 0, WAIT);
+        simulator.pause();
+        for (String[] market : markets) {
+            BookTruth.awaitBookEqualsTruth(node, simulator, Venue.fromId(market[0]), market[1], WAIT);
+        }
+    }
+
+    /**
+     * Slow clients: requests half sent and held open. While they hang the node answers others and stays ready; each
+     * is then either still waiting or answered below 500, and closing them costs nothing.
+     */
+    private void slowClients(HostileHttp hostile) throws IOException {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < SLOW_CLIENTS; i++) {
+                Socket socket = RawHttp.open(node.httpPort(), Duration.ofMillis(100));
+                socket.getOutputStream().write(hostile.slowStart());
+                socket.getOutputStream().flush();
+                slow.add(socket);
+            }
+            assertReady("with " + SLOW_CLIENTS + " slow clients holding connections");
+            for (int i = 0; i < slow.size(); i++) {
+                RawHttp.Answer answer = RawHttp.read(slow.get(i).getInputStream());
+                count("slow client", answer);
+                if (answer.answered() && answer.status() >= 500) {
+                    fail("seed " + SEED + " slow client #" + i + ": " + answer);
+                }
+            }
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+        assertReady("after the slow clients left");
+    }
+
+    private record Sent(int status, String contentType, String body, Exception error) {
+    }
+
+    private Sent send(HttpClient http, HostileHttp.ClientRequest request) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + request.path()))
+                .timeout(Duration.ofSeconds(15))
+                .method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        if (request.contentType() != null) {
+            builder.header("Content-Type", request.contentType());
+        }
+        request.headers().forEach(builder::header);
+        try {
+            HttpResponse<InputStream> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            String body;
+            try (InputStream in = response.body()) {
+                // An event stream (a valid read of a stream route) never ends: its status is what counts.
+                body = type.startsWith("text/event-stream") ? "" : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            return new Sent(response.statusCode(), type, body, null);
+        } catch (IOException | IllegalArgumentException e) {
+            return new Sent(-1, "", "", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void fail(String failure) {
+        if (failures.size() < 200) {
+            System.out.println("FUZZ FAILURE " + failure);
+        }
+        failures.add(failure);
+    }
+
+    private void check(String which, HostileHttp.ClientRequest request, Sent sent) {
+        String where = "seed " + SEED + " " + which + " " + request + " -> ";
+        if (sent.error() != null) {
+            fail(where + "no answer: " + sent.error());
+            return;
+        }
+        int status = sent.status();
+        if (status >= 500 && status != 501) {
+            fail(where + status + " " + HostileHttp.abbreviate(sent.body()));
+            return;
+        }
+        boolean mutating = !request.method().equals("GET") && !request.method().equals("HEAD");
+        if (mutating && status < 400) {
+            fail(where + status + ": a hostile " + request.method() + " was taken");
+            return;
+        }
+        if (status >= 400 && !request.method().equals("HEAD") && !jsonError(sent.body())) {
+            fail(where + status + " without a JSON error body: " + sent.contentType() + " "
+                    + HostileHttp.abbreviate(sent.body()));
+        }
+    }
+
+    private void checkRaw(String which, HostileHttp.RawRequest request, RawHttp.Answer answer) {
+        count(request.template(), answer);
+        String where = "seed " + SEED + " " + which + " " + request + " -> ";
+        if (!answer.answered()) {
+            if (request.mustAnswer()) {
+                fail(where + answer);
+            }
+            return;
+        }
+        int status = answer.status();
+        if (status >= 500 && status != 501) {
+            fail(where + answer);
+        }
+    }
+
+    private void count(String template, RawHttp.Answer answer) {
+        String outcome = answer.answered() ? String.valueOf(answer.status())
+                : answer.timedOut() ? "no answer (waiting)" : "closed";
+        outcomes.computeIfAbsent(template, t -> new TreeMap<>()).merge(outcome, 1, Integer::sum);
+    }
+
+    private static boolean jsonError(String body) {
+        try {
+            JsonNode json = JSON.readTree(body);
+            return json != null && json.path("error").isTextual() && json.path("message").isTextual();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void assertReady(String when) {
+        TestNode.Reply ready = node.get("/health/ready");
+        assertTrue(ready.status() == 200, "seed " + SEED + ": not ready " + when + ": " + ready);
+    }
+}
