@@ -280,15 +280,23 @@ final class HostileHttp {
         return templates.get(random.nextInt(templates.size())).get();
     }
 
-    /** A start of a request that never ends: a slow client holding a connection open. */
-    byte[] slowStart() {
-        return (switch (random.nextInt(5)) {
+    /**
+     * The start of a request that never ends: a slow client holding a connection open. {@code withHead}: its request
+     * line and headers are whole and only its body is missing (pekko-http's request-timeout applies to it).
+     */
+    record SlowStart(byte[] bytes, boolean withHead) {
+    }
+
+    SlowStart slowStart() {
+        int kind = random.nextInt(5);
+        String start = switch (kind) {
             case 0 -> "GET /api/v1/mar";
             case 1 -> "GET /api/v1/markets HTTP/1.1\r\nHost: x\r\nX-Slow: a";
             case 2 -> "POST /api/v1/subscriptions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"venue\":";
             case 3 -> "POST /api/v1/instruments HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"id";
             default -> "\r\n\r\n\r\n";
-        }).getBytes(StandardCharsets.ISO_8859_1);
+        };
+        return new SlowStart(start.getBytes(StandardCharsets.ISO_8859_1), kind == 2 || kind == 3);
     }
 
     private String authorization() {

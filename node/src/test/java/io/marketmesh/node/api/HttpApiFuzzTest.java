@@ -117,19 +117,23 @@ class HttpApiFuzzTest {
      */
     private void slowClients(HostileHttp hostile) throws IOException {
         List<Socket> slow = new ArrayList<>();
+        List<HostileHttp.SlowStart> starts = new ArrayList<>();
         try {
             for (int i = 0; i < SLOW_CLIENTS; i++) {
+                HostileHttp.SlowStart start = hostile.slowStart();
                 Socket socket = RawHttp.open(node.httpPort(), Duration.ofMillis(100));
-                socket.getOutputStream().write(hostile.slowStart());
+                socket.getOutputStream().write(start.bytes());
                 socket.getOutputStream().flush();
                 slow.add(socket);
+                starts.add(start);
             }
             assertReady("with " + SLOW_CLIENTS + " slow clients holding connections");
             for (int i = 0; i < slow.size(); i++) {
                 RawHttp.Answer answer = RawHttp.read(slow.get(i).getInputStream());
-                count("slow client", answer);
-                if (answer.answered() && answer.status() >= 500) {
-                    fail("seed " + SEED + " slow client #" + i + ": " + answer);
+                count(starts.get(i).withHead() ? "slow client, body missing" : "slow client, head missing", answer);
+                if (answer.answered() && (answer.status() >= 500 || !jsonError(answer.body()))) {
+                    fail("seed " + SEED + " slow client #" + i + " " + HostileHttp.abbreviate(new String(starts.get(i).bytes(),
+                            java.nio.charset.StandardCharsets.ISO_8859_1)) + ": " + answer);
                 }
             }
         } finally {
@@ -210,6 +214,8 @@ class HttpApiFuzzTest {
         int status = answer.status();
         if (status >= 500 && status != 501) {
             fail(where + answer);
+        } else if (status >= 400 && !jsonError(answer.body())) {
+            fail(where + "without a JSON error body: " + answer);
         }
     }
 
