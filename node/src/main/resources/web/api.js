@@ -8,6 +8,33 @@ export class ApiError extends Error {
   }
 }
 
+// A node started with marketmesh.http.auth.protect-reads wants a token on every read (docs/security.md): the page asks
+// for one on the first 401 and keeps it for this tab only (sessionStorage: gone when the tab closes).
+const TOKEN_KEY = 'marketmesh.api-token';
+
+/** The API token this tab was given, or '' (a node without protect-reads needs none). */
+export function apiToken() {
+  return sessionStorage.getItem(TOKEN_KEY) || '';
+}
+
+function askForToken() {
+  const token = window.prompt('This node wants an API token (a read-only one is enough):');
+  if (!token || !token.trim()) {
+    return false;
+  }
+  sessionStorage.setItem(TOKEN_KEY, token.trim());
+  return true;
+}
+
+async function fetchWithToken(path, signal) {
+  const token = apiToken();
+  const headers = { Accept: 'application/json' };
+  if (token) {
+    headers.Authorization = 'Bearer ' + token;
+  }
+  return { token, response: await fetch(path, { signal, headers }) };
+}
+
 /** GET a JSON answer; a non-2xx answer throws an ApiError with the API's error code and message. */
 export async function getJson(path, { timeoutMs = 10000, signal } = {}) {
   const abort = new AbortController();
@@ -15,7 +42,11 @@ export async function getJson(path, { timeoutMs = 10000, signal } = {}) {
   const onCancel = () => abort.abort();
   signal?.addEventListener('abort', onCancel);
   try {
-    const response = await fetch(path, { signal: abort.signal, headers: { Accept: 'application/json' } });
+    let { token, response } = await fetchWithToken(path, abort.signal);
+    // Another request may have been given a token meanwhile: then try with it before asking.
+    if (response.status === 401 && (apiToken() !== token || askForToken())) {
+      ({ response } = await fetchWithToken(path, abort.signal));
+    }
     const body = await response.json().catch(() => null);
     if (!response.ok) {
       throw new ApiError(response.status, body?.error || 'http_' + response.status,

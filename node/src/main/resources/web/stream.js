@@ -2,6 +2,8 @@
 // subscribed while a page wants them, the socket is reopened with backoff when it drops, and every channel held is
 // subscribed again then (each starts over with a snapshot).
 
+import { apiToken } from './api.js';
+
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 10000;
 // The node lets a connection go after 120 s without a subscription or a message from it: a page that holds none
@@ -38,7 +40,10 @@ export class StreamClient {
     this.reconnectTimer = null;
     let socket;
     try {
-      socket = new WebSocket(this.url);
+      // A browser cannot set Authorization on a WebSocket: the token travels as a subprotocol entry, beside the
+      // protocol the node answers with (docs/security.md).
+      const token = apiToken();
+      socket = token ? new WebSocket(this.url, ['marketmesh', 'bearer.' + token]) : new WebSocket(this.url);
     } catch (e) {
       this.scheduleReconnect();
       return;

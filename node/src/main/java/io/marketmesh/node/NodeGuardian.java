@@ -163,7 +163,8 @@ public final class NodeGuardian {
                     instruments, instrumentOutputs);
             ApiRoutes routes = new ApiRoutes(system, subscriptions, followedMarkets, venues, workers, httpSettings, serving,
                     () -> kafka.flatMap(NodeKafka::notReadyReason), streams, instruments, instrumentDirectory,
-                    instrumentSettings.depth(), catalog);
+                    instrumentSettings.depth(), catalog,
+                    io.marketmesh.node.api.SecuritySettings.fromConfig(config.getConfig("marketmesh.http")));
             // The dashboard's files first: it rejects every other path untouched, and the API answers those.
             HttpServer.start(system, new WebDashboard().routes().orElse(routes.routes()), httpSettings);
             return Behaviors.empty();

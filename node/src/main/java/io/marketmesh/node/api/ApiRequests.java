@@ -1,5 +1,6 @@
 package io.marketmesh.node.api;
 
+import io.marketmesh.node.security.ClientText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +19,8 @@ import java.util.Set;
 final class ApiRequests {
 
     private static final ObjectMapper JSON = ProtocolJson.mapper();
+    static final String SYMBOL_RULE = "a symbol is 1 to " + ClientText.MAX_SYMBOL_LENGTH
+            + " characters of A-Z a-z 0-9 . _ : / @ + -";
 
     private ApiRequests() {
     }
@@ -26,8 +29,11 @@ final class ApiRequests {
     record Follow(Venue venue, List<String> symbols) {
     }
 
-    /** The follow body, {@code {"venue": ..., "symbols": [...]}} and/or {@code "symbol": ...}, for an enabled venue. */
-    static Follow follow(String body, Set<Venue> enabled) {
+    /**
+     * The follow body, {@code {"venue": ..., "symbols": [...]}} and/or {@code "symbol": ...}, for an enabled venue,
+     * with {@code maxSymbols} symbols at most.
+     */
+    static Follow follow(String body, Set<Venue> enabled, int maxSymbols) {
         JsonNode json;
         try {
             json = JSON.readTree(body);
@@ -52,6 +58,10 @@ final class ApiRequests {
             if (!many.isArray()) {
                 throw ApiError.badRequest("\"symbols\" must be an array of strings");
             }
+            if (many.size() > maxSymbols) {
+                throw ApiError.badRequest("at most " + maxSymbols + " symbols per request (marketmesh.http.limits."
+                        + "max-symbols-per-request), got " + many.size());
+            }
             many.forEach(n -> symbols.add(validSymbol(n)));
         }
         if (one != null) {
@@ -63,17 +73,23 @@ final class ApiRequests {
         return new Follow(venue, List.copyOf(symbols));
     }
 
-    /** A market named by the path: an unknown venue is 404, a blank symbol 400. */
+    /** A market named by the path: an unknown venue is 404, a blank or malformed symbol 400. */
     static MarketKey marketKey(String venueId, String symbol) {
         Venue venue = venue(venueId, true);
         if (symbol.isBlank()) {
             throw ApiError.badRequest("symbol must not be blank");
+        }
+        if (!ClientText.isSymbol(symbol)) {
+            throw ApiError.badRequest(SYMBOL_RULE + ", got '" + ClientText.quote(symbol) + "'");
         }
         return MarketKey.of(venue, symbol);
     }
 
     /** {@code unknownIsNotFound}: a venue named in a URL is a resource (404); one in a body is bad input (400). */
     static Venue venue(String id, boolean unknownIsNotFound) {
+        if (!ClientText.isVenueId(id)) {
+            throw ApiError.badRequest("a venue is one of " + venueList() + ", got '" + ClientText.quote(id) + "'");
+        }
         try {
             return Venue.fromId(id);
         } catch (IllegalArgumentException e) {
@@ -90,7 +106,7 @@ final class ApiRequests {
         try {
             parsed = Integer.parseInt(value.get().trim());
         } catch (NumberFormatException e) {
-            throw ApiError.badRequest(name + " must be an integer, got '" + value.get() + "'");
+            throw ApiError.badRequest(name + " must be an integer, got '" + ClientText.quote(value.get()) + "'");
         }
         if (parsed < min || parsed > max) {
             throw ApiError.badRequest(name + " must be between " + min + " and " + max + ", got " + parsed);
@@ -102,15 +118,12 @@ final class ApiRequests {
         if (node == null || !node.isTextual() || node.asText().isBlank()) {
             throw ApiError.badRequest("every symbol must be a non-empty string");
         }
-        String text = node.asText();
-        String symbol = text.trim();
-        // A '/' is fine (Kraken's BTC/USD): paths carry it URL-encoded as %2F. Whitespace and control characters are
-        // never part of a venue's symbol, and would forge log lines. Control characters are looked for in the text as
-        // sent: trim() strips them too, so "\u0000" would become a blank symbol (which no market has, and which every
-        // reader of the followed markets refuses) and "\u001b[0m" another one.
-        if (symbol.isEmpty() || symbol.length() > 256 || text.chars().anyMatch(Character::isISOControl)
-                || symbol.chars().anyMatch(Character::isWhitespace)) {
-            throw ApiError.badRequest("symbol is not valid (no spaces or control characters, at most 256 chars)");
+        String symbol = node.asText().trim();
+        // A '/' is fine (Kraken's BTC/USD): paths carry it URL-encoded as %2F. Whitespace, quotes and control
+        // characters are never part of a venue's symbol, and would reach the venue's subscribe frame, a log line and
+        // the Kafka key.
+        if (!ClientText.isSymbol(symbol)) {
+            throw ApiError.badRequest(SYMBOL_RULE + ", got '" + ClientText.quote(symbol) + "'");
         }
         return symbol;
     }

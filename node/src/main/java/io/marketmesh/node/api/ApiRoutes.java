@@ -1,5 +1,6 @@
 package io.marketmesh.node.api;
 
+import io.marketmesh.node.security.ClientText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -85,6 +86,9 @@ public final class ApiRoutes extends AllDirectives {
     private final InstrumentsView instrumentsView;
     private final CatalogView catalog;
     private final MetricsEndpoint metrics;
+    private final SecuritySettings security;
+    private final ApiGuard guard;
+    private final CorsPolicy cors;
 
     /**
      * @param subscriptions        this node's door to the cluster's followed markets: follows and unfollows go to it
@@ -98,13 +102,18 @@ public final class ApiRoutes extends AllDirectives {
      * @param directory            the directory: instruments are added and removed through it
      * @param instrumentDepth      levels a side each instrument holds per member (the consolidated book's deepest)
      * @param catalog              this node's replica of the market catalogue: the metadata {@code /markets} shows
+     * @param security             tokens, request limits and CORS (docs/security.md)
+     * @throws IllegalArgumentException when the tokens file cannot be read or is malformed (names the line)
      */
     public ApiRoutes(ActorSystem<?> system, ActorRef<Subscriptions.Command> subscriptions,
                      FollowedMarkets followedMarkets, Map<Venue, VenueSettings> venues, int workersPerVenue, HttpSettings settings,
                      BooleanSupplier ready, Supplier<Optional<String>> dependenciesNotReady, StreamConnections streams,
                      InstrumentsView instruments, ActorRef<InstrumentDirectory.Command> directory, int instrumentDepth,
-                     CatalogView catalog) {
+                     CatalogView catalog, SecuritySettings security) {
         this.system = system;
+        this.security = security;
+        this.guard = new ApiGuard(security.tokens(), security, io.marketmesh.node.metrics.HttpRefusals.get(system));
+        this.cors = new CorsPolicy(security.corsAllowedOrigins(), security.corsMaxAge());
         this.catalog = catalog;
         this.streams = streams;
         this.metrics = new MetricsEndpoint(system, venues.keySet(), streams, settings.askTimeout(), ready);
@@ -133,7 +142,10 @@ public final class ApiRoutes extends AllDirectives {
                 path("metrics", built(get(built(handle(request -> metrics.scrape(
                         request.getHeader("Accept").map(header -> header.value()).orElse(null))
                         .exceptionally(ApiRoutes::errorResponse)))))));
-        return handleExceptions(exceptionHandler(), built(handleRejections(rejectionHandler(), built(all))));
+        // CORS outermost, so its headers are on every answer (errors and refusals too) a permitted page reads; the door
+        // (tokens, rate limit) before any endpoint.
+        return cors.wrap(handleExceptions(exceptionHandler(), built(handleRejections(rejectionHandler(),
+                built(guard.protect(all))))));
     }
 
     /**
@@ -188,11 +200,30 @@ public final class ApiRoutes extends AllDirectives {
             CompletableFuture<CloseReason> close = new CompletableFuture<>();
             try {
                 // Not upgrade.handleMessagesWith: a slow client is closed with 1008 and a reason, which needs our stack.
-                return complete(ClosableWebSocket.handle(upgrade, streams.webSocket(remote, close), close, system));
+                return complete(ClosableWebSocket.handle(upgrade, streams.webSocket(remote, close), close, system,
+                        subprotocol(upgrade.getRequestedProtocols())));
             } catch (StreamConnections.Refused refused) {
                 return complete(errorBody(refused.status, refused.code, refused.getMessage()));
             }
         });
+    }
+
+    /**
+     * The subprotocol to answer a WebSocket upgrade with: {@code marketmesh} when offered; else the {@code bearer.}
+     * entry that carried the client's token (a browser fails a connection whose answer names none of the
+     * subprotocols it offered); else none.
+     */
+    static java.util.Optional<String> subprotocol(Iterable<String> offered) {
+        String bearer = null;
+        for (String protocol : offered) {
+            if (protocol.equals("marketmesh")) {
+                return java.util.Optional.of(protocol);
+            }
+            if (bearer == null && protocol.startsWith(ApiGuard.SUBPROTOCOL_TOKEN_PREFIX)) {
+                bearer = protocol;
+            }
+        }
+        return java.util.Optional.ofNullable(bearer);
     }
 
     /** {@code GET /api/v1/markets/{venue}/{symbol}/stream?channels=book,trades&depth=10}: Server-Sent Events. */
@@ -256,7 +287,8 @@ public final class ApiRoutes extends AllDirectives {
         return concat(
                 pathEndOrSingleSlash(built(concat(
                         get(() -> async(instruments::list)),
-                        post(built(entity(Unmarshaller.entityToString(), body -> async(() -> instruments.add(body)))))))),
+                        post(built(withSizeLimit(security.maxBodyBytes(), built(entity(Unmarshaller.entityToString(),
+                                body -> async(() -> instruments.add(body)))))))))),
                 pathPrefix(PathMatchers.segment(), id -> concat(
                         pathEndOrSingleSlash(() -> concat(
                                 get(() -> async(() -> instruments.summary(id))),
@@ -270,7 +302,8 @@ public final class ApiRoutes extends AllDirectives {
         return concat(
                 pathEndOrSingleSlash(built(concat(
                         get(() -> async(this::subscriptions)),
-                        post(built(entity(Unmarshaller.entityToString(), body -> async(() -> follow(body)))))))),
+                        post(built(withSizeLimit(security.maxBodyBytes(), built(entity(Unmarshaller.entityToString(),
+                                body -> async(() -> follow(body)))))))))),
                 path(PathMatchers.segment().slash(PathMatchers.segment()), (venue, symbol) ->
                         delete(() -> async(() -> unfollow(venue, symbol)))));
     }
@@ -328,7 +361,7 @@ public final class ApiRoutes extends AllDirectives {
     }
 
     private CompletionStage<HttpResponse> follow(String body) {
-        ApiRequests.Follow follow = ApiRequests.follow(body, venues.keySet());
+        ApiRequests.Follow follow = ApiRequests.follow(body, venues.keySet(), security.maxSymbolsPerRequest());
         return askSubscriptions((ActorRef<Subscriptions.FollowResult> replyTo) ->
                 new Subscriptions.Follow(follow.venue(), follow.symbols(), replyTo))
                 .thenApply(result -> {
@@ -393,7 +426,7 @@ public final class ApiRoutes extends AllDirectives {
         if (cause instanceof TimeoutException) {
             return errorBody(504, "timeout", "no answer from the cluster in time");
         }
-        LOG.warn("request failed: {}", cause.toString());
+        LOG.warn("request failed: {}", ClientText.forLog(cause.toString()));
         return errorBody(500, "internal_error", "unexpected error: " + cause.getClass().getSimpleName());
     }
 
@@ -423,13 +456,16 @@ public final class ApiRoutes extends AllDirectives {
         }
     }
 
+    /** The message may quote what the client sent: control characters are escaped and it is cut at 500 characters. */
     static HttpResponse errorBody(int status, String code, String message) {
-        return response(status, new ErrorBody(code, message));
+        return response(status, new ErrorBody(code, ClientText.escape(message, 500)));
     }
 
     private ExceptionHandler exceptionHandler() {
         return ExceptionHandler.newBuilder()
                 .match(ApiError.class, e -> complete(errorBody(e.status, e.code, e.getMessage())))
+                .match(org.apache.pekko.http.scaladsl.model.EntityStreamSizeException.class, e -> complete(errorBody(413,
+                        "payload_too_large", "the request body is larger than " + security.maxBodyBytes() + " bytes")))
                 .match(Exception.class, e -> complete(errorResponse(e)))
                 .build();
     }
@@ -438,7 +474,12 @@ public final class ApiRoutes extends AllDirectives {
     private static RejectionHandler rejectionHandler() {
         return RejectionHandler.defaultHandler().mapRejectionResponse(response -> {
             int status = response.status().intValue();
-            String code = status == 404 ? "not_found" : status == 405 ? "method_not_allowed" : "bad_request";
+            String code = switch (status) {
+                case 404 -> "not_found";
+                case 405 -> "method_not_allowed";
+                case 413 -> "payload_too_large";
+                default -> "bad_request";
+            };
             String message = response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
                     ? strict.getData().utf8String() : response.status().reason();
             return errorBody(status, code, message);

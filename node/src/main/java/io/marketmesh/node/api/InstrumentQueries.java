@@ -1,5 +1,6 @@
 package io.marketmesh.node.api;
 
+import io.marketmesh.node.security.ClientText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.node.catalog.CatalogView;
@@ -157,6 +158,7 @@ final class InstrumentQueries {
     }
 
     CompletionStage<HttpResponse> remove(String id) {
+        validId(id);
         return ask((ActorRef<InstrumentDirectory.Result> replyTo) -> new InstrumentDirectory.Remove(id, replyTo))
                 .thenApply(result -> {
                     if (result.status() != 200) {
@@ -171,7 +173,7 @@ final class InstrumentQueries {
     }
 
     private InstrumentDefinition known(String id) {
-        InstrumentDefinition d = instruments.get(id);
+        InstrumentDefinition d = instruments.get(validId(id));
         if (d == null) {
             throw ApiError.notFound("unknown_instrument", "no instrument '" + abbreviate(id)
                     + "' (GET /api/v1/instruments lists them)");
@@ -195,9 +197,10 @@ final class InstrumentQueries {
             throw ApiError.badRequest("id must be a string");
         }
         String id = idNode == null ? null : idNode.asText();
-        String problem = InstrumentIds.problem(id);
-        if (problem != null) {
-            throw ApiError.badRequest("id: " + problem);
+        if (InstrumentIds.problem(id) != null) {
+            throw ApiError.badRequest("id: " + (id == null ? "required" : "'" + abbreviate(id) + "' is not valid")
+                    + ": an instrument id is 1 to " + InstrumentIds.MAX_LENGTH + " letters, digits and - _ . : with a"
+                    + " letter or digit");
         }
         JsonNode legsNode = root.get("legs");
         if (legsNode == null || !legsNode.isArray() || legsNode.isEmpty()) {
@@ -217,7 +220,12 @@ final class InstrumentQueries {
             try {
                 key = MarketKey.parse(market.asText());
             } catch (IllegalArgumentException e) {
-                throw ApiError.badRequest("leg market '" + abbreviate(market.asText()) + "': " + e.getMessage());
+                throw ApiError.badRequest("leg market '" + abbreviate(market.asText()) + "' is not venue:symbol with a "
+                        + "known venue");
+            }
+            if (!ClientText.isSymbol(key.symbol())) {
+                throw ApiError.badRequest("leg market '" + abbreviate(market.asText()) + "': "
+                        + ApiRequests.SYMBOL_RULE);
             }
             if (!venues.contains(key.venue())) {
                 throw ApiError.badRequest("leg market " + abbreviate(key.id()) + ": venue " + key.venue().id()
@@ -250,8 +258,17 @@ final class InstrumentQueries {
     }
 
     private static String abbreviate(String text) {
-        String clean = text.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() <= 80 ? clean : clean.substring(0, 77) + "...";
+        return ClientText.quote(text);
+    }
+
+    /** An instrument id named by a path: 400 when it could not be one (before it reaches an actor or a log line). */
+    private static String validId(String id) {
+        String problem = InstrumentIds.problem(id);
+        if (problem != null) {
+            throw ApiError.badRequest("instrument id '" + abbreviate(id) + "' is not valid: an instrument id is 1 to "
+                    + InstrumentIds.MAX_LENGTH + " letters, digits and - _ . :");
+        }
+        return id;
     }
 
     private static CompletionStage<HttpResponse> done(HttpResponse response) {

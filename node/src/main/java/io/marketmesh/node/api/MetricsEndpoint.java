@@ -72,6 +72,7 @@ final class MetricsEndpoint {
         this.timeout = timeout;
         JvmMetrics.builder().register(registry);
         registry.register(new NodeCollector(NodeMetrics.get(system), venues));
+        registry.register(io.marketmesh.node.metrics.HttpRefusals.get(system));
     }
 
     /** @param accept the request's {@code Accept} header, or null */

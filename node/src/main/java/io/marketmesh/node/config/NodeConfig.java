@@ -73,6 +73,8 @@ public final class NodeConfig {
         io.marketmesh.node.cluster.ClusterSettings.fromConfig(config);
         MarketSettings.fromConfig(config.getConfig("marketmesh.market"));
         HttpSettings.fromConfig(config.getConfig("marketmesh.http"));
+        // Reads the tokens file too: a malformed line stops the start here, naming the line (never its token).
+        io.marketmesh.node.api.SecuritySettings.fromConfig(config.getConfig("marketmesh.http")).tokens();
         KafkaSettings.fromConfig(config.getConfig("marketmesh.kafka"));
         for (Venue venue : Venue.values()) {
             Optional<VenueAdapter> adapter = VenueAdapters.forVenue(venue);

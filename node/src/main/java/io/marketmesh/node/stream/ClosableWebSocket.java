@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -111,10 +112,20 @@ public final class ClosableWebSocket {
      */
     public static HttpResponse handle(WebSocketUpgrade upgrade, Flow<Message, Message, ?> handler,
             CompletionStage<CloseReason> close, ActorSystem<?> system) {
+        return handle(upgrade, handler, close, system, Optional.empty());
+    }
+
+    /**
+     * As {@link #handle(WebSocketUpgrade, Flow, CompletionStage, ActorSystem)}, answering with {@code subprotocol}
+     * (one the client offered in {@code Sec-WebSocket-Protocol}): a browser fails the connection when it offered
+     * subprotocols and the answer names none.
+     */
+    public static HttpResponse handle(WebSocketUpgrade upgrade, Flow<Message, Message, ?> handler,
+            CompletionStage<CloseReason> close, ActorSystem<?> system, Optional<String> subprotocol) {
         return handle(upgrade, handler, close,
                 SERVER_SETTINGS.computeIfAbsent(system.classicSystem(),
                         classic -> ServerSettings.create(classic).getWebsocketSettings()),
-                DEFAULT_CLOSE_TIMEOUT, new CompletableFuture<>(), system);
+                DEFAULT_CLOSE_TIMEOUT, new CompletableFuture<>(), system, subprotocol);
     }
 
     /**
@@ -134,6 +145,12 @@ public final class ClosableWebSocket {
     public static HttpResponse handle(WebSocketUpgrade upgrade, Flow<Message, Message, ?> handler,
             CompletionStage<CloseReason> close, org.apache.pekko.http.javadsl.settings.WebSocketSettings settings,
             Duration closeTimeout, CompletableFuture<Done> ended, ActorSystem<?> system) {
+        return handle(upgrade, handler, close, settings, closeTimeout, ended, system, Optional.empty());
+    }
+
+    private static HttpResponse handle(WebSocketUpgrade upgrade, Flow<Message, Message, ?> handler,
+            CompletionStage<CloseReason> close, org.apache.pekko.http.javadsl.settings.WebSocketSettings settings,
+            Duration closeTimeout, CompletableFuture<Done> ended, ActorSystem<?> system, Optional<String> subprotocol) {
         if (!PEKKO_HTTP_VERSION.equals(Version.current())) {
             throw new IllegalStateException("ClosableWebSocket uses pekko-http " + PEKKO_HTTP_VERSION
                     + " internals but runs on pekko-http " + Version.current() + ": re-check it against that release");
@@ -146,7 +163,7 @@ public final class ClosableWebSocket {
                 stack((WebSocketSettings) settings, DurationConverters.toScala(closeTimeout), log,
                         new CloseOnSignal(close, closeTimeout, ended))
                         .join(toScalaMessages(handler));
-        return lowLevel.handleFrames(anyMaterializedValue(frames), Option.empty());
+        return lowLevel.handleFrames(anyMaterializedValue(frames), Option.apply(subprotocol.orElse(null)));
     }
 
     /**

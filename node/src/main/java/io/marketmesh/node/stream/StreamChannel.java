@@ -1,5 +1,7 @@
 package io.marketmesh.node.stream;
 
+import io.marketmesh.node.security.ClientText;
+import io.marketmesh.node.instrument.InstrumentIds;
 import io.marketmesh.protocol.Channel;
 import io.marketmesh.protocol.MarketKey;
 import io.marketmesh.protocol.Venue;
@@ -76,9 +78,16 @@ record StreamChannel(String name, Kind kind, Venue venue, String symbol, String 
         return kind == Kind.ALL || (venue != null && venue == market.venue() && (symbol == null || symbol.equals(market.symbol())));
     }
 
+    /** Longest channel name: kind, venue and the longest symbol, with room. */
+    static final int MAX_NAME_LENGTH = 200;
+
     static StreamChannel parse(String name) throws BadChannel {
         if (name == null || name.isEmpty()) {
             throw new BadChannel("a channel must be a non-empty string");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new BadChannel("a channel has at most " + MAX_NAME_LENGTH + " characters, got '"
+                    + ClientText.quote(name) + "'");
         }
         if (name.equals("all")) {
             return new StreamChannel(name, Kind.ALL, null, null, null);
@@ -88,32 +97,33 @@ record StreamChannel(String name, Kind kind, Venue venue, String symbol, String 
         }
         if (name.startsWith("summary:")) {
             String instrument = name.substring("summary:".length());
-            if (instrument.isEmpty()) {
-                throw new BadChannel("channel '" + name + "' is not summary:<instrument>");
+            if (InstrumentIds.problem(instrument) != null) {
+                throw new BadChannel("channel '" + ClientText.quote(name) + "' is not summary:<instrument>");
             }
             return new StreamChannel(name, Kind.SUMMARY, null, null, instrument);
         }
         int first = name.indexOf(':');
         int second = first < 0 ? -1 : name.indexOf(':', first + 1);
         if (second < 0 || second == name.length() - 1) {
-            throw new BadChannel("channel '" + name + "' is not <kind>:<venue>:<symbol>, <kind>:<venue>:*, all, "
+            throw new BadChannel("channel '" + ClientText.quote(name) + "' is not <kind>:<venue>:<symbol>, "
+                    + "<kind>:<venue>:*, all, "
                     + "summary:<instrument> or arbitrage");
         }
         Kind kind = Kind.of(name.substring(0, first));
         if (kind == null) {
-            throw new BadChannel("channel '" + name + "': unknown kind '" + name.substring(0, first)
-                    + "' (book, trades, ticker, status, continuity)");
+            throw new BadChannel("channel '" + ClientText.quote(name) + "': unknown kind (book, trades, ticker, status,"
+                    + " continuity)");
         }
         Venue venue;
         try {
             venue = Venue.fromId(name.substring(first + 1, second).toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new BadChannel("channel '" + name + "': unknown venue '" + name.substring(first + 1, second) + "'");
+            throw new BadChannel("channel '" + ClientText.quote(name) + "': unknown venue");
         }
         String symbol = name.substring(second + 1);
-        if (symbol.isBlank()) {
-            // No market has a blank symbol (MarketKey refuses one): say so here rather than fail later.
-            throw new BadChannel("channel '" + name + "': the symbol is blank");
+        if (!symbol.equals("*") && !ClientText.isSymbol(symbol)) {
+            throw new BadChannel("channel '" + ClientText.quote(name) + "': a symbol is 1 to "
+                    + ClientText.MAX_SYMBOL_LENGTH + " characters of A-Z a-z 0-9 . _ : / @ + -");
         }
         return new StreamChannel(name, kind, venue, symbol.equals("*") ? null : symbol, null);
     }

@@ -51,12 +51,19 @@ final class HostileHttp {
         "99999999999999999999999", "abc", "", " ", "1.5", "0x10", " 5", "+5", "٣", "NaN", "Infinity", "1,2", "%00",
         "2147483647", "-0", "00000000000000000001"};
 
+    /** The node's API tokens (docs/security.md), when it has them. */
+    record Tokens(String readWrite, String readOnly) {
+    }
+
     private final Random random;
     private final Target target;
+    private final Tokens tokens;
 
-    HostileHttp(Random random, Target target) {
+    /** @param tokens null: the node has none */
+    HostileHttp(Random random, Target target, Tokens tokens) {
         this.random = random;
         this.target = target;
+        this.tokens = tokens;
     }
 
     // ---- java.net.http requests ----------------------------------------------------------------
@@ -300,6 +307,9 @@ final class HostileHttp {
     }
 
     private String authorization() {
+        if (tokens != null && random.nextBoolean()) {
+            return "Authorization: Bearer " + tokens.readWrite() + "\r\nAuthorization: Bearer " + tokens.readOnly() + "\r\n";
+        }
         return switch (random.nextInt(7)) {
             case 0 -> "Authorization: \r\n";
             case 1 -> "Authorization: Bearer\r\n";
@@ -312,6 +322,10 @@ final class HostileHttp {
     }
 
     private Map<String, String> hostileHeaders() {
+        if (tokens != null && random.nextInt(3) > 0) {
+            // Mostly the read-write token, so a hostile mutation gets past authentication to validation.
+            return Map.of("Authorization", "Bearer " + (random.nextInt(4) == 0 ? tokens.readOnly() : tokens.readWrite()));
+        }
         return switch (random.nextInt(12)) {
             case 0 -> Map.of("Authorization", new String[]{"", "Bearer", "Bearer " + "t".repeat(10_000), "Bearer t\u00e9",
                 "Basic x", "bearer  x"}[random.nextInt(6)]);
@@ -356,10 +370,13 @@ final class HostileHttp {
         return random.nextInt(5) == 0 ? text + texts[random.nextInt(texts.length)] : text;
     }
 
-    /** A symbol {@code POST /subscriptions} must refuse: whitespace, control characters or too long. */
+    /**
+     * A symbol {@code POST /subscriptions} must refuse: whitespace or control characters inside, blank, too long. (The
+     * API trims a symbol first, and trimming takes control characters at either end too: {@code "X\n"} is X.)
+     */
     private String badSymbol() {
         String[] bad = {"", " ", "A B", "\0", "X\r\nY", "\u001b[0m", "a".repeat(257), "A".repeat(10_000), "\t", "x\u0085y",
-            "x\u2028y", realSymbol() + "\n", "\u001b[0m", "\0" + realSymbol()};
+            "x\u2028y", "\u001b[0m", realSymbol() + "\u0000" + realSymbol()};
         return bad[random.nextInt(bad.length)];
     }
 

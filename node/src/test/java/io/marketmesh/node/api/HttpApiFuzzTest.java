@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,6 +27,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile HTTP against a real node following the simulated Polymarket, Kalshi and Kraken: {@value #CLIENT_REQUESTS}
@@ -62,13 +64,32 @@ class HttpApiFuzzTest {
         }
     }
 
+    /** Without tokens, and without the rate limit on mutations, so every hostile body reaches validation. */
     @Test
     void hostileRequestsAreRefusedWithoutHarm() throws Exception {
+        fuzz(Map.of("marketmesh.http.limits.mutations-per-second", 0), null, CLIENT_REQUESTS, RAW_REQUESTS, SLOW_CLIENTS);
+    }
+
+    /**
+     * With API tokens (docs/security.md) and the default rate limit: mutations carry a read-write token (so they reach
+     * validation), a read-only one, none, or a hostile one (empty, {@code Bearer} alone, 10,000 characters,
+     * non-ASCII, two headers); none is taken, every answer is a 4xx.
+     */
+    @Test
+    void hostileRequestsWithTokensConfiguredAreRefusedWithoutHarm(@TempDir Path tmp) throws Exception {
+        Path tokens = ApiTokensNodeTest.tokensFile(tmp);
+        fuzz(Map.of("marketmesh.http.auth.tokens-file", tokens.toString()),
+                new HostileHttp.Tokens(ApiTokensNodeTest.WRITER, ApiTokensNodeTest.READER), 400, 100, 10);
+    }
+
+    private void fuzz(Map<String, Object> extra, HostileHttp.Tokens tokens, int clientRequests, int rawRequests,
+                      int slowClients) throws Exception {
         System.out.println("HttpApiFuzzTest seed " + SEED + " (replay: -Dmarketmesh.fuzz.seed=" + SEED + ")");
         venues = SimulatedVenues.startUnsigned(3, 4, 2, 100, SEED);
         VenueSimulator simulator = venues.simulator();
         Map<String, Object> settings = new java.util.HashMap<>(venues.unsignedNodeSettings());
         settings.putAll(venues.cryptoNodeSettings(Venue.KRAKEN, List.of()));
+        settings.putAll(extra);
         node = TestNode.start(settings);
         List<String[]> markets = new ArrayList<>();
         for (Venue venue : List.of(Venue.POLYMARKET, Venue.KALSHI, Venue.KRAKEN)) {
@@ -79,16 +100,16 @@ class HttpApiFuzzTest {
         JsonNode instrumentsBefore = node.get("/api/v1/instruments").body();
 
         HostileHttp hostile = new HostileHttp(new Random(SEED),
-                new HostileHttp.Target(markets, List.of("polymarket", "kalshi", "kraken"), "binance"));
+                new HostileHttp.Target(markets, List.of("polymarket", "kalshi", "kraken"), "binance"), tokens);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        for (int i = 0; i < CLIENT_REQUESTS; i++) {
+        for (int i = 0; i < clientRequests; i++) {
             HostileHttp.ClientRequest request = hostile.next();
             check("client #" + i, request, send(http, request));
             if (i % 50 == 0) {
                 assertReady("after client #" + i + " " + request);
             }
         }
-        for (int i = 0; i < RAW_REQUESTS; i++) {
+        for (int i = 0; i < rawRequests; i++) {
             HostileHttp.RawRequest request = hostile.nextRaw();
             RawHttp.Answer answer = RawHttp.exchange(node.httpPort(), request.bytes(), Duration.ofSeconds(10));
             checkRaw("raw #" + i, request, answer);
@@ -96,7 +117,7 @@ class HttpApiFuzzTest {
                 assertReady("after raw #" + i + " " + request);
             }
         }
-        slowClients(hostile);
+        slowClients(hostile, slowClients);
 
         assertEquals(List.of(), failures.subList(0, Math.min(30, failures.size())),
                 failures.size() + " failures, seed " + SEED + "; outcomes " + outcomes);
@@ -115,11 +136,11 @@ class HttpApiFuzzTest {
      * Slow clients: requests half sent and held open. While they hang the node answers others and stays ready; each
      * is then either still waiting or answered below 500, and closing them costs nothing.
      */
-    private void slowClients(HostileHttp hostile) throws IOException {
+    private void slowClients(HostileHttp hostile, int count) throws IOException {
         List<Socket> slow = new ArrayList<>();
         List<HostileHttp.SlowStart> starts = new ArrayList<>();
         try {
-            for (int i = 0; i < SLOW_CLIENTS; i++) {
+            for (int i = 0; i < count; i++) {
                 HostileHttp.SlowStart start = hostile.slowStart();
                 Socket socket = RawHttp.open(node.httpPort(), Duration.ofMillis(100));
                 socket.getOutputStream().write(start.bytes());
@@ -127,7 +148,7 @@ class HttpApiFuzzTest {
                 slow.add(socket);
                 starts.add(start);
             }
-            assertReady("with " + SLOW_CLIENTS + " slow clients holding connections");
+            assertReady("with " + count + " slow clients holding connections");
             for (int i = 0; i < slow.size(); i++) {
                 RawHttp.Answer answer = RawHttp.read(slow.get(i).getInputStream());
                 count(starts.get(i).withHead() ? "slow client, body missing" : "slow client, head missing", answer);
