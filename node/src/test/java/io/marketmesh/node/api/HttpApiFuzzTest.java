@@ -34,8 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * mutated requests over {@code java.net.http} (every route, every method on every path, bad parameters and bodies)
  * and {@value #RAW_REQUESTS} broken ones on raw sockets (bad request lines and versions, huge headers, NUL bytes,
  * bad percent-encoding, Content-Length lies, chunked garbage, HTTP/0.9), then slow clients holding requests half
- * sent. Every answer is below 500 (501 for a method the server does not know), an error is the API's JSON where a route answered, a complete request is never dropped unanswered, the node
- * stays ready throughout, nothing followed or declared changes, and afterwards every book equals the venue's truth.
+ * sent. Every answer is below 500 (501 for a method the server does not know) and every error carries the API's JSON
+ * body, a request whose head is complete is never dropped unanswered, the node stays ready throughout, nothing
+ * followed or declared changes, no event stream is left behind, and afterwards every book equals the venue's truth.
+ * Slow clients get no answer within the test's short wait (pekko-http closes them after its idle-timeout), and hold
+ * nothing up meanwhile.
  *
  * <p>Deterministic by seed: {@code -Dmarketmesh.fuzz.seed=<n>} replays a run; a failure names the seed and request.
  */
