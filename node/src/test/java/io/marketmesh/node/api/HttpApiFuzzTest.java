@@ -102,8 +102,10 @@ class HttpApiFuzzTest {
         JsonNode followedBefore = node.get("/api/v1/subscriptions").body();
         JsonNode instrumentsBefore = node.get("/api/v1/instruments").body();
 
-        HostileHttp hostile = new HostileHttp(new Random(SEED),
+        Random random = new Random(SEED);
+        HostileHttp hostile = new HostileHttp(random,
                 new HostileHttp.Target(markets, List.of("polymarket", "kalshi", "kraken"), "binance"), tokens);
+        HostileRawHttp broken = new HostileRawHttp(random, hostile, tokens);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (int i = 0; i < clientRequests; i++) {
             HostileHttp.ClientRequest request = hostile.next();
@@ -113,14 +115,14 @@ class HttpApiFuzzTest {
             }
         }
         for (int i = 0; i < rawRequests; i++) {
-            HostileHttp.RawRequest request = hostile.nextRaw();
+            HostileRawHttp.RawRequest request = broken.nextRaw();
             RawHttp.Answer answer = RawHttp.exchange(node.httpPort(), request.bytes(), Duration.ofSeconds(10));
             checkRaw("raw #" + i, request, answer);
             if (i % 25 == 0) {
                 assertReady("after raw #" + i + " " + request);
             }
         }
-        slowClients(hostile, slowClients);
+        slowClients(broken, slowClients);
 
         assertEquals(List.of(), failures.subList(0, Math.min(30, failures.size())),
                 failures.size() + " failures, seed " + SEED + "; outcomes " + outcomes);
@@ -139,12 +141,12 @@ class HttpApiFuzzTest {
      * Slow clients: requests half sent and held open. While they hang the node answers others and stays ready; each
      * is then either still waiting or answered below 500, and closing them costs nothing.
      */
-    private void slowClients(HostileHttp hostile, int count) throws IOException {
+    private void slowClients(HostileRawHttp broken, int count) throws IOException {
         List<Socket> slow = new ArrayList<>();
-        List<HostileHttp.SlowStart> starts = new ArrayList<>();
+        List<HostileRawHttp.SlowStart> starts = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
-                HostileHttp.SlowStart start = hostile.slowStart();
+                HostileRawHttp.SlowStart start = broken.slowStart();
                 Socket socket = RawHttp.open(node.httpPort(), Duration.ofMillis(100));
                 socket.getOutputStream().write(start.bytes());
                 socket.getOutputStream().flush();
@@ -228,7 +230,7 @@ class HttpApiFuzzTest {
         }
     }
 
-    private void checkRaw(String which, HostileHttp.RawRequest request, RawHttp.Answer answer) {
+    private void checkRaw(String which, HostileRawHttp.RawRequest request, RawHttp.Answer answer) {
         count(request.template(), answer);
         String where = "seed " + SEED + " " + which + " " + request + " -> ";
         if (!answer.answered()) {

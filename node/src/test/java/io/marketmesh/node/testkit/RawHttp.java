@@ -70,9 +70,13 @@ public final class RawHttp {
         return socket;
     }
 
-    /** One response from {@code in}; never throws for a connection that ends or stays silent. */
+    /**
+     * One response from {@code raw}; never throws for a connection that ends or stays silent. To read several responses
+     * of one connection, pass the same {@link BufferedInputStream} each time.
+     */
     public static Answer read(InputStream raw) {
-        InputStream in = new BufferedInputStream(raw);
+        // A buffered stream is read as it is, so a second response on the same connection is not lost in a buffer.
+        InputStream in = raw instanceof BufferedInputStream ? raw : new BufferedInputStream(raw);
         String statusLine;
         Map<String, String> headers = new HashMap<>();
         try {
