@@ -151,7 +151,8 @@ public final class NodeGuardian {
                         worker -> ConnectionManager.create(dependencies, worker));
             }
 
-            context.spawn(WorkerLossWatch.create(venues.keySet(), workers, subscriptions), "worker-loss-watch");
+            context.spawn(WorkerLossWatch.create(venues.keySet(), workers, subscriptions, WorkerLossWatch.Settings.fromConfig(
+                    config.getConfig("marketmesh.connection.worker-loss-watch"))), "worker-loss-watch");
 
             HttpSettings httpSettings = HttpSettings.fromConfig(config.getConfig("marketmesh.http"));
             BooleanSupplier serving = () -> cluster.selfMember().status() == MemberStatus.up() && subscriptionsRead.get();

@@ -458,7 +458,7 @@ public final class ApiRoutes extends AllDirectives {
 
     /** The message may quote what the client sent: control characters are escaped and it is cut at 500 characters. */
     static HttpResponse errorBody(int status, String code, String message) {
-        return response(status, new ErrorBody(code, ClientText.escape(message, 500)));
+        return response(status, new ErrorBody(code, ClientText.message(message, 500)));
     }
 
     private ExceptionHandler exceptionHandler() {

@@ -138,9 +138,15 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     /** A socket for markets of one {@link VenueAdapter#socketGroup socket group}. */
     public static Behavior<Command> create(Dependencies dependencies, int socketId, String group,
                                            ActorRef<ConnectionManager.Command> manager) {
+        return create(dependencies, socketId, group, -1, manager);
+    }
+
+    /** @param worker the index of the connection worker running this socket: each book it writes names it */
+    public static Behavior<Command> create(Dependencies dependencies, int socketId, String group, int worker,
+                                           ActorRef<ConnectionManager.Command> manager) {
         ConnectionSettings settings = dependencies.settings();
         Behavior<Command> connection = Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new ConnectionActor(context, timers, dependencies, socketId, group, manager)));
+                timers -> new ConnectionActor(context, timers, dependencies, socketId, group, worker, manager)));
         return Behaviors.supervise(connection).onFailure(Exception.class,
                 SupervisorStrategy.restartWithBackoff(settings.minBackoff(), settings.maxBackoff(), settings.randomFactor())
                         // Messages wait through the backoff; many markets' resyncs must not push out an Unsubscribe.
@@ -157,6 +163,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     /** Resyncs asked of the venue on the current socket, per market. */
     private final Map<String, Integer> resyncsThisSession = new HashMap<>();
     private final int socketId;
+    /** The index of the connection worker running this socket (-1: unknown). */
+    private final int worker;
     private final ActorRef<ConnectionManager.Command> manager;
     private final Logger log;
     private final long generation = GENERATIONS.incrementAndGet();
@@ -186,7 +194,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     private long binaryFrames;
 
     private ConnectionActor(ActorContext<Command> context, TimerScheduler<Command> timers, Dependencies dependencies,
-                            int socketId, String group, ActorRef<ConnectionManager.Command> manager) {
+                            int socketId, String group, int worker, ActorRef<ConnectionManager.Command> manager) {
         super(context);
         this.group = group;
         this.timers = timers;
@@ -194,11 +202,12 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         this.venue = dependencies.venue();
         this.settings = dependencies.settings();
         this.socketId = socketId;
+        this.worker = worker;
         this.manager = manager;
         this.log = context.getLog();
         this.metrics = NodeMetrics.get(context.getSystem());
         this.counters = metrics.venue(venue.venue());
-        this.markets = new MarketRouter(venue.venue(), socketId, ClusterSharding.get(context.getSystem()), context,
+        this.markets = new MarketRouter(venue.venue(), worker, socketId, ClusterSharding.get(context.getSystem()), context,
                 context.messageAdapter(MarketActor.Located.class, RouteLocated::new), generation);
         this.output = new ConnectionOutput(context, timers, generation, socketId, venue.venue().id(), adapter.pacing(),
                 settings, markets, manager, () -> socket, counters);
@@ -250,7 +259,9 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         }
         timers.startSingleTimer(Tick.CONNECT_TIMEOUT, venue.connectTimeout());
         timers.startTimerWithFixedDelay(Tick.STATUS, settings.statusInterval());
-        log.info("{} socket {} connecting to {} (attempt generation {})", venue.venue().id(), socketId, request.url(), gen);
+        // The books this socket writes name it by worker, socket and generation (route: its messages' numbering).
+        log.info("{} socket {} connecting to {} (worker {}, generation {}, route {})", venue.venue().id(), socketId,
+                request.url(), worker, gen, Long.toHexString(markets.numbering()));
     }
 
     @Override

@@ -358,7 +358,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         int id = nextSlotId;
         nextSlotId += workers;
         ActorRef<ConnectionActor.Command> actor = getContext().spawn(
-                ConnectionActor.create(sockets, id, group, getContext().getSelf()), "socket-" + id);
+                ConnectionActor.create(sockets, id, group, worker, getContext().getSelf()), "socket-" + id);
         Slot slot = new Slot(id, group, actor);
         slots.put(id, slot);
         return slot;

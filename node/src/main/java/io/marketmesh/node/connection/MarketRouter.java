@@ -48,6 +48,8 @@ final class MarketRouter {
     }
 
     private final Venue venue;
+    /** Who sends, as each message says it ({@link MarketActor.Apply}): the book's writer is known by it. */
+    private final int worker;
     private final int socket;
     private final ClusterSharding sharding;
     private final ActorContext<ConnectionActor.Command> context;
@@ -65,9 +67,14 @@ final class MarketRouter {
     private final long numbering = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     private long directRoutesLost;
 
-    MarketRouter(Venue venue, int socket, ClusterSharding sharding, ActorContext<ConnectionActor.Command> context,
+    /**
+     * @param worker the index of the connection worker running the socket
+     * @param token  the socket actor's generation: tells its answers from an earlier incarnation's, and names it
+     */
+    MarketRouter(Venue venue, int worker, int socket, ClusterSharding sharding, ActorContext<ConnectionActor.Command> context,
                  ActorRef<MarketActor.Located> locatedTo, long token) {
         this.venue = venue;
+        this.worker = worker;
         this.socket = socket;
         this.sharding = sharding;
         this.context = context;
@@ -101,15 +108,20 @@ final class MarketRouter {
             Route route = routes.remove(symbol);
             if (route == null) {
                 // Not carried here: the region still reaches an actor a stray message may have brought back.
-                newRoute(symbol).region.tell(new MarketActor.Unfollow(socket));
+                newRoute(symbol).region.tell(new MarketActor.Unfollow(socket, numbering));
             } else {
-                tell(route, new MarketActor.Unfollow(socket));
+                tell(route, new MarketActor.Unfollow(socket, numbering));
                 if (route.direct != null) {
                     context.unwatch(route.direct);
                 }
             }
         }
         return removed;
+    }
+
+    /** This socket incarnation's numbering of its messages: the books it writes know it by it. */
+    long numbering() {
+        return numbering;
     }
 
     boolean carries(String symbol) {
@@ -128,19 +140,20 @@ final class MarketRouter {
         String symbol = event.market().symbol();
         if (symbols.contains(symbol)) {
             long[] sent = changesSent.computeIfAbsent(symbol, s -> new long[1]);
-            tell(route(symbol), new MarketActor.Apply(event, receivedNanos, socket, numbering, ++sent[0]));
+            tell(route(symbol), new MarketActor.Apply(event, receivedNanos, worker, socket, token, numbering,
+                    ++sent[0]));
         }
     }
 
     void markStale(String symbol, String reason) {
         if (symbols.contains(symbol)) {
-            tell(route(symbol), new MarketActor.MarkStale(reason));
+            tell(route(symbol), new MarketActor.MarkStale(reason, numbering));
         }
     }
 
     void markAllStale(String reason) {
         for (String symbol : symbols) {
-            tell(route(symbol), new MarketActor.MarkStale(reason));
+            tell(route(symbol), new MarketActor.MarkStale(reason, numbering));
         }
     }
 

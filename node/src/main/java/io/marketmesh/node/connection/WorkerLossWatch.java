@@ -31,13 +31,40 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * another node and would keep serving its frozen book as fresh. This node-local watcher marks the books of the lost
  * workers stale at once. Only one node acts (the first reachable Up member), so each book is told once; a message to
  * a book on the lost node is simply lost with it.
+ *
+ * <p>Which books those are comes from the followed markets ({@link Subscriptions.GetFollowed}). A read that fails (no
+ * answer within {@link Settings#readTimeout}: the subscriptions actor busy or restarting) is tried again after a
+ * backoff doubling up to {@link Settings#maxBackoff}, at most {@link Settings#attempts} times in all, as long as the
+ * node has not come back: giving up would leave the frozen books served as fresh.
  */
 public final class WorkerLossWatch {
 
     private WorkerLossWatch() {
     }
 
-    public sealed interface Command permits WorkerListing, Unreachable, MarkLostWorkers {
+    public sealed interface Command permits WorkerListing, Unreachable, ReadFollowed, MarkLostWorkers {
+    }
+
+    /**
+     * How the watch reads the followed markets (config {@code marketmesh.connection.worker-loss-watch}).
+     *
+     * @param readTimeout how long one read may take before it counts as failed
+     * @param minBackoff  the wait before the first retry, doubling for each next one
+     * @param maxBackoff  the longest wait between retries
+     * @param attempts    reads at most, the first included
+     */
+    public record Settings(Duration readTimeout, Duration minBackoff, Duration maxBackoff, int attempts) {
+
+        public static Settings fromConfig(com.typesafe.config.Config c) {
+            return new Settings(c.getDuration("read-timeout"), c.getDuration("retry-min-backoff"),
+                    c.getDuration("retry-max-backoff"), Math.max(1, c.getInt("attempts")));
+        }
+
+        /** The wait before read number {@code attempt + 1}, after {@code attempt} failed ones. */
+        Duration backoff(int attempt) {
+            long millis = minBackoff.toMillis() << Math.min(attempt - 1, 20);
+            return Duration.ofMillis(Math.min(millis, maxBackoff.toMillis()));
+        }
     }
 
     private record WorkerListing(Venue venue, int worker, Set<ActorRef<ConnectionManager.Command>> refs) implements Command {
@@ -46,14 +73,19 @@ public final class WorkerLossWatch {
     private record Unreachable(Address node) implements Command {
     }
 
-    private record MarkLostWorkers(Address node, List<WorkerSlot> lost, Subscriptions.Followed followed) implements Command {
+    /** Read the followed markets (read number {@code attempt}, from 1), then flag the lost workers' books. */
+    record ReadFollowed(Address node, List<WorkerSlot> lost, int attempt) implements Command {
     }
 
-    private record WorkerSlot(Venue venue, int worker) {
+    private record MarkLostWorkers(ReadFollowed read, Subscriptions.Followed followed) implements Command {
     }
 
-    public static Behavior<Command> create(Set<Venue> venues, int workers, ActorRef<Subscriptions.Command> subscriptions) {
-        return Behaviors.setup(context -> {
+    record WorkerSlot(Venue venue, int worker) {
+    }
+
+    public static Behavior<Command> create(Set<Venue> venues, int workers, ActorRef<Subscriptions.Command> subscriptions,
+                                           Settings settings) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             Map<WorkerSlot, Address> placement = new HashMap<>();
             Map<ServiceKey<ConnectionManager.Command>, WorkerSlot> slots = new HashMap<>();
             // One adapter for every key: a message adapter is kept per message class, so the listing names its key.
@@ -86,19 +118,28 @@ public final class WorkerLossWatch {
                         return Behaviors.same();
                     })
                     .onMessage(Unreachable.class, unreachable -> {
-                        onUnreachable(context, cluster, placement, unreachable.node(), subscriptions);
+                        onUnreachable(context, cluster, placement, unreachable.node());
+                        return Behaviors.same();
+                    })
+                    .onMessage(ReadFollowed.class, read -> {
+                        context.ask(Subscriptions.Followed.class, subscriptions, settings.readTimeout(),
+                                Subscriptions.GetFollowed::new, (followed, failure) -> new MarkLostWorkers(read, followed));
                         return Behaviors.same();
                     })
                     .onMessage(MarkLostWorkers.class, mark -> {
-                        markStale(context, mark, workers);
+                        if (mark.followed() != null) {
+                            markStale(context, mark, workers);
+                        } else {
+                            retryOrGiveUp(context, timers, cluster, mark.read(), settings);
+                        }
                         return Behaviors.same();
                     })
                     .build();
-        });
+        }));
     }
 
     private static void onUnreachable(ActorContext<Command> context, Cluster cluster, Map<WorkerSlot, Address> placement,
-                                      Address node, ActorRef<Subscriptions.Command> subscriptions) {
+                                      Address node) {
         if (!actsFor(cluster, node)) {
             return;
         }
@@ -111,8 +152,46 @@ public final class WorkerLossWatch {
         if (lost.isEmpty()) {
             return;
         }
-        context.ask(Subscriptions.Followed.class, subscriptions, Duration.ofSeconds(5), Subscriptions.GetFollowed::new,
-                (followed, failure) -> new MarkLostWorkers(node, lost, followed));
+        context.getSelf().tell(new ReadFollowed(node, List.copyOf(lost), 1));
+    }
+
+    /** The followed markets could not be read: again after a backoff, unless the node is back or it was the last try. */
+    private static void retryOrGiveUp(ActorContext<Command> context,
+                                      org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers,
+                                      Cluster cluster, ReadFollowed read, Settings settings) {
+        String node = ConnectionWorkers.hostPort(read.node());
+        if (reachableAgain(cluster, read.node())) {
+            context.getLog().info("{} reachable again: its connection workers' books need no flag", node);
+            return;
+        }
+        if (read.attempt() >= settings.attempts()) {
+            context.getLog().warn("{} unreachable: could not read the followed markets to flag the books its connection "
+                    + "workers fed ({} attempts); they stay as they are until the workers restart elsewhere and "
+                    + "resubscribe", node, read.attempt());
+            return;
+        }
+        Duration wait = settings.backoff(read.attempt());
+        context.getLog().warn("{} unreachable: could not read the followed markets to flag the books its connection "
+                + "workers fed (attempt {} of {}); trying again in {} ms", node, read.attempt(), settings.attempts(),
+                wait.toMillis());
+        // One timer per lost node: a later loss of another node does not cancel this one's retry.
+        timers.startSingleTimer(read.node(), new ReadFollowed(read.node(), read.lost(), read.attempt() + 1), wait);
+    }
+
+    /** Whether the node is a member again that this node reaches (flagging its workers' books would be wrong now). */
+    private static boolean reachableAgain(Cluster cluster, Address node) {
+        var state = cluster.state();
+        for (Member member : state.getUnreachable()) {
+            if (member.address().equals(node)) {
+                return false;
+            }
+        }
+        for (Member member : state.getMembers()) {
+            if (member.address().equals(node)) {
+                return member.status() == MemberStatus.up();
+            }
+        }
+        return false;
     }
 
     /**
@@ -134,25 +213,21 @@ public final class WorkerLossWatch {
     }
 
     private static void markStale(ActorContext<Command> context, MarkLostWorkers mark, int workers) {
-        if (mark.followed() == null) {
-            context.getLog().warn("{} unreachable: could not read the followed markets to flag the books its connection "
-                    + "workers fed; they stay as they are until the workers restart elsewhere and resubscribe", mark.node());
-            return;
-        }
+        ReadFollowed read = mark.read();
         ClusterSharding sharding = ClusterSharding.get(context.getSystem());
         int marked = 0;
-        for (WorkerSlot slot : mark.lost()) {
+        for (WorkerSlot slot : read.lost()) {
             for (String symbol : mark.followed().of(slot.venue())) {
                 if (ConnectionWorkers.owner(symbol, workers) == slot.worker()) {
                     sharding.entityRefFor(MarketActor.TYPE_KEY, MarketKey.of(slot.venue(), symbol).id())
                             .tell(new MarketActor.MarkStale("connection worker " + slot.worker() + " of " + slot.venue().id()
-                                    + " was on unreachable node " + ConnectionWorkers.hostPort(mark.node())));
+                                    + " was on unreachable node " + ConnectionWorkers.hostPort(read.node())));
                     marked++;
                 }
             }
         }
         context.getLog().warn("node {} unreachable: connection workers {} lost until restarted elsewhere; {} book(s) they fed marked stale",
-                ConnectionWorkers.hostPort(mark.node()), mark.lost().stream().map(w -> w.venue().id() + "-" + w.worker()).toList(),
+                ConnectionWorkers.hostPort(read.node()), read.lost().stream().map(w -> w.venue().id() + "-" + w.worker()).toList(),
                 marked);
     }
 

@@ -92,13 +92,16 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
      * @param receivedNanos {@code System.nanoTime()} when its frame was received, for the node's latency metrics;
      *                      0 when unknown. Only meaningful in the JVM that stamped it, so never serialized: a message
      *                      sent to another node arrives with 0 and is not timed.
+     * @param worker        the index of the connection worker whose socket sent it; -1 when unknown
      * @param socket        the venue socket it came from (socket ids are unique per venue); -1 when unknown
-     * @param route         that socket's numbering of its messages to this market (unique per socket incarnation; 0:
-     *                      not numbered), and {@code seq} this message's number in it, so that a message lost or
-     *                      overtaken on the way is noticed ({@link SocketOrder})
+     * @param generation    that socket actor's incarnation on its node (a restarted socket has a new one); 0: unknown
+     * @param route         that socket incarnation's numbering of its messages to this market (random, unique per
+     *                      socket incarnation in the cluster; 0: not numbered), and {@code seq} this message's number
+     *                      in it, so that a message lost or overtaken on the way is noticed, and so that only the
+     *                      book's writer changes it ({@link SocketOrder})
      */
-    public record Apply(MarketEvent event, @JsonIgnore long receivedNanos, int socket, long route, long seq)
-            implements Command {
+    public record Apply(MarketEvent event, @JsonIgnore long receivedNanos, int worker, int socket, long generation,
+                        long route, long seq) implements Command {
 
         public Apply(MarketEvent event) {
             this(event, 0, -1);
@@ -106,6 +109,10 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
 
         public Apply(MarketEvent event, long receivedNanos, int socket) {
             this(event, receivedNanos, socket, 0, 0);
+        }
+
+        public Apply(MarketEvent event, long receivedNanos, int socket, long route, long seq) {
+            this(event, receivedNanos, -1, socket, 0, route, seq);
         }
     }
 
@@ -116,8 +123,18 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     public record Bootstrap(BookSnapshot book, long publishedAt) implements Command {
     }
 
-    /** The connection cannot vouch for this book any more (gap, lost socket); it has asked for a snapshot. */
-    public record MarkStale(String reason) implements Command {
+    /**
+     * The connection cannot vouch for this book any more (gap, lost socket); it has asked for a snapshot.
+     *
+     * @param route the numbering of the socket that says so ({@link Apply#route}): a socket that is not the book's
+     *              writer cannot vouch for it either way and is not heeded; 0 (a worker stopped or lost, not one
+     *              socket): always heeded
+     */
+    public record MarkStale(String reason, long route) implements Command {
+
+        public MarkStale(String reason) {
+            this(reason, 0);
+        }
     }
 
     public record GetState(ActorRef<MarketState> replyTo) implements Command {
@@ -128,14 +145,21 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
 
     /**
      * The market is no longer followed; sent by the socket that carried it, after it stopped routing to it. A LIVE book
-     * fed by another socket (the market was followed again meanwhile and went elsewhere) ignores it.
+     * whose writer is another socket (the market was followed again meanwhile and went elsewhere, or two workers fed
+     * it across a partition) ignores it.
      *
      * @param socket the socket that sends it; -1 for any
+     * @param route  that socket incarnation's numbering ({@link Apply#route}); 0 when unknown (then the socket id is
+     *               compared)
      */
-    public record Unfollow(int socket) implements Command {
+    public record Unfollow(int socket, long route) implements Command {
 
         public Unfollow() {
-            this(-1);
+            this(-1, 0);
+        }
+
+        public Unfollow(int socket) {
+            this(socket, 0);
         }
     }
 
@@ -263,8 +287,10 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     private final ResyncSchedule resync;
     /** The socket whose snapshot the book is (-1: unknown). */
     private int feedingSocket = -1;
-    /** The order of that socket's messages. */
+    /** The book's writer (the socket whose snapshot it is) and the order of its messages. */
     private final SocketOrder order = new SocketOrder();
+    /** The non-writer socket whose dropped changes were last said in the log (0: none), so each is said once. */
+    private long dropLoggedRoute;
 
     private MarketStatus status = MarketStatus.UNKNOWN;
     private Trade lastTrade;
@@ -364,15 +390,17 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         switch (order.arrive(apply.route(), apply.seq(), event instanceof BookSnapshot)) {
             case LATE -> {
                 // Overtaken on the way (a shard hand-off): the snapshot the book is built on already includes it.
+                counters.droppedLate++;
+                venueCounters.onChangeDropped(VenueCounters.DropReason.LATE);
                 getContext().getLog().debug("{} dropped a change that arrived after later ones from its socket", market);
                 return this;
             }
-            case GAP -> untrusted("a change from its socket was lost on the way to the book", true);
-            case OTHER_SOCKET -> {
-                if (state == BookState.LIVE && (event instanceof BookDelta || event instanceof BookReset)) {
-                    untrusted("a change came from another socket than the book's snapshot", true);
-                }
+            case OTHER_WRITER -> {
+                droppedFromOtherWriter(apply);
+                return this;
             }
+            case GAP -> untrusted("a change from its socket was lost on the way to the book", true);
+            case TAKE_OVER -> takeOver(apply);
             default -> {
             }
         }
@@ -401,6 +429,47 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             onReset(reset);
         }
         return this;
+    }
+
+    /**
+     * Not the writer's: the book stays as it is (fresh if it was). Said once per socket in the log, counted always
+     * (the market's state, {@code marketmesh_book_changes_dropped_total}).
+     */
+    private void droppedFromOtherWriter(Apply apply) {
+        counters.droppedFromOtherWriter++;
+        venueCounters.onChangeDropped(VenueCounters.DropReason.OTHER_WRITER);
+        if (apply.route() != dropLoggedRoute) {
+            dropLoggedRoute = apply.route();
+            getContext().getLog().warn("{} drops changes from worker {} socket {} generation {}: the book's writer is "
+                            + "worker {} socket {} generation {} (a snapshot from the other socket would take over)",
+                    market, apply.worker(), apply.socket(), apply.generation(), order.writerWorker(),
+                    order.writerSocket(), order.writerGeneration());
+        }
+    }
+
+    /** A snapshot from another socket than the writer's: that socket writes the book from now on. */
+    private void takeOver(Apply apply) {
+        if (order.writerSince() > 0) {
+            getContext().getLog().info("{} book taken over by worker {} socket {} generation {} (its snapshot replaces the "
+                            + "book); the former writer, worker {} socket {} generation {}, is dropped from now on",
+                    market, apply.worker(), apply.socket(), apply.generation(), order.writerWorker(),
+                    order.writerSocket(), order.writerGeneration());
+        } else {
+            getContext().getLog().debug("{} book written by worker {} socket {} generation {}", market, apply.worker(),
+                    apply.socket(), apply.generation());
+        }
+        order.writerIs(apply.worker(), apply.socket(), apply.generation(), System.currentTimeMillis());
+        // The former writer's drops are said once too.
+        dropLoggedRoute = 0;
+    }
+
+    /** Who writes the book, as {@code GET /api/v1/markets/{venue}/{symbol}} shows it; null before any snapshot. */
+    private MarketState.Writer writer() {
+        if (!order.hasWriter()) {
+            return null;
+        }
+        return new MarketState.Writer(order.writerWorker(), order.writerSocket(), order.writerGeneration(),
+                Long.toHexString(order.writerRoute()), order.writerSince(), order.takeOvers());
     }
 
     private Behavior<Command> onLocate(Locate locate) {
@@ -595,6 +664,13 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         if (state == BookState.UNFOLLOWED) {
             return this;
         }
+        if (!order.fromWriter(m.route())) {
+            // A socket that does not write this book (the loser of two feeding it, one whose snapshot is yet to come)
+            // cannot vouch for it either way: the writer's book stays as it is.
+            getContext().getLog().info("{} ignores a stale mark from a socket that is not the book's writer: {}", market,
+                    m.reason());
+            return this;
+        }
         // The connection has already asked the venue for a snapshot: only ask again if none comes.
         untrusted(m.reason(), false);
         resync.pending = true;
@@ -625,9 +701,12 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
     }
 
     private Behavior<Command> onUnfollow(Unfollow unfollow) {
-        if (state == BookState.LIVE && unfollow.socket() >= 0 && feedingSocket >= 0 && unfollow.socket() != feedingSocket) {
-            // Late, from a socket that no longer carries the market: it was followed again and is fed elsewhere.
-            getContext().getLog().info("{} ignores an unfollow from socket {}: socket {} feeds it", market,
+        boolean otherSocket = unfollow.route() != 0 && order.hasWriter() ? unfollow.route() != order.writerRoute()
+                : unfollow.socket() >= 0 && feedingSocket >= 0 && unfollow.socket() != feedingSocket;
+        if (state == BookState.LIVE && otherSocket) {
+            // Late, from a socket that no longer carries the market (it was followed again and is fed elsewhere), or
+            // from one that never wrote this book: its writer still feeds it.
+            getContext().getLog().info("{} ignores an unfollow from socket {}: socket {} writes it", market,
                     unfollow.socket(), feedingSocket);
             return this;
         }
@@ -710,7 +789,8 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         get.replyTo().tell(new MarketState(market, status, state != BookState.LIVE, staleReason, state.hasBook(),
                 book.bestBid(), book.bestBidExactSize(), book.bestAsk(), book.bestAskExactSize(),
                 book.bidDepth(), book.askDepth(), book.isCrossed(), lastTrade, ticker, sequence, venueSequence,
-                venueTimestamp, updatedAt, snapshotAt, counters.toState(publication), bootstrappedFrom, feed.nodes()));
+                venueTimestamp, updatedAt, snapshotAt, counters.toState(publication), bootstrappedFrom, feed.nodes(),
+                writer()));
         return this;
     }
 

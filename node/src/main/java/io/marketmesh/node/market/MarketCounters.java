@@ -11,10 +11,14 @@ final class MarketCounters {
     long staleEvents;
     long resyncRequests;
     long ignoredWhileAwaitingSnapshot;
+    /** Messages from a socket that is not the book's writer ({@link SocketOrder}), dropped. */
+    long droppedFromOtherWriter;
+    /** Messages that arrived after later ones of their socket, dropped. */
+    long droppedLate;
 
     MarketState.Counters toState(BookPublication publication) {
         return new MarketState.Counters(snapshots, deltas, trades, staleEvents, resyncRequests,
                 ignoredWhileAwaitingSnapshot, publication.published(), publication.refused(),
-                publication.skippedUnchanged());
+                publication.skippedUnchanged(), droppedFromOtherWriter, droppedLate);
     }
 }

@@ -69,6 +69,7 @@ public final class NodeCollector implements MultiCollector {
                 VenueCounters::resyncsRequested));
         all.add(venueCounter("marketmesh_resyncs_healed",
                 "Books served stale that a fresh snapshot made trusted again", VenueCounters::resyncsHealed));
+        all.add(changesDropped());
         all.add(passedFailed("marketmesh_sequence_checks",
                 "Venue sequence-number checks by this node's sockets, by result", true));
         all.add(passedFailed("marketmesh_checksum_checks",
@@ -135,6 +136,20 @@ public final class NodeCollector implements MultiCollector {
                 builder.dataPoint(CounterDataPointSnapshot.builder()
                         .labels(Labels.of("venue", venue.id(), "reason", reason.label()))
                         .value(metrics.venue(venue).badFrames(reason)).build());
+            }
+        }
+        return builder.build();
+    }
+
+    private MetricSnapshot changesDropped() {
+        CounterSnapshot.Builder builder = CounterSnapshot.builder().name("marketmesh_book_changes_dropped")
+                .help("Changes this node's books dropped, by reason (other_writer: not from the book's writer socket; "
+                        + "late: overtaken by later messages of its socket)");
+        for (Venue venue : venues) {
+            for (VenueCounters.DropReason reason : VenueCounters.DropReason.values()) {
+                builder.dataPoint(CounterDataPointSnapshot.builder()
+                        .labels(Labels.of("reason", reason.label(), "venue", venue.id()))
+                        .value(metrics.venue(venue).changesDropped(reason)).build());
             }
         }
         return builder.build();

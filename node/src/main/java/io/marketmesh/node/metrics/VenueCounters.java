@@ -42,6 +42,18 @@ public final class VenueCounters {
         }
     }
 
+    /** Why a book dropped a change ({@code marketmesh_book_changes_dropped_total{reason}}). */
+    public enum DropReason {
+        /** From a socket that is not the book's writer (the one whose snapshot the book holds). */
+        OTHER_WRITER,
+        /** Arrived after later messages of its socket (overtaken around a shard's move). */
+        LATE;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /** The kinds of venue error ({@code io.marketmesh.node.connection.VenueError} kinds), in label order. */
     public static final String[] ERROR_KINDS = {"socket", "upgrade_refused", "venue_error", "discovery", "bad_frame"};
 
@@ -61,6 +73,7 @@ public final class VenueCounters {
     final LongAdder sequenceFailed = new LongAdder();
     final LongAdder checksumPassed = new LongAdder();
     final LongAdder checksumFailed = new LongAdder();
+    final LongAdder[] changesDropped = adders(DropReason.values().length);
 
     VenueCounters(Venue venue) {
         this.venue = venue;
@@ -155,6 +168,15 @@ public final class VenueCounters {
 
     public void onChecksumChecked(boolean matched) {
         (matched ? checksumPassed : checksumFailed).increment();
+    }
+
+    /** A book of the venue dropped a change, for {@code reason}. */
+    public void onChangeDropped(DropReason reason) {
+        changesDropped[reason.ordinal()].increment();
+    }
+
+    public long changesDropped(DropReason reason) {
+        return changesDropped[reason.ordinal()].sum();
     }
 
     public long connectionsOpen() {

@@ -16,7 +16,7 @@ public final class ClientText {
     public static final int MAX_SYMBOL_LENGTH = 128;
     /** Characters of every venue's symbols (Kraken's BTC/USD, Kalshi's KXBTCD-26MAY3017-T72999.99, OKX's BTC-USDT-SWAP). */
     private static final Pattern SYMBOL = Pattern.compile("[A-Za-z0-9._:/@+-]{1," + MAX_SYMBOL_LENGTH + "}");
-    private static final Pattern VENUE_ID = Pattern.compile("[a-z0-9]{1,32}");
+    private static final Pattern VENUE_ID = Pattern.compile("[A-Za-z0-9]{1,32}");
     /** Characters of client text an error message quotes at most. */
     private static final int QUOTE_LENGTH = 80;
     /** Characters of client text a log line carries at most. */
@@ -46,12 +46,26 @@ public final class ClientText {
     }
 
     /**
+     * A whole error message (which may quote client text, already {@link #quote quoted} or not) for the client:
+     * control characters escaped, backslashes left as they are (so a quoted value is not escaped twice), at most
+     * {@code max} characters.
+     */
+    public static String message(String text, int max) {
+        return escape(text, max, false);
+    }
+
+    /**
      * Escapes C0 and C1 control characters (CR, LF, ESC, NUL, DEL and the rest), the Unicode line and paragraph
      * separators, the bidirectional overrides (which can make a terminal show a line reordered) and surrogates (a
-     * cut never leaves half a pair) as a backslash, u and four hex digits, and the backslash as a double backslash so a client cannot
-     * write an escape that reads like one of ours; cuts the result at {@code max} characters of the original with "...".
+     * cut never leaves half a pair) as a backslash, u and four hex digits, and the backslash as a double backslash so
+     * a client cannot write an escape that reads like one of ours; cuts the result at {@code max} characters of the
+     * original with "...".
      */
     public static String escape(String text, int max) {
+        return escape(text, max, true);
+    }
+
+    private static String escape(String text, int max, boolean backslash) {
         if (text == null) {
             return "null";
         }
@@ -59,14 +73,14 @@ public final class ClientText {
         int length = Math.min(text.length(), max);
         for (int i = 0; i < length; i++) {
             char c = text.charAt(i);
-            boolean unsafe = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || c == '\\'
-                    || Character.isSurrogate(c) || c == '\u200e' || c == '\u200f' || (c >= '\u202a' && c <= '\u202e')
+            boolean unsafe = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029'
+                    || (backslash && c == '\\') || Character.isSurrogate(c) || c == '\u200e' || c == '\u200f' || (c >= '\u202a' && c <= '\u202e')
                     || (c >= '\u2066' && c <= '\u2069');
             if (unsafe && out == null) {
                 out = new StringBuilder(length + 16).append(text, 0, i);
             }
             if (out != null) {
-                if (c == '\\') {
+                if (c == '\\' && backslash) {
                     out.append("\\\\");
                 } else if (unsafe) {
                     out.append(String.format("\\u%04x", (int) c));

@@ -135,6 +135,9 @@ class ApiLimitsTest {
             }
             assertJsonError(api.send("POST", "/api/v1/subscriptions", WRITER, body), 400, "bad_request");
         }
+        Answer quoted = api.send("POST", "/api/v1/subscriptions", WRITER,
+                "{\"venue\":\"polymarket\",\"symbol\":\"EVIL\\r\\nX\"}");
+        assertTrue(quoted.json().path("message").asText().contains("'EVIL\\u000d\\u000aX'"), quoted.toString());
         assertJsonError(api.get("/api/v1/markets/polymarket/EVIL%0D%0AX", WRITER), 400, "bad_request");
         assertJsonError(api.get("/api/v1/markets/polymarket/EVIL%1B%5B2J/book", WRITER), 400, "bad_request");
         assertJsonError(api.send("DELETE", "/api/v1/subscriptions/polymarket/EVIL%0AX", WRITER, null), 400,

@@ -92,8 +92,13 @@ class CrossNodeSerializationTest {
                 Decimals.parse("0.53"), new java.math.BigDecimal("1127313210.00855204"), java.math.BigDecimal.TEN, 1L, 2L)));
         roundTrips(new MarketActor.Apply(new StatusUpdate(KALSHI, MarketStatus.ACTIVE, "open", 1L, 2L)));
         roundTrips(new MarketActor.Bootstrap(new BookSnapshot(POLY, bids, asks, 0, 0, 3L), 1_700_000_000_000L));
+        roundTrips(new MarketActor.Apply(new BookDelta(KALSHI, BookDelta.Mode.RELATIVE,
+                List.of(new LevelUpdate(Side.ASK, Decimals.parse("0.61"), Decimals.parse("-3"))), 43, 1L, 2L), 0, 1, 5,
+                12, 0x7fff_1234_5678_9abcL, 99));
         roundTrips(new MarketActor.MarkStale("connection lost"));
+        roundTrips(new MarketActor.MarkStale("connection lost", 0x7fff_1234_5678_9abcL));
         roundTrips(new MarketActor.Unfollow());
+        roundTrips(new MarketActor.Unfollow(5, 0x7fff_1234_5678_9abcL));
         roundTrips(new MarketActor.NotFollowed());
         TestProbe<MarketState> state = testKit.createTestProbe();
         roundTrips(new MarketActor.GetState(state.getRef()));
@@ -130,6 +135,10 @@ class CrossNodeSerializationTest {
                 java.math.BigDecimal.ONE, Decimals.parse("0.53"), java.math.BigDecimal.TEN, 1, 1, false, null, null, 9, 8,
                 7, 6, 5, new MarketState.Counters(1, 2, 3, 4, 5, 6, 7, 8, 9), 0,
                 List.of("127.0.0.1:25520", "127.0.0.1:25521")));
+        roundTrips(new MarketState(KALSHI, MarketStatus.ACTIVE, false, null, true, Decimals.parse("0.52"),
+                java.math.BigDecimal.ONE, Decimals.parse("0.53"), java.math.BigDecimal.TEN, 1, 1, false, null, null, 9, 8,
+                7, 6, 5, new MarketState.Counters(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), 0, List.of(),
+                new MarketState.Writer(1, 5, 12, "7fff123456789abc", 1_700_000_000_000L, 2)));
         roundTrips(new BookView(POLY, List.of(new PriceLevel(Decimals.parse("0.1"), Decimals.ONE)), List.of(), false, null,
                 MarketStatus.UNKNOWN, 1, 0, 0, 2, 3, 1_700_000_000_000L));
         TestProbe<MarketActor.Command> market = testKit.createTestProbe();

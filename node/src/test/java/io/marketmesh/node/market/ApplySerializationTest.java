@@ -20,11 +20,12 @@ class ApplySerializationTest {
         try {
             Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
             // No event: only the stamp is under test here (how events cross nodes is the cluster's concern).
-            MarketActor.Apply apply = new MarketActor.Apply(null, 123_456_789L, 7, 5_000_000_000L, 12);
+            MarketActor.Apply apply = new MarketActor.Apply(null, 123_456_789L, 2, 7, 31, 5_000_000_000L, 12);
             Serializer serializer = serialization.findSerializerFor(apply);
             byte[] bytes = serializer.toBinary(apply);
             Object back = serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, apply)).get();
-            assertEquals(new MarketActor.Apply(null, 0, 7, 5_000_000_000L, 12), back);
+            assertEquals(new MarketActor.Apply(null, 0, 2, 7, 31, 5_000_000_000L, 12), back,
+                    "the writer's worker, socket, generation and numbering cross; the stamp does not");
         } finally {
             testKit.shutdownTestKit();
         }

@@ -134,7 +134,7 @@ class MarketActorTest {
     }
 
     @Test
-    void aChangeOvertakenOnTheWayIsDroppedALostOneOrAnotherSocketsMakesTheBookStale() {
+    void aChangeOvertakenOnTheWayIsDroppedALostOneMakesTheBookStaleAnotherSocketsIsDropped() {
         long route = 42;
         long other = 43;
         // Changes 1 and 2 of the socket were overtaken by its snapshot (3), which includes them: they arrive late.
@@ -153,13 +153,18 @@ class MarketActorTest {
         assertTrue(book().stale());
         assertEquals(List.of(new PriceLevel(d("0.01"), d("11"))), book().bids(), "nothing applied onto the gap");
 
-        // A snapshot heals it; a change of another socket (a socket of an earlier worker, say) makes it stale again.
+        // A snapshot heals it; a change of another socket (a socket of an earlier worker, say) is not the writer's:
+        // dropped and counted, the book staying fresh and as it was.
         actor.tell(new MarketActor.Apply(snapshot(7, new PriceLevel(d("0.02"), d("3")), new PriceLevel(d("0.97"), d("2"))),
                 0, 7, route, 7));
         assertFalse(book().stale());
         actor.tell(new MarketActor.Apply(relative(8, Side.BID, "0.02", "1"), 0, 7, other, 9));
-        assertTrue(resyncs.receiveMessage().reason().contains("another socket"));
+        assertFalse(book().stale());
         assertEquals(List.of(new PriceLevel(d("0.02"), d("3"))), book().bids());
+        MarketState.Counters counters = state().counters();
+        assertEquals(1, counters.droppedFromOtherWriter());
+        assertEquals(2, counters.droppedLate());
+        resyncs.expectNoMessage(Duration.ofMillis(100));
     }
 
     @Test
@@ -568,5 +573,103 @@ class MarketActorTest {
         testKit.createTestProbe().expectTerminated(actor, Duration.ofSeconds(5));
         MarketRecord<?> last = publisher.on(Channel.BOOK).get(publisher.on(Channel.BOOK).size() - 1);
         assertEquals("no longer followed", assertInstanceOf(BookReset.class, last.payload()).reason());
+    }
+
+    /** An Apply from worker {@code worker}'s socket {@code socket} (generation {@code socket * 10}), numbered. */
+    private static MarketActor.Apply from(int worker, int socket, long route, long seq, io.marketmesh.protocol.MarketEvent event) {
+        return new MarketActor.Apply(event, 0, worker, socket, socket * 10L, route, seq);
+    }
+
+    @Test
+    void onlyTheWriterChangesTheBookAndAnotherSocketsSnapshotTakesOverCleanly() {
+        VenueCountersView dropped = new VenueCountersView();
+        long a = 0x0a;
+        long b = 0x0b;
+        actor.tell(from(0, 4, a, 1, snapshot(1, new PriceLevel(d("0.40"), d("10")), new PriceLevel(d("0.60"), d("5")))));
+        MarketState.Writer writer = state().writer();
+        assertEquals(new MarketState.Writer(0, 4, 40, "a", writer.since(), 0), writer);
+
+        // A second worker (restarted elsewhere during a partition, say) feeds the market too: its relative changes
+        // would count twice. Dropped and counted; the writer's apply; the book stays fresh and exact.
+        actor.tell(from(1, 5, b, 1, relative(2, Side.BID, "0.40", "100")));
+        actor.tell(from(0, 4, a, 2, relative(2, Side.BID, "0.40", "1")));
+        actor.tell(from(1, 5, b, 2, new BookReset(market, "the other socket's reset", 3, 4)));
+        actor.tell(from(1, 5, b, 3, relative(3, Side.ASK, "0.60", "7")));
+        actor.tell(from(0, 4, a, 3, relative(3, Side.ASK, "0.60", "-1")));
+        BookView view = book();
+        assertFalse(view.stale());
+        assertEquals(List.of(new PriceLevel(d("0.40"), d("11"))), view.bids());
+        assertEquals(List.of(new PriceLevel(d("0.60"), d("4"))), view.asks());
+        assertEquals(3, state().counters().droppedFromOtherWriter());
+        assertEquals(3, dropped.otherWriter());
+
+        // Its snapshot takes over: the book is the snapshot, then its changes apply; the former writer's are dropped.
+        actor.tell(from(1, 5, b, 4, snapshot(4, new PriceLevel(d("0.41"), d("20")), new PriceLevel(d("0.59"), d("6")))));
+        actor.tell(from(0, 4, a, 4, relative(5, Side.BID, "0.41", "100")));
+        actor.tell(from(1, 5, b, 5, relative(5, Side.BID, "0.41", "2")));
+        view = book();
+        assertFalse(view.stale());
+        assertEquals(List.of(new PriceLevel(d("0.41"), d("22"))), view.bids());
+        assertEquals(List.of(new PriceLevel(d("0.59"), d("6"))), view.asks());
+        MarketState state = state();
+        assertEquals(1, state.writer().worker());
+        assertEquals(5, state.writer().socket());
+        assertEquals(50, state.writer().generation());
+        assertEquals(1, state.writer().takeOvers());
+        assertEquals(4, state.counters().droppedFromOtherWriter());
+        assertEquals(0, state.counters().staleEvents(), "no take-over made the book stale");
+        resyncs.expectNoMessage(Duration.ofMillis(100));
+        String json = ProtocolJson.mapper().valueToTree(state).get("writer").toString();
+        assertTrue(json.contains("\"worker\":1") && json.contains("\"socket\":5") && json.contains("\"generation\":50"),
+                json);
+    }
+
+    @Test
+    void aSocketThatIsNotTheWriterCannotMarkTheBookStaleNorUnfollowALiveOne() {
+        long a = 0x0a;
+        long b = 0x0b;
+        actor.tell(from(0, 4, a, 1, snapshot(1, new PriceLevel(d("0.40"), d("10")), new PriceLevel(d("0.60"), d("5")))));
+        actor.tell(new MarketActor.MarkStale("connection lost: the other socket's", b));
+        actor.tell(new MarketActor.Unfollow(5, b));
+        assertFalse(state().stale(), "neither came from the writer");
+        assertEquals(List.of(new PriceLevel(d("0.40"), d("10"))), book().bids());
+
+        // The writer's own socket is lost: the book is stale until another socket's snapshot takes over.
+        actor.tell(new MarketActor.MarkStale("connection lost: the writer's", a));
+        assertTrue(state().stale());
+        actor.tell(from(1, 5, b, 1, snapshot(2, new PriceLevel(d("0.42"), d("1")), new PriceLevel(d("0.60"), d("5")))));
+        assertFalse(state().stale());
+        assertEquals(List.of(new PriceLevel(d("0.42"), d("1"))), book().bids());
+        // Now the former writer's unfollow (a late one) is not heeded; the writer's is.
+        actor.tell(new MarketActor.Unfollow(4, a));
+        assertFalse(state().stale());
+        actor.tell(new MarketActor.Unfollow(5, b));
+        testKit.createTestProbe().expectTerminated(actor);
+    }
+
+    @Test
+    void changesBeforeAnySnapshotAreIgnoredAsBeforeAndTheFirstSnapshotMakesItsSocketTheWriter() {
+        long a = 0x0a;
+        actor.tell(from(0, 4, a, 1, relative(1, Side.BID, "0.40", "3")));
+        MarketState state = state();
+        assertEquals(null, state.writer());
+        assertEquals(1, state.counters().ignoredWhileAwaitingSnapshot());
+        assertEquals(0, state.counters().droppedFromOtherWriter());
+        actor.tell(from(0, 4, a, 2, snapshot(2, new PriceLevel(d("0.40"), d("10")), new PriceLevel(d("0.60"), d("5")))));
+        assertEquals(0, state().writer().takeOvers(), "a first writer takes nothing over");
+        assertFalse(state().stale());
+    }
+
+    /** The node's per-venue drop counters, as the metrics read them, counted from when it is made. */
+    private static final class VenueCountersView {
+        private final io.marketmesh.node.metrics.VenueCounters counters =
+                NodeMetrics.get(testKit.system()).venue(Venue.KALSHI);
+        private final long otherWriterBefore =
+                counters.changesDropped(io.marketmesh.node.metrics.VenueCounters.DropReason.OTHER_WRITER);
+
+        long otherWriter() {
+            return counters.changesDropped(io.marketmesh.node.metrics.VenueCounters.DropReason.OTHER_WRITER)
+                    - otherWriterBefore;
+        }
     }
 }

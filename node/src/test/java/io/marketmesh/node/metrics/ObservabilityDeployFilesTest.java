@@ -34,6 +34,7 @@ class ObservabilityDeployFilesTest {
             "marketmesh_venue_workers",
             "marketmesh_books", "marketmesh_books_stale", "marketmesh_resyncs_requested_total",
             "marketmesh_resyncs_healed_total", "marketmesh_sequence_checks_total", "marketmesh_checksum_checks_total",
+            "marketmesh_book_changes_dropped_total",
             "marketmesh_kafka_records_queued_total", "marketmesh_kafka_records_acknowledged_total",
             "marketmesh_kafka_records_refused_total", "marketmesh_kafka_publish_queue_depth",
             "marketmesh_stream_clients", "marketmesh_stream_messages_sent_total", "marketmesh_stream_bytes_sent_total",

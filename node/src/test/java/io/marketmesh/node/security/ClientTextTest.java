@@ -22,6 +22,13 @@ class ClientTextTest {
     }
 
     @Test
+    void aWholeMessageIsMadeSafeWithoutEscapingAQuotedValueTwice() {
+        String message = "got '" + ClientText.quote("a\rb") + "' and c\nd";
+        assertEquals("got 'a\\u000db' and c\\u000ad", ClientText.message(message, 500));
+        assertEquals("xx...", ClientText.message("xxxx", 2));
+    }
+
+    @Test
     void longTextIsCut() {
         String quoted = ClientText.quote("x".repeat(10_000));
         assertEquals(83, quoted.length());
@@ -35,6 +42,8 @@ class ClientTextTest {
                 "21742633143463906290569050155826241533067272736897614950488156847949938836455", "XBT/EUR", "A/B")) {
             assertTrue(ClientText.isSymbol(symbol), symbol);
         }
+        assertTrue(ClientText.isVenueId("kalshi") && ClientText.isVenueId("KALSHI"), "venue ids are any case");
+        assertFalse(ClientText.isVenueId("kal shi") || ClientText.isVenueId("") || ClientText.isVenueId("x".repeat(33)));
         for (String symbol : List.of("", "a b", "BTC\r\nUSD", "BTC\"USD", "<script>", "x".repeat(129), "BTC\u0000",
                 "ΒTC", "a;b", "a\\b")) {
             assertFalse(ClientText.isSymbol(symbol), symbol);
