@@ -10,7 +10,8 @@ import org.apache.pekko.http.scaladsl.settings.ServerSettings;
 
 /**
  * pekko-http's answer to a request it cannot even parse (URI too long: 414, too many or too large headers: 431, a
- * body over {@code max-content-length}: 413, malformed: 400), in the API's JSON error shape, logged with the
+ * body over {@code max-content-length}: 413, malformed: 400, an unknown method: 501, a request line that is not
+ * HTTP/1.x: 400 rather than pekko-http's 505), in the API's JSON error shape, logged with the
  * client's text escaped ({@link ClientText}) so a malformed request cannot forge a log line. Named by
  * {@code pekko.http.server.parsing.error-handler} (marketmesh-node.conf); pekko-http creates it by reflection.
  */
@@ -27,8 +28,12 @@ public final class JsonParsingErrorHandler extends ParsingErrorHandler {
             case 413 -> "payload_too_large";
             case 414 -> "uri_too_long";
             case 431 -> "headers_too_large";
+            case 501 -> "not_implemented";
+            case 505 -> "http_version_not_supported";
             default -> "bad_request";
         };
-        return ApiRoutes.errorBody(code, error, summary);
+        // 505 is pekko-http's answer to any request line that does not end in HTTP/1.0 or HTTP/1.1: HTTP/0.9, HTTP/2
+        // without an upgrade, but also a garbled line ("GET / HTTP/1.1 x"). Each is the client's mistake: a 4xx.
+        return ApiRoutes.errorBody(code == 505 ? 400 : code, error, summary);
     }
 }

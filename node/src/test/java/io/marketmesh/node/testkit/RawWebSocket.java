@@ -82,6 +82,51 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one frame exactly as given, for tests of what a server does with broken ones: {@code first} is the FIN bit,
+     * the reserved bits and the opcode; the payload is masked (as a client must) or not.
+     */
+    public void sendFrame(int first, boolean masked, byte[] payload) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(first);
+        int maskBit = masked ? 0x80 : 0;
+        if (payload.length < 126) {
+            frame.write(maskBit | payload.length);
+        } else if (payload.length < 65536) {
+            frame.write(maskBit | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xff);
+        } else {
+            frame.write(maskBit | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift) & 0xff);
+            }
+        }
+        byte[] mask = new byte[4];
+        if (masked) {
+            ThreadLocalRandom.current().nextBytes(mask);
+            frame.writeBytes(mask);
+        }
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i & 3]);
+        }
+        try {
+            out.write(frame.toByteArray());
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** How long {@link #read()} waits for the server before it throws; 0 = for ever (the default). */
+    public void readTimeout(java.time.Duration timeout) {
+        try {
+            socket.setSoTimeout((int) timeout.toMillis());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The next whole frame (fragments of one message joined); blocks. */
     public Frame read() {
         try {
