@@ -95,17 +95,20 @@ public final class FrameMutator {
         char[] chars = frame.toCharArray();
         int flips = 1 + random.nextInt(3);
         StringBuilder detail = new StringBuilder();
-        boolean onlyDigits = true;
+        boolean validLooking = false;
+        JsonTokens json = frame.length() > 100_000 ? null : new JsonTokens(frame);
         for (int f = 0; f < flips; f++) {
             int at = random.nextInt(chars.length);
+            // A garbled field name is a field removed and an unknown one added: valid-looking, like each of those.
+            validLooking |= json != null && json.inKey(at);
             char before = chars[at];
             char after = (char) (before ^ (1 << random.nextInt(7)));
             chars[at] = after;
-            onlyDigits &= Character.isDigit(before) && after >= '0' && after <= '9';
+            validLooking |= before >= '0' && before <= '9' && after >= '0' && after <= '9';
             detail.append(at).append(':').append(before).append("->").append(after).append(' ');
         }
-        // A digit flipped into another digit is a valid frame saying something else: not strict.
-        return new Mutation(Kind.BYTE_FLIP, new String(chars), !onlyDigits, detail.toString().trim());
+        // A digit flipped into another digit may make a valid frame saying something else: not strict.
+        return new Mutation(Kind.BYTE_FLIP, new String(chars), !validLooking, detail.toString().trim());
     }
 
     private Mutation deepNesting(String frame) {
@@ -131,9 +134,12 @@ public final class FrameMutator {
         String original = json.valueText(t);
         String unquoted = original.startsWith("\"") && original.length() >= 2 ? original.substring(1, original.length() - 1)
                 : original;
+        // null or [] for a list (of levels, say) may be how a venue writes an empty one; for anything else, and every
+        // other swap of type, no honest frame looks like it.
+        boolean list = original.startsWith("[");
         return switch (random.nextInt(8)) {
-            case 0 -> new Mutation(Kind.WRONG_TYPE, json.replaceValue(t, "null"), true, original + " -> null");
-            case 1 -> new Mutation(Kind.WRONG_TYPE, json.replaceValue(t, "[]"), true, original + " -> []");
+            case 0 -> new Mutation(Kind.WRONG_TYPE, json.replaceValue(t, "null"), !list, original + " -> null");
+            case 1 -> new Mutation(Kind.WRONG_TYPE, json.replaceValue(t, "[]"), !list, original + " -> []");
             case 2 -> new Mutation(Kind.WRONG_TYPE, json.replaceValue(t, "{}"), true, original + " -> {}");
             case 3 -> new Mutation(Kind.WRONG_TYPE, json.replaceValue(t, "true"), true, original + " -> true");
             case 4 -> new Mutation(Kind.WRONG_TYPE, json.replaceValue(t, "\"x\""), true, original + " -> \"x\"");

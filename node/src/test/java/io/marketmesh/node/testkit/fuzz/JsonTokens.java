@@ -83,6 +83,16 @@ final class JsonTokens {
         return out;
     }
 
+    /** Whether character {@code at} is inside a field name. */
+    boolean inKey(int at) {
+        for (Token token : tokens) {
+            if (token.key && at >= token.start && at < token.end) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     List<Integer> keys() {
         List<Integer> out = new ArrayList<>();
         for (int t = 0; t < tokens.size(); t++) {

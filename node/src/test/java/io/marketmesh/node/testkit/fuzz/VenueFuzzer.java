@@ -52,13 +52,22 @@ public final class VenueFuzzer {
     /** Default number of mutated frames per venue. */
     public static final int DEFAULT_FRAMES = 10_000;
     private static final long BASE_SEED = 0x14F0_22ED_0000L;
-    private static final JsonFactory STRICT_JSON = JsonFactory.builder().build();
+    /**
+     * JSON as the standard defines it: no limit on nesting (Jackson's default of 1000 is a policy a session may keep or
+     * not; a frame deeper than that need not be counted, only never throw).
+     */
+    private static final JsonFactory STRICT_JSON = JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(1_000_000).build())
+            .build();
     private static final int SHOWN = 2_000;
+    /** {@code -Dfuzz.trace=true} prints every mutated frame as it is fed (with a seed, to see what led to a failure). */
+    private static final boolean TRACE = Boolean.getBoolean("fuzz.trace");
 
     private final Venue venue;
     private final Supplier<VenueSession> sessions;
     private final List<String> symbols;
-    private final List<String> frames;
+    /** Captures of separate sockets: a pass replays one of them on a fresh session, in turn. */
+    private final List<List<String>> captures;
     private Function<FetchRequest, String> rest = r -> null;
     private Predicate<String> firedTimers = tag -> false;
     private int comparedLevels = 50;
@@ -68,19 +77,32 @@ public final class VenueFuzzer {
     private List<String> healFrames;
     private double mutationRate = 0.35;
 
-    private VenueFuzzer(Venue venue, Supplier<VenueSession> sessions, List<String> symbols, List<String> frames) {
+    private VenueFuzzer(Venue venue, Supplier<VenueSession> sessions, List<String> symbols, List<List<String>> captures) {
         this.venue = venue;
         this.sessions = sessions;
         this.symbols = List.copyOf(symbols);
-        this.frames = List.copyOf(frames);
+        this.captures = captures.stream().map(List::copyOf).toList();
     }
 
     /** Fuzzes sessions from {@code sessions}, each subscribed to {@code symbols} and fed {@code frames} in order. */
     public static VenueFuzzer of(Venue venue, Supplier<VenueSession> sessions, List<String> symbols, List<String> frames) {
-        return new VenueFuzzer(venue, sessions, symbols, frames);
+        return new VenueFuzzer(venue, sessions, symbols, List.of(frames));
     }
 
-    /** Answers the session's REST fetches with the body this gives (null: a 404). */
+    /**
+     * Like {@link #of}, for captures of different sockets (their sequence numbers each start afresh): each pass replays
+     * one capture on a fresh session, in turn.
+     */
+    public static VenueFuzzer ofSockets(Venue venue, Supplier<VenueSession> sessions, List<String> symbols,
+                                        List<List<String>> captures) {
+        return new VenueFuzzer(venue, sessions, symbols, captures);
+    }
+
+    /**
+     * Answers the session's REST fetches with the body this gives (null: a 404). Each URL is answered once a pass: the
+     * captured body was the venue's book only when it was captured, so a later fetch (a resync) gets a 503, as if the
+     * venue were busy, and the book waits stale.
+     */
     public VenueFuzzer rest(Function<FetchRequest, String> bodies) {
         this.rest = bodies;
         return this;
@@ -135,7 +157,7 @@ public final class VenueFuzzer {
         int target = Integer.getInteger("fuzz.frames", DEFAULT_FRAMES);
         System.out.println("fuzz " + venue.id() + ": seed " + seed + ", " + target + " mutated frames"
                 + " (replay with -Dfuzz.seed=" + seed + ", more with -Dfuzz.frames=N)");
-        List<Map<MarketKey, Top>> reference = reference();
+        List<List<Map<MarketKey, Top>>> references = captures.stream().map(this::reference).toList();
         SplittableRandom random = new SplittableRandom(seed);
         FrameMutator mutator = new FrameMutator(random);
         Map<FrameMutator.Kind, Integer> kinds = new java.util.EnumMap<>(FrameMutator.Kind.class);
@@ -143,7 +165,9 @@ public final class VenueFuzzer {
         int passes = 0;
         while (totals.mutated < target) {
             passes++;
-            Run run = new Run(seed, passes);
+            List<String> frames = captures.get((passes - 1) % captures.size());
+            List<Map<MarketKey, Top>> reference = references.get((passes - 1) % captures.size());
+            Run run = new Run(seed, passes, frames);
             for (int i = 0; i < frames.size() && totals.mutated < target && !run.reconnected; i++) {
                 String original = frames.get(i);
                 boolean mutate = random.nextDouble() < mutationRate;
@@ -156,7 +180,7 @@ public final class VenueFuzzer {
                     run.feedMutated(i, m, original, reference, totals);
                 }
                 if (replace) {
-                    run.lost(i, reference);
+                    run.lost(i, reference, run.lastAcceptedValidLooking);
                 } else if (!run.reconnected) {
                     run.feedClean(i, reference);
                 }
@@ -187,8 +211,8 @@ public final class VenueFuzzer {
     }
 
     /** The clean capture's books after each frame, as their actors would hold them. */
-    private List<Map<MarketKey, Top>> reference() {
-        Run clean = new Run(0, 0);
+    private List<Map<MarketKey, Top>> reference(List<String> frames) {
+        Run clean = new Run(0, 0, frames);
         List<Map<MarketKey, Top>> after = new ArrayList<>(frames.size());
         Map<MarketKey, Top> previous = Map.of();
         for (int i = 0; i < frames.size(); i++) {
@@ -213,12 +237,15 @@ public final class VenueFuzzer {
     private final class Run {
         final long seed;
         final int pass;
+        final List<String> frames;
         final VenueSession session = sessions.get();
         final RecordingOutput out = new RecordingOutput();
         final ActorBooks books = new ActorBooks();
         /** Markets a valid-looking mutation changed: compared again once a snapshot makes them equal. */
         final Set<MarketKey> tainted = new HashSet<>();
         final List<MarketEvent> frameEvents = new ArrayList<>();
+        /** How many of {@link #frameEvents} the session made from the frame itself (the rest from REST answers). */
+        int ownEvents;
         /**
          * Markets whose change was lost (its frame replaced by a mutated one), with their book before it: served so
          * until their next change, which must then show the loss (a sequence gap, a failed checksum).
@@ -226,11 +253,17 @@ public final class VenueFuzzer {
         final Map<MarketKey, Top> lagging = new HashMap<>();
         long badFrames;
         boolean reconnected;
+        /** Whether the last mutated frame was a valid-looking one the session did not count as bad. */
+        boolean lastAcceptedValidLooking;
+        /** The last mutated frames fed, for the failure message. */
+        final java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
+        final Set<String> fetched = new HashSet<>();
         String context = "";
 
-        Run(long seed, int pass) {
+        Run(long seed, int pass, List<String> frames) {
             this.seed = seed;
             this.pass = pass;
+            this.frames = frames;
             guarded(() -> session.subscribe(symbols, out), "subscribe");
             drain();
         }
@@ -244,10 +277,30 @@ public final class VenueFuzzer {
         void feedMutated(int index, FrameMutator.Mutation m, String original, List<Map<MarketKey, Top>> reference,
                          Totals totals) {
             context = "mutated frame at index " + index + " (" + m.kind() + ": " + m.detail() + ")";
+            if (recent.size() == 6) {
+                recent.removeFirst();
+            }
+            if (TRACE) {
+                System.out.println("fuzz " + venue.id() + " pass " + pass + " #" + index + " " + m.kind() + " ("
+                        + m.detail() + (m.strict() ? ", strict" : ", valid-looking") + "): " + m.frame());
+            }
+            recent.addLast("#" + index + " " + m.kind() + " (" + FrameMutator.abbreviate(m.detail()) + ", "
+                    + (m.strict() ? "strict" : "valid-looking") + "): "
+                    + (m.frame().length() > 400 ? m.frame().substring(0, 400) + "..." : m.frame()));
             long badBefore = badFrames;
             feed(m.frame(), index, context, m);
             if (!isJson(m.frame()) && badFrames == badBefore && !reconnected) {
                 fail("a frame that is not JSON was not counted as a bad frame", m.frame(), original);
+            }
+            lastAcceptedValidLooking = !m.strict() && badFrames == badBefore;
+            if (lastAcceptedValidLooking) {
+                // Its effect may come later (a buffered diff spliced onto a REST snapshot, a sequence number moved
+                // on): every market the frame names is followed no further until a snapshot.
+                for (String symbol : symbols) {
+                    if (m.frame().toLowerCase(java.util.Locale.ROOT).contains(symbol.toLowerCase(java.util.Locale.ROOT))) {
+                        totals.tainted += tainted.add(MarketKey.of(venue, symbol)) ? 1 : 0;
+                    }
+                }
             }
             boolean bookEvents = false;
             for (MarketEvent e : frameEvents) {
@@ -267,13 +320,21 @@ public final class VenueFuzzer {
             checkBooks(reference, index - 1, index, m, original);
         }
 
-        /** The original of frame {@code index} never arrives: the markets it changed lag behind the venue's. */
-        void lost(int index, List<Map<MarketKey, Top>> reference) {
+        /**
+         * The original of frame {@code index} never arrives: the markets it changed lag behind the venue's. When what
+         * came instead was a valid-looking frame the session took (it may even have spent the lost frame's sequence
+         * number), nothing can show the loss: those markets are followed no further until a snapshot.
+         */
+        void lost(int index, List<Map<MarketKey, Top>> reference, boolean undetectable) {
             Map<MarketKey, Top> before = index == 0 ? Map.of() : reference.get(index - 1);
             for (var e : reference.get(index).entrySet()) {
                 Top was = before.getOrDefault(e.getKey(), Top.EMPTY);
                 if (!e.getValue().equals(was)) {
-                    lagging.putIfAbsent(e.getKey(), was);
+                    if (undetectable) {
+                        tainted.add(e.getKey());
+                    } else {
+                        lagging.putIfAbsent(e.getKey(), was);
+                    }
                 }
             }
         }
@@ -282,6 +343,7 @@ public final class VenueFuzzer {
         void feed(String frame, int index, String what, FrameMutator.Mutation m) {
             frameEvents.clear();
             guarded(() -> session.onText(frame, 1_800_000_000_000L + index, out), what);
+            ownEvents = out.events.size();
             drain();
             for (MarketEvent e : frameEvents) {
                 if (e instanceof BookSnapshot || e instanceof BookDelta) {
@@ -319,8 +381,8 @@ public final class VenueFuzzer {
                 out.fetches.clear();
                 for (RecordingOutput.Fetch f : fetches) {
                     String body = rest.apply(f.request());
-                    FetchResponse response = body == null ? new FetchResponse(404, "", null)
-                            : new FetchResponse(200, body, null);
+                    FetchResponse response = !fetched.add(f.request().url()) ? new FetchResponse(503, "", null)
+                            : body == null ? new FetchResponse(404, "", null) : new FetchResponse(200, body, null);
                     guarded(() -> session.onFetched(f.tag(), response, out), "answer to " + f.request().url());
                     more = true;
                 }
@@ -355,14 +417,14 @@ public final class VenueFuzzer {
                 Top before = from < 0 ? Top.EMPTY : reference.get(from).getOrDefault(e.getKey(), Top.EMPTY);
                 boolean equal = top.equals(after) || top.equals(before) || top.equals(lagging.get(e.getKey()));
                 if (tainted.contains(e.getKey())) {
-                    if (equal && snapshotIn(e.getKey())) {
+                    // Followed again once a snapshot makes it the venue's book as of now.
+                    if (top.equals(after) && snapshotIn(e.getKey())) {
                         tainted.remove(e.getKey());
                     }
                     continue;
                 }
                 if (!equal) {
-                    fail(e.getKey() + " is served fresh with levels the venue never had:\n  served " + top
-                                    + "\n  venue  " + after,
+                    fail(e.getKey() + " is served fresh with levels the venue never had: " + difference(top, after),
                             m == null ? frames.get(to) : m.frame(), original);
                 }
             }
@@ -390,7 +452,7 @@ public final class VenueFuzzer {
         /** Each price and size a mutated frame put in a book is exactly a number written in that frame. */
         void checkExact(String frame, String original) {
             Set<BigDecimal> numbers = numbersIn(frame);
-            for (MarketEvent e : frameEvents) {
+            for (MarketEvent e : frameEvents.subList(0, ownEvents)) {
                 if (e instanceof BookSnapshot s) {
                     for (PriceLevel l : s.bids()) {
                         checkLevel(numbers, l.price(), l.exactSize(), false, frame, original);
@@ -422,7 +484,7 @@ public final class VenueFuzzer {
 
         /** After the pass: every market resynced and fed clean snapshots must be served fresh and exactly theirs. */
         void heal() {
-            Run clean = new Run(0, 0);
+            Run clean = new Run(0, 0, frames);
             for (String frame : healFrames) {
                 clean.feed(frame, frames.size(), "a heal frame on a clean session", null);
             }
@@ -468,8 +530,27 @@ public final class VenueFuzzer {
 
         void fail(String problem, String frame, String original) {
             throw new AssertionError(header() + ": " + problem + "\n  frame:    " + abbreviate(frame)
-                    + "\n  original: " + abbreviate(original));
+                    + "\n  original: " + abbreviate(original) + "\n  last mutated frames of this pass:\n    "
+                    + String.join("\n    ", recent) + "\n  lost frames' markets: " + lagging.keySet()
+                    + ", not compared: " + tainted);
         }
+    }
+
+    /** Where two books first differ, side by side. */
+    private static String difference(Top served, Top venue) {
+        for (int side = 0; side < 2; side++) {
+            List<PriceLevel> a = side == 0 ? served.bids() : served.asks();
+            List<PriceLevel> b = side == 0 ? venue.bids() : venue.asks();
+            for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+                PriceLevel x = i < a.size() ? a.get(i) : null;
+                PriceLevel y = i < b.size() ? b.get(i) : null;
+                if (x == null || !x.equals(y)) {
+                    return (side == 0 ? "bid" : "ask") + " level " + i + ": served " + x + ", venue " + y
+                            + " (served depth " + a.size() + ", venue " + b.size() + ")";
+                }
+            }
+        }
+        return "no difference";
     }
 
     /** The values of every number of a frame, bare or in a string. */

@@ -23,16 +23,17 @@ class KrakenFuzzTest {
     @Test
     void mutatedFramesNeverServeAWrongBookAndAreCounted() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        List<String> frames = new ArrayList<>(Fixtures.lines("kraken", "readme-embedded__ALGO-USD_v2_book_2024-10-03_frames.jsonl"));
+        List<String> algo = Fixtures.lines("kraken", "readme-embedded__ALGO-USD_v2_book_2024-10-03_frames.jsonl");
+        List<String> frames = new ArrayList<>();
         for (String line : Fixtures.lines("kraken", "cryptofeed_v3__KRAKEN_ws_frames_recv_only.jsonl")) {
             JsonNode frame = json.readTree(line);
             if (frame.isArray() && frame.get(frame.size() - 2).asText().startsWith("book-")) {
                 frames.add(V1Rewrite.book(line));
             }
         }
-        List<String> pairs = FuzzFrames.matches(frames, "\"symbol\":\"([A-Z0-9]+/[A-Z0-9]+)\"");
-        VenueFuzzer.Report report = VenueFuzzer.of(Venue.KRAKEN, () -> new KrakenSession(1000, 10, Duration.ofSeconds(10)),
-                        pairs, frames)
+        List<String> pairs = FuzzFrames.matches(java.util.stream.Stream.concat(algo.stream(), frames.stream()).toList(), "\"symbol\":\"([A-Z0-9]+/[A-Z0-9]+)\"");
+        VenueFuzzer.Report report = VenueFuzzer.ofSockets(Venue.KRAKEN, () -> new KrakenSession(1000, 10, Duration.ofSeconds(10)),
+                        pairs, List.of(algo, frames))
                 .compareLevels(10)
                 .detectsLoss()
                 .run();

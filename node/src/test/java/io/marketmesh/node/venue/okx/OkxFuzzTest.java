@@ -1,12 +1,13 @@
 package io.marketmesh.node.venue.okx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.marketmesh.node.testkit.Fixtures;
+import io.marketmesh.node.testkit.RecordingOutput;
 import io.marketmesh.node.testkit.fuzz.FuzzFrames;
 import io.marketmesh.node.testkit.fuzz.VenueFuzzer;
 import io.marketmesh.protocol.Venue;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -19,15 +20,30 @@ class OkxFuzzTest {
 
     @Test
     void mutatedFramesNeverServeAWrongBookAndAreCounted() {
-        List<String> frames = new ArrayList<>(Fixtures.lines("okx", "cryptofeed_v3__OKX_ws_frames_recv_only.jsonl"));
-        frames.addAll(Fixtures.lines("okx", "testcode-embedded__roq_okx_books_seqId_2025-12-08_and_books5_2022.jsonl"));
-        List<String> instruments = FuzzFrames.matches(frames, "\"instId\"\\s*:\\s*\"([A-Z0-9-]+)\"");
+        List<List<String>> sockets = List.of(Fixtures.lines("okx", "cryptofeed_v3__OKX_ws_frames_recv_only.jsonl"),
+                Fixtures.lines("okx", "testcode-embedded__roq_okx_books_seqId_2025-12-08_and_books5_2022.jsonl"));
+        List<String> instruments = FuzzFrames.matches(sockets.stream().flatMap(List::stream).toList(), "\"instId\"\\s*:\\s*\"([A-Z0-9-]+)\"");
         AtomicLong clock = new AtomicLong(1_800_000_000_000L);
-        VenueFuzzer.Report report = VenueFuzzer.of(Venue.OKX, () -> OkxTestSupport.session(clock, 450, 20),
-                        instruments, frames)
+        VenueFuzzer.Report report = VenueFuzzer.ofSockets(Venue.OKX, () -> OkxTestSupport.session(clock, 450, 20),
+                        instruments, sockets)
                 .compareLevels(25)
                 .detectsLoss()
                 .run();
         assertTrue(report.badFrames() > report.mutated() / 4, "most mutated frames are refused and counted: " + report);
+    }
+
+    /** Found by the fuzzer: the scanner skipped unknown values recursively, and 10,000 brackets overflowed the stack. */
+    @Test
+    void aFrameNestedThousandsDeepIsOneBadFrame() {
+        OkxSession session = OkxTestSupport.session(new AtomicLong(1_800_000_000_000L), 450, 20);
+        RecordingOutput out = new RecordingOutput();
+        session.subscribe(List.of("BTC-USDT"), out);
+        out.clear();
+        session.onText("{\"arg\":{\"channel\":\"books\",\"instId\":\"BTC-USDT\"},\"x\":" + "[".repeat(10_000)
+                + "]".repeat(10_000) + "}", 1_800_000_000_000L, out);
+        assertEquals(1, out.badFrames.size(), out.badFrameReasons().toString());
+        assertTrue(out.badFrames.get(0).reason().contains("nested deeper than 1000"), out.badFrameReasons().toString());
+        session.onText("{\"x\":" + "[".repeat(1000) + "]".repeat(1000) + "}", 1_800_000_000_000L, out);
+        assertTrue(out.badFrames.size() <= 2, "a frame within the limit is read (and refused only for what it says)");
     }
 }
