@@ -75,7 +75,8 @@ public final class VenueFuzzer {
     private Function<BigDecimal, List<BigDecimal>> wirePrices = List::of;
     private boolean relativeSizes;
     private List<String> healFrames;
-    private double mutationRate = 0.35;
+    /** Half the frames get a mutated twin: enough clean ones between them for books to live, and fewer passes. */
+    private double mutationRate = 0.5;
     /** A clean session fed only the heal frames: the books every heal must give. */
     private Run healed;
 
@@ -151,7 +152,7 @@ public final class VenueFuzzer {
 
     /** What one run did, for the test to print and assert on. */
     public record Report(long seed, int mutated, int passes, long badFrames, int acceptedStrict, int tainted,
-                         int heals, Map<FrameMutator.Kind, Integer> kinds) {
+                         int heals, long cpuMillis, Map<FrameMutator.Kind, Integer> kinds) {
     }
 
     public Report run() {
@@ -159,6 +160,7 @@ public final class VenueFuzzer {
         int target = Integer.getInteger("fuzz.frames", DEFAULT_FRAMES);
         System.out.println("fuzz " + venue.id() + ": seed " + seed + ", " + target + " mutated frames"
                 + " (replay with -Dfuzz.seed=" + seed + ", more with -Dfuzz.frames=N)");
+        long cpuBefore = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         List<List<Map<MarketKey, Top>>> references = captures.stream().map(this::reference).toList();
         SplittableRandom random = new SplittableRandom(seed);
         FrameMutator mutator = new FrameMutator(random);
@@ -194,7 +196,9 @@ public final class VenueFuzzer {
             }
         }
         Report report = new Report(seed, totals.mutated, passes, totals.badFrames, totals.acceptedStrict,
-                totals.tainted, totals.heals, kinds);
+                totals.tainted, totals.heals,
+                (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuBefore) / 1_000_000,
+                kinds);
         System.out.println("fuzz " + venue.id() + ": " + report);
         return report;
     }

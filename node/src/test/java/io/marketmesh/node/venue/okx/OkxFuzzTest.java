@@ -46,4 +46,19 @@ class OkxFuzzTest {
         session.onText("{\"x\":" + "[".repeat(1000) + "]".repeat(1000) + "}", 1_800_000_000_000L, out);
         assertTrue(out.badFrames.size() <= 2, "a frame within the limit is read (and refused only for what it says)");
     }
+
+    /** Found by the fuzzer: the scanner that promises to refuse anything that is not JSON read 00012 as a number. */
+    @Test
+    void aNumberWithLeadingZerosIsABadFrame() {
+        OkxSession session = OkxTestSupport.session(new AtomicLong(1_800_000_000_000L), 450, 20);
+        RecordingOutput out = new RecordingOutput();
+        session.subscribe(List.of("UNI-USD-SWAP"), out);
+        out.clear();
+        session.onText("{\"arg\":{\"channel\":\"books\",\"instId\":\"UNI-USD-SWAP\"},\"action\":\"update\",\"data\":"
+                + "[{\"asks\":[[\"5.149\",\"272\",\"0\",\"3\"]],\"bids\":[],\"ts\":\"1652459227127\",\"checksum\":00012}]}",
+                1_800_000_000_000L, out);
+        assertEquals(1, out.badFrames.size(), out.badFrameReasons().toString());
+        assertTrue(out.badFrames.get(0).reason().contains("leading zero"), out.badFrameReasons().toString());
+        assertTrue(out.events.isEmpty());
+    }
 }

@@ -1,9 +1,11 @@
 package io.marketmesh.node.venue.polymarket;
 
 import static io.marketmesh.node.venue.polymarket.PolymarketTestSupport.settings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.marketmesh.node.testkit.Fixtures;
+import io.marketmesh.node.testkit.RecordingOutput;
 import io.marketmesh.node.testkit.fuzz.FuzzFrames;
 import io.marketmesh.node.testkit.fuzz.VenueFuzzer;
 import io.marketmesh.protocol.Venue;
@@ -32,5 +34,29 @@ class PolymarketFuzzTest {
                 .healWith(List.of(Fixtures.read("polymarket", "nautilus__ws_book.json")))
                 .run();
         assertTrue(report.badFrames() > report.mutated() / 4, "most mutated frames are refused and counted: " + report);
+    }
+
+    /**
+     * Found by the fuzzer: a book whose "bids" was garbled ("bid3") was taken for a book with no bids and served fresh.
+     * The venue writes both sides, empty or not: a book missing one is a bad frame, and the token is resubscribed.
+     */
+    @Test
+    void aBookMissingASideIsABadFrameAndItsTokenIsResynced() {
+        PolymarketSession session = new PolymarketSession(settings(100));
+        RecordingOutput out = new RecordingOutput();
+        session.subscribe(List.of("123"), out);
+        session.onText("{\"event_type\":\"book\",\"asset_id\":\"123\",\"bids\":[{\"price\":\"0.4\",\"size\":\"5\"}],"
+                + "\"asks\":[{\"price\":\"0.6\",\"size\":\"5\"}],\"timestamp\":\"1\"}", 1L, out);
+        assertEquals(1, out.events.size());
+        out.clear();
+        session.onText("{\"event_type\":\"book\",\"asset_id\":\"123\",\"bid3\":[{\"price\":\"0.4\",\"size\":\"5\"}],"
+                + "\"asks\":[{\"price\":\"0.6\",\"size\":\"5\"}],\"timestamp\":\"2\"}", 2L, out);
+        assertEquals(List.of("book without bids"), out.badFrameReasons());
+        assertTrue(out.events.isEmpty(), "no one-sided book goes out");
+        assertEquals(List.of("123"), out.staleSymbols());
+        assertTrue(out.sent.stream().anyMatch(f -> f.contains("123")), "the token is resubscribed: " + out.sent);
+        out.clear();
+        session.onText(PolymarketTestSupport.emptyBook("123"), 3L, out);
+        assertEquals(1, out.events.size(), "a book with both sides empty is a book: " + out.badFrameReasons());
     }
 }
