@@ -43,4 +43,19 @@ public final class FuzzFrames {
         }
         return List.copyOf(out);
     }
+
+    /** The first frame containing {@code marker} for each distinct capture group 1 of {@code key}, in order. */
+    public static List<String> firstPer(List<String> frames, String marker, String key) {
+        Pattern p = Pattern.compile(key);
+        java.util.Map<String, String> first = new java.util.LinkedHashMap<>();
+        for (String frame : frames) {
+            if (frame.contains(marker)) {
+                Matcher m = p.matcher(frame);
+                if (m.find()) {
+                    first.putIfAbsent(m.group(1), frame);
+                }
+            }
+        }
+        return List.copyOf(first.values());
+    }
 }

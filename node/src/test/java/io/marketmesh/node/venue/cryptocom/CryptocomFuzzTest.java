@@ -24,7 +24,9 @@ class CryptocomFuzzTest {
                 Fixtures.lines("cryptocom", "cryptofeed_v3__CRYPTO.COM_v2api_ws_frames_recv_only_first229_2021-11-23.jsonl"));
         List<String> instruments = FuzzFrames.matches(sockets.stream().flatMap(List::stream).toList(),
                 "\"instrument_name\"\\s*:\\s*\"([A-Z0-9_-]+)\"");
+        String ethSnapshot = sockets.get(0).get(2); // the probe's ETHUSD-PERP book snapshot
         VenueFuzzer.Report report = VenueFuzzer.ofSockets(Venue.CRYPTOCOM, CryptocomTestSupport::session, instruments, sockets)
+                .healWith(List.of(ethSnapshot))
                 .detectsLoss()
                 .run();
         assertTrue(report.badFrames() > report.mutated() / 4, "most mutated frames are refused and counted: " + report);

@@ -35,6 +35,7 @@ class KrakenFuzzTest {
         VenueFuzzer.Report report = VenueFuzzer.ofSockets(Venue.KRAKEN, () -> new KrakenSession(1000, 10, Duration.ofSeconds(10)),
                         pairs, List.of(algo, frames))
                 .compareLevels(10)
+                .healWith(List.of(algo.get(1)))
                 .detectsLoss()
                 .run();
         assertTrue(report.badFrames() > report.mutated() / 4, "most mutated frames are refused and counted: " + report);

@@ -27,6 +27,7 @@ class OkxFuzzTest {
         VenueFuzzer.Report report = VenueFuzzer.ofSockets(Venue.OKX, () -> OkxTestSupport.session(clock, 450, 20),
                         instruments, sockets)
                 .compareLevels(25)
+                .healWith(FuzzFrames.firstPer(sockets.get(0), "\"action\":\"snapshot\"", "\"instId\":\"([A-Z0-9-]+)\""))
                 .detectsLoss()
                 .run();
         assertTrue(report.badFrames() > report.mutated() / 4, "most mutated frames are refused and counted: " + report);
