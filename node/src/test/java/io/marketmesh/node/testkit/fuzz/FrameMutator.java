@@ -28,7 +28,9 @@ public final class FrameMutator {
         "1e309", "-1e309", "-1", "-0.5", "99999999999999999999999", "NaN", "Infinity", "-Infinity", "1e-30",
         "0.123456789012345678901234567890", "123456789012345678901234567890.123456789", "9223372036854775807",
         "9223372036854775808", "-9223372036854775809", "1E+400", "0e0", "00012", ".5", "1.", "+1", "0x10", "1_000",
-        "1e18", "-0", "4.9e-324", "1.7976931348623157e308", "1e-7", "100000000000000000.1"
+        "1e18", "-0", "4.9e-324", "1.7976931348623157e308", "1e-7", "100000000000000000.1",
+        // Past Jackson's default number length (1000 characters): refused by its parser, to be counted as a bad frame.
+        "1" + "0".repeat(1200), "0." + "1".repeat(1200)
     };
 
     private static final java.util.Set<String> NOT_FINITE = java.util.Set.of(

@@ -53,11 +53,12 @@ public final class VenueFuzzer {
     public static final int DEFAULT_FRAMES = 10_000;
     private static final long BASE_SEED = 0x14F0_22ED_0000L;
     /**
-     * JSON as the standard defines it: no limit on nesting (Jackson's default of 1000 is a policy a session may keep or
-     * not; a frame deeper than that need not be counted, only never throw).
+     * JSON as the standard defines it: no limit on nesting or number length (Jackson's defaults of 1000 are a policy a
+     * session may keep or not; a frame past them need not be counted, only never throw).
      */
     private static final JsonFactory STRICT_JSON = JsonFactory.builder()
-            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(1_000_000).build())
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(1_000_000)
+                    .maxNumberLength(1_000_000).build())
             .build();
     private static final int SHOWN = 2_000;
     /** {@code -Dfuzz.trace=true} prints every mutated frame as it is fed (with a seed, to see what led to a failure). */
@@ -592,7 +593,7 @@ public final class VenueFuzzer {
             } else if (token.type() != JsonTokens.Type.NUMBER) {
                 continue;
             }
-            if (text.length() > 60) {
+            if (text.length() > 5_000) {
                 continue;
             }
             try {
