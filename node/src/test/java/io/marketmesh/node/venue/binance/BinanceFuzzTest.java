@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.marketmesh.node.testkit.RecordingOutput;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,5 +49,21 @@ class BinanceFuzzTest {
                 .detectsLoss()
                 .run();
         assertTrue(report.badFrames() > report.mutated() / 4, "most mutated frames are refused and counted: " + report);
+    }
+
+    /**
+     * Found by the fuzzer: a diff whose {@code b} was not an array was read as "no bid changes", spent its update ids,
+     * and the original, resent, was ignored as already applied: a lost change served fresh.
+     */
+    @Test
+    void aDiffWithoutItsLevelArraysIsABadFrame() {
+        BinanceSession session = BinanceTestSupport.session(new AtomicLong(BinanceTestSupport.RECEIVED_AT));
+        RecordingOutput out = new RecordingOutput();
+        session.subscribe(List.of("BLZETH"), out);
+        out.clear();
+        session.onText("{\"e\":\"depthUpdate\",\"E\":1633998523573,\"s\":\"BLZETH\",\"U\":281916630,\"u\":281916630,"
+                + "\"b\":true,\"a\":[]}", BinanceTestSupport.RECEIVED_AT, out);
+        assertEquals(List.of("Binance depthUpdate without b or a levels"), out.badFrameReasons());
+        assertTrue(out.events.isEmpty() && out.fetches.isEmpty(), "nothing buffered, nothing fetched for it");
     }
 }

@@ -6,6 +6,8 @@ import io.marketmesh.node.testkit.Fixtures;
 import io.marketmesh.node.testkit.fuzz.VenueFuzzer;
 import io.marketmesh.protocol.Venue;
 import java.util.List;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.marketmesh.node.testkit.RecordingOutput;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,5 +33,18 @@ class BitstampFuzzTest {
                 .fireTimers(tag -> tag.startsWith("fetch|"))
                 .run();
         assertTrue(report.badFrames() > report.mutated() / 4, "most mutated frames are refused and counted: " + report);
+    }
+
+    /** Found by the fuzzer: a channel that was an array stopped the read there, and the broken rest went uncounted. */
+    @Test
+    void aFrameBrokenAfterAnArrayChannelIsABadFrame() {
+        BitstampSession session = BitstampTestSupport.session();
+        RecordingOutput out = new RecordingOutput();
+        session.subscribe(List.of("ethusd"), out);
+        out.clear();
+        session.onText("{\"event\":\"bts:subscription_succeeded\",\"channel\":[[[[", 1L, out);
+        assertEquals(1, out.badFrames.size(), out.badFrameReasons().toString());
+        session.onText("{\"event\":\"bts:subscription_succeeded\",\"channel\":\"diff_order_book_ethusd\",\"data\":{}} x", 2L, out);
+        assertEquals(2, out.badFrames.size(), "trailing data too: " + out.badFrameReasons());
     }
 }

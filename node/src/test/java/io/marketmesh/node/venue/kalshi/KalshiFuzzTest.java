@@ -10,6 +10,8 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.marketmesh.node.testkit.RecordingOutput;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,5 +42,26 @@ class KalshiFuzzTest {
                 .detectsLoss()
                 .run();
         assertTrue(report.badFrames() > report.mutated() / 4, "most mutated frames are refused and counted: " + report);
+    }
+
+    /**
+     * Found by the fuzzer: a delta whose {@code seq} was null was applied unchecked, and its original (same seq) then
+     * added the same signed change again: 1430 contracts served fresh where the venue had 1420.
+     */
+    @Test
+    void aBookFrameWithoutSeqIsABadFrame() {
+        List<String> demo = Fixtures.lines("kalshi", "testcode-embedded__demo_capture_2026-08-27_frames.jsonl");
+        KalshiSession session = new KalshiSession(10, Duration.ofSeconds(10));
+        RecordingOutput out = new RecordingOutput();
+        session.subscribe(List.of("KXGOLDH-26AUG2711-T4615.99"), out);
+        session.onText(demo.get(0), 1L, out); // subscribed
+        session.onText(demo.get(1), 2L, out); // snapshot, seq 1
+        out.clear();
+        String delta = demo.get(2);
+        session.onText(delta.replace("\"seq\":2", "\"seq\":null"), 3L, out);
+        assertEquals(List.of("Kalshi orderbook_delta without seq"), out.badFrameReasons());
+        assertTrue(out.events.isEmpty());
+        session.onText(delta, 4L, out);
+        assertEquals(1, out.events.size(), "the original applies once: " + out.events);
     }
 }
