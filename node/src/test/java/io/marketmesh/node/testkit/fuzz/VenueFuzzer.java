@@ -340,7 +340,9 @@ public final class VenueFuzzer {
                     if (undetectable) {
                         tainted.add(e.getKey());
                     } else {
-                        lagging.putIfAbsent(e.getKey(), was);
+                        // The book may stay exactly as it is now (it was checked) until its next change.
+                        ActorBooks.Market held = books.markets().get(e.getKey());
+                        lagging.put(e.getKey(), held == null ? Top.EMPTY : top(held.book, comparedLevels));
                     }
                 }
             }
