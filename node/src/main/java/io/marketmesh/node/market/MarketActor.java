@@ -558,7 +558,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         List<PriceLevel> bidsBefore = compare ? book.topBids(Integer.MAX_VALUE) : null;
         List<PriceLevel> asksBefore = compare ? book.topAsks(Integer.MAX_VALUE) : null;
         if (book.replace(snapshot.bids(), snapshot.asks()) != OrderBook.Result.APPLIED) {
-            untrusted("snapshot with a negative size", true);
+            untrusted("snapshot with a negative size or a price at or below zero", true);
             return;
         }
         depthLimit = snapshot.depthLimit();
@@ -618,6 +618,7 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             untrusted(switch (result) {
                 case NEGATIVE_SIZE -> "a change would take a level below zero";
                 case INVALID_SIZE -> "a change carried a negative size";
+                case INVALID_PRICE -> "a change carried a price at or below zero";
                 default -> "a change would take a size beyond " + io.marketmesh.protocol.Decimals.DIGITS
                         + " significant digits";
             }, true);

@@ -24,6 +24,8 @@ public final class OrderBook {
         NEGATIVE_SIZE,
         /** An absolute size below zero arrived: the frame is wrong. */
         INVALID_SIZE,
+        /** A level priced at or below zero arrived: no venue followed here quotes one, so the frame is wrong. */
+        INVALID_PRICE,
         /** A relative change would make a size with more significant digits than a decimal holds. */
         UNREPRESENTABLE
     }
@@ -45,14 +47,14 @@ public final class OrderBook {
     /** Replaces the whole book. Levels may come in any order; zero sizes are dropped. */
     public Result replace(List<PriceLevel> bidLevels, List<PriceLevel> askLevels) {
         changes.clear();
-        for (PriceLevel l : bidLevels) {
-            if (l.size() < 0) {
-                return Result.INVALID_SIZE;
-            }
-        }
-        for (PriceLevel l : askLevels) {
-            if (l.size() < 0) {
-                return Result.INVALID_SIZE;
+        for (List<PriceLevel> side : List.of(bidLevels, askLevels)) {
+            for (PriceLevel l : side) {
+                if (l.size() < 0) {
+                    return Result.INVALID_SIZE;
+                }
+                if (l.price() <= 0) {
+                    return Result.INVALID_PRICE;
+                }
             }
         }
         bids.replaceAll(bidLevels);
@@ -66,6 +68,9 @@ public final class OrderBook {
         if (size < 0) {
             return Result.INVALID_SIZE;
         }
+        if (price <= 0) {
+            return Result.INVALID_PRICE;
+        }
         setLevel(side == Side.BID, price, size);
         return Result.APPLIED;
     }
@@ -73,6 +78,9 @@ public final class OrderBook {
     /** Adds a signed change to a level; a level reaching exactly 0 is removed. */
     public Result add(Side side, long price, long delta) {
         changes.clear();
+        if (price <= 0) {
+            return Result.INVALID_PRICE;
+        }
         return addToLevel(side == Side.BID, price, delta);
     }
 
@@ -84,11 +92,14 @@ public final class OrderBook {
     public Result apply(List<LevelUpdate> updates, boolean relative) {
         changes.clear();
         int n = updates.size();
-        if (!relative) {
-            for (int i = 0; i < n; i++) {
-                if (updates.get(i).size() < 0) {
-                    return Result.INVALID_SIZE;
-                }
+        for (int i = 0; i < n; i++) {
+            LevelUpdate u = updates.get(i);
+            if (!relative && u.size() < 0) {
+                return Result.INVALID_SIZE;
+            }
+            // Checked before anything changes: a mangled frame (a price of -0.5, say) must not reach the book.
+            if (u.price() <= 0) {
+                return Result.INVALID_PRICE;
             }
         }
         for (int i = 0; i < n; i++) {

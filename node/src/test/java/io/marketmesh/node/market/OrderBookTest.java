@@ -93,6 +93,22 @@ class OrderBookTest {
         assertEquals(d("3"), book.sizeAt(Side.ASK, d("0.7")), "a refused change leaves the level as it was");
     }
 
+    /** Found by the venue fuzzer: a Polymarket price_change priced "-0.5" was served as a fresh level. */
+    @Test
+    void aPriceAtOrBelowZeroIsRefusedBeforeAnyChange() {
+        OrderBook book = new OrderBook();
+        book.set(Side.BID, d("0.4"), d("2"));
+        assertEquals(OrderBook.Result.INVALID_PRICE, book.apply(List.of(new LevelUpdate(Side.BID, d("0.45"), d("1")),
+                new LevelUpdate(Side.ASK, d("-0.5"), d("21574.08"))), false));
+        assertEquals(OrderBook.Result.INVALID_PRICE, book.apply(List.of(new LevelUpdate(Side.BID, 0, d("1"))), true));
+        assertEquals(OrderBook.Result.INVALID_PRICE, book.set(Side.ASK, d("-1"), d("3")));
+        assertEquals(OrderBook.Result.INVALID_PRICE, book.add(Side.ASK, 0, d("3")));
+        assertEquals(List.of(level("0.4", "2")), book.topBids(10), "the book is as it was");
+        assertTrue(book.topAsks(10).isEmpty());
+        assertEquals(OrderBook.Result.INVALID_PRICE, book.replace(List.of(level("0.4", "1")), List.of(level("-0.5", "1"))));
+        assertEquals(List.of(level("0.4", "2")), book.topBids(10), "a refused snapshot leaves the book as it was");
+    }
+
     @Test
     void aFrameIsAppliedWholeOrNotAtAll() {
         OrderBook book = new OrderBook();

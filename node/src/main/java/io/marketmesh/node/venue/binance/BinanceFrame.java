@@ -56,6 +56,9 @@ final class BinanceFrame {
     long lastUpdateId;
     /** depthUpdate levels, bids then asks as sent; reused: copy before keeping. */
     final ArrayList<LevelUpdate> levels = new ArrayList<>();
+    /** Whether {@code b} and {@code a} came as arrays of levels (a depthUpdate always has both, empty or not). */
+    boolean bidLevels;
+    boolean askLevels;
 
     // bookTicker
     long bidPrice;
@@ -110,6 +113,8 @@ final class BinanceFrame {
         firstUpdateId = ABSENT;
         lastUpdateId = ABSENT;
         levels.clear();
+        bidLevels = false;
+        askLevels = false;
         bidPrice = ABSENT;
         bidSize = null;
         askPrice = ABSENT;
@@ -202,6 +207,7 @@ final class BinanceFrame {
                     : value == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
             case 'b' -> {
                 if (value == JsonToken.START_ARRAY) {
+                    bidLevels = true;
                     readLevels(p, Side.BID);
                 } else if (value == JsonToken.VALUE_STRING) {
                     bidPrice = decimal(value, p);
@@ -209,6 +215,7 @@ final class BinanceFrame {
             }
             case 'a' -> {
                 if (value == JsonToken.START_ARRAY) {
+                    askLevels = true;
                     readLevels(p, Side.ASK);
                 } else if (value == JsonToken.VALUE_STRING) {
                     askPrice = decimal(value, p);

@@ -174,6 +174,12 @@ public final class BinanceSession implements VenueSession {
             out.badFrame("Binance depthUpdate without s, U or u", text);
             return;
         }
+        if (!frame.bidLevels || !frame.askLevels) {
+            // Taken as "no change on that side", it would spend its update ids and the change it carried be lost
+            // unseen: the original, resent, would be ignored as already applied.
+            out.badFrame("Binance depthUpdate without b or a levels", text);
+            return;
+        }
         if (frame.firstUpdateId > frame.lastUpdateId) {
             out.badFrame("Binance depthUpdate with U " + frame.firstUpdateId + " after u " + frame.lastUpdateId, text);
             return;

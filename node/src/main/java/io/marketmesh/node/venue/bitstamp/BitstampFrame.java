@@ -103,11 +103,18 @@ final class BitstampFrame {
                 JsonToken value = p.nextToken();
                 switch (name) {
                     case "event" -> readEvent(p, value);
-                    case "channel" -> channel = value == JsonToken.VALUE_STRING && p.getTextLength() > 0
-                            ? channels.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()) : null;
+                    case "channel" -> {
+                        channel = value == JsonToken.VALUE_STRING && p.getTextLength() > 0
+                                ? channels.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()) : null;
+                        p.skipChildren(); // a channel that is an array or object: read past it, not into it
+                    }
                     case "data" -> readData(p, value);
                     default -> p.skipChildren();
                 }
+            }
+            // Read to the end, so that a frame broken after the fields it needs is still found out.
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new com.fasterxml.jackson.core.JsonParseException(p, "not one JSON object");
             }
         }
     }

@@ -75,6 +75,13 @@ public final class KalshiSession implements VenueSession {
         if (requests.heartbeatAnswered(frame.id)) {
             return;
         }
+        if ((frame.type == KalshiFrame.Type.ORDERBOOK_DELTA || frame.type == KalshiFrame.Type.ORDERBOOK_SNAPSHOT)
+                && frame.seq == KalshiFrame.ABSENT) {
+            // Every book frame spends its sid's seq: one without cannot be checked, and applied unchecked, its original
+            // (resent, or the next frame) would apply the same signed change twice.
+            out.badFrame("Kalshi " + frame.type.wire + " without seq", text);
+            return;
+        }
         try {
             switch (frame.type) {
                 case ORDERBOOK_DELTA -> events.onDelta(frame, receivedAt, out);

@@ -186,9 +186,23 @@ final class OkxJson {
         return Kind.OTHER;
     }
 
+    /**
+     * How deep a skipped value may nest: Jackson's default limit ({@code StreamReadConstraints}), which the other
+     * venues' parsers keep. A frame of thousands of {@code [} would otherwise overflow the stack of the connection's
+     * thread and fail the socket instead of counting one bad frame.
+     */
+    static final int MAX_DEPTH = 1000;
+
     /** Skips one value of any kind. */
     void skipValue() throws Malformed {
+        skipValue(1);
+    }
+
+    private void skipValue(int depth) throws Malformed {
         char c = peek();
+        if ((c == '{' || c == '[') && depth > MAX_DEPTH) {
+            throw new Malformed("nested deeper than " + MAX_DEPTH + " at char " + pos);
+        }
         switch (c) {
             case '"' -> readString();
             case '{' -> {
@@ -196,7 +210,7 @@ final class OkxJson {
                 boolean first = true;
                 while (nextField(first)) {
                     first = false;
-                    skipValue();
+                    skipValue(depth + 1);
                 }
             }
             case '[' -> {
@@ -204,7 +218,7 @@ final class OkxJson {
                 boolean first = true;
                 while (nextElement(first)) {
                     first = false;
-                    skipValue();
+                    skipValue(depth + 1);
                 }
             }
             case 't' -> literal("true");
@@ -299,9 +313,14 @@ final class OkxJson {
         if (s[pos] == '-') {
             pos++;
         }
+        int first = pos;
         int digits = digits();
         if (digits == 0) {
             throw unexpected("a digit");
+        }
+        if (digits > 1 && s[first] == '0') {
+            // JSON has no leading zeros: "00012" is not a number a venue's encoder writes.
+            throw new Malformed("a number with a leading zero at char " + first);
         }
         if (pos < end && s[pos] == '.') {
             pos++;

@@ -208,6 +208,12 @@ public final class PolymarketSession implements VenueSession, WireReader.Sink {
         if (!a.subscribed) {
             return;
         }
+        if (!m.bids.present || !m.asks.present) {
+            // The venue writes both sides, empty or not: a book missing one (a name garbled on the way) is not a book
+            // with an empty side, and serving it so would show a one-sided market as fresh.
+            reject(m, "book without " + (m.bids.present ? "asks" : "bids"), false);
+            return;
+        }
         List<PriceLevel> bids = bestFirst(m.bids, DESCENDING);
         List<PriceLevel> asks = bestFirst(m.asks, ASCENDING);
         a.awaitingBook = false;
