@@ -127,8 +127,7 @@ final class BookPublication {
         lossesSinceFullBook++;
         owesFullBook = true;
         if (!lossAnnounced && sequence > 0) {
-            lossAnnounced = true;
-            continuity(Continuity.Kind.GAP_DETECTED, lossText() + "; a full book follows"
+            lossAnnounced = continuity(Continuity.Kind.GAP_DETECTED, lossText() + "; a full book follows"
                     + (bookTrusted ? "" : " the venue's next snapshot"));
         }
         if (bookTrusted) {
@@ -170,9 +169,10 @@ final class BookPublication {
         }
     }
 
-    private void continuity(Continuity.Kind kind, String reason) {
+    /** @return false when the publish queue refused it */
+    private boolean continuity(Continuity.Kind kind, String reason) {
         long now = System.currentTimeMillis();
-        outlet.publish(Channel.CONTINUITY, sequence, now, new Continuity(market.venue(), market, kind, reason, now));
+        return outlet.publish(Channel.CONTINUITY, sequence, now, new Continuity(market.venue(), market, kind, reason, now));
     }
 
     private void fullBook(OrderBook book, long venueSequence, long venueTimestamp, long receivedAt) {
@@ -187,9 +187,10 @@ final class BookPublication {
             }
             nextLossHealAt = now + 1000;
         }
-        if (owesFullBook) {
-            // Said before the book that heals it, so a consumer knows why the full book came.
-            continuity(Continuity.Kind.GAP_DETECTED, lossText() + "; a full book follows");
+        if (owesFullBook && !continuity(Continuity.Kind.GAP_DETECTED, lossText() + "; a full book follows")) {
+            // Said before the book that heals it, so a consumer knows why the full book came; a full book after a
+            // hole nobody announced would look like a gap-free topic. Refused too: still owed, the next chance tries.
+            return;
         }
         BookSnapshot full = new BookSnapshot(market, book.topBids(Integer.MAX_VALUE), book.topAsks(Integer.MAX_VALUE),
                 venueSequence, venueTimestamp, receivedAt);

@@ -193,10 +193,8 @@ public final class KafkaPublisher implements MarketPublisher {
         this.roomThreshold = settings.publishBuffer() / 2;
         this.metrics = NodeMetrics.get(system);
         settings.topics().forEach((channel, spec) -> topics.put(channel, spec.name()));
-        RestartSettings restart = RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)
-                .withLogSettings(RestartSettings.createLogSettings(org.apache.pekko.event.Logging.ErrorLevel()));
         Flow<ProducerMessage.Envelope<String, byte[], List<Pending>>, ProducerMessage.Results<String, byte[], List<Pending>>, NotUsed>
-                producer = RestartFlow.onFailuresWithBackoff(restart, () -> {
+                producer = restarting(() -> {
                     onProducerStart();
                     return Flow.lazyCompletionStageFlow(() -> bootstrapServers.thenApply(bootstrap -> {
                         LOG.info("publishing to Kafka at {}", bootstrap);
@@ -316,6 +314,21 @@ public final class KafkaPublisher implements MarketPublisher {
      * The producer stage is (re)starting. On a restart, whatever the failed one held unacknowledged is gone: every
      * outlet with such records is told. The old stage is dead and the new one has taken nothing yet.
      */
+    /**
+     * The producer stage, restarted with backoff whenever it ends, however it ends. Not {@code onFailuresWithBackoff}:
+     * a failing producer cancels its upstream as well as failing downstream, and that operator passes a cancellation
+     * that reaches it before the failure on to the stream's upstream (it waits only 50 ms for the failure), which
+     * fails the publish queue for good: seen under load after a {@code BufferExhaustedException}, when the node
+     * then refused every record until it was restarted. Here any end of the stage restarts it; the stage ends for
+     * good only when the queue itself completes (the node's shutdown).
+     */
+    static <In, Out> Flow<In, Out, NotUsed> restarting(
+            org.apache.pekko.japi.function.Creator<Flow<In, Out, ?>> stage) {
+        RestartSettings restart = RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)
+                .withLogSettings(RestartSettings.createLogSettings(org.apache.pekko.event.Logging.ErrorLevel()));
+        return RestartFlow.withBackoff(restart, stage);
+    }
+
     private void onProducerStart() {
         if (!producerStarted.compareAndSet(false, true)) {
             metrics.onKafkaProducerRestart();

@@ -80,6 +80,28 @@ class BookPublicationTest {
     }
 
     @Test
+    void aFullBookAfterAHoleWaitsUntilItsAnnouncementIsTaken() {
+        start();
+        publisher.accepting = false;
+        change(Decimals.parse("0.41"), Decimals.parse("5"));
+        assertEquals(1, publication.refused());
+        int before = publisher.records.size();
+
+        // The queue takes book records again, but the gap_detected is refused: no full book may heal the hole unsaid.
+        publisher.accepting = true;
+        publisher.refusing = Channel.CONTINUITY;
+        change(Decimals.parse("0.42"), Decimals.parse("5"));
+        assertEquals(before, publisher.records.size(), "no full book without its announcement");
+
+        publisher.refusing = null;
+        publication.periodic(book, venueSequence, 0);
+        List<MarketRecord<?>> healed = publisher.records.subList(before, publisher.records.size());
+        assertEquals(3, healed.size(), "gap, full book, snapshot copy: " + healed);
+        assertEquals(Continuity.Kind.GAP_DETECTED, assertInstanceOf(Continuity.class, healed.get(0).payload()).kind());
+        assertEquals(3, assertInstanceOf(BookSnapshot.class, healed.get(1).payload()).bids().size());
+    }
+
+    @Test
     void recordsLostOnTheWayToKafkaAreAnnouncedAndHealedAtOnce() {
         start();
         change(Decimals.parse("0.41"), Decimals.parse("5"));

@@ -18,9 +18,17 @@ import io.marketmesh.protocol.Venue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +68,37 @@ class KafkaPublisherTest {
             assertEquals(2, book.get(0).sequence());
             assertEquals("test-node", book.get(0).source());
             assertEquals(market.id(), book.get(0).market());
+        } finally {
+            testKit.shutdownTestKit();
+        }
+    }
+
+    /**
+     * A producer that fails cancels its upstream at once and fails downstream a little later (under load, later than
+     * the restart operator waited for it). The publish queue in front must live through that: every later offer is
+     * taken, and records flow again through the restarted stage.
+     */
+    @Test
+    void aProducerStageThatCancelsBeforeItFailsIsRestartedAndTheQueueLivesOn() {
+        ActorTestKit testKit = ActorTestKit.create();
+        try {
+            AtomicInteger starts = new AtomicInteger();
+            Flow<Integer, Integer, NotUsed> stage = KafkaPublisher.restarting(() -> starts.incrementAndGet() == 1
+                    ? Flow.fromSinkAndSource(Sink.cancelled(),
+                            Source.<Integer>never().completionTimeout(Duration.ofMillis(500)))
+                    : Flow.<Integer>create().map(i -> -i));
+            Queue<Integer> received = new ConcurrentLinkedQueue<>();
+            BoundedSourceQueue<Integer> queue = Source.<Integer>queue(16).via(stage)
+                    .to(Sink.foreach(received::add)).run(testKit.system());
+            AtomicInteger offered = new AtomicInteger();
+            TestNode.await(() -> {
+                QueueOfferResult result = queue.offer(offered.incrementAndGet());
+                assertTrue(result == QueueOfferResult.enqueued() || result == QueueOfferResult.dropped(),
+                        "the publish queue failed with its producer: " + result);
+                return !received.isEmpty();
+            }, Duration.ofSeconds(30), "a record through the restarted stage");
+            assertTrue(starts.get() >= 2, "the stage was started again");
+            assertTrue(received.stream().allMatch(i -> i < 0), "only the restarted stage emitted: " + received);
         } finally {
             testKit.shutdownTestKit();
         }

@@ -18,6 +18,8 @@ public final class RecordingPublisher implements MarketPublisher {
     public final List<MarketRecord<?>> records = new CopyOnWriteArrayList<>();
     public volatile boolean accepting = true;
     public volatile boolean room = true;
+    /** A channel whose records are refused even while {@link #accepting} (null: none). */
+    public volatile Channel refusing;
     private final List<Open> open = new CopyOnWriteArrayList<>();
 
     private record Open(Outlet outlet, Runnable onLoss) {
@@ -29,11 +31,12 @@ public final class RecordingPublisher implements MarketPublisher {
             @Override
             public boolean publish(Channel channel, long sequence, long receivedTimestamp, Object payload,
                                    long receivedNanos) {
-                if (accepting) {
+                boolean taken = accepting && channel != refusing;
+                if (taken) {
                     records.add(new MarketRecord<>(MarketRecord.VERSION, venue.id(), key, channel, sequence, "test",
                             receivedTimestamp, receivedTimestamp, payload));
                 }
-                return accepting;
+                return taken;
             }
 
             @Override
