@@ -128,7 +128,9 @@ final class ApiGuard extends AllDirectives {
                     : Optional.empty();
         }
         boolean upgrade = request.getHeader("Upgrade").map(h -> h.value().equalsIgnoreCase("websocket")).orElse(false);
-        if (upgrade) {
+        // Only where browsers need it (they cannot set a header on a WebSocket): the stream's upgrade.
+        if (upgrade && request.method().equals(org.apache.pekko.http.javadsl.model.HttpMethods.GET)
+                && request.getUri().path().equals("/api/v1/stream")) {
             return subprotocolToken(request.getHeader("Sec-WebSocket-Protocol").map(HttpHeader::value).orElse(""));
         }
         return Optional.empty();
@@ -148,7 +150,7 @@ final class ApiGuard extends AllDirectives {
      * The connection's peer address, not a forwarding header: a client could write any X-Forwarded-For and start a
      * fresh bucket on every request. Behind a proxy every client shares the proxy's bucket (docs/security.md).
      */
-    private static String peerAddress(HttpRequest request) {
+    static String peerAddress(HttpRequest request) {
         Optional<RemoteAddress> remote = request.getAttribute(AttributeKeys.remoteAddress);
         return remote.flatMap(RemoteAddress::getAddress).map(java.net.InetAddress::getHostAddress).orElse("unknown");
     }

@@ -65,6 +65,10 @@ final class ApiRequests {
             many.forEach(n -> symbols.add(validSymbol(n)));
         }
         if (one != null) {
+            if (symbols.size() >= maxSymbols) {
+                throw ApiError.badRequest("at most " + maxSymbols + " symbols per request (marketmesh.http.limits."
+                        + "max-symbols-per-request), got " + (symbols.size() + 1));
+            }
             symbols.add(validSymbol(one));
         }
         if (symbols.isEmpty()) {

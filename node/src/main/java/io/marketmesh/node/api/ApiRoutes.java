@@ -186,7 +186,7 @@ public final class ApiRoutes extends AllDirectives {
 
     private Route streamRoutes() {
         return concat(
-                pathEndOrSingleSlash(() -> get(() -> extractClientIP(ip -> webSocket(ip.toString())))),
+                pathEndOrSingleSlash(() -> get(() -> withPeer(ip -> webSocket(ip.toString())))),
                 path("clients", built(get(() -> async(() -> streams.clients(settings.askTimeout())
                         .thenApply(report -> response(200, report)))))));
     }
@@ -226,10 +226,15 @@ public final class ApiRoutes extends AllDirectives {
         return java.util.Optional.ofNullable(bearer);
     }
 
+    /** The connection's peer address (not a forwarding header a client could forge), as streams show and log it. */
+    private Route withPeer(java.util.function.Function<String, Route> inner) {
+        return extractRequest(request -> inner.apply(ApiGuard.peerAddress(request)));
+    }
+
     /** {@code GET /api/v1/markets/{venue}/{symbol}/stream?channels=book,trades&depth=10}: Server-Sent Events. */
     private Route serverSentEvents(String venue, String symbol) {
         return parameterOptional("channels", channels -> parameterOptional("depth", depthParam ->
-                extractClientIP(ip -> {
+                withPeer(ip -> {
                     if (!ready.getAsBoolean()) {
                         return error(ApiError.notReady("the node has not joined its cluster yet"));
                     }
@@ -249,7 +254,7 @@ public final class ApiRoutes extends AllDirectives {
 
     /** Server-Sent Events of instrument channels ({@code /instruments/{id}/stream}, {@code /arbitrage/stream}). */
     private Route instrumentEvents(List<String> channels) {
-        return extractClientIP(ip -> {
+        return withPeer(ip -> {
             if (!ready.getAsBoolean()) {
                 return error(ApiError.notReady("the node has not joined its cluster yet"));
             }

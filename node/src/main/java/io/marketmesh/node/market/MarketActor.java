@@ -387,6 +387,13 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
         if (state == BookState.UNFOLLOWED) {
             return this;
         }
+        if (event instanceof BookSnapshot snapshot && order.hasWriter() && apply.route() != 0
+                && apply.route() != order.writerRoute()
+                && OrderBook.check(snapshot.bids(), snapshot.asks()) != OrderBook.Result.APPLIED) {
+            // A broken snapshot from another socket takes nothing over: the writer's book stays as it is.
+            droppedFromOtherWriter(apply);
+            return this;
+        }
         switch (order.arrive(apply.route(), apply.seq(), event instanceof BookSnapshot)) {
             case LATE -> {
                 // Overtaken on the way (a shard hand-off): the snapshot the book is built on already includes it.

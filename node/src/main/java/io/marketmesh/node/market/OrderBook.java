@@ -47,6 +47,17 @@ public final class OrderBook {
     /** Replaces the whole book. Levels may come in any order; zero sizes are dropped. */
     public Result replace(List<PriceLevel> bidLevels, List<PriceLevel> askLevels) {
         changes.clear();
+        Result check = check(bidLevels, askLevels);
+        if (check != Result.APPLIED) {
+            return check;
+        }
+        bids.replaceAll(bidLevels);
+        asks.replaceAll(askLevels);
+        return Result.APPLIED;
+    }
+
+    /** What {@link #replace} would answer for these levels, without changing anything. */
+    public static Result check(List<PriceLevel> bidLevels, List<PriceLevel> askLevels) {
         for (List<PriceLevel> side : List.of(bidLevels, askLevels)) {
             for (PriceLevel l : side) {
                 if (l.size() < 0) {
@@ -57,8 +68,6 @@ public final class OrderBook {
                 }
             }
         }
-        bids.replaceAll(bidLevels);
-        asks.replaceAll(askLevels);
         return Result.APPLIED;
     }
 

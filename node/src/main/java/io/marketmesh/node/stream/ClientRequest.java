@@ -51,7 +51,8 @@ record ClientRequest(String op, JsonNode id, List<String> channels, int depth) {
             }
             for (JsonNode channel : list) {
                 if (!channel.isTextual()) {
-                    throw new Refused(id, "bad_channel", "every channel must be a string, not " + channel);
+                    throw new Refused(id, "bad_channel", "every channel must be a string, not "
+                            + io.marketmesh.node.security.ClientText.quote(channel.toString()));
                 }
                 channels.add(channel.asText());
             }

@@ -206,7 +206,8 @@ public final class StreamHub extends AbstractBehavior<Object> {
             case "subscribe" -> onSubscribe(client, request);
             case "unsubscribe" -> onUnsubscribe(client, request);
             default -> reply(client, StreamMessages.error(request.id(), "unknown_op",
-                    "unknown op '" + request.op() + "' (subscribe, unsubscribe, ping)"));
+                    "unknown op '" + io.marketmesh.node.security.ClientText.quote(request.op()) + "'"
+                            + " (subscribe, unsubscribe, ping)"));
         }
         return this;
     }

@@ -120,7 +120,7 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     private record RemovedChanged(Venue venue, int bucket, Set<String> symbols) implements Command {
     }
 
-    private record RemovedWritten(Venue venue, String error) implements Command {
+    private record RemovedWritten(Venue venue, String error, Runnable then) implements Command {
     }
 
     /** One bucket's write of a {@link PendingWrite} was answered. */
@@ -331,6 +331,7 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
                     if (m.error() != null) {
                         getContext().getLog().warn("removed-by-user markets of {}: {}", m.venue().id(), m.error());
                     }
+                    m.then().run();
                     return this;
                 })
                 .onSignal(Terminated.class, this::onWatcherGone)
@@ -413,11 +414,15 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
             return this;
         }
         int bucket = SubscriptionKeys.bucketOf(unfollow.symbol());
-        PendingWrite write = new PendingWrite(unfollow.venue(), List.of(bucket),
-                () -> unfollow.replyTo().tell(new UnfollowResult(true, null)),
-                error -> unfollow.replyTo().tell(new UnfollowResult(true, error)));
-        writeBucket(write, bucket, set -> set.remove(self, unfollow.symbol()));
-        recordRemovedByUser(unfollow.venue(), List.of(unfollow.symbol()), true);
+        // "Removed by the user" is written (to a majority, and to disk) before the market leaves the followed set and
+        // before the answer: a market out of the followed set but not yet recorded as removed would be added back by
+        // discovery after a full restart.
+        recordRemovedByUser(unfollow.venue(), List.of(unfollow.symbol()), true, removedError -> {
+            PendingWrite write = new PendingWrite(unfollow.venue(), List.of(bucket),
+                    () -> unfollow.replyTo().tell(new UnfollowResult(true, removedError)),
+                    error -> unfollow.replyTo().tell(new UnfollowResult(true, error)));
+            writeBucket(write, bucket, set -> set.remove(self, unfollow.symbol()));
+        });
         return this;
     }
 
@@ -427,7 +432,20 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
      * spreads by gossip if this node stays up).
      */
     private void recordRemovedByUser(Venue venue, List<String> symbols, boolean removed) {
-        removedByUser.mark(venue, symbols, removed).forEach((bucket, inBucket) -> sets.askUpdate(
+        recordRemovedByUser(venue, symbols, removed, error -> { });
+    }
+
+    /** As above, then {@code then} with null or the first write's error, once every bucket's write has answered. */
+    private void recordRemovedByUser(Venue venue, List<String> symbols, boolean removed,
+                                     java.util.function.Consumer<String> then) {
+        var changed = removedByUser.mark(venue, symbols, removed);
+        if (changed.isEmpty()) {
+            then.accept(null);
+            return;
+        }
+        int[] outstanding = {changed.size()};
+        String[] firstError = {null};
+        changed.forEach((bucket, inBucket) -> sets.askUpdate(
                 replyTo -> new Replicator.Update<>(SubscriptionKeys.removedKey(venue, bucket), ORSet.empty(),
                         new Replicator.WriteMajority(writeTimeout), replyTo, set -> {
                             ORSet<String> result = set;
@@ -436,8 +454,19 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
                             }
                             return result;
                         }),
-                response -> new RemovedWritten(venue, response instanceof Replicator.UpdateSuccess ? null
-                        : "not confirmed by a majority within " + writeTimeout + ": " + response)));
+                response -> {
+                    String error = response instanceof Replicator.UpdateSuccess ? null
+                            : "not confirmed by a majority within " + writeTimeout + ": " + response;
+                    // Run by the actor when the message arrives: the counters are only ever touched by it.
+                    return new RemovedWritten(venue, error, () -> {
+                        if (firstError[0] == null) {
+                            firstError[0] = error;
+                        }
+                        if (--outstanding[0] == 0) {
+                            then.accept(firstError[0]);
+                        }
+                    });
+                }));
     }
 
     private Behavior<Command> onAddDiscovered(AddDiscovered discovered) {
@@ -516,13 +545,20 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
             seed.replyTo().tell(false);
             return this;
         }
-        add(seed.venue(), seed.symbols(), () -> {
+        // A market a user removed stays removed, also when an unseeded flag (a wiped node started alone) asks to seed.
+        List<String> seeding = seed.symbols().stream().filter(s -> !removedByUser.contains(seed.venue(), s)).toList();
+        Runnable flagSeeded = () -> {
             flags.askUpdate(replyTo -> new Replicator.Update<>(seededKey(seed.venue()), Flag.create(),
                             new Replicator.WriteMajority(writeTimeout), replyTo, Flag::switchOn),
                     // The symbols are in; a flag not confirmed by a majority yet still spreads by gossip.
                     response -> new SeedFlagged(seed, response instanceof Replicator.UpdateSuccess ? null
                             : "seeded flag: " + response));
-        }, error -> seed.replyTo().tell(false));
+        };
+        if (seeding.isEmpty()) {
+            flagSeeded.run();
+        } else {
+            add(seed.venue(), seeding, flagSeeded, error -> seed.replyTo().tell(false));
+        }
         return this;
     }
 

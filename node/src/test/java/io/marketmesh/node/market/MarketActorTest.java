@@ -625,6 +625,24 @@ class MarketActorTest {
     }
 
     @Test
+    void aBrokenSnapshotFromAnotherSocketTakesNothingOver() {
+        long a = 0x0a;
+        long b = 0x0b;
+        actor.tell(from(0, 4, a, 1, snapshot(1, new PriceLevel(d("0.40"), d("10")), new PriceLevel(d("0.60"), d("5")))));
+        // A mangled snapshot (a price at or below zero) from a stale socket of the other side of a partition.
+        actor.tell(from(1, 5, b, 1, snapshot(2, new PriceLevel(d("-0.41"), d("20")), new PriceLevel(d("0.59"), d("6")))));
+        actor.tell(from(0, 4, a, 2, relative(2, Side.BID, "0.40", "1")));
+        BookView view = book();
+        assertFalse(view.stale(), "the writer's book is untouched");
+        assertEquals(List.of(new PriceLevel(d("0.40"), d("11"))), view.bids(), "the writer's change still applies");
+        MarketState state = state();
+        assertEquals(0, state.writer().worker());
+        assertEquals(0, state.writer().takeOvers());
+        assertEquals(1, state.counters().droppedFromOtherWriter());
+        resyncs.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
     void aSocketThatIsNotTheWriterCannotMarkTheBookStaleNorUnfollowALiveOne() {
         long a = 0x0a;
         long b = 0x0b;
