@@ -24,6 +24,11 @@ public final class CryptoBook {
     /** Price to size, asks lowest first. */
     final NavigableMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
     final CryptoPair pair;
+    /**
+     * The best level {@link #removeBest} took away unannounced, until the next {@link #move}: that move stays on the
+     * same side at a worse price, so it cannot put the level back and quietly undo the fault it is meant to reveal.
+     */
+    private LevelChange hidden;
 
     /** One level set to a new absolute size ({@code newSize} zero removes it). */
     public record LevelChange(boolean bid, BigDecimal price, BigDecimal oldSize, BigDecimal newSize) {
@@ -67,10 +72,14 @@ public final class CryptoBook {
 
     /** Sets one level within 14 ticks of the touch to a new size, or removes it; applied before it is returned. */
     LevelChange move(Random random) {
-        boolean bid = random.nextBoolean();
+        boolean bid = hidden != null ? hidden.bid() : random.nextBoolean();
         NavigableMap<BigDecimal, BigDecimal> side = bid ? bids : asks;
         BigDecimal price;
-        if (bid) {
+        if (hidden != null) {
+            // one tick worse than the hidden level, still positive: a lower bid was left when it went
+            price = bid ? hidden.price().subtract(pair.tick()) : hidden.price().add(pair.tick());
+            hidden = null;
+        } else if (bid) {
             // anywhere from 14 ticks below the best ask up to one tick below it, so the bid can improve but not cross
             long steps = 1 + random.nextInt(14);
             price = bestAsk().subtract(pair.tick().multiply(BigDecimal.valueOf(steps)));
@@ -154,11 +163,15 @@ public final class CryptoBook {
         }
     }
 
-    /** Removes the best level of a side that has more than one, as a hidden change; returns it. */
+    /**
+     * Removes the best level of a side that has more than one, as a hidden change; returns it. The book's next
+     * {@link #move} then changes a worse level of that side, so the next checksum or touch the venue sends shows it.
+     */
     LevelChange removeBest(boolean bid) {
         NavigableMap<BigDecimal, BigDecimal> side = bid ? bids : asks;
         Map.Entry<BigDecimal, BigDecimal> best = side.pollFirstEntry();
-        return new LevelChange(bid, best.getKey(), best.getValue(), BigDecimal.ZERO);
+        hidden = new LevelChange(bid, best.getKey(), best.getValue(), BigDecimal.ZERO);
+        return hidden;
     }
 
     private BigDecimal randomSize(Random random) {

@@ -219,12 +219,8 @@ final class PolymarketSimulator extends SimVenue {
         for (Set<String> assets : assetsOf.values()) {
             for (String token : assets) {
                 SimBook book = books.get(token);
-                if (book.bids.size() > 1) {
-                    book.bids.pollLastEntry();
-                    return 1;
-                }
-                if (book.asks.size() > 1) {
-                    book.asks.pollFirstEntry();
+                if (book.bids.size() > 1 || book.asks.size() > 1) {
+                    book.removeBest(book.bids.size() > 1);
                     return 1;
                 }
             }

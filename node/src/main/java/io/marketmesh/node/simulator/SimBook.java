@@ -21,6 +21,8 @@ final class SimBook {
     /** Price in cents to size in hundredths of a contract/share. */
     final TreeMap<Integer, Long> bids = new TreeMap<>();
     final TreeMap<Integer, Long> asks = new TreeMap<>();
+    /** The level {@link #removeBest} hid, until the next {@link #move}. */
+    private LevelChange hidden;
 
     /** One level set to a new absolute size (0 removes it). */
     record LevelChange(boolean bid, int priceCents, long oldSize, long newSize) {
@@ -40,6 +42,17 @@ final class SimBook {
         return book;
     }
 
+    /**
+     * Removes the best level of a side that has more than one without telling anyone; returns it. The book's next
+     * {@link #move} then changes a worse level of that side, so it cannot put the level back and quietly undo the
+     * change: the venue's next top-of-book claim shows it.
+     */
+    LevelChange removeBest(boolean bid) {
+        Map.Entry<Integer, Long> best = bid ? bids.pollLastEntry() : asks.pollFirstEntry();
+        hidden = new LevelChange(bid, best.getKey(), best.getValue(), 0);
+        return hidden;
+    }
+
     int bestBid() {
         return bids.lastKey();
     }
@@ -50,9 +63,13 @@ final class SimBook {
 
     /** Sets one level near the touch to a new size, or removes it; applied here before it is returned. */
     LevelChange move(Random random) {
-        boolean bid = random.nextBoolean();
+        boolean bid = hidden != null ? hidden.bid() : random.nextBoolean();
         int price;
-        if (bid) {
+        if (hidden != null) {
+            // one cent worse than the hidden level, still in 1..99: a worse level was left on that side when it went
+            price = bid ? hidden.priceCents() - 1 : hidden.priceCents() + 1;
+            hidden = null;
+        } else if (bid) {
             int lower = Math.max(1, bestAsk() - 10);
             price = lower + random.nextInt(bestAsk() - lower);
         } else {

@@ -201,9 +201,9 @@ class VenueHealthTest {
 
     /**
      * The venue ignores resyncs on its open sockets and hides a change of one book's best level; the node's book fails
-     * the venue's next top-of-book claim and stays stale. A claim reveals the hidden change only while the hidden level
-     * is still the book's top (a new best placed above it hides it from the claims), so the venue hides the same book's
-     * best level again at each poll until a claim has caught one. Returns the health that shows the stale book.
+     * the venue's next top-of-book claim and stays stale. The claim comes with the book's next change, which may take
+     * a while on a loaded machine, so each poll that sees no stale book yet hides one more best level (each is caught
+     * the same way). Returns the health that shows the stale book.
      */
     private JsonNode staleOnePolymarketBook(TestNode node) {
         simulator.ignoreResubscriptions(Venue.POLYMARKET);
