@@ -3,6 +3,7 @@ package io.marketmesh.node.connection;
 import io.marketmesh.node.catalog.CatalogFeeder;
 import io.marketmesh.node.serialization.CborSerializable;
 import io.marketmesh.node.market.MarketActor;
+import io.marketmesh.node.market.SocketRoutes;
 import io.marketmesh.node.market.ResyncRequest;
 import io.marketmesh.node.market.MarketPublisher;
 import io.marketmesh.node.market.ResyncTopics;
@@ -397,9 +398,12 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
 
     /** Nothing feeds these books until another worker has resubscribed: say so rather than serve them as fresh. */
     private void markAllStale(String reason) {
+        // Named by this node: a book a socket elsewhere took over meanwhile (the next worker's) stays as it is.
+        int self = SocketRoutes.nodeTag(org.apache.pekko.cluster.typed.Cluster.get(getContext().getSystem())
+                .selfMember().uniqueAddress());
         for (String symbol : slotBySymbol.keySet()) {
             sharding.entityRefFor(MarketActor.TYPE_KEY, MarketKey.of(venue.venue(), symbol).id())
-                    .tell(new MarketActor.MarkStale(reason));
+                    .tell(MarketActor.MarkStale.socketsOf(self, reason));
         }
     }
 

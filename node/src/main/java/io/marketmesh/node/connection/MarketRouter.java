@@ -1,6 +1,7 @@
 package io.marketmesh.node.connection;
 
 import io.marketmesh.node.market.MarketActor;
+import io.marketmesh.node.market.SocketRoutes;
 import io.marketmesh.protocol.MarketEvent;
 import io.marketmesh.protocol.MarketKey;
 import io.marketmesh.protocol.Venue;
@@ -10,10 +11,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
@@ -63,8 +64,8 @@ final class MarketRouter {
      * should it come back to this socket, its numbering goes on rising.
      */
     private final Map<String, long[]> changesSent = new HashMap<>();
-    /** This socket incarnation's numbering of its changes (never 0, which means "not numbered"). */
-    private final long numbering = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    /** This socket incarnation's numbering of its changes (never 0, which means "not numbered"): names its node. */
+    private final long numbering;
     private long directRoutesLost;
 
     /**
@@ -80,6 +81,8 @@ final class MarketRouter {
         this.context = context;
         this.locatedTo = locatedTo;
         this.token = token;
+        this.numbering = SocketRoutes.next(SocketRoutes.nodeTag(
+                Cluster.get(context.getSystem()).selfMember().uniqueAddress()));
     }
 
     /** @return the ones not carried before */

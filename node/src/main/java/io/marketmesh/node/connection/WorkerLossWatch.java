@@ -1,6 +1,7 @@
 package io.marketmesh.node.connection;
 
 import io.marketmesh.node.market.MarketActor;
+import io.marketmesh.node.market.SocketRoutes;
 import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.protocol.MarketKey;
 import io.marketmesh.protocol.Venue;
@@ -20,6 +21,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.UniqueAddress;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
@@ -35,7 +37,9 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * <p>Which books those are comes from the followed markets ({@link Subscriptions.GetFollowed}). A read that fails (no
  * answer within {@link Settings#readTimeout}: the subscriptions actor busy or restarting) is tried again after a
  * backoff doubling up to {@link Settings#maxBackoff}, at most {@link Settings#attempts} times in all, as long as the
- * node has not come back: giving up would leave the frozen books served as fresh.
+ * node has not come back: giving up would leave the frozen books served as fresh. A retry may succeed after the
+ * workers restarted elsewhere and their snapshots made the books fresh again: the mark names the lost node
+ * ({@link MarketActor.MarkStale#socketsOf}), and a book whose writer now runs on another node ignores it.
  */
 public final class WorkerLossWatch {
 
@@ -70,11 +74,20 @@ public final class WorkerLossWatch {
     private record WorkerListing(Venue venue, int worker, Set<ActorRef<ConnectionManager.Command>> refs) implements Command {
     }
 
-    private record Unreachable(Address node) implements Command {
+    private record Unreachable(UniqueAddress node) implements Command {
     }
 
-    /** Read the followed markets (read number {@code attempt}, from 1), then flag the lost workers' books. */
-    record ReadFollowed(Address node, List<WorkerSlot> lost, int attempt) implements Command {
+    /**
+     * Read the followed markets (read number {@code attempt}, from 1), then flag the lost workers' books.
+     *
+     * @param nodeTag the lost node's {@link SocketRoutes#nodeTag tag}: its sockets' routes carry it, so a book taken
+     *                over since by a socket elsewhere ignores the flag
+     */
+    record ReadFollowed(Address node, int nodeTag, List<WorkerSlot> lost, int attempt) implements Command {
+
+        ReadFollowed retry() {
+            return new ReadFollowed(node, nodeTag, lost, attempt + 1);
+        }
     }
 
     private record MarkLostWorkers(ReadFollowed read, Subscriptions.Followed followed) implements Command {
@@ -104,7 +117,7 @@ public final class WorkerLossWatch {
             }
             Cluster cluster = Cluster.get(context.getSystem());
             cluster.subscriptions().tell(Subscribe.create(context.messageAdapter(ClusterEvent.UnreachableMember.class,
-                    event -> new Unreachable(event.member().address())), ClusterEvent.UnreachableMember.class));
+                    event -> new Unreachable(event.member().uniqueAddress())), ClusterEvent.UnreachableMember.class));
             return Behaviors.receive(Command.class)
                     .onMessage(WorkerListing.class, listing -> {
                         WorkerSlot slot = new WorkerSlot(listing.venue(), listing.worker());
@@ -139,7 +152,8 @@ public final class WorkerLossWatch {
     }
 
     private static void onUnreachable(ActorContext<Command> context, Cluster cluster, Map<WorkerSlot, Address> placement,
-                                      Address node) {
+                                      UniqueAddress unreachable) {
+        Address node = unreachable.address();
         if (!actsFor(cluster, node)) {
             return;
         }
@@ -152,7 +166,7 @@ public final class WorkerLossWatch {
         if (lost.isEmpty()) {
             return;
         }
-        context.getSelf().tell(new ReadFollowed(node, List.copyOf(lost), 1));
+        context.getSelf().tell(new ReadFollowed(node, SocketRoutes.nodeTag(unreachable), List.copyOf(lost), 1));
     }
 
     /** The followed markets could not be read: again after a backoff, unless the node is back or it was the last try. */
@@ -175,7 +189,7 @@ public final class WorkerLossWatch {
                 + "workers fed (attempt {} of {}); trying again in {} ms", node, read.attempt(), settings.attempts(),
                 wait.toMillis());
         // One timer per lost node: a later loss of another node does not cancel this one's retry.
-        timers.startSingleTimer(read.node(), new ReadFollowed(read.node(), read.lost(), read.attempt() + 1), wait);
+        timers.startSingleTimer(read.node(), read.retry(), wait);
     }
 
     /** Whether the node is a member again that this node reaches (flagging its workers' books would be wrong now). */
@@ -220,8 +234,9 @@ public final class WorkerLossWatch {
             for (String symbol : mark.followed().of(slot.venue())) {
                 if (ConnectionWorkers.owner(symbol, workers) == slot.worker()) {
                     sharding.entityRefFor(MarketActor.TYPE_KEY, MarketKey.of(slot.venue(), symbol).id())
-                            .tell(new MarketActor.MarkStale("connection worker " + slot.worker() + " of " + slot.venue().id()
-                                    + " was on unreachable node " + ConnectionWorkers.hostPort(read.node())));
+                            .tell(MarketActor.MarkStale.socketsOf(read.nodeTag(), "connection worker " + slot.worker()
+                                    + " of " + slot.venue().id() + " was on unreachable node "
+                                    + ConnectionWorkers.hostPort(read.node())));
                     marked++;
                 }
             }

@@ -128,12 +128,24 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
      *
      * @param route the numbering of the socket that says so ({@link Apply#route}): a socket that is not the book's
      *              writer cannot vouch for it either way and is not heeded; 0 (a worker stopped or lost, not one
-     *              socket): always heeded
+     *              socket): heeded, as {@code node} says
+     * @param node  with {@code route} 0: the {@link SocketRoutes#nodeTag tag} of the node whose sockets were lost or
+     *              stopped; heeded only while the writer is one of them (a socket elsewhere that took the book over
+     *              since vouches for it); 0: always heeded
      */
-    public record MarkStale(String reason, long route) implements Command {
+    public record MarkStale(String reason, long route, int node) implements Command {
 
         public MarkStale(String reason) {
-            this(reason, 0);
+            this(reason, 0, 0);
+        }
+
+        public MarkStale(String reason, long route) {
+            this(reason, route, 0);
+        }
+
+        /** Every socket of the node tagged {@code node} is gone or going: books they wrote cannot be trusted. */
+        public static MarkStale socketsOf(int node, String reason) {
+            return new MarkStale(reason, 0, node);
         }
     }
 
@@ -676,6 +688,13 @@ public final class MarketActor extends AbstractBehavior<MarketActor.Command> {
             // A socket that does not write this book (the loser of two feeding it, one whose snapshot is yet to come)
             // cannot vouch for it either way: the writer's book stays as it is.
             getContext().getLog().info("{} ignores a stale mark from a socket that is not the book's writer: {}", market,
+                    m.reason());
+            return this;
+        }
+        if (m.node() != 0 && order.hasWriter() && SocketRoutes.nodeOf(order.writerRoute()) != m.node()) {
+            // Those sockets wrote this book once; since then a socket on another node took it over with its snapshot.
+            getContext().getLog().info("{} ignores a stale mark for sockets it no longer takes changes from (its "
+                    + "writer, route {}, runs on another node): {}", market, Long.toHexString(order.writerRoute()),
                     m.reason());
             return this;
         }

@@ -97,6 +97,7 @@ class CrossNodeSerializationTest {
                 12, 0x7fff_1234_5678_9abcL, 99));
         roundTrips(new MarketActor.MarkStale("connection lost"));
         roundTrips(new MarketActor.MarkStale("connection lost", 0x7fff_1234_5678_9abcL));
+        roundTrips(MarketActor.MarkStale.socketsOf(0x7fff_1234, "connection worker 0 was on an unreachable node"));
         roundTrips(new MarketActor.Unfollow());
         roundTrips(new MarketActor.Unfollow(5, 0x7fff_1234_5678_9abcL));
         roundTrips(new MarketActor.NotFollowed());

@@ -3,6 +3,7 @@ package io.marketmesh.node.connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.marketmesh.node.market.SocketRoutes;
 import io.marketmesh.node.simulator.VenueSimulator;
 import io.marketmesh.node.subscription.Subscriptions;
 import io.marketmesh.node.testkit.SimulatedVenues;
@@ -18,6 +19,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,9 +75,13 @@ class WorkerLossWatchRetryTest {
                 Set.of(Venue.KALSHI), 1, subscriptions, new WorkerLossWatch.Settings(Duration.ofMillis(300),
                         Duration.ofMillis(200), Duration.ofSeconds(1), 5)), "retrying-loss-watch", Props.empty());
 
-        // Kalshi's worker 0 was on a node now lost (one that is no member here: gone for good).
+        // Kalshi's worker 0 was on a node now lost (one that is no member here: gone for good). The flag names the lost
+        // node's sockets by the tag in their routes; the book's writer is a socket of this node, so the lost node
+        // goes by this node's tag: its sockets wrote the book.
         Address lost = new Address("pekko", node.system().name(), "10.255.255.1", 25520);
-        watch.tell(new WorkerLossWatch.ReadFollowed(lost, List.of(new WorkerLossWatch.WorkerSlot(Venue.KALSHI, 0)), 1));
+        int lostNodeTag = SocketRoutes.nodeTag(Cluster.get(node.system()).selfMember().uniqueAddress());
+        watch.tell(new WorkerLossWatch.ReadFollowed(lost, lostNodeTag,
+                List.of(new WorkerLossWatch.WorkerSlot(Venue.KALSHI, 0)), 1));
 
         node.awaitJson(path, r -> r.body().path("counters").path("staleEvents").asLong() >= 1, WAIT);
         assertEquals(2, reads.get(), "the first read failed, the second was answered");

@@ -666,6 +666,30 @@ class MarketActorTest {
     }
 
     @Test
+    void aLostNodesStaleMarkReachesOnlyABookItsSocketsStillWrite() {
+        int lostNode = 0x1234;
+        int otherNode = 0x5678;
+        long onLostNode = SocketRoutes.next(lostNode);
+        long elsewhere = SocketRoutes.next(otherNode);
+        assertEquals(lostNode, SocketRoutes.nodeOf(onLostNode));
+        actor.tell(from(0, 4, onLostNode, 1, snapshot(1, new PriceLevel(d("0.40"), d("10")),
+                new PriceLevel(d("0.60"), d("5")))));
+        // The worker restarted on another node; its socket's snapshot took the book over before the flag came.
+        actor.tell(from(0, 9, elsewhere, 1, snapshot(2, new PriceLevel(d("0.41"), d("3")),
+                new PriceLevel(d("0.60"), d("5")))));
+        actor.tell(MarketActor.MarkStale.socketsOf(lostNode, "connection worker 0 was on an unreachable node"));
+        MarketState state = state();
+        assertFalse(state.stale(), "the new writer's fresh book stays fresh");
+        assertEquals(0, state.counters().staleEvents());
+        resyncs.expectNoMessage(Duration.ofMillis(100));
+
+        // The same flag for the node the writer runs on: stale, as before.
+        actor.tell(MarketActor.MarkStale.socketsOf(otherNode, "connection worker 0 was on an unreachable node"));
+        assertTrue(state().stale());
+        assertEquals(1, state().counters().staleEvents());
+    }
+
+    @Test
     void changesBeforeAnySnapshotAreIgnoredAsBeforeAndTheFirstSnapshotMakesItsSocketTheWriter() {
         long a = 0x0a;
         actor.tell(from(0, 4, a, 1, relative(1, Side.BID, "0.40", "3")));
