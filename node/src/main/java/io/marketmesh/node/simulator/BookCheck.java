@@ -1,10 +1,8 @@
 package io.marketmesh.node.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.protocol.Decimals;
 import io.marketmesh.protocol.PriceLevel;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -57,7 +55,6 @@ public final class BookCheck {
     private static final Duration ROUND_PAUSE = Duration.ofSeconds(1);
     /** Markets (and differences per market) the summary names at most. */
     private static final int SHOWN = 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What to check. */
     public record Options(URI simulator, List<URI> nodes, boolean pause, boolean stayPaused, Duration timeout,
@@ -148,7 +145,7 @@ public final class BookCheck {
 
     private final Options options;
     private final PrintStream out;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = CheckHttp.client(Duration.ofSeconds(5));
 
     private BookCheck(Options options, PrintStream out) {
         this.options = options;
@@ -196,11 +193,11 @@ public final class BookCheck {
             Map<String, List<String>> mismatches = compare(markets);
             while (!mismatches.isEmpty() && System.nanoTime() < deadline) {
                 if (System.nanoTime() >= nextProgress) {
-                    out.printf("[%3ds] %d/%d market(s) equal on every node; waiting for %s%n", elapsedSeconds(start),
+                    out.printf("[%3ds] %d/%d market(s) equal on every node; waiting for %s%n", CheckHttp.secondsSince(start),
                             markets.size() - mismatches.size(), markets.size(), firstProblem(mismatches));
                     nextProgress = System.nanoTime() + options.progressEvery().toNanos();
                 }
-                sleep(ROUND_PAUSE);
+                CheckHttp.pause(ROUND_PAUSE);
                 mismatches = compare(markets);
             }
             Result result = new Result(markets.size(), options.nodes().size(), mismatches,
@@ -389,28 +386,8 @@ public final class BookCheck {
 
     private CompletableFuture<Reply> send(HttpRequest.Builder request) {
         return http.sendAsync(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString())
-                .thenApply(response -> new Reply(response.statusCode(), parse(response.body()), null))
+                .thenApply(response -> new Reply(response.statusCode(), CheckHttp.parse(response.body()), null))
                 .exceptionally(e -> new Reply(0, null, (e.getCause() != null ? e.getCause() : e).toString()));
     }
 
-    private static JsonNode parse(String body) {
-        try {
-            return body == null || body.isEmpty() ? null : JSON.readTree(body);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static long elapsedSeconds(long start) {
-        return Duration.ofNanos(System.nanoTime() - start).toSeconds();
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 }

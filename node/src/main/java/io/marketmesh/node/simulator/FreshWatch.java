@@ -1,8 +1,6 @@
 package io.marketmesh.node.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -52,7 +50,6 @@ public final class FreshWatch {
             Exit status: 0 every market fresh on every node; 1 not by the timeout; 2 bad arguments.
             """;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
@@ -62,8 +59,7 @@ public final class FreshWatch {
     private final Duration timeout;
     private final long intervalMillis;
     private final PrintStream out;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = CheckHttp.client(Duration.ofSeconds(2));
 
     FreshWatch(URI simulator, List<URI> nodes, long since, Duration timeout, long intervalMillis, PrintStream out) {
         this.simulator = simulator;
@@ -84,15 +80,15 @@ public final class FreshWatch {
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
-                    case "--simulator" -> simulator = URI.create(required(value, args[i]));
+                    case "--simulator" -> simulator = URI.create(CheckHttp.required(value, args[i]));
                     case "--nodes" -> {
-                        for (String node : required(value, args[i]).split(",")) {
+                        for (String node : CheckHttp.required(value, args[i]).split(",")) {
                             nodes.add(URI.create(node.trim()));
                         }
                     }
-                    case "--since" -> since = Long.parseLong(required(value, args[i]));
-                    case "--timeout" -> timeout = Duration.ofSeconds(Long.parseLong(required(value, args[i])));
-                    case "--interval" -> interval = Long.parseLong(required(value, args[i]));
+                    case "--since" -> since = Long.parseLong(CheckHttp.required(value, args[i]));
+                    case "--timeout" -> timeout = Duration.ofSeconds(Long.parseLong(CheckHttp.required(value, args[i])));
+                    case "--interval" -> interval = Long.parseLong(CheckHttp.required(value, args[i]));
                     case "-h", "--help" -> {
                         System.out.print(USAGE);
                         System.exit(0);
@@ -118,13 +114,6 @@ public final class FreshWatch {
             return;
         }
         System.exit(fresh ? 0 : 1);
-    }
-
-    private static String required(String value, String option) {
-        if (value == null) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return value;
     }
 
     /**
@@ -202,7 +191,7 @@ public final class FreshWatch {
                         seconds(now), marketCount - notFresh.size(), marketCount, waitingFor);
                 nextProgress = now + 5_000;
             }
-            sleep(50);
+            CheckHttp.pause(Duration.ofMillis(50));
         }
         long now = System.currentTimeMillis();
         out.printf("%s  +%.1f s  NOT every market fresh on every node by the timeout (%d s)%n", clock(now),
@@ -262,7 +251,7 @@ public final class FreshWatch {
                     if (response.statusCode() != 200) {
                         return who + " HTTP " + response.statusCode();
                     }
-                    JsonNode body = parse(response.body());
+                    JsonNode body = CheckHttp.parse(response.body());
                     if (body == null) {
                         return who + " unreadable body";
                     }
@@ -287,7 +276,7 @@ public final class FreshWatch {
                 }
                 out.printf("%s  +%.1f s  (asked again: %s)%n", clock(System.currentTimeMillis()),
                         seconds(System.currentTimeMillis()), e.getMessage());
-                sleep(1_000);
+                CheckHttp.pause(Duration.ofSeconds(1));
             }
         }
     }
@@ -310,28 +299,13 @@ public final class FreshWatch {
     }
 
     private JsonNode getJson(URI uri) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode body = parse(response.body());
-            if (response.statusCode() != 200 || body == null) {
-                throw new IllegalStateException("GET " + uri + ": HTTP " + response.statusCode());
-            }
-            return body;
-        } catch (IOException e) {
-            throw new IllegalStateException("GET " + uri + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+        HttpResponse<String> response = CheckHttp.send(http,
+                HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(), uri.getHost() + ":" + uri.getPort());
+        JsonNode body = CheckHttp.parse(response.body());
+        if (response.statusCode() != 200 || body == null) {
+            throw new IllegalStateException("GET " + uri + ": HTTP " + response.statusCode());
         }
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            return body == null || body.isEmpty() ? null : JSON.readTree(body);
-        } catch (IOException e) {
-            return null;
-        }
+        return body;
     }
 
     private double seconds(long epochMillis) {
@@ -342,12 +316,4 @@ public final class FreshWatch {
         return LocalTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneId.systemDefault()).format(CLOCK);
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 }

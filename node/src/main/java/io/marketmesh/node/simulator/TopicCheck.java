@@ -2,7 +2,6 @@ package io.marketmesh.node.simulator;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketmesh.node.publish.BookTopicRebuild;
 import io.marketmesh.protocol.Continuity;
 import io.marketmesh.protocol.MarketEvent;
@@ -24,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,10 +48,13 @@ public final class TopicCheck {
 
     static final String USAGE = """
             usage: java -cp marketmesh-node.jar io.marketmesh.node.simulator.TopicCheck --simulator URL --bootstrap HOST:PORT
-                        [--book-topic NAME] [--continuity-topic NAME] [--timeout SECONDS] [--progress SECONDS] [--stay-paused]
+                        [--venues ID[,ID...]] [--book-topic NAME] [--continuity-topic NAME] [--timeout SECONDS]
+                        [--progress SECONDS] [--stay-paused]
 
               --simulator URL      the venue simulator, e.g. http://127.0.0.1:9900 (paused during the check, resumed after)
               --bootstrap H:P      the Kafka cluster the nodes publish to
+              --venues ID,...      only these venues' markets (default: every venue the simulator serves; name the
+                                   ones the nodes follow when they follow fewer)
               --book-topic NAME    default marketmesh.book
               --continuity-topic NAME  default marketmesh.continuity
               --timeout N          give up after N seconds (default 60)
@@ -66,7 +69,6 @@ public final class TopicCheck {
     };
     private static final TypeReference<MarketRecord<Continuity>> CONTINUITY = new TypeReference<>() {
     };
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL = Duration.ofMillis(200);
     private static final int SHOWN = 20;
 
@@ -78,21 +80,23 @@ public final class TopicCheck {
     }
 
     private final URI simulator;
+    /** The venues whose markets are checked; empty: every venue the simulator serves. */
+    private final Set<Venue> venues;
     private final String bootstrap;
     private final String bookTopic;
     private final String continuityTopic;
     private final Duration timeout;
     private final Duration progressEvery;
     private final PrintStream out;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = CheckHttp.client(Duration.ofSeconds(5));
     private final BookTopicRebuild rebuild = new BookTopicRebuild();
     private long records;
     private long unreadable;
 
-    TopicCheck(URI simulator, String bootstrap, String bookTopic, String continuityTopic, Duration timeout,
-               Duration progressEvery, PrintStream out) {
+    TopicCheck(URI simulator, Set<Venue> venues, String bootstrap, String bookTopic, String continuityTopic,
+               Duration timeout, Duration progressEvery, PrintStream out) {
         this.simulator = simulator;
+        this.venues = Set.copyOf(venues);
         this.bootstrap = bootstrap;
         this.bookTopic = bookTopic;
         this.continuityTopic = continuityTopic;
@@ -104,6 +108,7 @@ public final class TopicCheck {
     public static void main(String[] args) {
         URI simulator = null;
         String bootstrap = null;
+        Set<Venue> venues = new java.util.LinkedHashSet<>();
         String bookTopic = "marketmesh.book";
         String continuityTopic = "marketmesh.continuity";
         Duration timeout = Duration.ofSeconds(60);
@@ -113,12 +118,17 @@ public final class TopicCheck {
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
-                    case "--simulator" -> simulator = URI.create(required(value, args[i++]));
-                    case "--bootstrap" -> bootstrap = required(value, args[i++]);
-                    case "--book-topic" -> bookTopic = required(value, args[i++]);
-                    case "--continuity-topic" -> continuityTopic = required(value, args[i++]);
-                    case "--timeout" -> timeout = Duration.ofSeconds(Long.parseLong(required(value, args[i++])));
-                    case "--progress" -> progress = Duration.ofSeconds(Long.parseLong(required(value, args[i++])));
+                    case "--simulator" -> simulator = URI.create(CheckHttp.required(value, args[i++]));
+                    case "--bootstrap" -> bootstrap = CheckHttp.required(value, args[i++]);
+                    case "--venues" -> {
+                        for (String id : CheckHttp.required(value, args[i++]).split(",")) {
+                            venues.add(Venue.fromId(id.trim()));
+                        }
+                    }
+                    case "--book-topic" -> bookTopic = CheckHttp.required(value, args[i++]);
+                    case "--continuity-topic" -> continuityTopic = CheckHttp.required(value, args[i++]);
+                    case "--timeout" -> timeout = Duration.ofSeconds(Long.parseLong(CheckHttp.required(value, args[i++])));
+                    case "--progress" -> progress = Duration.ofSeconds(Long.parseLong(CheckHttp.required(value, args[i++])));
                     case "--stay-paused" -> stayPaused = true;
                     case "-h", "--help" -> {
                         System.out.print(USAGE);
@@ -135,7 +145,7 @@ public final class TopicCheck {
             System.err.print(USAGE);
             System.exit(2);
         }
-        TopicCheck check = new TopicCheck(simulator, bootstrap, bookTopic, continuityTopic, timeout, progress, System.out);
+        TopicCheck check = new TopicCheck(simulator, venues, bootstrap, bookTopic, continuityTopic, timeout, progress, System.out);
         Result result;
         try {
             check.control("pause");
@@ -152,13 +162,6 @@ public final class TopicCheck {
             return;
         }
         System.exit(result.passed() ? 0 : 1);
-    }
-
-    private static String required(String value, String option) {
-        if (value == null) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return value;
     }
 
     Result run() {
@@ -189,13 +192,13 @@ public final class TopicCheck {
                 }
                 if (System.nanoTime() >= nextProgress) {
                     Map.Entry<String, String> first = mismatches.isEmpty() ? null : mismatches.entrySet().iterator().next();
-                    out.printf("[%3ds] %d record(s) read; %d/%d book(s) rebuilt equal%s%n", seconds(start), records,
+                    out.printf("[%3ds] %d record(s) read; %d/%d book(s) rebuilt equal%s%n", CheckHttp.secondsSince(start), records,
                             truths.size() - mismatches.size(), truths.size(), first == null
                                     ? "; waiting for the announcement of " + rebuild.unannouncedHoles().get(0)
                                     : "; waiting for " + first.getKey() + " (" + first.getValue() + ")");
                     nextProgress = System.nanoTime() + progressEvery.toNanos();
                 }
-                sleep(500);
+                CheckHttp.pause(Duration.ofMillis(500));
             }
             Result result = new Result(truths.size(), records, rebuild.holes(), mismatches);
             summarize(result, start);
@@ -290,14 +293,17 @@ public final class TopicCheck {
     private Map<String, Truth> truths() {
         Map<String, Truth> truths = new LinkedHashMap<>();
         for (Venue venue : Venue.values()) {
+            if (!venues.isEmpty() && !venues.contains(venue)) {
+                continue;
+            }
             HttpResponse<String> listed = get(simulator.resolve("/sim/" + venue.id() + "/markets"));
             if (listed.statusCode() != 200) {
                 continue; // a venue the simulator does not serve
             }
-            for (JsonNode symbol : parse(listed.body()).path("markets")) {
+            for (JsonNode symbol : CheckHttp.parse(listed.body()).path("markets")) {
                 HttpResponse<String> book = get(simulator.resolve("/sim/" + venue.id() + "/book/"
                         + URLEncoder.encode(symbol.asText(), StandardCharsets.UTF_8)));
-                JsonNode body = parse(book.body());
+                JsonNode body = CheckHttp.parse(book.body());
                 if (book.statusCode() != 200 || body == null) {
                     throw new IllegalStateException("no true book of " + venue.id() + ":" + symbol.asText());
                 }
@@ -327,34 +333,6 @@ public final class TopicCheck {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException("the simulator at " + simulator + " could not be asked: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            return body == null || body.isEmpty() ? null : JSON.readTree(body);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static long seconds(long start) {
-        return Duration.ofNanos(System.nanoTime() - start).toSeconds();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return CheckHttp.send(http, request.timeout(Duration.ofSeconds(10)).build(), "the simulator at " + simulator);
     }
 }
