@@ -163,12 +163,12 @@ final class MetricsEndpoint {
     private static List<MetricSnapshot> streams(ClientsReport report) {
         Map<String, Long> disconnects = new TreeMap<>();
         // The reasons the node closes for, or sees a client go for, always present: a series never appears late.
-        List.of("client_closed", "connection_failed", "idle", "too_slow").forEach(reason -> disconnects.put(reason, 0L));
+        List.of("client_closed", "connection_failed", "hub_restarted", "idle", "too_slow").forEach(reason -> disconnects.put(reason, 0L));
         for (Map.Entry<String, Long> reason : report.disconnects().entrySet()) {
             disconnects.merge(disconnectReason(reason.getKey()), reason.getValue(), Long::sum);
         }
         CounterSnapshot.Builder gone = CounterSnapshot.builder().name("marketmesh_stream_disconnects")
-                .help("Stream clients gone, by reason (client_closed, connection_failed, too_slow, idle)");
+                .help("Stream clients gone, by reason (client_closed, connection_failed, too_slow, idle, hub_restarted)");
         disconnects.forEach((reason, count) -> gone.dataPoint(CounterDataPointSnapshot.builder()
                 .labels(Labels.of("reason", reason)).value(count).build()));
         return List.of(

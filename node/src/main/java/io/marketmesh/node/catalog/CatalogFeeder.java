@@ -20,6 +20,7 @@ import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -87,8 +88,16 @@ public final class CatalogFeeder extends AbstractBehavior<CatalogFeeder.Command>
                                ActorRef<Subscriptions.Command> subscriptions) {
     }
 
+    /**
+     * The feeder, restarted with a backoff after an unexpected failure (a bug; a venue's failing call is an answer,
+     * not a failure): what it holds comes back from the followed set (watched again) and the next refresh, whereas
+     * stopping would leave the venue's catalogue unrefreshed until its worker moves.
+     */
     public static Behavior<Command> create(Dependencies dependencies) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new CatalogFeeder(context, timers, dependencies)));
+        return Behaviors.supervise(Behaviors.<Command>setup(context -> Behaviors.withTimers(timers ->
+                        new CatalogFeeder(context, timers, dependencies))))
+                .onFailure(Exception.class, SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1),
+                        Duration.ofMinutes(1), 0.2));
     }
 
     /** Named here: the actor's own logger takes its name from where it was spawned (a sharding daemon's stack). */

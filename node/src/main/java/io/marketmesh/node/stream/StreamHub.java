@@ -26,6 +26,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -81,6 +83,10 @@ public final class StreamHub extends AbstractBehavior<Object> {
     private static final Duration BEHIND_CHECK = Duration.ofMillis(50);
     /** The close code of a client closed for its silence (an application code: RFC 6455 has none for it). */
     static final int IDLE = 4000;
+    /** RFC 6455's "internal error": the hub failed and restarts. */
+    static final int INTERNAL_ERROR = 1011;
+    private static final Duration RESTART_MIN_BACKOFF = Duration.ofMillis(200);
+    private static final Duration RESTART_MAX_BACKOFF = Duration.ofSeconds(10);
 
     private final StreamSettings settings;
     private final FollowedMarkets followedMarkets;
@@ -96,12 +102,27 @@ public final class StreamHub extends AbstractBehavior<Object> {
     /** The followed markets per venue as last told by the subscriptions actor. */
     private final Map<Venue, Set<String>> followed = new EnumMap<>(Venue.class);
     private final Set<StreamClient> behind = new LinkedHashSet<>();
-    private final ClientCounters counters = new ClientCounters();
+    private final ClientCounters counters;
     private final InstrumentChannels instrumentChannels;
 
+    /**
+     * The hub, restarted with a backoff after an unexpected failure (a bug: every known bad input is refused before it
+     * gets here): its clients are closed with 1011 so they reconnect and subscribe again, and a new hub serves them.
+     * Stopping instead would leave the node unable to stream until it restarts. Its counters survive the restart.
+     */
     public static Behavior<Object> create(StreamSettings settings, FollowedMarkets followedMarkets,
                                           ActorRef<Subscriptions.Command> subscriptions, InstrumentsView instruments,
                                           ActorRef<Topic.Command<InstrumentOutput>> instrumentOutputs) {
+        ClientCounters counters = new ClientCounters();
+        return Behaviors.supervise(hub(settings, followedMarkets, subscriptions, instruments, instrumentOutputs,
+                counters)).onFailure(Exception.class, SupervisorStrategy.restartWithBackoff(RESTART_MIN_BACKOFF,
+                RESTART_MAX_BACKOFF, 0.2));
+    }
+
+    private static Behavior<Object> hub(StreamSettings settings, FollowedMarkets followedMarkets,
+                                        ActorRef<Subscriptions.Command> subscriptions, InstrumentsView instruments,
+                                        ActorRef<Topic.Command<InstrumentOutput>> instrumentOutputs,
+                                        ClientCounters counters) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.BEHIND, BEHIND_CHECK);
             timers.startTimerWithFixedDelay(Tick.SECOND, Duration.ofSeconds(1));
@@ -111,14 +132,16 @@ public final class StreamHub extends AbstractBehavior<Object> {
             }
             Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(context.getSelf().narrow(),
                     ClusterEvent.ReachabilityEvent.class));
-            return new StreamHub(context, settings, followedMarkets, instruments, instrumentOutputs);
+            return new StreamHub(context, settings, followedMarkets, instruments, instrumentOutputs, counters);
         }));
     }
 
     private StreamHub(ActorContext<Object> context, StreamSettings settings, FollowedMarkets followedMarkets,
-                      InstrumentsView instruments, ActorRef<Topic.Command<InstrumentOutput>> instrumentOutputs) {
+                      InstrumentsView instruments, ActorRef<Topic.Command<InstrumentOutput>> instrumentOutputs,
+                      ClientCounters counters) {
         super(context);
         this.settings = settings;
+        this.counters = counters;
         this.followedMarkets = followedMarkets;
         this.sharding = ClusterSharding.get(context.getSystem());
         this.feed = context.getSelf().narrow();
@@ -157,6 +180,10 @@ public final class StreamHub extends AbstractBehavior<Object> {
                 .onMessage(ClusterEvent.UnreachableMember.class, m -> onReachability(m.member(), false))
                 .onMessage(ClusterEvent.ReachableMember.class, m -> onReachability(m.member(), true))
                 .onSignal(Terminated.class, this::onActorStopped)
+                .onSignal(PreRestart.class, restart -> {
+                    beforeRestart();
+                    return this;
+                })
                 .build();
     }
 
@@ -320,6 +347,29 @@ public final class StreamHub extends AbstractBehavior<Object> {
         }
         client.subscriptions.clear();
         counters.gone(client);
+    }
+
+    /**
+     * The hub failed and restarts empty: its clients' subscriptions go with it, so each is closed and told to come
+     * back, and the markets it followed stop sending it their changes (the restarted hub keeps this ref).
+     */
+    private void beforeRestart() {
+        getContext().getLog().error("stream hub restarting after a failure: closing its {} client(s), unfollowing {} "
+                + "market(s)", clients.size(), markets.size());
+        CloseReason why = new CloseReason(INTERNAL_ERROR, "the node's stream hub failed and restarts: reconnect and "
+                + "subscribe again");
+        for (StreamClient client : clients.values()) {
+            close(client, why, "hub restarted");
+            counters.gone(client);
+        }
+        clients.clear();
+        for (MarketStream market : markets.values()) {
+            if (market.actor != null) {
+                market.actor.tell(new MarketActor.Unwatch(feed));
+            } else {
+                sharding.entityRefFor(MarketActor.TYPE_KEY, market.market.id()).tell(new MarketActor.Unwatch(feed));
+            }
+        }
     }
 
     private void close(StreamClient client, CloseReason why, String counted) {

@@ -634,7 +634,11 @@ public final class Subscriptions extends AbstractBehavior<Subscriptions.Command>
     }
 
     private Behavior<Command> onWatch(Watch watch) {
-        watchers.computeIfAbsent(watch.venue(), v -> new ArrayList<>()).add(watch.watcher());
+        List<ActorRef<VenueSymbols>> venueWatchers = watchers.computeIfAbsent(watch.venue(), v -> new ArrayList<>());
+        // A watcher restarted by its supervisor keeps its ref and asks again: told once, not twice.
+        if (!venueWatchers.contains(watch.watcher())) {
+            venueWatchers.add(watch.watcher());
+        }
         getContext().watch(watch.watcher());
         if (known.contains(watch.venue())) {
             watch.watcher().tell(new VenueSymbols(watch.venue(), symbols.get(watch.venue())));
