@@ -341,6 +341,10 @@ public final class CatalogFeeder extends AbstractBehavior<CatalogFeeder.Command>
     }
 
     private Behavior<Command> onRediscovered(Rediscovered result) {
+        if (!refreshing || followed == null) {
+            // Asked by this actor before a restart: the next refresh asks again.
+            return this;
+        }
         if (result.infos() == null) {
             LOG.warn("{} catalogue refresh: discovery failed: {}", venue.id(), result.error());
             return describeAll(Set.of());

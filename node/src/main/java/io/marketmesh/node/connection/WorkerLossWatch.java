@@ -22,6 +22,7 @@ import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.UniqueAddress;
+import org.apache.pekko.util.Version;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
@@ -74,16 +75,18 @@ public final class WorkerLossWatch {
     private record WorkerListing(Venue venue, int worker, Set<ActorRef<ConnectionManager.Command>> refs) implements Command {
     }
 
-    private record Unreachable(UniqueAddress node) implements Command {
+    private record Unreachable(Member node) implements Command {
     }
 
     /**
      * Read the followed markets (read number {@code attempt}, from 1), then flag the lost workers' books.
      *
+     * @param node    the lost node incarnation (one restarted on the same address is another: its sockets are new)
      * @param nodeTag the lost node's {@link SocketRoutes#nodeTag tag}: its sockets' routes carry it, so a book taken
-     *                over since by a socket elsewhere ignores the flag
+     *                over since by a socket elsewhere ignores the flag; 0 for a node of a build before the tags (its
+     *                routes are random), whose flag every book heeds
      */
-    record ReadFollowed(Address node, int nodeTag, List<WorkerSlot> lost, int attempt) implements Command {
+    record ReadFollowed(UniqueAddress node, int nodeTag, List<WorkerSlot> lost, int attempt) implements Command {
 
         ReadFollowed retry() {
             return new ReadFollowed(node, nodeTag, lost, attempt + 1);
@@ -117,7 +120,7 @@ public final class WorkerLossWatch {
             }
             Cluster cluster = Cluster.get(context.getSystem());
             cluster.subscriptions().tell(Subscribe.create(context.messageAdapter(ClusterEvent.UnreachableMember.class,
-                    event -> new Unreachable(event.member().uniqueAddress())), ClusterEvent.UnreachableMember.class));
+                    event -> new Unreachable(event.member())), ClusterEvent.UnreachableMember.class));
             return Behaviors.receive(Command.class)
                     .onMessage(WorkerListing.class, listing -> {
                         WorkerSlot slot = new WorkerSlot(listing.venue(), listing.worker());
@@ -152,7 +155,7 @@ public final class WorkerLossWatch {
     }
 
     private static void onUnreachable(ActorContext<Command> context, Cluster cluster, Map<WorkerSlot, Address> placement,
-                                      UniqueAddress unreachable) {
+                                      Member unreachable) {
         Address node = unreachable.address();
         if (!actsFor(cluster, node)) {
             return;
@@ -166,14 +169,22 @@ public final class WorkerLossWatch {
         if (lost.isEmpty()) {
             return;
         }
-        context.getSelf().tell(new ReadFollowed(node, SocketRoutes.nodeTag(unreachable), List.copyOf(lost), 1));
+        context.getSelf().tell(new ReadFollowed(unreachable.uniqueAddress(), flagTag(unreachable), List.copyOf(lost), 1));
+    }
+
+    /**
+     * The tag a lost member's flag names: its sockets' routes carry it. 0 (every book heeds the flag) for a member
+     * without an app-version, which runs a build before node-tagged routes: its routes are random.
+     */
+    static int flagTag(Member member) {
+        return member.appVersion().equals(Version.Zero()) ? 0 : SocketRoutes.nodeTag(member.uniqueAddress());
     }
 
     /** The followed markets could not be read: again after a backoff, unless the node is back or it was the last try. */
     private static void retryOrGiveUp(ActorContext<Command> context,
                                       org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers,
                                       Cluster cluster, ReadFollowed read, Settings settings) {
-        String node = ConnectionWorkers.hostPort(read.node());
+        String node = ConnectionWorkers.hostPort(read.node().address());
         if (reachableAgain(cluster, read.node())) {
             context.getLog().info("{} reachable again: its connection workers' books need no flag", node);
             return;
@@ -192,16 +203,19 @@ public final class WorkerLossWatch {
         timers.startSingleTimer(read.node(), read.retry(), wait);
     }
 
-    /** Whether the node is a member again that this node reaches (flagging its workers' books would be wrong now). */
-    private static boolean reachableAgain(Cluster cluster, Address node) {
+    /**
+     * Whether the node incarnation is a member again that this node reaches (flagging its workers' books would be
+     * wrong now). One restarted on the same address is another incarnation: the lost one's sockets are still gone.
+     */
+    private static boolean reachableAgain(Cluster cluster, UniqueAddress node) {
         var state = cluster.state();
         for (Member member : state.getUnreachable()) {
-            if (member.address().equals(node)) {
+            if (member.uniqueAddress().equals(node)) {
                 return false;
             }
         }
         for (Member member : state.getMembers()) {
-            if (member.address().equals(node)) {
+            if (member.uniqueAddress().equals(node)) {
                 return member.status() == MemberStatus.up();
             }
         }
@@ -236,13 +250,13 @@ public final class WorkerLossWatch {
                     sharding.entityRefFor(MarketActor.TYPE_KEY, MarketKey.of(slot.venue(), symbol).id())
                             .tell(MarketActor.MarkStale.socketsOf(read.nodeTag(), "connection worker " + slot.worker()
                                     + " of " + slot.venue().id() + " was on unreachable node "
-                                    + ConnectionWorkers.hostPort(read.node())));
+                                    + ConnectionWorkers.hostPort(read.node().address())));
                     marked++;
                 }
             }
         }
         context.getLog().warn("node {} unreachable: connection workers {} lost until restarted elsewhere; {} book(s) they fed marked stale",
-                ConnectionWorkers.hostPort(read.node()), read.lost().stream().map(w -> w.venue().id() + "-" + w.worker()).toList(),
+                ConnectionWorkers.hostPort(read.node().address()), read.lost().stream().map(w -> w.venue().id() + "-" + w.worker()).toList(),
                 marked);
     }
 

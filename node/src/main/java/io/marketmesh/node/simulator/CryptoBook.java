@@ -112,6 +112,9 @@ public final class CryptoBook {
         if (applied == 0) {
             return List.of();
         }
+        // The shift's own messages show a hidden change (every level moves); a worse price picked from the hidden
+        // level's old place afterwards could cross the moved book.
+        hidden = null;
         BigDecimal delta = pair.tick().multiply(BigDecimal.valueOf(applied));
         List<LevelChange> changes = new ArrayList<>();
         // Moving up, the asks move away from the bids: they go first; moving down, the bids do.

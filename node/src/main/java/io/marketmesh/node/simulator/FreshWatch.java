@@ -300,7 +300,7 @@ public final class FreshWatch {
 
     private JsonNode getJson(URI uri) {
         HttpResponse<String> response = CheckHttp.send(http,
-                HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(), uri.getHost() + ":" + uri.getPort());
+                HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(), uri.getAuthority());
         JsonNode body = CheckHttp.parse(response.body());
         if (response.statusCode() != 200 || body == null) {
             throw new IllegalStateException("GET " + uri + ": HTTP " + response.statusCode());

@@ -105,6 +105,14 @@ final class InstrumentChannels {
         }
     }
 
+    /** The hub is restarting empty: off the topic, so the next hub is not sent every instrument's outputs for nothing. */
+    void leaveTopic() {
+        if (onTopic) {
+            onTopic = false;
+            outputs.tell(Topic.unsubscribe(self));
+        }
+    }
+
     /** A summary from the topic ({@code answer} false) or an actor's answer to a new subscription's question. */
     void onSummary(InstrumentSummary summary, boolean answer) {
         List<Subscription> subscribers = summaries.get(summary.instrument());

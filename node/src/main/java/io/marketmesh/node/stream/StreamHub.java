@@ -85,8 +85,6 @@ public final class StreamHub extends AbstractBehavior<Object> {
     static final int IDLE = 4000;
     /** RFC 6455's "internal error": the hub failed and restarts. */
     static final int INTERNAL_ERROR = 1011;
-    private static final Duration RESTART_MIN_BACKOFF = Duration.ofMillis(200);
-    private static final Duration RESTART_MAX_BACKOFF = Duration.ofSeconds(10);
 
     private final StreamSettings settings;
     private final FollowedMarkets followedMarkets;
@@ -106,17 +104,19 @@ public final class StreamHub extends AbstractBehavior<Object> {
     private final InstrumentChannels instrumentChannels;
 
     /**
-     * The hub, restarted with a backoff after an unexpected failure (a bug: every known bad input is refused before it
-     * gets here): its clients are closed with 1011 so they reconnect and subscribe again, and a new hub serves them.
-     * Stopping instead would leave the node unable to stream until it restarts. Its counters survive the restart.
+     * The hub, restarted after an unexpected failure (a bug: every known bad input is refused before it gets here): its
+     * clients are closed with 1011 so they reconnect and subscribe again, and a new hub serves them. Stopping instead
+     * would leave the node unable to stream until it restarts. Restarted at once, not after a backoff: a backoff
+     * stashes what arrives meanwhile, at most {@code restart-stash-capacity} messages, and the closed clients' own
+     * {@link Disconnected} alone can pass that, dropping the {@link Connect} of those that come back. The message that
+     * failed is dropped. Its counters survive the restart.
      */
     public static Behavior<Object> create(StreamSettings settings, FollowedMarkets followedMarkets,
                                           ActorRef<Subscriptions.Command> subscriptions, InstrumentsView instruments,
                                           ActorRef<Topic.Command<InstrumentOutput>> instrumentOutputs) {
         ClientCounters counters = new ClientCounters();
         return Behaviors.supervise(hub(settings, followedMarkets, subscriptions, instruments, instrumentOutputs,
-                counters)).onFailure(Exception.class, SupervisorStrategy.restartWithBackoff(RESTART_MIN_BACKOFF,
-                RESTART_MAX_BACKOFF, 0.2));
+                counters)).onFailure(Exception.class, SupervisorStrategy.restart());
     }
 
     private static Behavior<Object> hub(StreamSettings settings, FollowedMarkets followedMarkets,
@@ -365,11 +365,12 @@ public final class StreamHub extends AbstractBehavior<Object> {
         clients.clear();
         for (MarketStream market : markets.values()) {
             if (market.actor != null) {
-                market.actor.tell(new MarketActor.Unwatch(feed));
-            } else {
-                sharding.entityRefFor(MarketActor.TYPE_KEY, market.market.id()).tell(new MarketActor.Unwatch(feed));
+                getContext().unwatch(market.actor);
             }
+            // Through sharding, the way the next hub's Watch of the market goes: the two cannot overtake each other.
+            sharding.entityRefFor(MarketActor.TYPE_KEY, market.market.id()).tell(new MarketActor.Unwatch(feed));
         }
+        instrumentChannels.leaveTopic();
     }
 
     private void close(StreamClient client, CloseReason why, String counted) {

@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.UniqueAddress;
+import org.apache.pekko.util.Version;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
@@ -78,7 +81,7 @@ class WorkerLossWatchRetryTest {
         // Kalshi's worker 0 was on a node now lost (one that is no member here: gone for good). The flag names the lost
         // node's sockets by the tag in their routes; the book's writer is a socket of this node, so the lost node
         // goes by this node's tag: its sockets wrote the book.
-        Address lost = new Address("pekko", node.system().name(), "10.255.255.1", 25520);
+        UniqueAddress lost = new UniqueAddress(new Address("pekko", node.system().name(), "10.255.255.1", 25520), 42L);
         int lostNodeTag = SocketRoutes.nodeTag(Cluster.get(node.system()).selfMember().uniqueAddress());
         watch.tell(new WorkerLossWatch.ReadFollowed(lost, lostNodeTag,
                 List.of(new WorkerLossWatch.WorkerSlot(Venue.KALSHI, 0)), 1));
@@ -88,5 +91,16 @@ class WorkerLossWatchRetryTest {
         // The socket still runs here, so its next snapshot heals the book.
         node.awaitJson(path, r -> !r.body().path("stale").asBoolean(true), WAIT);
         assertTrue(node.get(path).body().path("counters").path("snapshots").asLong() >= 2);
+    }
+
+    @Test
+    void aLostMemberOfABuildBeforeNodeTagsIsFlaggedForEveryBook() {
+        node = TestNode.start(Map.of());
+        Member self = Cluster.get(node.system()).selfMember();
+        assertTrue(self.appVersion().compareTo(Version.Zero()) > 0, "this build's members say their version");
+        assertEquals(SocketRoutes.nodeTag(self.uniqueAddress()), WorkerLossWatch.flagTag(self));
+        // A member as an earlier build joins: Pekko's default app-version. Its sockets' routes are random.
+        Member earlier = new Member(self.uniqueAddress(), self.upNumber(), self.status(), self.roles(), Version.Zero());
+        assertEquals(0, WorkerLossWatch.flagTag(earlier), "a flag every book heeds, as before");
     }
 }

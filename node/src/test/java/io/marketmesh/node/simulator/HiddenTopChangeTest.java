@@ -38,6 +38,24 @@ class HiddenTopChangeTest {
     }
 
     @Test
+    void aShiftAfterAHiddenChangeLeavesTheBookUncrossed() {
+        Random random = new Random(13);
+        for (int round = 0; round < ROUNDS; round++) {
+            CryptoBook book = CryptoBook.seeded(CryptoPair.ALL.get(round % CryptoPair.ALL.size()), random);
+            boolean bid = random.nextBoolean();
+            book.removeBest(bid);
+            // The shift's own messages show the hidden change; the next change must not pick the old place.
+            long ticks = bid ? -(2 + random.nextInt(4)) : 2 + random.nextInt(4);
+            book.shiftChanges(ticks).forEach(book::apply);
+            for (int move = 0; move < 3; move++) {
+                book.move(random);
+                assertTrue(book.bestBid().compareTo(book.bestAsk()) < 0 && book.bestBid().signum() > 0,
+                        "round " + round + ": " + book.bids() + " " + book.asks());
+            }
+        }
+    }
+
+    @Test
     void aPredictionBooksNextChangeNeverPutsTheHiddenLevelBack() {
         Random random = new Random(11);
         for (int round = 0; round < ROUNDS; round++) {
