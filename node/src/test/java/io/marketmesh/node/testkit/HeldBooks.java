@@ -19,17 +19,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class HeldBooks {
 
-    /** One book as a client holds it: price → size (exact decimal text), per side. */
+    /**
+     * One book as a client holds it: price → size (exact decimal text), per side. The client's socket thread changes it
+     * while a test reads it: both hold the book's lock.
+     */
     public static final class HeldBook {
-        public final TreeMap<Long, String> bids = new TreeMap<>(Collections.reverseOrder());
-        public final TreeMap<Long, String> asks = new TreeMap<>();
-        public boolean stale;
+        private final TreeMap<Long, String> bids = new TreeMap<>(Collections.reverseOrder());
+        private final TreeMap<Long, String> asks = new TreeMap<>();
+        public volatile boolean stale;
 
-        public List<PriceLevel> bidLevels() {
+        public synchronized List<PriceLevel> bidLevels() {
             return levels(bids);
         }
 
-        public List<PriceLevel> askLevels() {
+        public synchronized List<PriceLevel> askLevels() {
             return levels(asks);
         }
 
@@ -89,14 +92,16 @@ public final class HeldBooks {
                         violations.add(subscription + ": a book_delta for " + market + " before its snapshot");
                         return;
                     }
-                    for (JsonNode update : payload.path("updates")) {
-                        TreeMap<Long, String> side = update.path("side").asText().equals("bid") ? book.bids : book.asks;
-                        long price = Decimals.parse(update.path("price").asText());
-                        String size = update.path("size").asText();
-                        if (Decimals.parse(size) == 0) {
-                            side.remove(price);
-                        } else {
-                            side.put(price, size);
+                    synchronized (book) {
+                        for (JsonNode update : payload.path("updates")) {
+                            TreeMap<Long, String> side = update.path("side").asText().equals("bid") ? book.bids : book.asks;
+                            long price = Decimals.parse(update.path("price").asText());
+                            String size = update.path("size").asText();
+                            if (Decimals.parse(size) == 0) {
+                                side.remove(price);
+                            } else {
+                                side.put(price, size);
+                            }
                         }
                     }
                 }
